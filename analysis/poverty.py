@@ -1,0 +1,154 @@
+"""Registered and remaining poor, and poverty incidence, by township, village and category.
+
+Pure functions over the workspace frames: no Streamlit, no file IO.
+
+*Registered* households are those with a 贫困户属性 (category): the 建档立卡 register. A
+household *remains poor* at the end of year ``Y`` when it was identified by ``Y`` and had not
+exited by then, or when it fell back (返贫) in or before ``Y``. Incidence is remaining poor people
+divided by the unit's population (户籍人口).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..geo.schema import CATEGORY_GROUP, CAUSES, HOUSEHOLD_CATEGORIES
+
+INDICATORS = (
+    "poor_people",
+    "poor_households",
+    "incidence",
+    "registered_people",
+    "registered_households",
+    *(f"people:{c}" for c in HOUSEHOLD_CATEGORIES),
+    "returned_households",
+    "monitored_households",
+)
+
+
+def registered_mask(households: pd.DataFrame) -> pd.Series:
+    """True for households on the poverty register (those with a category)."""
+    return households["category"].notna()
+
+
+def remaining_mask(households: pd.DataFrame, year: int) -> pd.Series:
+    """True for registered households that are poor at the end of ``year``."""
+    identified = households["identified_year"].fillna(0) <= year
+    not_exited = households["exit_year"].isna() | (households["exit_year"] > year)
+    fell_back = households["return_year"].notna() & (households["return_year"] <= year)
+    mask = registered_mask(households) & identified & (not_exited | fell_back)
+    return mask.fillna(False).astype(bool)
+
+
+def monitored_mask(households: pd.DataFrame, year: int) -> pd.Series:
+    """True for households under 防返贫 monitoring at the end of ``year``."""
+    mask = households["monitor_kind"].notna() & (households["monitor_year"].fillna(9999) <= year)
+    return mask.fillna(False).astype(bool)
+
+
+def returned_mask(households: pd.DataFrame, year: int) -> pd.Series:
+    """True for households that fell back (返贫) in or before ``year``."""
+    return (households["return_year"].notna() & (households["return_year"] <= year)).fillna(False)
+
+
+def by_category(households: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
+    """Households and people per category: registered, and remaining at ``year`` if given.
+
+    Rows are in the register's order (一般贫困户, 低保贫困户, 低保户, 特困供养户), every category
+    present even when it has no households, with its group (扶贫开发 / 政策保障).
+    """
+    reg = households[registered_mask(households)]
+    grouped = reg.groupby("category", observed=True)["size"].agg(["count", "sum"])
+    out = pd.DataFrame(index=pd.Index(HOUSEHOLD_CATEGORIES, name="category"))
+    out["group"] = [CATEGORY_GROUP[c] for c in HOUSEHOLD_CATEGORIES]
+    out["households"] = grouped["count"].reindex(out.index, fill_value=0).astype(int)
+    out["persons"] = grouped["sum"].reindex(out.index, fill_value=0).astype(int)
+    if year is not None:
+        rem = households[remaining_mask(households, year)]
+        g = rem.groupby("category", observed=True)["size"].agg(["count", "sum"])
+        out["remaining_households"] = g["count"].reindex(out.index, fill_value=0).astype(int)
+        out["remaining_persons"] = g["sum"].reindex(out.index, fill_value=0).astype(int)
+    return out.reset_index()
+
+
+def by_cause(households: pd.DataFrame) -> pd.DataFrame:
+    """Registered households and people per main cause (致贫原因), most common first."""
+    reg = households[registered_mask(households)]
+    g = reg.groupby("cause", observed=True)["size"].agg(["count", "sum"])
+    out = pd.DataFrame(
+        {
+            "cause": g.index,
+            "cause_zh": [CAUSES.get(c, ("?", "?"))[0] for c in g.index],
+            "households": g["count"].to_numpy(),
+            "persons": g["sum"].to_numpy(),
+        }
+    )
+    return out.sort_values(["households", "cause"], ascending=[False, True]).reset_index(drop=True)
+
+
+def village_figures(villages: pd.DataFrame, households: pd.DataFrame, year: int) -> pd.DataFrame:
+    """One row per village (in the villages' order) with its poverty figures at ``year``.
+
+    Columns: code, name, population, registered_households, registered_people, poor_households,
+    poor_people, incidence (share, 0–1), ``people:<category>`` for each category (registered),
+    returned_households, monitored_households.
+    """
+    codes = villages["code"].astype(str)
+    hh = households.assign(village_code=households["village_code"].astype(str))
+
+    def per_village(mask: pd.Series) -> pd.DataFrame:
+        sub = hh[mask]
+        g = sub.groupby("village_code")["size"].agg(["count", "sum"])
+        return g.reindex(codes, fill_value=0)
+
+    reg = per_village(registered_mask(hh))
+    rem = per_village(remaining_mask(hh, year))
+    out = pd.DataFrame(
+        {
+            "code": codes.to_numpy(),
+            "name": villages["name"].to_numpy(),
+            "population": villages["population"].astype(int).to_numpy(),
+            "registered_households": reg["count"].to_numpy(),
+            "registered_people": reg["sum"].to_numpy(),
+            "poor_households": rem["count"].to_numpy(),
+            "poor_people": rem["sum"].to_numpy(),
+        }
+    )
+    pop = out["population"].where(out["population"] > 0)
+    out["incidence"] = (out["poor_people"] / pop).fillna(0.0)
+    for cat in HOUSEHOLD_CATEGORIES:
+        out[f"people:{cat}"] = per_village(hh["category"] == cat)["sum"].to_numpy()
+    out["returned_households"] = per_village(returned_mask(hh, year))["count"].to_numpy()
+    out["monitored_households"] = per_village(monitored_mask(hh, year))["count"].to_numpy()
+    return out
+
+
+def township_totals(villages: pd.DataFrame, households: pd.DataFrame, year: int) -> dict:
+    """Headline figures of the township at ``year`` (plain ints and floats, JSON-ready)."""
+    reg = households[registered_mask(households)]
+    rem = households[remaining_mask(households, year)]
+    population = int(villages["population"].sum())
+    poor_people = int(rem["size"].sum())
+    return {
+        "year": int(year),
+        "population": population,
+        "villages": len(villages),
+        "registered_households": len(reg),
+        "registered_people": int(reg["size"].sum()),
+        "poor_households": len(rem),
+        "poor_people": poor_people,
+        "incidence": poor_people / population if population else 0.0,
+        "returned_households": int(returned_mask(households, year).sum()),
+        "monitored_households": int(monitored_mask(households, year).sum()),
+        "poor_villages": int(villages["poor_village"].fillna(False).sum()),
+        "poor_villages_exited": int((villages["exit_year"].fillna(9999) <= year).sum()),
+    }
+
+
+def years_span(households: pd.DataFrame, default: int = 2020) -> tuple[int, int]:
+    """First and last year the register speaks of (identification to latest change)."""
+    cols = ["identified_year", "exit_year", "return_year", "monitor_year"]
+    values = pd.concat([households[c].dropna() for c in cols if c in households])
+    if values.empty:
+        return default, default
+    return int(values.min()), int(values.max())

@@ -1,0 +1,208 @@
+"""The ``township-atlas`` command: build the demo, serve the dashboard, print figures.
+
+Each subcommand calls the same ``geo`` and ``analysis`` functions the dashboard uses. Errors
+print one line to stderr and exit non-zero; ``--json`` output is plain JSON on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .geo.validate import SchemaError
+
+#: Per-village figures printed by ``summary`` (remaining poor at the chosen year).
+VILLAGE_COLUMNS = [
+    "code",
+    "name",
+    "population",
+    "registered_households",
+    "registered_people",
+    "poor_households",
+    "poor_people",
+    "incidence",
+]
+
+
+def _fail(message: str, code: int = 1) -> int:
+    print(f"township-atlas: error: {message}", file=sys.stderr)
+    return code
+
+
+def _workspace_or_demo(path: str | None) -> Path:
+    if path:
+        p = Path(path)
+        if not p.is_file():
+            raise FileNotFoundError(f"no workspace at {p}")
+        return p
+    from .data.demo import ensure_demo
+
+    return ensure_demo()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .data.demo import build_demo
+
+    out = build_demo(args.out)
+    print(out)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .geo.workspace import read_workspace
+
+    path = _workspace_or_demo(args.workspace)
+    read_workspace(path)  # fail here, with the reason, rather than in the browser
+    app = Path(__file__).parent / "dashboard" / "app.py"
+    env = {**os.environ, "TOWNSHIP_ATLAS_WORKSPACE": str(path.resolve())}
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.address",
+        args.address,
+        "--server.port",
+        str(args.port),
+        "--server.headless",
+        "true" if args.headless else "false",
+        "--browser.gatherUsageStats",
+        "false",
+        "--client.toolbarMode",
+        "minimal",
+    ]
+    print(f"Township Atlas: {path} → http://{args.address}:{args.port}", file=sys.stderr)
+    if os.name == "posix":
+        # Become the Streamlit server, so a signal to this process stops the server itself
+        # (a child process would outlive a terminated parent).
+        sys.stderr.flush()
+        os.execve(sys.executable, cmd, env)
+    try:
+        return subprocess.call(cmd, env=env)
+    except KeyboardInterrupt:
+        return 0
+
+
+def summary_data(path: Path, year: int | None) -> dict:
+    """Township totals, totals by category and per-village figures (JSON-ready)."""
+    from .analysis import poverty
+    from .geo.workspace import read_workspace
+
+    ws = read_workspace(path)
+    span = poverty.years_span(ws.households)
+    year = span[1] if year is None else year
+    town = ws.township.iloc[0]
+    cats = poverty.by_category(ws.households, year)
+    villages = poverty.village_figures(ws.villages, ws.households, year)
+    return {
+        "township": {"code": str(town["code"]), "name": str(town["name"])},
+        "workspace": str(path),
+        "totals": poverty.township_totals(ws.villages, ws.households, year),
+        "by_category": [
+            {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+            for row in cats.to_dict("records")
+        ],
+        "villages": [
+            {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+            for row in villages[VILLAGE_COLUMNS].to_dict("records")
+        ],
+    }
+
+
+def _table(rows: list[dict], cols: list[str], headers: list[str]) -> str:
+    cells = [headers] + [[_cell(r[c]) for c in cols] for r in rows]
+
+    def width(s: str) -> int:  # CJK characters take two columns in a terminal
+        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
+
+    widths = [max(width(row[i]) for row in cells) for i in range(len(cols))]
+    lines = []
+    for n, row in enumerate(cells):
+        lines.append("  ".join(s + " " * (w - width(s)) for s, w in zip(row, widths, strict=True)))
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _cell(v: object) -> str:
+    if isinstance(v, float):
+        return f"{v * 100:.2f}%"
+    if isinstance(v, int):
+        return f"{v:,}"
+    return str(v)
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    data = summary_data(_workspace_or_demo(args.workspace), args.year)
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    t = data["totals"]
+    print(f"{data['township']['name']} ({data['township']['code']})  年度 {t['year']}")
+    print(
+        f"户籍人口 {t['population']:,} 人; 建档立卡 {t['registered_households']:,} 户 "
+        f"{t['registered_people']:,} 人; 年末未脱贫 {t['poor_households']:,} 户 "
+        f"{t['poor_people']:,} 人; 贫困发生率 {t['incidence'] * 100:.2f}%; "
+        f"贫困村出列 {t['poor_villages_exited']}/{t['poor_villages']}"
+    )
+    print()
+    print(
+        _table(
+            data["by_category"],
+            ["category", "group", "households", "persons"],
+            ["贫困户属性", "类别", "户数", "人数"],
+        )
+    )
+    print()
+    print(
+        _table(
+            data["villages"],
+            VILLAGE_COLUMNS,
+            ["代码", "村名", "人口", "建档户", "建档人", "未脱贫户", "未脱贫人", "发生率"],
+        )
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="township-atlas", description="乡镇扶贫一张图 Township Atlas"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("demo", help="build the demo township workspace (古陂镇)")
+    p.add_argument("--out", required=True, help="path of the GeoPackage to write")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("serve", help="start the dashboard (the demo when no workspace is given)")
+    p.add_argument("workspace", nargs="?", help="workspace GeoPackage (default: the demo)")
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--address", default="127.0.0.1", help="listen address (default 127.0.0.1)")
+    p.add_argument("--headless", action="store_true", help="do not open a browser")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("summary", help="township totals, by category, and per village")
+    p.add_argument("workspace", nargs="?", help="workspace GeoPackage (default: the demo)")
+    p.add_argument("--year", type=int, help="year for remaining poor (default: the latest)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_summary)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except FileNotFoundError as exc:
+        return _fail(str(exc))
+    except SchemaError as exc:
+        return _fail(f"the workspace is not valid: {exc}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,39 @@
+"""Township Atlas dashboard: the entry script (``streamlit run dashboard/app.py``).
+
+Draws the shared sidebar once and routes to the pages with ``st.navigation``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from township_atlas.dashboard import assets, sidebar
+from township_atlas.dashboard import state as S
+from township_atlas.dashboard.i18n import t
+
+st.set_page_config(
+    page_title="乡镇扶贫一张图 · Township Atlas",
+    page_icon=str(Path(__file__).parent / "icon.png"),  # a local file: no icon CDN
+    layout="wide",
+)
+assets.register()
+
+PAGES = Path(__file__).parent / "pages"
+lang = S.get(S.LANG)
+page = st.navigation(
+    [
+        st.Page(
+            PAGES / "map_page.py", title=t("page_map", lang), icon=":material/map:", default=True
+        ),
+        st.Page(
+            PAGES / "villages_page.py", title=t("page_villages", lang), icon=":material/table_view:"
+        ),
+        st.Page(
+            PAGES / "schema_page.py", title=t("page_schema", lang), icon=":material/menu_book:"
+        ),
+    ]
+)
+sidebar.draw()
+page.run()

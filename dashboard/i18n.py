@@ -1,0 +1,162 @@
+"""Interface strings in zh-CN (the default) and English.
+
+Labels of layers, columns and value lists come from :mod:`township_atlas.geo.schema`; this module
+holds the strings of the interface itself.
+"""
+
+from __future__ import annotations
+
+from ..geo.schema import CATEGORY_EN, CAUSES, FACILITY_KINDS, LAYERS, STATUS_EN
+
+LANGUAGES = {"zh": "中文", "en": "English"}
+DEFAULT_LANGUAGE = "zh"
+
+_STRINGS: dict[str, tuple[str, str]] = {
+    "app_title": ("乡镇扶贫一张图", "Township Atlas"),
+    "page_map": ("一张图", "Map"),
+    "page_villages": ("村情总表", "Villages"),
+    "page_schema": ("数据字典", "Data dictionary"),
+    "language": ("语言", "Language"),
+    "year": ("年度", "Year"),
+    "indicator": ("专题指标", "Indicator"),
+    "scheme": ("分级方法", "Class breaks"),
+    "layers": ("图层", "Layers"),
+    "basemap": ("底图", "Base map"),
+    "basemap_none": ("无底图(离线)", "None (offline)"),
+    "basemap_osm": ("OpenStreetMap(需联网)", "OpenStreetMap (online)"),
+    "workspace": ("工作空间", "Workspace"),
+    "illustrative": ("边界为示意,不作为权属依据", "Boundaries are illustrative (示意)"),
+    "registered": ("建档立卡(累计)", "Registered (all years)"),
+    "remaining": ("年末未脱贫", "Remaining poor at year end"),
+    "remaining_short": ("未脱贫(人)", "Remaining (people)"),
+    "households": ("户", "households"),
+    "people": ("人", "people"),
+    "population": ("户籍人口", "Population"),
+    "incidence": ("贫困发生率", "Poverty incidence"),
+    "poor_people": ("贫困人口", "Poor people"),
+    "poor_households": ("贫困户数", "Poor households"),
+    "registered_people": ("建档立卡人数", "Registered people"),
+    "registered_households": ("建档立卡户数", "Registered households"),
+    "returned_households": ("返贫户数", "Fallen-back households"),
+    "monitored_households": ("监测户数", "Monitored households"),
+    "poor_villages_exited": ("贫困村出列", "Poor villages exited"),
+    "layer_villages": ("行政村专题", "Villages (choropleth)"),
+    "layer_labels": ("村名注记", "Village names"),
+    "layer_gaps": ("基础设施短板", "Infrastructure gaps"),
+    "layer_service": ("电商物流服务网点", "E-commerce service points"),
+    "layer_relocation": ("易地搬迁安置点", "Relocation sites"),
+    "layer_facilities": ("公共服务设施", "Public facilities"),
+    "layer_roads": ("道路", "Roads"),
+    "layer_rivers": ("水系", "Rivers"),
+    "legend": ("图例", "Legend"),
+    "no_data": ("无", "none"),
+    "click_hint": ("点击地图上的村查看详情", "Click a village on the map for its details"),
+    "village_detail": ("村情详情", "Village details"),
+    "by_category": ("按贫困户属性", "By category"),
+    "by_cause": ("按主要致贫原因", "By main cause"),
+    "gaps": ("基础设施短板", "Infrastructure gaps"),
+    "no_gaps": ("各项指标均已达标", "All indicators met"),
+    "facilities": ("设施与网点", "Facilities and service points"),
+    "exit_status": ("出列情况", "Exit status"),
+    "not_poor_village": ("非贫困村", "Not a poor village"),
+    "poor_not_exited": ("贫困村,未出列", "Poor village, not exited"),
+    "exited_in": ("已于{year}年出列", "Exited in {year}"),
+    "township_totals": ("全镇概况", "Township at a glance"),
+    "category": ("贫困户属性", "Category"),
+    "cause": ("致贫原因", "Cause"),
+    "count_households": ("户数", "Households"),
+    "count_people": ("人数", "People"),
+    "flow": ("搬迁", "relocated"),
+    "site_moved": ("已入住", "moved in"),
+    "station_tier": ("网点层级", "Tier"),
+    "dangerous_houses": ("危房", "dangerous houses"),
+    "unsafe_water_households": ("饮水不安全", "without safe water"),
+    "gap_marker": ("短板项数", "Number of gaps"),
+    "download_csv": ("下载CSV", "Download CSV"),
+    "schema_intro": (
+        "工作空间是一个GeoPackage文件,包含以下图层。几何统一存储为WGS84(EPSG:4326),"
+        "距离与面积在CGCS2000高斯-克吕格投影下计算。",
+        "A workspace is one GeoPackage file with these layers. Geometry is stored in WGS84 "
+        "(EPSG:4326); distances and areas are computed in CGCS2000 Gauss-Krüger metres.",
+    ),
+    "col_name": ("字段", "Field"),
+    "col_label": ("名称", "Label"),
+    "col_kind": ("类型", "Type"),
+    "col_unit": ("单位", "Unit"),
+    "col_required": ("必填", "Required"),
+    "col_allowed": ("取值", "Allowed values"),
+    "col_meaning": ("说明", "Meaning"),
+    "workspace_error": ("工作空间无法打开", "The workspace cannot be opened"),
+    "scheme_natural_breaks": ("自然断点", "Natural breaks"),
+    "scheme_quantiles": ("分位数", "Quantiles"),
+    "scheme_equal_interval": ("等间距", "Equal interval"),
+    "scheme_fisher_jenks": ("Fisher-Jenks", "Fisher-Jenks"),
+    "ind_poor_people": ("未脱贫人口(人)", "Remaining poor people"),
+    "ind_poor_households": ("未脱贫户数(户)", "Remaining poor households"),
+    "ind_incidence": ("贫困发生率(%)", "Poverty incidence (%)"),
+    "ind_registered_people": ("建档立卡人口(人)", "Registered poor people"),
+    "ind_registered_households": ("建档立卡户数(户)", "Registered poor households"),
+    "ind_returned_households": ("返贫户数(户)", "Fallen-back households"),
+    "ind_monitored_households": ("监测户数(户)", "Monitored households"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "demo_note": (
+        "演示数据:古陂镇(信丰县)。村界为示意,住户为合成数据,不含任何个人信息。",
+        "Demo data: 古陂镇 (信丰县). Boundaries are illustrative; households are synthetic.",
+    ),
+}
+
+_INDICATOR_FLAGS_LABELS = {
+    "road_hardened": ("通硬化路", "hardened road"),
+    "bus": ("通客运班车", "bus service"),
+    "safe_water": ("安全饮水", "safe water"),
+    "power": ("生产生活用电", "power"),
+    "radio_tv": ("广播电视", "radio and TV"),
+    "broadband": ("通宽带", "broadband"),
+    "clinic": ("标准化卫生室", "standard clinic"),
+    "doctor": ("合格村医", "qualified doctor"),
+    "activity_centre": ("文化活动室", "activity centre"),
+}
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, **fmt: object) -> str:
+    """The interface string ``key`` in ``lang``; unknown keys come back as themselves."""
+    zh, en = _STRINGS.get(key, (key, key))
+    text = en if lang == "en" else zh
+    return text.format(**fmt) if fmt else text
+
+
+def indicator_label(name: str, lang: str) -> str:
+    """Label of a choropleth indicator (``people:<category>`` included)."""
+    if name.startswith("people:"):
+        cat = name.split(":", 1)[1]
+        return f"{cat}(人)" if lang == "zh" else f"{CATEGORY_EN[cat]} (people)"
+    return t(f"ind_{name}", lang)
+
+
+def category_label(cat: str, lang: str) -> str:
+    return cat if lang == "zh" else f"{CATEGORY_EN.get(cat, cat)}"
+
+
+def cause_label(code: str, lang: str) -> str:
+    zh, en = CAUSES.get(code, (code, code))
+    return zh if lang == "zh" else en
+
+
+def flag_label(flag: str, lang: str) -> str:
+    zh, en = _INDICATOR_FLAGS_LABELS.get(flag, (flag, flag))
+    return zh if lang == "zh" else en
+
+
+def facility_label(kind: str, lang: str) -> str:
+    zh, en = FACILITY_KINDS.get(kind, (kind, kind))
+    return zh if lang == "zh" else en
+
+
+def status_label(status: str, lang: str) -> str:
+    return status if lang == "zh" else STATUS_EN.get(status, status)
+
+
+def layer_label(name: str, lang: str) -> str:
+    layer = LAYERS[name]
+    return layer.zh if lang == "zh" else layer.en

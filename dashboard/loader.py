@@ -1,0 +1,59 @@
+"""Open the workspace the dashboard shows, cached by path and modification time."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from ..data.demo import ensure_demo
+from ..geo.workspace import Workspace, read_workspace
+from .view import MapSpec, map_spec
+
+#: Set by ``township-atlas serve``; without it the dashboard opens the demo township.
+WORKSPACE_ENV = "TOWNSHIP_ATLAS_WORKSPACE"
+
+
+def workspace_path() -> Path:
+    """The workspace named by ``TOWNSHIP_ATLAS_WORKSPACE``, or the demo (built once)."""
+    named = os.environ.get(WORKSPACE_ENV)
+    return Path(named) if named else ensure_demo()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _read(path: str, mtime_ns: int) -> Workspace:
+    # mtime_ns is part of the cache key: a rewritten workspace is read again.
+    return read_workspace(path)
+
+
+def load_workspace() -> Workspace:
+    """The current workspace; treat its frames as read-only (they are shared by the cache)."""
+    path = workspace_path()
+    return _read(str(path), path.stat().st_mtime_ns)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _map_spec(
+    path: str,
+    mtime_ns: int,
+    year: int,
+    indicator: str,
+    lang: str,
+    scheme: str,
+    layers: tuple[str, ...],
+    basemap: str,
+) -> MapSpec:
+    return map_spec(
+        _read(path, mtime_ns), year, indicator, lang, scheme, frozenset(layers), basemap=basemap
+    )
+
+
+def cached_map_spec(
+    year: int, indicator: str, lang: str, scheme: str, layers: tuple[str, ...], basemap: str
+) -> MapSpec:
+    """:func:`view.map_spec` of the current workspace, cached by its arguments."""
+    path = workspace_path()
+    return _map_spec(
+        str(path), path.stat().st_mtime_ns, year, indicator, lang, scheme, layers, basemap
+    )

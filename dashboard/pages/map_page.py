@@ -1,0 +1,39 @@
+"""一张图: the township map with every overlay, and the clicked village's details beside it."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from township_atlas.dashboard import loader, panels, view
+from township_atlas.dashboard import map as township_map
+from township_atlas.dashboard import state as S
+
+lang = S.get(S.LANG)
+ws = loader.load_workspace()
+year = S.get(S.YEAR) or view.latest_year(ws)
+
+panels.key_figures(ws, year, lang)
+left, right = st.columns([3, 1], gap="medium")
+spec = loader.cached_map_spec(
+    year,
+    S.get(S.INDICATOR),
+    lang,
+    S.get(S.SCHEME),
+    tuple(S.get(S.LAYERS) or ()),
+    S.get(S.BASEMAP),
+)
+with left:
+    # Only the clicked village comes back to Python: panning and zooming do not rerun the page.
+    event = st_folium(
+        township_map.build_map(spec),
+        key=S.MAP,
+        height=720,
+        use_container_width=True,
+        returned_objects=["last_active_drawing"],
+    )
+clicked = panels.clicked_code(event)
+if clicked:
+    S.set_value(S.SELECTED_VILLAGE, clicked)
+with right:
+    panels.village_panel(ws, S.get(S.SELECTED_VILLAGE), year, lang)

@@ -1,0 +1,97 @@
+"""Panels shared by pages: the key-figure row and the village detail card."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..analysis import poverty
+from ..geo.workspace import Workspace
+from . import i18n, view
+
+
+def key_figures(ws: Workspace, year: int, lang: str) -> None:
+    """A row of headline figures: registered totals and what remains poor at ``year``."""
+    now = poverty.township_totals(ws.villages, ws.households, year)
+    before = poverty.township_totals(ws.villages, ws.households, year - 1)
+    hh, pp = i18n.t("households", lang), i18n.t("people", lang)
+    cols = st.columns(6)
+    cols[0].metric(
+        f"{i18n.t('registered', lang)} {now['registered_households']:,}{hh}",
+        f"{now['registered_people']:,}{pp}",
+    )
+    change = now["poor_people"] - before["poor_people"]
+    cols[1].metric(
+        i18n.t("remaining", lang),
+        f"{now['poor_people']:,}{pp}",
+        delta=f"{change:+,}{pp}" if change else None,
+        delta_color="inverse",
+    )
+    d_inc = (now["incidence"] - before["incidence"]) * 100
+    cols[2].metric(
+        i18n.t("incidence", lang),
+        f"{now['incidence'] * 100:.2f}%",
+        delta=f"{d_inc:+.2f}%" if round(d_inc, 2) else None,
+        delta_color="inverse",
+    )
+    cols[3].metric(
+        i18n.t("poor_villages_exited", lang),
+        f"{now['poor_villages_exited']} / {now['poor_villages']}",
+    )
+    cols[4].metric(i18n.t("returned_households", lang), f"{now['returned_households']:,}{hh}")
+    cols[5].metric(i18n.t("monitored_households", lang), f"{now['monitored_households']:,}{hh}")
+
+
+def clicked_code(event: dict | None) -> str | None:
+    """The village code of the feature clicked on the map, if any."""
+    drawing = (event or {}).get("last_active_drawing") or {}
+    code = (drawing.get("properties") or {}).get("code")
+    return str(code) if code else None
+
+
+def village_panel(ws: Workspace, code: str | None, year: int, lang: str) -> None:
+    """The clicked village's figures by category and cause, gaps, facilities and exit status."""
+    st.subheader(i18n.t("village_detail", lang))
+    detail = view.village_detail(ws, code, year, lang) if code else None
+    if detail is None:
+        st.info(i18n.t("click_hint", lang))
+        return
+    hh, pp = i18n.t("households", lang), i18n.t("people", lang)
+    # st.markdown escapes nothing by itself: names come from data, so use st.text for them.
+    st.text(f"{detail.name}({detail.kind})  {detail.code}")
+    f = detail.figures
+    a, b = st.columns(2)
+    a.metric(i18n.t("population", lang), f"{detail.population:,}{pp}")
+    b.metric(i18n.t("incidence", lang), f"{f['incidence'] * 100:.2f}%")
+    a.metric(i18n.t("registered", lang), f"{f['registered_households']:,}{hh}")
+    b.metric(i18n.t("remaining", lang), f"{f['poor_people']:,}{pp}")
+    st.text(f"{i18n.t('exit_status', lang)}: {detail.exit_status}")
+    st.markdown(f"**{i18n.t('gaps', lang)}**")
+    st.text(detail.gaps)
+    st.markdown(f"**{i18n.t('by_category', lang)}**")
+    st.dataframe(
+        detail.by_category.rename(
+            columns={
+                "category": i18n.t("category", lang),
+                "households": i18n.t("count_households", lang),
+                "persons": i18n.t("count_people", lang),
+                "remaining_persons": i18n.t("remaining_short", lang),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    st.markdown(f"**{i18n.t('by_cause', lang)}**")
+    st.dataframe(
+        detail.by_cause.rename(
+            columns={
+                "cause": i18n.t("cause", lang),
+                "households": i18n.t("count_households", lang),
+                "persons": i18n.t("count_people", lang),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    if len(detail.facilities):
+        st.markdown(f"**{i18n.t('facilities', lang)}**")
+        st.dataframe(detail.facilities, hide_index=True, width="stretch")

@@ -1,0 +1,71 @@
+"""The shared sidebar, drawn once by ``app.py``: language, year, indicator and layers."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..analysis.classify import SCHEMES
+from ..analysis.poverty import INDICATORS
+from . import i18n, loader, view
+from . import state as S
+
+_LAYER_KEYS = {
+    "villages": "layer_villages",
+    "labels": "layer_labels",
+    "gaps": "layer_gaps",
+    "service": "layer_service",
+    "relocation": "layer_relocation",
+    "facilities": "layer_facilities",
+    "roads": "layer_roads",
+    "rivers": "layer_rivers",
+}
+
+
+def draw() -> None:
+    """Draw the sidebar widgets; their values live in ``st.session_state`` (see state.py)."""
+    with st.sidebar:
+        st.radio(
+            "语言 / Language",
+            list(i18n.LANGUAGES),
+            format_func=i18n.LANGUAGES.get,
+            horizontal=True,
+            key=S.LANG,
+        )
+        lang = S.get(S.LANG)
+        st.title(i18n.t("app_title", lang))
+        try:
+            ws = loader.load_workspace()
+        except Exception as exc:  # the page shows the full message
+            st.error(f"{i18n.t('workspace_error', lang)}: {exc}")
+            return
+        first, last = view.first_year(ws), view.latest_year(ws)
+        if S.get(S.YEAR) is None or not first <= S.get(S.YEAR) <= last:
+            S.set_value(S.YEAR, last)
+        st.slider(i18n.t("year", lang), first, last, key=S.YEAR)
+        st.selectbox(
+            i18n.t("indicator", lang),
+            list(INDICATORS),
+            format_func=lambda k: i18n.indicator_label(k, lang),
+            key=S.INDICATOR,
+        )
+        st.selectbox(
+            i18n.t("scheme", lang),
+            list(SCHEMES),
+            format_func=lambda k: i18n.t(f"scheme_{k}", lang),
+            key=S.SCHEME,
+        )
+        if S.get(S.LAYERS) is None:
+            S.set_value(S.LAYERS, [k for k in view.ALL_LAYERS if k != "facilities"])
+        st.multiselect(
+            i18n.t("layers", lang),
+            list(view.ALL_LAYERS),
+            format_func=lambda k: i18n.t(_LAYER_KEYS[k], lang),
+            key=S.LAYERS,
+        )
+        st.radio(
+            i18n.t("basemap", lang),
+            ["none", "osm"],
+            format_func=lambda k: i18n.t(f"basemap_{k}", lang),
+            key=S.BASEMAP,
+        )
+        st.caption(f"{i18n.t('workspace', lang)}: `{loader.workspace_path().name}`")

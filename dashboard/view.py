@@ -1,0 +1,294 @@
+"""Turn a workspace and the sidebar's choices into what the map and panels draw.
+
+Calls :mod:`township_atlas.analysis` and labels the results in the chosen language. No folium
+here (that is :mod:`township_atlas.dashboard.map`) and no widgets (those are the pages').
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from ..analysis import classify as classify_mod
+from ..analysis import gaps as gaps_mod
+from ..analysis import poverty, relocation
+from ..geo.schema import SERVICE_TIERS
+from ..geo.workspace import Workspace
+from . import i18n
+
+PALETTE = ("#fff5d6", "#fdd49e", "#fc8d59", "#e34a33", "#b30000")
+ZERO_COLOUR = "#f2f2f2"
+TIER_STYLE = {
+    "county_logistics": {"colour": "#08306b", "radius": 11},
+    "township_ecommerce": {"colour": "#2171b5", "radius": 9},
+    "village_station": {"colour": "#41ab5d", "radius": 6},
+}
+ALL_LAYERS = (
+    "villages",
+    "labels",
+    "gaps",
+    "service",
+    "relocation",
+    "facilities",
+    "roads",
+    "rivers",
+)
+
+
+@dataclass(frozen=True)
+class LegendClass:
+    colour: str
+    label: str
+
+
+@dataclass(frozen=True)
+class MapSpec:
+    """Everything the map draws, labelled and styled; frames are in EPSG:4326."""
+
+    lang: str
+    title: str
+    villages: gpd.GeoDataFrame  # code, name, value_text, fill, gap_text, tooltip fields
+    labels: gpd.GeoDataFrame  # name at a point inside each village
+    classes: tuple[LegendClass, ...]
+    outline: gpd.GeoDataFrame
+    roads: gpd.GeoDataFrame
+    rivers: gpd.GeoDataFrame
+    gaps: gpd.GeoDataFrame  # point per village with gaps: name, gap_count, gap_text
+    service_points: gpd.GeoDataFrame  # name, kind, kind_label, status, colour, radius
+    facilities: gpd.GeoDataFrame  # name, kind_label
+    sites: gpd.GeoDataFrame  # name, site_type, moved/planned text
+    flows: gpd.GeoDataFrame  # origin_name, site_name, households, persons
+    layers: frozenset[str] = field(default_factory=lambda: frozenset(ALL_LAYERS))
+    selected: str | None = None
+    basemap: str = "none"
+    illustrative: bool = True
+
+
+def latest_year(ws: Workspace) -> int:
+    """The last year the workspace's register or indicators speak of."""
+    _, last = poverty.years_span(ws.households)
+    ind = ws["indicators"]
+    if len(ind):
+        last = max(last, int(ind["year"].max()))
+    return last
+
+
+def first_year(ws: Workspace) -> int:
+    first, _ = poverty.years_span(ws.households)
+    return first
+
+
+def format_value(indicator: str, value: float, lang: str) -> str:
+    if indicator == "incidence":
+        return f"{value * 100:.2f}%"
+    unit = "人" if "people" in indicator else "户"
+    if lang == "en":
+        unit = " people" if unit == "人" else " hh"
+    return f"{round(value):,}{unit}"
+
+
+def gap_text(missing: tuple[str, ...], dangerous: int, unsafe: int, lang: str) -> str:
+    parts = [i18n.flag_label(f, lang) for f in missing]
+    if dangerous:
+        parts.append(
+            f"{i18n.t('dangerous_houses', lang)} {dangerous}{'户' if lang == 'zh' else ''}"
+        )
+    if unsafe:
+        parts.append(
+            f"{i18n.t('unsafe_water_households', lang)} {unsafe}{'户' if lang == 'zh' else ''}"
+        )
+    return "、".join(parts) if lang == "zh" else ", ".join(parts)
+
+
+def _classes(values: pd.Series, indicator: str, scheme: str, lang: str):
+    result = classify_mod.classify(values.to_numpy(dtype=float), scheme=scheme, k=5)
+    bins = list(result.bins)
+    n = len(bins)
+    palette = PALETTE[-n:] if n <= len(PALETTE) else PALETTE
+    colours = []
+    for v, c in zip(values, result.classes, strict=True):
+        colours.append(ZERO_COLOUR if v == 0 else palette[min(c, len(palette) - 1)])
+    legend = []
+    whole = indicator != "incidence"  # counts: classes read "1 – 3人", not "0 – 3人"
+    lower = result.lower
+    for i, upper in enumerate(bins):
+        if i > 0 and whole:
+            lower = min(upper, float(np.floor(lower) + 1))
+        lo, hi = format_value(indicator, lower, lang), format_value(indicator, upper, lang)
+        label = hi if lo == hi else f"{lo} – {hi}"
+        colour = ZERO_COLOUR if upper == 0 else palette[min(i, len(palette) - 1)]
+        legend.append(LegendClass(colour, label))
+        lower = upper
+    return colours, tuple(legend)
+
+
+def map_spec(
+    ws: Workspace,
+    year: int,
+    indicator: str,
+    lang: str,
+    scheme: str = "natural_breaks",
+    layers: frozenset[str] | None = None,
+    selected: str | None = None,
+    basemap: str = "none",
+) -> MapSpec:
+    """Compute and label every overlay of the township map for ``year``."""
+    villages = ws.villages
+    figures = poverty.village_figures(villages, ws.households, year)
+    values = figures[indicator].astype(float)
+    colours, legend = _classes(values, indicator, scheme, lang)
+
+    gaps = gaps_mod.village_gaps(ws["indicators"], year).set_index("village_code")
+    gap_texts = {
+        code: gap_text(r.missing, r.dangerous_houses, r.unsafe_water_households, lang)
+        for code, r in gaps.iterrows()
+    }
+    v = gpd.GeoDataFrame(
+        {
+            "code": villages["code"].to_numpy(),
+            "name": villages["name"].to_numpy(),
+            "value_text": [format_value(indicator, x, lang) for x in values],
+            "poor_text": [
+                f"{h:,}{i18n.t('households', lang)} / {p:,}{i18n.t('people', lang)}"
+                for h, p in zip(figures["poor_households"], figures["poor_people"], strict=True)
+            ],
+            "incidence_text": [f"{x * 100:.2f}%" for x in figures["incidence"]],
+            "gap_text": [gap_texts.get(c) or i18n.t("no_gaps", lang) for c in villages["code"]],
+            "fill": colours,
+        },
+        geometry=villages.geometry.to_numpy(),
+        crs=villages.crs,
+    )
+
+    anchors = relocation.village_anchor_points(villages)
+    labels = gpd.GeoDataFrame(
+        {"name": villages["name"].to_numpy()},
+        geometry=anchors.to_numpy(),
+        crs=villages.crs,
+    )
+    with_gaps = gaps[gaps["gap_count"] > 0]
+    gap_points = gpd.GeoDataFrame(
+        {
+            "code": with_gaps.index.to_numpy(),
+            "name": [
+                dict(zip(villages["code"], villages["name"], strict=True))[c]
+                for c in with_gaps.index
+            ],
+            "gap_count": with_gaps["gap_count"].astype(int).to_numpy(),
+            "gap_text": [gap_texts[c] for c in with_gaps.index],
+        },
+        geometry=[anchors[c] for c in with_gaps.index],
+        crs=villages.crs,
+    )
+
+    fac = ws["facilities"]
+    fac = fac[
+        fac["opened_year"].isna() | (fac["opened_year"] <= year) | (fac["status"] == "planned")
+    ]
+    tiers = fac[fac["kind"].isin(SERVICE_TIERS)].copy()
+    tiers["kind_label"] = [i18n.facility_label(k, lang) for k in tiers["kind"]]
+    tiers["colour"] = [TIER_STYLE[k]["colour"] for k in tiers["kind"]]
+    tiers["radius"] = [TIER_STYLE[k]["radius"] for k in tiers["kind"]]
+    others = fac[~fac["kind"].isin(SERVICE_TIERS)].copy()
+    others["kind_label"] = [i18n.facility_label(k, lang) for k in others["kind"]]
+
+    sites = ws["relocation_sites"].copy()
+    sites["progress_text"] = [
+        f"{i18n.t('site_moved', lang)} {m:,}/{p:,}{i18n.t('households', lang)}"
+        for m, p in zip(sites["moved_households"], sites["planned_households"], strict=True)
+    ]
+    flows = relocation.relocation_flows(villages, ws["relocation_sites"], ws["relocations"])
+
+    return MapSpec(
+        lang=lang,
+        title=f"{i18n.indicator_label(indicator, lang)} · {year}",
+        villages=v,
+        labels=labels,
+        classes=legend,
+        outline=ws.township,
+        roads=ws["roads"],
+        rivers=ws["rivers"],
+        gaps=gap_points,
+        service_points=tiers,
+        facilities=others,
+        sites=sites,
+        flows=flows,
+        layers=frozenset(ALL_LAYERS if layers is None else layers),
+        selected=selected,
+        basemap=basemap,
+        illustrative=bool(ws.township["illustrative"].fillna(False).any())
+        or bool(ws.villages["illustrative"].fillna(False).any()),
+    )
+
+
+@dataclass(frozen=True)
+class VillageDetail:
+    code: str
+    name: str
+    kind: str
+    population: int
+    households: int
+    exit_status: str
+    figures: dict
+    by_category: pd.DataFrame
+    by_cause: pd.DataFrame
+    gaps: str
+    facilities: pd.DataFrame
+
+
+def village_detail(ws: Workspace, code: str, year: int, lang: str) -> VillageDetail | None:
+    """Figures, gaps, facilities and exit status of village ``code`` at ``year``."""
+    villages = ws.villages
+    row = villages[villages["code"] == code]
+    if row.empty:
+        return None
+    r = row.iloc[0]
+    hh = ws.households[ws.households["village_code"] == code]
+    figures = poverty.village_figures(row, ws.households, year).iloc[0].to_dict()
+    cat = poverty.by_category(hh, year)
+    cat["category"] = [i18n.category_label(c, lang) for c in cat["category"]]
+    cause = poverty.by_cause(hh)
+    cause["cause"] = [i18n.cause_label(c, lang) for c in cause["cause"]]
+    gaps = gaps_mod.village_gaps(ws["indicators"], year)
+    g = gaps[gaps["village_code"] == code]
+    gtext = (
+        gap_text(
+            g.iloc[0]["missing"],
+            g.iloc[0]["dangerous_houses"],
+            g.iloc[0]["unsafe_water_households"],
+            lang,
+        )
+        if len(g)
+        else ""
+    )
+    if not bool(r["poor_village"]):
+        status = i18n.t("not_poor_village", lang)
+    elif pd.notna(r["exit_year"]) and int(r["exit_year"]) <= year:
+        status = i18n.t("exited_in", lang, year=int(r["exit_year"]))
+    else:
+        status = i18n.t("poor_not_exited", lang)
+    fac = ws["facilities"]
+    fac = fac[fac["village_code"] == code]
+    facilities = pd.DataFrame(
+        {
+            "name": fac["name"].to_numpy(),
+            "kind": [i18n.facility_label(k, lang) for k in fac["kind"]],
+            "status": fac["status"].to_numpy(),
+        }
+    )
+    return VillageDetail(
+        code=code,
+        name=str(r["name"]),
+        kind=str(r["kind"]),
+        population=int(r["population"]),
+        households=int(r["households"]),
+        exit_status=status,
+        figures=figures,
+        by_category=cat[["category", "households", "persons", "remaining_persons"]],
+        by_cause=cause[["cause", "households", "persons"]],
+        gaps=gtext or i18n.t("no_gaps", lang),
+        facilities=facilities,
+    )

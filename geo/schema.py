@@ -1,0 +1,414 @@
+"""Every layer and column of a Township Atlas workspace, in one place.
+
+The validators (:mod:`township_atlas.geo.validate`), the workspace reader and writer, the
+dashboard's labels and ``docs/schema.md`` all read these definitions, so a column is described
+once: its Chinese and English label, meaning, unit and allowed values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["str", "code", "int", "float", "bool", "year"]
+GeometryType = Literal["Polygon", "MultiPolygon", "Point", "LineString", None]
+
+WGS84 = "EPSG:4326"
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a layer.
+
+    ``kind`` is the storage kind: ``code`` is a digit string of fixed ``length``; ``year`` a
+    four-digit integer; ``int``/``float`` are counts and amounts in ``unit``.
+    """
+
+    name: str
+    kind: Kind
+    zh: str
+    en: str
+    meaning: str = ""
+    unit: str = ""
+    required: bool = True
+    allowed: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    length: int | None = None
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A layer (with geometry) or a table (``geometry=None``) of the workspace GeoPackage."""
+
+    name: str
+    zh: str
+    en: str
+    meaning: str
+    geometry: GeometryType
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    personal: tuple[str, ...] = field(default=())
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"layer {self.name!r} has no column {name!r}")
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+# ----------------------------------------------------------------------------- value lists
+VILLAGE_KINDS = ("村", "居委会")
+POOR_LEVELS = ("省级", "市级", "县级")
+
+#: 贫困户属性 as the national system spells them; the order is the brief's table order.
+HOUSEHOLD_CATEGORIES = ("一般贫困户", "低保贫困户", "低保户", "特困供养户")
+#: The two groups of the brief: development (扶贫开发对象) and protection (政策保障/兜底).
+CATEGORY_GROUP = {
+    "一般贫困户": "扶贫开发",
+    "低保贫困户": "扶贫开发",
+    "低保户": "政策保障",
+    "特困供养户": "政策保障",
+}
+CATEGORY_EN = {
+    "一般贫困户": "ordinary poor",
+    "低保贫困户": "poor with minimum allowance",
+    "低保户": "minimum-living-allowance",
+    "特困供养户": "extreme-poverty support (五保)",
+}
+
+#: 主要致贫原因 codes of the national system.
+CAUSES = {
+    "01": ("因病", "illness"),
+    "02": ("因残", "disability"),
+    "03": ("因学", "education costs"),
+    "04": ("因灾", "disaster"),
+    "05": ("缺土地", "lack of land"),
+    "06": ("缺水", "lack of water"),
+    "07": ("缺技术", "lack of skills"),
+    "08": ("缺劳力", "lack of labour"),
+    "09": ("缺资金", "lack of capital"),
+    "10": ("交通条件落后", "poor transport"),
+    "11": ("自身发展动力不足", "lack of motivation"),
+    "99": ("其他", "other"),
+}
+
+HOUSEHOLD_STATUSES = ("未脱贫", "已脱贫", "返贫", "监测")
+STATUS_EN = {"未脱贫": "not exited", "已脱贫": "exited", "返贫": "fell back", "监测": "monitored"}
+#: Since 2021 monitoring covers three kinds of households.
+MONITOR_KINDS = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户")
+
+FACILITY_KINDS = {
+    "clinic": ("村卫生室", "village clinic"),
+    "township_hospital": ("乡镇卫生院", "township hospital"),
+    "school": ("学校", "school"),
+    "industrial_park": ("工业园区", "industrial park"),
+    "agribusiness": ("农业龙头企业", "agribusiness"),
+    "county_logistics": ("县级物流中心", "county logistics centre"),
+    "township_ecommerce": ("乡镇电商服务中心", "township e-commerce centre"),
+    "village_station": ("村级电商服务站", "village e-commerce station"),
+}
+#: The three tiers of the rural e-commerce network (plan 5 of the source).
+SERVICE_TIERS = ("county_logistics", "township_ecommerce", "village_station")
+FACILITY_STATUSES = ("existing", "planned")
+
+SITE_TYPES = ("县城", "集镇", "中心村", "产业园区", "乡村旅游区", "敬老院", "分散安置")
+SITE_STATUSES = ("规划", "在建", "建成", "已入住")
+ROAD_CLASSES = ("国道", "省道", "县道", "乡道", "村道")
+
+#: Cap on relocation housing per person (a hard national limit).
+RELOCATION_M2_PER_PERSON_CAP = 25.0
+
+
+def _code(name: str, zh: str, en: str, length: int, **kw) -> Column:
+    return Column(name, "code", zh, en, length=length, **kw)
+
+
+def _year(name: str, zh: str, en: str, **kw) -> Column:
+    return Column(name, "year", zh, en, minimum=1980, maximum=2100, **kw)
+
+
+def _count(name: str, zh: str, en: str, unit: str, **kw) -> Column:
+    return Column(name, "int", zh, en, unit=unit, minimum=0, **kw)
+
+
+def _flag(name: str, zh: str, en: str, meaning: str = "", **kw) -> Column:
+    return Column(name, "bool", zh, en, meaning=meaning, **kw)
+
+
+# ----------------------------------------------------------------------------- layers
+TOWNSHIP = Layer(
+    "township",
+    "乡镇界",
+    "Township outline",
+    "The township boundary and its headline facts.",
+    "MultiPolygon",
+    (
+        _code("code", "乡镇代码", "Township code", 9, meaning="9-digit statistical area code"),
+        Column("name", "str", "乡镇名称", "Township name"),
+        Column("county", "str", "县(区)", "County"),
+        Column("city", "str", "市", "City"),
+        Column("province", "str", "省", "Province"),
+        _count("population", "总人口", "Population", "人"),
+        _count("villager_groups", "村民小组数", "Villager groups", "个"),
+        _flag(
+            "illustrative",
+            "示意边界",
+            "Illustrative boundary",
+            "True when the boundary is a sketch (示意), not a survey",
+        ),
+    ),
+    key=("code",),
+)
+
+VILLAGES = Layer(
+    "villages",
+    "行政村",
+    "Administrative villages",
+    "Administrative villages and residents' committees with their boundaries.",
+    "MultiPolygon",
+    (
+        _code("code", "统计用区划代码", "Area code", 12, meaning="12-digit statistical area code"),
+        _year("vintage", "代码版本", "Code vintage", meaning="year of the code list"),
+        Column("name", "str", "村名", "Name"),
+        Column("kind", "str", "类型", "Kind", allowed=VILLAGE_KINDS),
+        _flag("poor_village", "贫困村", "Poor village", "registered poor village (贫困村)"),
+        Column(
+            "poor_level",
+            "str",
+            "贫困村级别",
+            "Poor-village level",
+            required=False,
+            allowed=POOR_LEVELS,
+        ),
+        _flag("pilot", "试点村", "Pilot village", "pilot village of the township plan"),
+        Column("ethnic", "str", "民族村", "Ethnic village", required=False, meaning="e.g. 畲族"),
+        _count("population", "户籍人口", "Population", "人"),
+        _count("households", "户数", "Households", "户"),
+        _count("villager_groups", "村民小组数", "Villager groups", "个"),
+        _year("exit_year", "出列年度", "Exit year", required=False, meaning="year it exited"),
+        _flag("illustrative", "示意边界", "Illustrative boundary"),
+    ),
+    key=("code",),
+)
+
+HOUSEHOLDS = Layer(
+    "households",
+    "建档立卡户",
+    "Registered households",
+    "Households of the registration system (建档立卡) and monitored households. Synthetic in the "
+    "demo; no names, ID or phone numbers are stored here.",
+    None,
+    (
+        Column("household_id", "str", "户编号", "Household id"),
+        _code("village_code", "行政村代码", "Village code", 12),
+        _count("size", "人数", "Persons", "人", maximum=30),
+        Column(
+            "category",
+            "str",
+            "贫困户属性",
+            "Category",
+            required=False,
+            allowed=HOUSEHOLD_CATEGORIES,
+            meaning="empty for a monitored household that was never registered poor",
+        ),
+        Column("cause", "str", "主要致贫原因", "Main cause", required=False, allowed=tuple(CAUSES)),
+        _year("identified_year", "识别年度", "Identified", required=False),
+        _year("exit_year", "脱贫年度", "Exit year", required=False),
+        _year("return_year", "返贫年度", "Fell back", required=False),
+        Column("status", "str", "脱贫状态", "Status", allowed=HOUSEHOLD_STATUSES),
+        Column(
+            "monitor_kind", "str", "监测类型", "Monitor kind", required=False, allowed=MONITOR_KINDS
+        ),
+        _year("monitor_year", "纳入监测年度", "Monitored since", required=False),
+        _flag("dangerous_house", "危房户", "Dangerous house"),
+        _flag("unsafe_water", "饮水不安全", "Unsafe water"),
+        Column(
+            "income_per_capita",
+            "float",
+            "人均纯收入",
+            "Income per person",
+            unit="元",
+            required=False,
+            minimum=0,
+        ),
+        Column("relocation_site", "str", "安置点", "Relocation site", required=False),
+    ),
+    key=("household_id",),
+)
+
+INDICATORS = Layer(
+    "indicators",
+    "村级基础设施指标",
+    "Village indicators",
+    "Infrastructure and service indicators of each village, one row per village and year.",
+    None,
+    (
+        _code("village_code", "行政村代码", "Village code", 12),
+        _year("year", "年度", "Year"),
+        _flag("road_hardened", "通硬化路", "Hardened road"),
+        _flag("bus", "通客运班车", "Bus service"),
+        _flag("safe_water", "安全饮水", "Safe drinking water"),
+        _flag("power", "生产生活用电", "Power"),
+        _flag("radio_tv", "广播电视", "Radio and TV"),
+        _flag("broadband", "通宽带", "Broadband"),
+        _flag("clinic", "标准化卫生室", "Standard clinic"),
+        _flag("doctor", "合格村医", "Qualified doctor"),
+        _flag("activity_centre", "文化活动室", "Activity centre"),
+        _count("dangerous_houses", "危房户数", "Dangerous houses", "户"),
+        _count("unsafe_water_households", "饮水不安全户数", "Households without safe water", "户"),
+        Column(
+            "collective_income",
+            "float",
+            "村集体经济收入",
+            "Collective income",
+            unit="万元",
+            minimum=0,
+        ),
+    ),
+    key=("village_code", "year"),
+)
+
+#: Indicator columns that are met (True) or not; the gap markers and exit rules read these.
+INDICATOR_FLAGS = (
+    "road_hardened",
+    "bus",
+    "safe_water",
+    "power",
+    "radio_tv",
+    "broadband",
+    "clinic",
+    "doctor",
+    "activity_centre",
+)
+
+FACILITIES = Layer(
+    "facilities",
+    "设施与服务网点",
+    "Facilities and service points",
+    "Clinics, schools, hospitals, industrial parks and the three tiers of e-commerce points.",
+    "Point",
+    (
+        Column("facility_id", "str", "编号", "Id"),
+        Column("kind", "str", "类型", "Kind", allowed=tuple(FACILITY_KINDS)),
+        Column("name", "str", "名称", "Name"),
+        _code("village_code", "所在行政村", "Village code", 12, required=False),
+        Column("status", "str", "状态", "Status", allowed=FACILITY_STATUSES),
+        _year("opened_year", "建成年度", "Opened", required=False),
+    ),
+    key=("facility_id",),
+)
+
+SITES = Layer(
+    "relocation_sites",
+    "易地扶贫搬迁安置点",
+    "Relocation sites",
+    "Relocation settlement sites (易地扶贫搬迁) with plan and progress.",
+    "Point",
+    (
+        Column("site_id", "str", "编号", "Id"),
+        Column("name", "str", "安置点名称", "Name"),
+        Column("site_type", "str", "安置类型", "Type", allowed=SITE_TYPES),
+        _code("village_code", "所在行政村", "Village code", 12, required=False),
+        _count("capacity_households", "设计容量", "Capacity", "户"),
+        _count("planned_households", "计划搬迁户数", "Planned households", "户"),
+        _count("planned_persons", "计划搬迁人数", "Planned persons", "人"),
+        _count("moved_households", "已入住户数", "Moved-in households", "户"),
+        _count("moved_persons", "已入住人数", "Moved-in persons", "人"),
+        Column("built_area_m2", "float", "建筑面积", "Built area", unit="m²", minimum=0),
+        Column("status", "str", "建设状态", "Status", allowed=SITE_STATUSES),
+        _count("demolished_households", "已拆旧复垦户数", "Old houses demolished", "户"),
+        _year("completed_year", "建成年度", "Completed", required=False),
+    ),
+    key=("site_id",),
+)
+
+RELOCATIONS = Layer(
+    "relocations",
+    "搬迁来源",
+    "Relocation origins",
+    "Households relocated from each origin village to each site.",
+    None,
+    (
+        Column("site_id", "str", "安置点编号", "Site id"),
+        _code("origin_code", "迁出行政村", "Origin village", 12),
+        _count("households", "搬迁户数", "Households", "户"),
+        _count("persons", "搬迁人数", "Persons", "人"),
+        _year("year", "搬迁年度", "Year"),
+    ),
+    key=("site_id", "origin_code"),
+)
+
+ROADS = Layer(
+    "roads",
+    "道路",
+    "Roads",
+    "Roads by class; the coverage analysis may route along them.",
+    "LineString",
+    (
+        Column("road_id", "str", "编号", "Id"),
+        Column("name", "str", "名称", "Name", required=False),
+        Column("road_class", "str", "等级", "Class", allowed=ROAD_CLASSES),
+        _flag("paved", "硬化", "Paved"),
+    ),
+    key=("road_id",),
+)
+
+RIVERS = Layer(
+    "rivers",
+    "水系",
+    "Rivers",
+    "Rivers and streams drawn as part of the offline base map.",
+    "LineString",
+    (
+        Column("river_id", "str", "编号", "Id"),
+        Column("name", "str", "名称", "Name", required=False),
+    ),
+    key=("river_id",),
+)
+
+HISTORY = Layer(
+    "history",
+    "变更记录",
+    "Change history",
+    "Every recorded change: never overwritten, replayed to compute figures for past dates.",
+    None,
+    (
+        Column("changed_at", "str", "时间", "When", meaning="ISO 8601 date or time"),
+        Column("layer", "str", "图层", "Layer"),
+        Column("record_key", "str", "记录", "Record"),
+        Column("field", "str", "字段", "Field"),
+        Column("old_value", "str", "原值", "Old value", required=False),
+        Column("new_value", "str", "新值", "New value", required=False),
+        Column("note", "str", "说明", "Note", required=False),
+    ),
+    key=(),
+)
+
+LAYERS: dict[str, Layer] = {
+    layer.name: layer
+    for layer in (
+        TOWNSHIP,
+        VILLAGES,
+        HOUSEHOLDS,
+        INDICATORS,
+        FACILITIES,
+        SITES,
+        RELOCATIONS,
+        ROADS,
+        RIVERS,
+        HISTORY,
+    )
+}
+
+#: Layers every workspace must have; the others may be empty.
+REQUIRED_LAYERS = ("township", "villages")
+
+#: Column names that hold personal data and must never be stored in plain text, drawn on maps,
+#: put in tooltips, briefs, exports or logs.
+PERSONAL_COLUMNS = frozenset({"姓名", "证件号码", "联系电话", "name_person", "id_number", "phone"})

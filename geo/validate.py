@@ -1,0 +1,216 @@
+"""Check and normalise layer frames against :mod:`township_atlas.geo.schema`.
+
+Every problem names the layer, the row (0-based position in the frame, plus the record key
+where there is one) and the field, so a user can find it in the file they gave us.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from .schema import LAYERS, Column, Layer
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one row (``row`` is None for the whole layer)."""
+
+    layer: str
+    row: int | None
+    field: str | None
+    message: str
+    key: str | None = None
+
+    def __str__(self) -> str:
+        where = self.layer
+        if self.row is not None:
+            where += f" row {self.row}"
+        if self.key:
+            where += f" ({self.key})"
+        if self.field:
+            where += f" field {self.field!r}"
+        return f"{where}: {self.message}"
+
+
+class SchemaError(ValueError):
+    """Raised when a frame does not fit its layer; ``problems`` lists every one found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        shown = "; ".join(str(p) for p in problems[:10])
+        more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
+        super().__init__(f"{len(problems)} problem(s): {shown}{more}")
+
+
+_YES = {"1", "true", "t", "yes", "y", "是", "有", "√"}
+_NO = {"0", "false", "f", "no", "n", "否", "无", "×", ""}
+
+
+def _to_bool(s: pd.Series) -> pd.Series:
+    if s.dtype == bool:
+        return s
+    text = s.astype("string").str.strip().str.lower()
+    # A 0/1 column read as float (Excel, or a CSV column with a blank) gives "1.0" / "0.0"
+    text = text.str.replace(r"^([01])\.0*$", r"\1", regex=True)
+    out = pd.Series(pd.NA, index=s.index, dtype="boolean")
+    out[text.isin(_YES)] = True
+    out[text.isin(_NO)] = False
+    return out
+
+
+def _to_code(s: pd.Series, length: int | None) -> pd.Series:
+    if pd.api.types.is_float_dtype(s):
+        # A code read as float (e.g. from Excel) keeps its digits: 360722102001.0 -> "360722102001"
+        s = s.map(lambda v: pd.NA if pd.isna(v) else f"{v:.0f}")
+    text = s.astype("string").str.strip()
+    return text.mask(text == "")
+
+
+def coerce(layer: Layer, frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of ``frame`` with each schema column in its storage dtype.
+
+    Values that cannot be converted become missing; :func:`problems` then reports them as
+    required or invalid, so nothing is silently dropped.
+    """
+    out = frame.copy()
+    for col in layer.columns:
+        if col.name not in out.columns:
+            continue
+        s = out[col.name]
+        if col.kind in ("int", "year"):
+            num = pd.to_numeric(s, errors="coerce")
+            whole = num.notna() & (num == np.floor(num.fillna(0)))
+            out[col.name] = num.where(whole).astype("Int64")
+        elif col.kind == "float":
+            out[col.name] = pd.to_numeric(s, errors="coerce").astype("float64")
+        elif col.kind == "bool":
+            out[col.name] = _to_bool(s)
+        elif col.kind == "code":
+            out[col.name] = _to_code(s, col.length)
+        else:
+            text = s.astype("string").str.strip()
+            out[col.name] = text.mask(text == "")
+    return out
+
+
+def _column_problems(layer: Layer, col: Column, raw: pd.Series, val: pd.Series) -> list[Problem]:
+    found: list[Problem] = []
+    missing = val.isna()
+    given = raw.notna() & (raw.astype("string").str.strip() != "")
+    bad_type = missing & given
+    for i in np.flatnonzero(bad_type.to_numpy()):
+        value = raw.iloc[i]
+        value = value.item() if isinstance(value, np.generic) else value  # 2.5, not np.float64
+        found.append(Problem(layer.name, int(i), col.name, f"cannot read {value!r} as {col.kind}"))
+    if col.required:
+        for i in np.flatnonzero((missing & ~given).to_numpy()):
+            found.append(Problem(layer.name, int(i), col.name, "required value is missing"))
+    present = val.notna().to_numpy()
+    if col.allowed:
+        bad = present & ~val.isin(col.allowed).fillna(False).to_numpy(dtype=bool)
+        for i in np.flatnonzero(bad):
+            found.append(
+                Problem(
+                    layer.name,
+                    int(i),
+                    col.name,
+                    f"{val.iloc[i]!r} is not one of {', '.join(col.allowed)}",
+                )
+            )
+    if col.kind == "code" and col.length:
+        text = val.astype("string")
+        ok = text.str.fullmatch(rf"\d{{{col.length}}}").fillna(False).to_numpy(dtype=bool)
+        for i in np.flatnonzero(present & ~ok):
+            found.append(
+                Problem(
+                    layer.name,
+                    int(i),
+                    col.name,
+                    f"{val.iloc[i]!r} is not a {col.length}-digit code",
+                )
+            )
+    if col.kind in ("int", "year", "float"):
+        num = val.astype("float64")
+        if col.minimum is not None:
+            for i in np.flatnonzero(present & (num < col.minimum).fillna(False).to_numpy()):
+                found.append(
+                    Problem(layer.name, int(i), col.name, f"{val.iloc[i]} is below {col.minimum}")
+                )
+        if col.maximum is not None:
+            for i in np.flatnonzero(present & (num > col.maximum).fillna(False).to_numpy()):
+                found.append(
+                    Problem(layer.name, int(i), col.name, f"{val.iloc[i]} is above {col.maximum}")
+                )
+    return found
+
+
+def problems(layer_name: str, frame: pd.DataFrame) -> list[Problem]:
+    """Every problem of ``frame`` as layer ``layer_name``; an empty list when it is valid."""
+    layer = LAYERS[layer_name]
+    found: list[Problem] = []
+    missing_cols = [c.name for c in layer.columns if c.required and c.name not in frame.columns]
+    for name in missing_cols:
+        found.append(Problem(layer.name, None, name, "required column is missing"))
+    if missing_cols:
+        return found
+    frame = frame.reset_index(drop=True)
+    norm = coerce(layer, frame)
+    for col in layer.columns:
+        if col.name in frame.columns:
+            found += _column_problems(layer, col, frame[col.name], norm[col.name])
+    if layer.key:
+        # a missing key is reported as missing, not as a duplicate of another missing key
+        known = norm[list(layer.key)].notna().all(axis=1)
+        dup = (norm.duplicated(list(layer.key), keep="first") & known).to_numpy()
+        for i in np.flatnonzero(dup):
+            key = "/".join(str(norm.at[i, k]) for k in layer.key)
+            found.append(Problem(layer.name, int(i), layer.key[0], f"duplicate key {key}"))
+    if layer.geometry is not None:
+        found += _geometry_problems(layer, frame)
+    if layer.key and found:
+        keys = norm[list(layer.key)].astype("string").fillna("").agg("/".join, axis=1)
+        found = [
+            Problem(
+                p.layer, p.row, p.field, p.message, keys.iloc[p.row] if p.row is not None else None
+            )
+            for p in found
+        ]
+    return found
+
+
+def _geometry_problems(layer: Layer, frame: pd.DataFrame) -> list[Problem]:
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
+        return [Problem(layer.name, None, "geometry", "layer needs a geometry column")]
+    if frame.crs is None:
+        return [Problem(layer.name, None, "geometry", "layer has no CRS; declare one")]
+    found: list[Problem] = []
+    geom = frame.geometry
+    for i in np.flatnonzero(geom.isna().to_numpy() | geom.is_empty.to_numpy()):
+        found.append(Problem(layer.name, int(i), "geometry", "geometry is missing or empty"))
+    wanted = {
+        "MultiPolygon": {"Polygon", "MultiPolygon"},
+        "Polygon": {"Polygon", "MultiPolygon"},
+        "Point": {"Point"},
+        "LineString": {"LineString", "MultiLineString"},
+    }[layer.geometry]
+    types = geom.geom_type.to_numpy()
+    for i in np.flatnonzero(~pd.isna(types) & ~np.isin(types, list(wanted))):
+        found.append(
+            Problem(layer.name, int(i), "geometry", f"{types[i]} is not a {layer.geometry}")
+        )
+    valid = geom.is_valid.to_numpy()
+    for i in np.flatnonzero(~valid & geom.notna().to_numpy()):
+        found.append(Problem(layer.name, int(i), "geometry", "geometry is not valid"))
+    return found
+
+
+def check(layer_name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Validate and return the normalised frame, or raise :class:`SchemaError`."""
+    found = problems(layer_name, frame)
+    if found:
+        raise SchemaError(found)
+    return coerce(LAYERS[layer_name], frame)

@@ -1,0 +1,203 @@
+"""The workspace: one GeoPackage file holding every layer of a township.
+
+A workspace is written whole to a temporary file beside the target and moved into place with
+``os.replace``, so a reader never sees a half-written file and a failed write leaves the old one
+as it was. Every layer is validated on write and on read.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from .schema import LAYERS, REQUIRED_LAYERS, SCHEMA_VERSION, WGS84, Layer
+from .validate import Problem, SchemaError, coerce, problems
+
+META_LAYER = "atlas_meta"
+
+
+def empty_frame(layer: Layer) -> pd.DataFrame:
+    """An empty frame with the layer's columns (and geometry in WGS84 for spatial layers)."""
+    cols = {c.name: pd.Series(dtype="object") for c in layer.columns}
+    frame = coerce(layer, pd.DataFrame(cols))
+    if layer.geometry is None:
+        return frame
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Every layer of one township, validated and in storage dtypes; geometry in WGS84.
+
+    Treat the frames as read-only: pages share them through Streamlit's cache.
+    """
+
+    layers: Mapping[str, pd.DataFrame]
+    meta: Mapping[str, str] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in LAYERS:
+            raise KeyError(f"unknown layer {name!r}; layers are {', '.join(LAYERS)}")
+        frame = self.layers.get(name)
+        return empty_frame(LAYERS[name]) if frame is None else frame
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LAYERS)
+
+    @property
+    def township(self) -> gpd.GeoDataFrame:
+        return self["township"]
+
+    @property
+    def villages(self) -> gpd.GeoDataFrame:
+        return self["villages"]
+
+    @property
+    def households(self) -> pd.DataFrame:
+        return self["households"]
+
+
+def _prepare(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Every column of the layer (those left out stay empty), in storage dtypes, WGS84."""
+    layer = LAYERS[name]
+    out = coerce(layer, pd.DataFrame(frame).reindex(columns=layer.names))
+    if layer.geometry is not None:
+        out = gpd.GeoDataFrame(out, geometry=frame.geometry.to_numpy(), crs=frame.crs)
+        out = out.to_crs(WGS84)
+    return out
+
+
+def validate_workspace(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
+    """Problems of each layer and across layers (codes that refer to unknown villages)."""
+    found: list[Problem] = []
+    for name in REQUIRED_LAYERS:
+        if name not in layers or len(layers[name]) == 0:
+            found.append(Problem(name, None, None, "layer is required and has no rows"))
+    for name, frame in layers.items():
+        if name not in LAYERS:
+            found.append(Problem(name, None, None, "unknown layer"))
+            continue
+        found += problems(name, frame)
+    if found or "villages" not in layers:
+        return found
+    # Normalised like the referring columns, so a code read as float (360722102201.0) matches
+    codes = set(coerce(LAYERS["villages"], layers["villages"])["code"].dropna())
+    refs = {
+        "households": "village_code",
+        "indicators": "village_code",
+        "facilities": "village_code",
+        "relocation_sites": "village_code",
+        "relocations": "origin_code",
+    }
+    for name, col in refs.items():
+        frame = layers.get(name)
+        if frame is None or len(frame) == 0 or col not in frame.columns:  # optional column
+            continue
+        values = coerce(LAYERS[name], frame)[col].reset_index(drop=True)
+        unknown = values.notna() & ~values.isin(codes)
+        for i in unknown[unknown].index:
+            found.append(Problem(name, int(i), col, f"village {values[i]} is not in villages"))
+    return found
+
+
+def write_workspace(
+    path: str | os.PathLike,
+    layers: Mapping[str, pd.DataFrame],
+    meta: Mapping[str, str] | None = None,
+) -> Path:
+    """Validate ``layers`` and write them as the workspace at ``path``, replacing it atomically.
+
+    Raises :class:`SchemaError` (and writes nothing) when any layer is invalid.
+    """
+    found = validate_workspace(layers)
+    if found:
+        raise SchemaError(found)
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(suffix=".gpkg", prefix=".writing-", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()
+    try:
+        for name in LAYERS:
+            frame = layers.get(name)
+            frame = empty_frame(LAYERS[name]) if frame is None else _prepare(name, frame)
+            _write_layer(tmp, name, frame)
+        info = {"schema_version": str(SCHEMA_VERSION), **(meta or {})}
+        pyogrio.write_dataframe(
+            pd.DataFrame({"key": list(info), "value": [str(v) for v in info.values()]}),
+            tmp,
+            layer=META_LAYER,
+        )
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
+def _write_layer(path: Path, name: str, frame: pd.DataFrame) -> None:
+    layer = LAYERS[name]
+    out = frame.copy()
+    # GeoPackage has no nullable booleans or integers; store them as plain columns that the
+    # reader's coerce() turns back into Int64 / boolean.
+    for col in layer.columns:
+        if col.name in out.columns and str(out[col.name].dtype) in ("boolean", "Int64"):
+            s = out[col.name]
+            out[col.name] = (
+                s.astype("float64")
+                if s.isna().any()
+                else s.astype(bool if col.kind == "bool" else "int64")
+            )
+    if layer.geometry is not None:
+        gtype = layer.geometry
+        if gtype == "LineString" and (out.geom_type == "MultiLineString").any():
+            gtype = "MultiLineString"
+        multi = gtype.startswith("Multi")
+        pyogrio.write_dataframe(out, path, layer=name, geometry_type=gtype, promote_to_multi=multi)
+    else:
+        pyogrio.write_dataframe(pd.DataFrame(out), path, layer=name)
+
+
+def read_workspace(path: str | os.PathLike) -> Workspace:
+    """Open the workspace at ``path``, validating every layer.
+
+    Raises ``FileNotFoundError`` for a missing file and :class:`SchemaError` naming the layer,
+    row and field of every problem found.
+    """
+    source = Path(path)
+    if not source.is_file():
+        raise FileNotFoundError(f"no workspace at {source}")
+    present = {row[0] for row in pyogrio.list_layers(source)}
+    layers: dict[str, pd.DataFrame] = {}
+    for name, layer in LAYERS.items():
+        if name not in present:
+            continue
+        frame = pyogrio.read_dataframe(source, layer=name, use_arrow=True)
+        if layer.geometry is None and "geometry" in frame.columns:
+            frame = pd.DataFrame(frame.drop(columns="geometry"))
+        layers[name] = frame
+    found = validate_workspace(layers)
+    if found:
+        raise SchemaError(found)
+    out: dict[str, pd.DataFrame] = {}
+    for name, frame in layers.items():
+        layer = LAYERS[name]
+        norm = coerce(layer, frame)
+        if layer.geometry is not None:
+            norm = gpd.GeoDataFrame(norm, geometry=frame.geometry.name, crs=frame.crs)
+            if norm.crs is None:
+                raise SchemaError([Problem(name, None, "geometry", "layer has no CRS")])
+            norm = norm.to_crs(WGS84)
+        out[name] = norm
+    meta: dict[str, str] = {}
+    if META_LAYER in present:
+        m = pyogrio.read_dataframe(source, layer=META_LAYER, read_geometry=False)
+        meta = dict(zip(m["key"].astype(str), m["value"].astype(str), strict=True))
+    return Workspace(out, meta)

@@ -1,0 +1,90 @@
+"""AppTest smoke tests: every page runs on the demo workspace, in both languages."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+APP = str(ROOT / "dashboard" / "app.py")
+
+
+@pytest.fixture
+def app(demo_path, monkeypatch) -> AppTest:
+    monkeypatch.setenv("TOWNSHIP_ATLAS_WORKSPACE", str(demo_path))
+    return AppTest.from_file(APP, default_timeout=90)
+
+
+def map_args(at: AppTest) -> dict:
+    (component,) = at.get("component_instance")
+    assert component.proto.component_name == "streamlit_folium.st_folium"
+    return json.loads(component.proto.json_args)
+
+
+def test_map_page_runs_and_needs_nothing_remote(app):
+    at = app.run()
+    assert not at.exception
+    args = map_args(at)
+    links = args["js_links"] + args["css_links"]
+    assert links, "the map must load Leaflet from somewhere"
+    assert all(not link.startswith(("http:", "https:", "//")) for link in links), links
+    assert any(link.endswith("leaflet.js") for link in args["js_links"])
+    # Only the clicked feature comes back: panning and zooming must not rerun the page.
+    assert args["returned_objects"] == ["last_active_drawing"]
+    # Names reach the page as JSON, where non-ASCII text may be \u-escaped.
+    assert "新屋村" in args["script"] or json.dumps("新屋村")[1:-1] in args["script"]
+    labels = [m.label for m in at.metric]
+    assert any("建档立卡" in label and "966" in label for label in labels)
+
+
+# AppTest loses the sidebar of an st.navigation app after its first run (the browser does
+# not), so these tests set the widgets' session-state keys before a single run.
+
+
+def test_map_page_in_english(app):
+    app.session_state["lang"] = "en"
+    at = app.run()
+    assert not at.exception
+    assert at.sidebar.radio(key="lang").value == "en"
+    assert any("Registered" in m.label for m in at.metric)
+
+
+def test_year_and_indicator_change_the_map(app, demo_path):
+    before = map_args(app.run())["script"]
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["year"] = 2015
+    at.session_state["indicator"] = "incidence"
+    at.run()
+    assert not at.exception
+    assert at.sidebar.slider(key="year").value == 2015
+    after = map_args(at)["script"]
+    assert before != after
+    assert "2015" in after
+
+
+def test_villages_page(app):
+    at = app.run()
+    at.switch_page("pages/villages_page.py").run()
+    assert not at.exception
+    assert at.header[0].value.startswith("村情总表")
+    assert len(at.dataframe) == 2
+
+
+def test_schema_page(app):
+    at = app.run()
+    at.switch_page("pages/schema_page.py").run()
+    assert not at.exception
+    from township_atlas.geo.schema import LAYERS
+
+    assert len(at.expander) == len(LAYERS)
+
+
+def test_broken_workspace_shows_an_error_not_a_traceback(tmp_path, monkeypatch):
+    bad = tmp_path / "broken.gpkg"
+    bad.write_bytes(b"not a geopackage")
+    monkeypatch.setenv("TOWNSHIP_ATLAS_WORKSPACE", str(bad))
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    assert at.sidebar.error, "the sidebar must say the workspace cannot be opened"

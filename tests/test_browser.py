@@ -1,0 +1,180 @@
+"""Browser tests: the real server, Debian's headless chromium, every outside request blocked.
+
+What only a browser can show: that Leaflet loads from the app itself, that one interactive path
+is drawn per village, that the legend is on screen, that a click reaches Python and opens the
+village's details, and that names from data are shown as text, never run as HTML.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+playwright_api = pytest.importorskip("playwright.sync_api")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium"),
+]
+LOCAL = {"127.0.0.1", "localhost", "::1", "[::1]"}
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VILLAGE_PATHS = ".leaflet-villages-pane path.leaflet-interactive"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen
+
+
+def start_server(workspace: Path, home: Path) -> Server:
+    port = free_port()
+    env = {**os.environ, "TOWNSHIP_ATLAS_HOME": str(home)}
+    cmd = [sys.executable, "-m", "township_atlas.cli", "serve", str(workspace)]
+    cmd += ["--port", str(port), "--headless"]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {proc.stderr.read().decode()[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return Server(url, proc)
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("server did not start within 60 s")
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@dataclass
+class Visit:
+    page: object
+    outside: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def map_frame(self):
+        """The streamlit-folium iframe, once Leaflet has drawn in it."""
+        deadline = time.monotonic() + 45
+        while time.monotonic() < deadline:
+            for frame in self.page.frames:
+                if "streamlit_folium" in frame.url and frame.locator(VILLAGE_PATHS).count():
+                    return frame
+            self.page.wait_for_timeout(200)
+        raise AssertionError("the map never drew a village")
+
+
+def visit(browser, url: str) -> Visit:
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    page = context.new_page()
+    v = Visit(page)
+
+    def route(r):
+        host = urlparse(r.request.url).hostname or ""
+        if r.request.url.startswith(("data:", "blob:", "about:")) or host in LOCAL:
+            return r.continue_()
+        v.outside.append(r.request.url)
+        return r.abort()
+
+    context.route("**/*", route)
+    page.on("pageerror", lambda e: v.errors.append(str(e)))
+    page.goto(url, wait_until="domcontentloaded")
+    return v
+
+
+@pytest.fixture(scope="module")
+def demo_server(demo_path, _private_data_dir) -> Iterator[Server]:
+    server = start_server(demo_path, _private_data_dir)
+    yield server
+    stop_server(server)
+
+
+def test_map_draws_every_village_offline_with_legend(browser, demo_server, demo_ws):
+    v = visit(browser, demo_server.url)
+    frame = v.map_frame()
+    frame.page.wait_for_timeout(500)
+    assert frame.locator(VILLAGE_PATHS).count() == len(demo_ws.villages) == 17
+    legend = frame.locator(".ta-legend")
+    assert legend.is_visible()
+    assert "示意" in legend.inner_text()
+    # Leaflet came from the app itself, and nothing tried to leave the machine.
+    assert frame.evaluate("() => typeof L !== 'undefined' && L.version") == "1.9.3"
+    assert v.outside == []
+    assert v.errors == []
+    v.page.context.close()
+
+
+def test_click_on_a_village_opens_its_details(browser, demo_server, demo_ws):
+    v = visit(browser, demo_server.url)
+    frame = v.map_frame()
+    index = demo_ws.villages.index[demo_ws.villages["name"] == "新屋村"][0]
+    frame.locator(VILLAGE_PATHS).nth(int(index)).dispatch_event("click")
+    v.page.get_by_text("360722102201").wait_for(timeout=20_000)
+    assert "新屋村" in v.page.locator("[data-testid=stMain]").inner_text()
+    assert v.outside == []
+    v.page.context.close()
+
+
+def test_names_from_data_are_text_not_html(browser, tmp_path, _private_data_dir):
+    from township_atlas.data.demo import build_demo_layers
+    from township_atlas.geo.workspace import write_workspace
+
+    layers = build_demo_layers()
+    villages = layers["villages"].copy()
+    evil = '<img src=x onerror="window.__xss=1">茶坳村'
+    villages.loc[villages["name"] == "茶坳村", "name"] = evil
+    layers["villages"] = villages
+    path = write_workspace(tmp_path / "evil.gpkg", layers)
+    server = start_server(path, _private_data_dir)
+    try:
+        v = visit(browser, server.url)
+        frame = v.map_frame()
+        frame.page.wait_for_timeout(800)
+        assert all(f.evaluate("() => window.__xss === undefined") for f in v.page.frames)
+        # The name is drawn as the literal text, as a label on the map.
+        assert evil in frame.locator("body").inner_text()
+        v.page.context.close()
+    finally:
+        stop_server(server)

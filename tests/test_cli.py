@@ -1,0 +1,107 @@
+"""The township-atlas command: demo, summary (JSON and table) and its errors."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from township_atlas.cli import main
+
+EXPECTED = Path(__file__).parent / "expected"
+
+
+def run(capsys: pytest.CaptureFixture, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_summary_json_reproduces_the_brief_table(capsys, demo_path):
+    code, out, _ = run(capsys, "summary", str(demo_path), "--json")
+    assert code == 0
+    data = json.loads(out)
+    with open(EXPECTED / "registered_by_category.csv", encoding="utf-8") as f:
+        expected = [
+            {
+                "category": r["category"],
+                "households": int(r["households"]),
+                "persons": int(r["persons"]),
+            }
+            for r in csv.DictReader(f)
+        ]
+    got = [
+        {k: row[k] for k in ("category", "households", "persons")} for row in data["by_category"]
+    ]
+    assert got == expected
+    groups = {row["category"]: row["group"] for row in data["by_category"]}
+    assert groups == {
+        "一般贫困户": "扶贫开发",
+        "低保贫困户": "扶贫开发",
+        "低保户": "政策保障",
+        "特困供养户": "政策保障",
+    }
+    totals = data["totals"]
+    assert (totals["registered_households"], totals["registered_people"]) == (966, 3017)
+    assert totals["population"] == 42931
+    assert data["township"] == {"code": "360722102", "name": "古陂镇"}
+
+
+def test_summary_json_villages_and_incidence(capsys, demo_path):
+    _, out, _ = run(capsys, "summary", str(demo_path), "--json", "--year", "2014")
+    data = json.loads(out)
+    villages = data["villages"]
+    assert len(villages) == 17
+    assert {v["code"][:9] for v in villages} == {"360722102"}
+    for v in villages:
+        assert set(v) >= {"code", "name", "population", "poor_households", "poor_people"}
+        assert v["incidence"] == pytest.approx(v["poor_people"] / v["population"])
+    assert sum(v["population"] for v in villages) == 42931
+    assert sum(v["registered_people"] for v in villages) == 3017
+    # Remaining poor at 2014 cannot exceed the register, and the township figure is their sum.
+    assert data["totals"]["poor_people"] == sum(v["poor_people"] for v in villages) <= 3017
+
+
+def test_summary_table_is_readable(capsys, demo_path):
+    code, out, _ = run(capsys, "summary", str(demo_path))
+    assert code == 0
+    assert "古陂镇" in out and "一般贫困户" in out and "新屋村" in out
+    assert "966" in out and "3,017" in out
+
+
+def test_demo_writes_a_workspace_that_opens(capsys, tmp_path):
+    from township_atlas.geo.workspace import read_workspace
+
+    target = tmp_path / "nested" / "demo.gpkg"
+    code, out, _ = run(capsys, "demo", "--out", str(target))
+    assert code == 0 and out.strip() == str(target)
+    ws = read_workspace(target)
+    assert len(ws.villages) == 17
+
+
+def test_missing_workspace_is_one_clear_line(capsys, tmp_path):
+    code, out, err = run(capsys, "summary", str(tmp_path / "nope.gpkg"))
+    assert code == 1 and out == ""
+    assert err.strip().count("\n") == 0
+    assert "no workspace at" in err and "nope.gpkg" in err
+
+
+def test_invalid_workspace_names_the_problem(capsys, tmp_path):
+    import geopandas as gpd
+    import pyogrio
+    from shapely.geometry import box
+
+    bad = tmp_path / "bad.gpkg"
+    frame = gpd.GeoDataFrame({"code": ["123"], "name": ["X"]}, geometry=[box(0, 0, 1, 1)], crs=4326)
+    pyogrio.write_dataframe(frame, bad, layer="villages")
+    code, _, err = run(capsys, "summary", str(bad))
+    assert code == 1
+    assert "not valid" in err and "villages" in err
+
+
+def test_no_subcommand_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([])
+    assert exc.value.code == 2
