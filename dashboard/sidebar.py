@@ -54,8 +54,7 @@ def draw() -> None:
             format_func=lambda k: i18n.t(f"scheme_{k}", lang),
             key=S.SCHEME,
         )
-        if S.get(S.LAYERS) is None:
-            S.set_value(S.LAYERS, [k for k in view.ALL_LAYERS if k != "facilities"])
+        S.ensure(S.LAYERS)
         st.multiselect(
             i18n.t("layers", lang),
             list(view.ALL_LAYERS),

@@ -24,17 +24,26 @@ DEFAULTS: dict[str, Any] = {
     YEAR: None,  # None: the latest year of the workspace
     INDICATOR: "poor_people",
     SCHEME: "natural_breaks",
-    LAYERS: None,  # None: every overlay
+    LAYERS: ["villages", "labels", "gaps", "service", "relocation", "roads", "rivers"],
     BASEMAP: "none",
     SELECTED_VILLAGE: None,
 }
 
 
 def get(key: str) -> Any:
-    """The session value of ``key``, or its declared default."""
+    """The session value of ``key``, or (a copy of) its declared default."""
     if key not in DEFAULTS:
         raise KeyError(f"undeclared session-state key {key!r}")
-    return st.session_state.get(key, DEFAULTS[key])
+    if key in st.session_state:
+        return st.session_state[key]
+    default = DEFAULTS[key]
+    return list(default) if isinstance(default, list) else default
+
+
+def ensure(key: str) -> None:
+    """Put the declared default in the session before a widget with ``key`` is drawn."""
+    if key not in st.session_state:
+        set_value(key, get(key))
 
 
 def set_value(key: str, value: Any) -> None:

@@ -13,7 +13,7 @@ lang = S.get(S.LANG)
 ws = loader.load_workspace()
 year = S.get(S.YEAR) or view.latest_year(ws)
 
-panels.key_figures(ws, year, lang)
+figures = st.container()  # drawn above the map, filled after it so the map is sent first
 left, right = st.columns([3, 1], gap="medium")
 spec = loader.cached_map_spec(
     year,
@@ -32,6 +32,8 @@ with left:
         use_container_width=True,
         returned_objects=["last_active_drawing"],
     )
+with figures:
+    panels.key_figures(ws, year, lang)
 clicked = panels.clicked_code(event)
 if clicked:
     S.set_value(S.SELECTED_VILLAGE, clicked)
