@@ -26,8 +26,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "basemap_osm": ("OpenStreetMap(需联网)", "OpenStreetMap (online)"),
     "workspace": ("工作空间", "Workspace"),
     "illustrative": ("边界为示意,不作为权属依据", "Boundaries are illustrative (示意)"),
-    "registered": ("建档立卡(累计)", "Registered (all years)"),
-    "remaining": ("年末未脱贫", "Remaining poor at year end"),
+    "registered": ("建档立卡(累计)", "Registered"),
+    "remaining": ("年末未脱贫", "Remaining poor"),
     "remaining_short": ("未脱贫(人)", "Remaining (people)"),
     "households": ("户", "households"),
     "people": ("人", "people"),
@@ -37,8 +37,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "poor_households": ("贫困户数", "Poor households"),
     "registered_people": ("建档立卡人数", "Registered people"),
     "registered_households": ("建档立卡户数", "Registered households"),
-    "returned_households": ("返贫户数", "Fallen-back households"),
-    "monitored_households": ("监测户数", "Monitored households"),
+    "returned_households": ("返贫户数", "Fell back"),
+    "monitored_households": ("监测户数", "Monitored"),
     "poor_villages_exited": ("贫困村出列", "Poor villages exited"),
     "layer_villages": ("行政村专题", "Villages (choropleth)"),
     "layer_labels": ("村名注记", "Village names"),
@@ -124,6 +124,18 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **fmt: object) -> str:
     zh, en = _STRINGS.get(key, (key, key))
     text = en if lang == "en" else zh
     return text.format(**fmt) if fmt else text
+
+
+def count(n: int, unit: str, lang: str) -> str:
+    """A count with its unit as people write it: ``3,017人`` in Chinese, ``3,017`` in English
+    (English puts the unit in the label, see :func:`labelled`)."""
+    return f"{n:,}{t(unit, lang)}" if lang == "zh" else f"{n:,}"
+
+
+def labelled(label: str, unit: str, lang: str) -> str:
+    """``label`` with the unit appended in English (``Monitored (households)``)."""
+    short = {"households": "hh"}.get(unit, t(unit, lang))
+    return label if lang == "zh" else f"{label} ({short})"
 
 
 def indicator_label(name: str, lang: str) -> str:

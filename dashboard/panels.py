@@ -13,17 +13,24 @@ def key_figures(ws: Workspace, year: int, lang: str) -> None:
     """A row of headline figures: registered totals and what remains poor at ``year``."""
     now = poverty.township_totals(ws.villages, ws.households, year)
     before = poverty.township_totals(ws.villages, ws.households, year - 1)
-    hh, pp = i18n.t("households", lang), i18n.t("people", lang)
+
+    def n(value: int, unit: str) -> str:
+        return i18n.count(value, unit, lang)
+
+    def label(key: str, unit: str) -> str:
+        return i18n.labelled(i18n.t(key, lang), unit, lang)
+
     cols = st.columns(6)
     cols[0].metric(
-        f"{i18n.t('registered', lang)} {now['registered_households']:,}{hh}",
-        f"{now['registered_people']:,}{pp}",
+        f"{label('registered', 'people')} · {n(now['registered_households'], 'households')}"
+        + ("" if lang == "zh" else " hh"),
+        n(now["registered_people"], "people"),
     )
     change = now["poor_people"] - before["poor_people"]
     cols[1].metric(
-        i18n.t("remaining", lang),
-        f"{now['poor_people']:,}{pp}",
-        delta=f"{change:+,}{pp}" if change else None,
+        label("remaining", "people"),
+        n(now["poor_people"], "people"),
+        delta=f"{change:+,}" + (i18n.t("people", lang) if lang == "zh" else "") if change else None,
         delta_color="inverse",
     )
     d_inc = (now["incidence"] - before["incidence"]) * 100
@@ -37,8 +44,12 @@ def key_figures(ws: Workspace, year: int, lang: str) -> None:
         i18n.t("poor_villages_exited", lang),
         f"{now['poor_villages_exited']} / {now['poor_villages']}",
     )
-    cols[4].metric(i18n.t("returned_households", lang), f"{now['returned_households']:,}{hh}")
-    cols[5].metric(i18n.t("monitored_households", lang), f"{now['monitored_households']:,}{hh}")
+    cols[4].metric(
+        label("returned_households", "households"), n(now["returned_households"], "households")
+    )
+    cols[5].metric(
+        label("monitored_households", "households"), n(now["monitored_households"], "households")
+    )
 
 
 def clicked_code(event: dict | None) -> str | None:

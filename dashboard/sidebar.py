@@ -41,30 +41,30 @@ def draw() -> None:
         first, last = view.first_year(ws), view.latest_year(ws)
         if S.get(S.YEAR) is None or not first <= S.get(S.YEAR) <= last:
             S.set_value(S.YEAR, last)
-        st.slider(i18n.t("year", lang), first, last, key=S.YEAR)
+            st.session_state.pop(S.widget_key(S.YEAR, lang), None)
+        st.slider(i18n.t("year", lang), first, last, **S.bind(S.YEAR, lang))
         st.selectbox(
             i18n.t("indicator", lang),
             list(INDICATORS),
             format_func=lambda k: i18n.indicator_label(k, lang),
-            key=S.INDICATOR,
+            **S.bind(S.INDICATOR, lang),
         )
         st.selectbox(
             i18n.t("scheme", lang),
             list(SCHEMES),
             format_func=lambda k: i18n.t(f"scheme_{k}", lang),
-            key=S.SCHEME,
+            **S.bind(S.SCHEME, lang),
         )
-        S.ensure(S.LAYERS)
         st.multiselect(
             i18n.t("layers", lang),
             list(view.ALL_LAYERS),
             format_func=lambda k: i18n.t(_LAYER_KEYS[k], lang),
-            key=S.LAYERS,
+            **S.bind(S.LAYERS, lang),
         )
         st.radio(
             i18n.t("basemap", lang),
             ["none", "osm"],
             format_func=lambda k: i18n.t(f"basemap_{k}", lang),
-            key=S.BASEMAP,
+            **S.bind(S.BASEMAP, lang),
         )
         st.caption(f"{i18n.t('workspace', lang)}: `{loader.workspace_path().name}`")

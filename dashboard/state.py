@@ -40,10 +40,27 @@ def get(key: str) -> Any:
     return list(default) if isinstance(default, list) else default
 
 
-def ensure(key: str) -> None:
-    """Put the declared default in the session before a widget with ``key`` is drawn."""
-    if key not in st.session_state:
-        set_value(key, get(key))
+def widget_key(key: str, lang: str) -> str:
+    """The key of the widget that edits ``key`` in language ``lang``.
+
+    Streamlit keeps a keyed widget's displayed labels when only its ``format_func`` changes, so
+    after a language switch the old language would stay on screen (and a radio would lose its
+    choice). Each language therefore gets its own widget, seeded from and copied back to the
+    one language-free value that pages read through :func:`get`.
+    """
+    return f"{key}__{lang}"
+
+
+def bind(key: str, lang: str) -> dict[str, Any]:
+    """``key=`` and ``on_change=`` arguments for the widget that edits ``key`` in ``lang``."""
+    wkey = widget_key(key, lang)
+    if wkey not in st.session_state:
+        st.session_state[wkey] = get(key)
+    return {"key": wkey, "on_change": _copy_back, "args": (key, wkey)}
+
+
+def _copy_back(key: str, wkey: str) -> None:
+    set_value(key, st.session_state[wkey])
 
 
 def set_value(key: str, value: Any) -> None:

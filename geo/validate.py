@@ -12,7 +12,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .schema import LAYERS, Column, Layer
+from .schema import LAYERS, PERSONAL_COLUMNS, Column, Layer
 
 
 @dataclass(frozen=True)
@@ -151,7 +151,11 @@ def _column_problems(layer: Layer, col: Column, raw: pd.Series, val: pd.Series) 
 def problems(layer_name: str, frame: pd.DataFrame) -> list[Problem]:
     """Every problem of ``frame`` as layer ``layer_name``; an empty list when it is valid."""
     layer = LAYERS[layer_name]
-    found: list[Problem] = []
+    found: list[Problem] = [
+        Problem(layer.name, None, str(name), "personal data must never be stored in a workspace")
+        for name in frame.columns
+        if name in PERSONAL_COLUMNS
+    ]
     missing_cols = [c.name for c in layer.columns if c.required and c.name not in frame.columns]
     for name in missing_cols:
         found.append(Problem(layer.name, None, name, "required column is missing"))

@@ -41,7 +41,7 @@ def test_map_page_runs_and_needs_nothing_remote(app):
 
 
 # AppTest loses the sidebar of an st.navigation app after its first run (the browser does
-# not), so these tests set the widgets' session-state keys before a single run.
+# not), so these tests set the language-free session-state values before a single run.
 
 
 def test_map_page_in_english(app):
@@ -59,7 +59,7 @@ def test_year_and_indicator_change_the_map(app, demo_path):
     at.session_state["indicator"] = "incidence"
     at.run()
     assert not at.exception
-    assert at.sidebar.slider(key="year").value == 2015
+    assert at.sidebar.slider(key="year__zh").value == 2015
     after = map_args(at)["script"]
     assert before != after
     assert "2015" in after

@@ -157,6 +157,23 @@ def test_click_on_a_village_opens_its_details(browser, demo_server, demo_ws):
     v.page.context.close()
 
 
+def test_switching_to_english_keeps_the_map_and_its_choices(browser, demo_server):
+    v = visit(browser, demo_server.url)
+    v.map_frame()
+    v.page.get_by_text("English", exact=True).click()
+    v.page.get_by_text("Village details").wait_for(timeout=20_000)
+    frame = v.map_frame()
+    legend = frame.locator(".ta-legend")
+    legend.get_by_text("Remaining poor people").wait_for(timeout=20_000)
+    assert frame.locator(VILLAGE_PATHS).count() == 17
+    sidebar = v.page.locator("[data-testid=stSidebar]").inner_text()
+    # Every widget speaks English, none kept its Chinese labels, the base map is still chosen.
+    assert "Villages (choropleth)" in sidebar and "行政村专题" not in sidebar
+    assert v.page.get_by_label("None (offline)").is_checked()
+    assert v.outside == []
+    v.page.context.close()
+
+
 def test_names_from_data_are_text_not_html(browser, tmp_path, _private_data_dir):
     from township_atlas.data.demo import build_demo_layers
     from township_atlas.geo.workspace import write_workspace

@@ -455,3 +455,22 @@ def test_check_returns_a_normalised_copy():
     assert out["village_code"].tolist() == ["360722102201"] * 3
     # the caller's frame is untouched
     assert frame["dangerous_house"].tolist() == ["是", "否", "1"]
+
+
+@pytest.mark.parametrize("column", ["姓名", "证件号码", "联系电话"])
+def test_personal_data_columns_are_refused(column):
+    frame = pd.DataFrame(
+        {
+            "household_id": ["H1"],
+            "village_code": ["360722102201"],
+            "size": [3],
+            "status": ["未脱贫"],
+            "dangerous_house": [False],
+            "unsafe_water": [False],
+            column: ["synthetic"],
+        }
+    )
+    found = problems("households", frame)
+    assert [(p.field, p.message) for p in found] == [
+        (column, "personal data must never be stored in a workspace")
+    ]

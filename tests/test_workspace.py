@@ -118,7 +118,7 @@ def folder_listing(path):
 def written(tmp_path_factory):
     folder = tmp_path_factory.mktemp("round_trip")
     layers = minimal_layers()
-    layers["households"]["姓名"] = ["张三", "李四", "王五", "赵六"]  # not a schema column
+    layers["households"]["备注"] = ["a", "b", "c", "d"]  # not a schema column
     # optional columns left out: they must come back as empty columns
     layers["households"] = layers["households"].drop(columns="relocation_site")
     layers["facilities"] = layers["facilities"].drop(columns="opened_year")
@@ -285,10 +285,18 @@ def test_relocation_site_without_village_code_is_valid():
 
 
 def test_columns_outside_the_schema_are_not_stored(written):
-    # the fixture gave households a 姓名 column: personal data is never written to the file
+    # the fixture gave households a 备注 column, which the schema does not know
     path, ws = written
-    assert "姓名" not in ws.households.columns
-    assert "姓名" not in pyogrio.read_info(path, layer="households")["fields"]
+    assert "备注" not in ws.households.columns
+    assert "备注" not in pyogrio.read_info(path, layer="households")["fields"]
+
+
+def test_personal_data_is_refused_and_nothing_is_written(tmp_path):
+    layers = minimal_layers()
+    layers["households"]["姓名"] = ["张三", "李四", "王五", "赵六"]
+    with pytest.raises(SchemaError, match="personal data"):
+        write_workspace(tmp_path / "ws.gpkg", layers)
+    assert list(tmp_path.iterdir()) == []
 
 
 # ----------------------------------------------------------------------------- failed writes
