@@ -20,18 +20,29 @@ st.set_page_config(
 )
 assets.register()
 
-PAGES = Path(__file__).parent / "pages"
+# Not "pages/": Streamlit would list that folder as legacy pages before st.navigation runs.
+PAGES = Path(__file__).parent / "app_pages"
 lang = S.get(S.LANG)
 page = st.navigation(
     [
         st.Page(
-            PAGES / "map_page.py", title=t("page_map", lang), icon=":material/map:", default=True
+            PAGES / "map_page.py",
+            title=t("page_map", lang),
+            icon=":material/map:",
+            url_path="map",
+            default=True,
         ),
         st.Page(
-            PAGES / "villages_page.py", title=t("page_villages", lang), icon=":material/table_view:"
+            PAGES / "villages_page.py",
+            title=t("page_villages", lang),
+            icon=":material/table_view:",
+            url_path="villages",
         ),
         st.Page(
-            PAGES / "schema_page.py", title=t("page_schema", lang), icon=":material/menu_book:"
+            PAGES / "schema_page.py",
+            title=t("page_schema", lang),
+            icon=":material/menu_book:",
+            url_path="schema",
         ),
     ]
 )

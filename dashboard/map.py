@@ -176,15 +176,13 @@ def build_map(spec: MapSpec, height_hint: int = 700) -> folium.Map:
         ).add_to(m)
 
     if "villages" in spec.layers:
-        selected = esc(spec.selected) if spec.selected else None
 
         def style(feature: dict) -> dict:
-            on = feature["properties"]["code"] == selected
             return {
                 "fillColor": feature["properties"]["fill"],
                 "fillOpacity": 0.78,
-                "color": "#08519c" if on else "#555",
-                "weight": 4 if on else 1.2,
+                "color": "#555",
+                "weight": 1.2,
             }
 
         folium.GeoJson(

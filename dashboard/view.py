@@ -62,7 +62,6 @@ class MapSpec:
     sites: gpd.GeoDataFrame  # name, site_type, moved/planned text
     flows: gpd.GeoDataFrame  # origin_name, site_name, households, persons
     layers: frozenset[str] = field(default_factory=lambda: frozenset(ALL_LAYERS))
-    selected: str | None = None
     basemap: str = "none"
     illustrative: bool = True
 
@@ -132,7 +131,6 @@ def map_spec(
     lang: str,
     scheme: str = "natural_breaks",
     layers: frozenset[str] | None = None,
-    selected: str | None = None,
     basemap: str = "none",
 ) -> MapSpec:
     """Compute and label every overlay of the township map for ``year``."""
@@ -217,7 +215,6 @@ def map_spec(
         sites=sites,
         flows=flows,
         layers=frozenset(ALL_LAYERS if layers is None else layers),
-        selected=selected,
         basemap=basemap,
         illustrative=bool(ws.township["illustrative"].fillna(False).any())
         or bool(ws.villages["illustrative"].fillna(False).any()),

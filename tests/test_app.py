@@ -67,7 +67,7 @@ def test_year_and_indicator_change_the_map(app, demo_path):
 
 def test_villages_page(app):
     at = app.run()
-    at.switch_page("pages/villages_page.py").run()
+    at.switch_page("app_pages/villages_page.py").run()
     assert not at.exception
     assert at.header[0].value.startswith("村情总表")
     assert len(at.dataframe) == 2
@@ -75,7 +75,7 @@ def test_villages_page(app):
 
 def test_schema_page(app):
     at = app.run()
-    at.switch_page("pages/schema_page.py").run()
+    at.switch_page("app_pages/schema_page.py").run()
     assert not at.exception
     from township_atlas.geo.schema import LAYERS
 
