@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pyogrio.errors import DataSourceError
+
 from .geo.validate import SchemaError
 
 #: Per-village figures printed by ``summary`` (remaining poor at the chosen year).
@@ -103,6 +105,14 @@ def summary_data(path: Path, year: int | None) -> dict:
         "township": {"code": str(town["code"]), "name": str(town["name"])},
         "workspace": str(path),
         "totals": poverty.township_totals(ws.villages, ws.households, year),
+        "by_group": [
+            {
+                "group": g,
+                "households": int(sub["households"].sum()),
+                "persons": int(sub["persons"].sum()),
+            }
+            for g, sub in cats.groupby("group", sort=False)
+        ],
         "by_category": [
             {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
             for row in cats.to_dict("records")
@@ -202,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(str(exc))
     except SchemaError as exc:
         return _fail(f"the workspace is not valid: {exc}")
+    except DataSourceError as exc:
+        return _fail(f"cannot read the workspace (not a GeoPackage?): {exc}")
 
 
 if __name__ == "__main__":

@@ -141,7 +141,12 @@ def township_totals(villages: pd.DataFrame, households: pd.DataFrame, year: int)
         "returned_households": int(returned_mask(households, year).sum()),
         "monitored_households": int(monitored_mask(households, year).sum()),
         "poor_villages": int(villages["poor_village"].fillna(False).sum()),
-        "poor_villages_exited": int((villages["exit_year"].fillna(9999) <= year).sum()),
+        "poor_villages_exited": int(
+            (
+                villages["poor_village"].fillna(False)
+                & (villages["exit_year"].fillna(9999) <= year)
+            ).sum()
+        ),
     }
 
 

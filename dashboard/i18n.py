@@ -6,7 +6,7 @@ holds the strings of the interface itself.
 
 from __future__ import annotations
 
-from ..geo.schema import CATEGORY_EN, CAUSES, FACILITY_KINDS, LAYERS, STATUS_EN
+from ..geo.schema import CATEGORY_EN, CAUSES, FACILITY_KINDS, LAYERS
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh"
@@ -16,7 +16,6 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "page_map": ("一张图", "Map"),
     "page_villages": ("村情总表", "Villages"),
     "page_schema": ("数据字典", "Data dictionary"),
-    "language": ("语言", "Language"),
     "year": ("年度", "Year"),
     "indicator": ("专题指标", "Indicator"),
     "scheme": ("分级方法", "Class breaks"),
@@ -33,6 +32,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "people": ("人", "people"),
     "population": ("户籍人口", "Population"),
     "incidence": ("贫困发生率", "Poverty incidence"),
+    "points": ("个百分点", " pp"),
     "poor_people": ("贫困人口", "Poor people"),
     "poor_households": ("贫困户数", "Poor households"),
     "registered_people": ("建档立卡人数", "Registered people"),
@@ -48,8 +48,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "layer_facilities": ("公共服务设施", "Public facilities"),
     "layer_roads": ("道路", "Roads"),
     "layer_rivers": ("水系", "Rivers"),
-    "legend": ("图例", "Legend"),
-    "no_data": ("无", "none"),
+    "no_data": ("无指标数据", "no indicator data"),
     "click_hint": ("点击地图上的村查看详情", "Click a village on the map for its details"),
     "village_detail": ("村情详情", "Village details"),
     "by_category": ("按贫困户属性", "By category"),
@@ -61,14 +60,12 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "not_poor_village": ("非贫困村", "Not a poor village"),
     "poor_not_exited": ("贫困村,未出列", "Poor village, not exited"),
     "exited_in": ("已于{year}年出列", "Exited in {year}"),
-    "township_totals": ("全镇概况", "Township at a glance"),
     "category": ("贫困户属性", "Category"),
     "cause": ("致贫原因", "Cause"),
     "count_households": ("户数", "Households"),
     "count_people": ("人数", "People"),
     "flow": ("搬迁", "relocated"),
     "site_moved": ("已入住", "moved in"),
-    "station_tier": ("网点层级", "Tier"),
     "dangerous_houses": ("危房", "dangerous houses"),
     "unsafe_water_households": ("饮水不安全", "without safe water"),
     "gap_marker": ("短板项数", "Number of gaps"),
@@ -100,10 +97,6 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "ind_monitored_households": ("监测户数(户)", "Monitored households"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
-    "demo_note": (
-        "演示数据:古陂镇(信丰县)。村界为示意,住户为合成数据,不含任何个人信息。",
-        "Demo data: 古陂镇 (信丰县). Boundaries are illustrative; households are synthetic.",
-    ),
 }
 
 _INDICATOR_FLAGS_LABELS = {
@@ -163,10 +156,6 @@ def flag_label(flag: str, lang: str) -> str:
 def facility_label(kind: str, lang: str) -> str:
     zh, en = FACILITY_KINDS.get(kind, (kind, kind))
     return zh if lang == "zh" else en
-
-
-def status_label(status: str, lang: str) -> str:
-    return status if lang == "zh" else STATUS_EN.get(status, status)
 
 
 def layer_label(name: str, lang: str) -> str:

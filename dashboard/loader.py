@@ -28,7 +28,7 @@ def _read(path: str, mtime_ns: int) -> Workspace:
 
 
 def load_workspace() -> Workspace:
-    """The current workspace; treat its frames as read-only (they are shared by the cache)."""
+    """The current workspace (a fresh copy from ``st.cache_data`` on every call)."""
     path = workspace_path()
     return _read(str(path), path.stat().st_mtime_ns)
 

@@ -134,7 +134,7 @@ def _village_geojson(spec: MapSpec) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def build_map(spec: MapSpec, height_hint: int = 700) -> folium.Map:
+def build_map(spec: MapSpec) -> folium.Map:
     """Draw ``spec`` as a folium map that needs nothing from the internet."""
     bounds = spec.outline.total_bounds if len(spec.outline) else spec.villages.total_bounds
     m = folium.Map(
@@ -214,7 +214,7 @@ def build_map(spec: MapSpec, height_hint: int = 700) -> folium.Map:
     overlay("roads", _road_items(spec))
     overlay("labels", _label_items(spec))
     overlay("gaps", _gap_items(spec))
-    overlay("facilities", _facility_items(spec), show=False)
+    overlay("facilities", _facility_items(spec))
     overlay("service", _service_items(spec))
     overlay("relocation", _relocation_items(spec))
 
@@ -378,12 +378,3 @@ def _latlngs(geom) -> list:
     if geom.geom_type == "MultiLineString":
         return [[[round(y, 6), round(x, 6)] for x, y in part.coords] for part in geom.geoms]
     return [[round(y, 6), round(x, 6)] for x, y in geom.coords]
-
-
-def map_html(m: folium.Map) -> str:
-    """The map as a full HTML page (for tests and exports)."""
-    return m.get_root().render()
-
-
-def js_links(m: folium.Map) -> list[str]:
-    return [src for _, src in m.default_js]

@@ -13,6 +13,7 @@ def key_figures(ws: Workspace, year: int, lang: str) -> None:
     """A row of headline figures: registered totals and what remains poor at ``year``."""
     now = poverty.township_totals(ws.villages, ws.households, year)
     before = poverty.township_totals(ws.villages, ws.households, year - 1)
+    compare = year > view.first_year(ws)  # no "change" in the register's first year
 
     def n(value: int, unit: str) -> str:
         return i18n.count(value, unit, lang)
@@ -30,14 +31,16 @@ def key_figures(ws: Workspace, year: int, lang: str) -> None:
     cols[1].metric(
         label("remaining", "people"),
         n(now["poor_people"], "people"),
-        delta=f"{change:+,}" + (i18n.t("people", lang) if lang == "zh" else "") if change else None,
+        delta=f"{change:+,}" + (i18n.t("people", lang) if lang == "zh" else "")
+        if change and compare
+        else None,
         delta_color="inverse",
     )
     d_inc = (now["incidence"] - before["incidence"]) * 100
     cols[2].metric(
         i18n.t("incidence", lang),
         f"{now['incidence'] * 100:.2f}%",
-        delta=f"{d_inc:+.2f}%" if round(d_inc, 2) else None,
+        delta=f"{d_inc:+.2f}{i18n.t('points', lang)}" if round(d_inc, 2) and compare else None,
         delta_color="inverse",
     )
     cols[3].metric(

@@ -6,6 +6,7 @@ import streamlit as st
 
 from ..analysis.classify import SCHEMES
 from ..analysis.poverty import INDICATORS
+from ..geo.workspace import Workspace
 from . import i18n, loader, view
 from . import state as S
 
@@ -35,36 +36,49 @@ def draw() -> None:
         st.title(i18n.t("app_title", lang))
         try:
             ws = loader.load_workspace()
-        except Exception as exc:  # the page shows the full message
-            st.error(f"{i18n.t('workspace_error', lang)}: {exc}")
-            return
-        first, last = view.first_year(ws), view.latest_year(ws)
-        if S.get(S.YEAR) is None or not first <= S.get(S.YEAR) <= last:
-            S.set_value(S.YEAR, last)
-            st.session_state.pop(S.widget_key(S.YEAR, lang), None)
+        except Exception as exc:  # any unreadable file: say why, then stop every page
+            problem = exc
+        else:
+            problem = None
+            _widgets(ws, lang)
+    if problem is not None:
+        st.error(i18n.t("workspace_error", lang))
+        st.text(f"{loader.workspace_path()}\n{problem}")
+        st.stop()
+
+
+def _widgets(ws: Workspace, lang: str) -> None:
+    """Year, indicator, class breaks, layers and base map; inside ``st.sidebar``."""
+    first, last = view.first_year(ws), view.latest_year(ws)
+    if S.get(S.YEAR) is None or not first <= S.get(S.YEAR) <= last:
+        S.set_value(S.YEAR, last)
+        st.session_state.pop(S.widget_key(S.YEAR, lang), None)
+    if first < last:
         st.slider(i18n.t("year", lang), first, last, **S.bind(S.YEAR, lang))
-        st.selectbox(
-            i18n.t("indicator", lang),
-            list(INDICATORS),
-            format_func=lambda k: i18n.indicator_label(k, lang),
-            **S.bind(S.INDICATOR, lang),
-        )
-        st.selectbox(
-            i18n.t("scheme", lang),
-            list(SCHEMES),
-            format_func=lambda k: i18n.t(f"scheme_{k}", lang),
-            **S.bind(S.SCHEME, lang),
-        )
-        st.multiselect(
-            i18n.t("layers", lang),
-            list(view.ALL_LAYERS),
-            format_func=lambda k: i18n.t(_LAYER_KEYS[k], lang),
-            **S.bind(S.LAYERS, lang),
-        )
-        st.radio(
-            i18n.t("basemap", lang),
-            ["none", "osm"],
-            format_func=lambda k: i18n.t(f"basemap_{k}", lang),
-            **S.bind(S.BASEMAP, lang),
-        )
-        st.caption(f"{i18n.t('workspace', lang)}: `{loader.workspace_path().name}`")
+    else:  # a register of a single year (or none): nothing to slide
+        st.text(f"{i18n.t('year', lang)}: {last}")
+    st.selectbox(
+        i18n.t("indicator", lang),
+        list(INDICATORS),
+        format_func=lambda k: i18n.indicator_label(k, lang),
+        **S.bind(S.INDICATOR, lang),
+    )
+    st.selectbox(
+        i18n.t("scheme", lang),
+        list(SCHEMES),
+        format_func=lambda k: i18n.t(f"scheme_{k}", lang),
+        **S.bind(S.SCHEME, lang),
+    )
+    st.multiselect(
+        i18n.t("layers", lang),
+        list(view.ALL_LAYERS),
+        format_func=lambda k: i18n.t(_LAYER_KEYS[k], lang),
+        **S.bind(S.LAYERS, lang),
+    )
+    st.radio(
+        i18n.t("basemap", lang),
+        ["none", "osm"],
+        format_func=lambda k: i18n.t(f"basemap_{k}", lang),
+        **S.bind(S.BASEMAP, lang),
+    )
+    st.text(f"{i18n.t('workspace', lang)}: {loader.workspace_path().name}")

@@ -18,6 +18,7 @@ LAYERS = "layers"
 BASEMAP = "basemap"
 SELECTED_VILLAGE = "selected_village"
 MAP = "township_map"
+DOWNLOAD_VILLAGES = "download_villages_csv"
 
 DEFAULTS: dict[str, Any] = {
     LANG: "zh",
@@ -27,6 +28,8 @@ DEFAULTS: dict[str, Any] = {
     LAYERS: ["villages", "labels", "gaps", "service", "relocation", "roads", "rivers"],
     BASEMAP: "none",
     SELECTED_VILLAGE: None,
+    MAP: None,  # streamlit-folium's own value: the last clicked feature
+    DOWNLOAD_VILLAGES: None,
 }
 
 

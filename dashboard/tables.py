@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..geo.schema import Layer
+from ..geo.schema import Layer, allowed_text
 from . import i18n
 
 
@@ -50,7 +50,7 @@ def schema_table(layer: Layer, lang: str) -> pd.DataFrame:
             i18n.t("col_kind", lang): [c.kind for c in layer.columns],
             i18n.t("col_unit", lang): [c.unit for c in layer.columns],
             i18n.t("col_required", lang): [yes if c.required else no for c in layer.columns],
-            i18n.t("col_allowed", lang): [" / ".join(c.allowed) for c in layer.columns],
+            i18n.t("col_allowed", lang): [allowed_text(layer, c) for c in layer.columns],
             i18n.t("col_meaning", lang): [c.meaning for c in layer.columns],
         }
     )

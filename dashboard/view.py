@@ -111,16 +111,25 @@ def _classes(values: pd.Series, indicator: str, scheme: str, lang: str):
     for v, c in zip(values, result.classes, strict=True):
         colours.append(ZERO_COLOUR if v == 0 else palette[min(c, len(palette) - 1)])
     legend = []
+    # Zero is drawn grey whatever class it falls in, so the legend says so first and the
+    # coloured classes start at the smallest value above zero.
+    has_zero = bool((values == 0).any())
+    if has_zero:
+        legend.append(LegendClass(ZERO_COLOUR, format_value(indicator, 0, lang)))
+    positive = values[values > 0]
     whole = indicator != "incidence"  # counts: classes read "1 – 3人", not "0 – 3人"
-    lower = result.lower
+    lower = float(positive.min()) if has_zero and len(positive) else result.lower
+    follows_class = False  # True when lower is the previous class's (inclusive) upper bound
     for i, upper in enumerate(bins):
-        if i > 0 and whole:
+        if upper == 0 and has_zero:
+            continue
+        if whole and follows_class:
             lower = min(upper, float(np.floor(lower) + 1))
         lo, hi = format_value(indicator, lower, lang), format_value(indicator, upper, lang)
         label = hi if lo == hi else f"{lo} – {hi}"
         colour = ZERO_COLOUR if upper == 0 else palette[min(i, len(palette) - 1)]
         legend.append(LegendClass(colour, label))
-        lower = upper
+        lower, follows_class = upper, True
     return colours, tuple(legend)
 
 
@@ -140,6 +149,7 @@ def map_spec(
     colours, legend = _classes(values, indicator, scheme, lang)
 
     gaps = gaps_mod.village_gaps(ws["indicators"], year).set_index("village_code")
+    no_data = i18n.t("no_data", lang)
     gap_texts = {
         code: gap_text(r.missing, r.dangerous_houses, r.unsafe_water_households, lang)
         for code, r in gaps.iterrows()
@@ -154,7 +164,10 @@ def map_spec(
                 for h, p in zip(figures["poor_households"], figures["poor_people"], strict=True)
             ],
             "incidence_text": [f"{x * 100:.2f}%" for x in figures["incidence"]],
-            "gap_text": [gap_texts.get(c) or i18n.t("no_gaps", lang) for c in villages["code"]],
+            "gap_text": [
+                (gap_texts[c] or i18n.t("no_gaps", lang)) if c in gap_texts else no_data
+                for c in villages["code"]
+            ],
             "fill": colours,
         },
         geometry=villages.geometry.to_numpy(),
@@ -167,14 +180,12 @@ def map_spec(
         geometry=anchors.to_numpy(),
         crs=villages.crs,
     )
+    names = dict(zip(villages["code"], villages["name"], strict=True))
     with_gaps = gaps[gaps["gap_count"] > 0]
     gap_points = gpd.GeoDataFrame(
         {
             "code": with_gaps.index.to_numpy(),
-            "name": [
-                dict(zip(villages["code"], villages["name"], strict=True))[c]
-                for c in with_gaps.index
-            ],
+            "name": [names[c] for c in with_gaps.index],
             "gap_count": with_gaps["gap_count"].astype(int).to_numpy(),
             "gap_text": [gap_texts[c] for c in with_gaps.index],
         },
@@ -193,12 +204,22 @@ def map_spec(
     others = fac[~fac["kind"].isin(SERVICE_TIERS)].copy()
     others["kind_label"] = [i18n.facility_label(k, lang) for k in others["kind"]]
 
-    sites = ws["relocation_sites"].copy()
+    # Only what existed in the chosen year: sites built by then and households moved by then.
+    sites = ws["relocation_sites"]
+    sites = sites[sites["completed_year"].isna() | (sites["completed_year"] <= year)].copy()
+    moves = ws["relocations"]
+    moves = moves[moves["year"] <= year]
+    progress = relocation.site_progress(sites)
     sites["progress_text"] = [
-        f"{i18n.t('site_moved', lang)} {m:,}/{p:,}{i18n.t('households', lang)}"
-        for m, p in zip(sites["moved_households"], sites["planned_households"], strict=True)
+        f"{i18n.t('site_moved', lang)} {m:,}/{p:,}{i18n.t('households', lang)} ({share:.0%})"
+        for m, p, share in zip(
+            sites["moved_households"],
+            sites["planned_households"],
+            progress["moved_share"],
+            strict=True,
+        )
     ]
-    flows = relocation.relocation_flows(villages, ws["relocation_sites"], ws["relocations"])
+    flows = relocation.relocation_flows(villages, sites, moves)
 
     return MapSpec(
         lang=lang,

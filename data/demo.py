@@ -30,8 +30,8 @@ from shapely.ops import nearest_points
 
 from ..geo.crs import gauss_kruger_epsg
 from ..geo.paths import demo_workspace_path
-from ..geo.schema import INDICATOR_FLAGS, LAYERS, WGS84
-from ..geo.workspace import empty_frame, write_workspace
+from ..geo.schema import INDICATOR_FLAGS, LAYERS, SCHEMA_VERSION, WGS84
+from ..geo.workspace import empty_frame, read_meta, write_workspace
 
 __all__ = [
     "DEMO_SEED",
@@ -45,6 +45,8 @@ __all__ = [
 ]
 
 DEMO_SEED = 2014
+#: Bump whenever the generator's output changes: a stored demo of another version is rebuilt.
+DEMO_VERSION = "1"
 TOWNSHIP_CODE = "360722102"
 TOWNSHIP_NAME = "古陂镇"
 COUNTY, CITY, PROVINCE = "信丰县", "赣州市", "江西省"
@@ -876,6 +878,7 @@ def demo_meta(seed: int = DEMO_SEED) -> dict[str, str]:
         "source": SOURCE,
         "illustrative": "true",
         "demo_seed": str(seed),
+        "demo_version": DEMO_VERSION,
     }
 
 
@@ -909,6 +912,9 @@ def ensure_demo(path: str | os.PathLike | None = None) -> Path:
         The path of the (existing or newly built) demo workspace.
     """
     target = Path(path) if path is not None else demo_workspace_path()
-    if not target.is_file():
+    stored = read_meta(target) if target.is_file() else {}
+    if stored.get("demo_version") != DEMO_VERSION or stored.get("schema_version") != str(
+        SCHEMA_VERSION
+    ):
         build_demo(target)
     return target

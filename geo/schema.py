@@ -36,6 +36,8 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     length: int | None = None
+    #: Other spellings accepted on input and stored as the allowed value they name.
+    aliases: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,15 @@ CATEGORY_GROUP = {
     "低保户": "政策保障",
     "特困供养户": "政策保障",
 }
+#: Spellings of the categories found in plans and exports (the brief's table among them).
+CATEGORY_ALIASES = (
+    ("扶贫低保户", "低保贫困户"),
+    ("五保户", "特困供养户"),
+    ("五保贫困户", "特困供养户"),
+    ("特困供养(五保)户", "特困供养户"),
+    ("特困供养（五保）户", "特困供养户"),
+    ("特困户", "特困供养户"),
+)
 CATEGORY_EN = {
     "一般贫困户": "ordinary poor",
     "低保贫困户": "poor with minimum allowance",
@@ -216,6 +227,7 @@ HOUSEHOLDS = Layer(
             required=False,
             allowed=HOUSEHOLD_CATEGORIES,
             meaning="empty for a monitored household that was never registered poor",
+            aliases=CATEGORY_ALIASES,
         ),
         Column("cause", "str", "主要致贫原因", "Main cause", required=False, allowed=tuple(CAUSES)),
         _year("identified_year", "识别年度", "Identified", required=False),
@@ -412,3 +424,15 @@ REQUIRED_LAYERS = ("township", "villages")
 #: Column names that hold personal data and must never be stored in plain text, drawn on maps,
 #: put in tooltips, briefs, exports or logs.
 PERSONAL_COLUMNS = frozenset({"姓名", "证件号码", "联系电话", "name_person", "id_number", "phone"})
+
+#: Meanings of coded values, for the data dictionary: (layer, column) -> code -> (zh, en).
+VALUE_LABELS: dict[tuple[str, str], dict[str, tuple[str, str]]] = {
+    ("households", "cause"): CAUSES,
+    ("facilities", "kind"): FACILITY_KINDS,
+}
+
+
+def allowed_text(layer: Layer, column: Column) -> str:
+    """The allowed values of ``column`` as people read them (``01 因病 / 02 因残 …``)."""
+    labels = VALUE_LABELS.get((layer.name, column.name), {})
+    return " / ".join(f"{v} {labels[v][0]}" if v in labels else v for v in column.allowed)

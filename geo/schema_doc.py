@@ -5,11 +5,18 @@ usage: python -m township_atlas.geo.schema_doc > docs/schema.md
 
 from __future__ import annotations
 
-from .schema import LAYERS, PERSONAL_COLUMNS, SCHEMA_VERSION, WGS84
+from .schema import LAYERS, PERSONAL_COLUMNS, SCHEMA_VERSION, WGS84, allowed_text
 
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _meaning(c) -> str:
+    if not c.aliases:
+        return c.meaning
+    also = ", ".join(f"{old} → {new}" for old, new in c.aliases)
+    return f"{c.meaning}; also accepted: {also}" if c.meaning else f"also accepted: {also}"
 
 
 def markdown() -> str:
@@ -45,8 +52,8 @@ def markdown() -> str:
                 rng = f" {lo}–{hi}"
             out.append(
                 f"| `{c.name}` | {_cell(c.zh)} | {_cell(c.en)} | {kind}{rng} | {c.unit} | "
-                f"{'yes' if c.required else 'no'} | {_cell(' / '.join(c.allowed))} | "
-                f"{_cell(c.meaning)} |"
+                f"{'yes' if c.required else 'no'} | {_cell(allowed_text(layer, c))} | "
+                f"{_cell(_meaning(c))} |"
             )
         out.append("")
     return "\n".join(out)

@@ -12,7 +12,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .schema import LAYERS, PERSONAL_COLUMNS, Column, Layer
+from .schema import LAYERS, PERSONAL_COLUMNS, RELOCATION_M2_PER_PERSON_CAP, Column, Layer
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,8 @@ def coerce(layer: Layer, frame: pd.DataFrame) -> pd.DataFrame:
             out[col.name] = _to_code(s, col.length)
         else:
             text = s.astype("string").str.strip()
+            if col.aliases:
+                text = text.replace(dict(col.aliases))
             out[col.name] = text.mask(text == "")
     return out
 
@@ -175,6 +177,7 @@ def problems(layer_name: str, frame: pd.DataFrame) -> list[Problem]:
             found.append(Problem(layer.name, int(i), layer.key[0], f"duplicate key {key}"))
     if layer.geometry is not None:
         found += _geometry_problems(layer, frame)
+    found += _ROW_RULES.get(layer.name, lambda _: [])(norm)
     if layer.key and found:
         keys = norm[list(layer.key)].astype("string").fillna("").agg("/".join, axis=1)
         found = [
@@ -184,6 +187,54 @@ def problems(layer_name: str, frame: pd.DataFrame) -> list[Problem]:
             for p in found
         ]
     return found
+
+
+def _rows(mask: pd.Series) -> list[int]:
+    return [int(i) for i in np.flatnonzero(mask.fillna(False).to_numpy(dtype=bool))]
+
+
+def _with_optional(frame: pd.DataFrame, layer: str) -> pd.DataFrame:
+    """``frame`` with every optional column of ``layer`` present (missing ones empty)."""
+    absent = [c.name for c in LAYERS[layer].columns if c.name not in frame.columns]
+    return frame.assign(**{name: pd.NA for name in absent}) if absent else frame
+
+
+def _household_rules(h: pd.DataFrame) -> list[Problem]:
+    """The years and status of a household must tell one story."""
+    h = _with_optional(h, "households")
+    out = []
+    for i in _rows(h["exit_year"] < h["identified_year"]):
+        out.append(Problem("households", i, "exit_year", "exit year is before identification"))
+    for i in _rows(h["return_year"].notna() & ~(h["return_year"] >= h["exit_year"])):
+        out.append(Problem("households", i, "return_year", "fell back without exiting first"))
+    for i in _rows((h["status"] == "已脱贫") & h["exit_year"].isna()):
+        out.append(Problem("households", i, "exit_year", "status 已脱贫 needs an exit year"))
+    for i in _rows((h["status"] == "返贫") & h["return_year"].isna()):
+        out.append(Problem("households", i, "return_year", "status 返贫 needs a return year"))
+    for i in _rows((h["status"] != "监测") & h["category"].isna()):
+        out.append(Problem("households", i, "category", "only a 监测 household may lack one"))
+    return out
+
+
+def _site_rules(s: pd.DataFrame) -> list[Problem]:
+    """Relocation housing is capped at 25 m² per person (a hard national limit)."""
+    s = _with_optional(s, "relocation_sites")
+    # The site is built for its planned persons; fall back on those moved in when none planned.
+    persons = s["planned_persons"].where(s["planned_persons"] > 0, s["moved_persons"])
+    per_person = s["built_area_m2"] / persons.where(persons > 0).astype("float64")
+    return [
+        Problem(
+            "relocation_sites",
+            i,
+            "built_area_m2",
+            f"{per_person.iloc[i]:.1f} m² per person is above the {RELOCATION_M2_PER_PERSON_CAP:g} "
+            "m² cap",
+        )
+        for i in _rows(per_person > RELOCATION_M2_PER_PERSON_CAP)
+    ]
+
+
+_ROW_RULES = {"households": _household_rules, "relocation_sites": _site_rules}
 
 
 def _geometry_problems(layer: Layer, frame: pd.DataFrame) -> list[Problem]:

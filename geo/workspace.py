@@ -36,7 +36,7 @@ def empty_frame(layer: Layer) -> pd.DataFrame:
 class Workspace:
     """Every layer of one township, validated and in storage dtypes; geometry in WGS84.
 
-    Treat the frames as read-only: pages share them through Streamlit's cache.
+    Treat the frames as read-only: callers may hold cached copies.
     """
 
     layers: Mapping[str, pd.DataFrame]
@@ -165,6 +165,15 @@ def _write_layer(path: Path, name: str, frame: pd.DataFrame) -> None:
         pyogrio.write_dataframe(pd.DataFrame(out), path, layer=name)
 
 
+def read_meta(path: str | os.PathLike) -> dict[str, str]:
+    """The workspace's key/value metadata (``{}`` when the file has none or is unreadable)."""
+    try:
+        m = pyogrio.read_dataframe(path, layer=META_LAYER, read_geometry=False)
+    except Exception:  # a missing layer or a file that is no GeoPackage: no metadata
+        return {}
+    return dict(zip(m["key"].astype(str), m["value"].astype(str), strict=True))
+
+
 def read_workspace(path: str | os.PathLike) -> Workspace:
     """Open the workspace at ``path``, validating every layer.
 
@@ -196,8 +205,4 @@ def read_workspace(path: str | os.PathLike) -> Workspace:
                 raise SchemaError([Problem(name, None, "geometry", "layer has no CRS")])
             norm = norm.to_crs(WGS84)
         out[name] = norm
-    meta: dict[str, str] = {}
-    if META_LAYER in present:
-        m = pyogrio.read_dataframe(source, layer=META_LAYER, read_geometry=False)
-        meta = dict(zip(m["key"].astype(str), m["value"].astype(str), strict=True))
-    return Workspace(out, meta)
+    return Workspace(out, read_meta(source) if META_LAYER in present else {})

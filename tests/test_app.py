@@ -87,4 +87,23 @@ def test_broken_workspace_shows_an_error_not_a_traceback(tmp_path, monkeypatch):
     bad.write_bytes(b"not a geopackage")
     monkeypatch.setenv("TOWNSHIP_ATLAS_WORKSPACE", str(bad))
     at = AppTest.from_file(APP, default_timeout=90).run()
-    assert at.sidebar.error, "the sidebar must say the workspace cannot be opened"
+    assert not at.exception
+    assert at.error and "工作空间无法打开" in at.error[0].value
+    assert any("broken.gpkg" in t.value for t in at.text)
+
+
+def test_a_workspace_with_only_villages_runs(tmp_path, monkeypatch):
+    # Only township and villages are required: no register, indicators, facilities or sites.
+    from township_atlas.data.demo import build_demo_layers
+    from township_atlas.geo.workspace import write_workspace
+
+    layers = build_demo_layers()
+    path = write_workspace(tmp_path / "bare.gpkg", {k: layers[k] for k in ("township", "villages")})
+    monkeypatch.setenv("TOWNSHIP_ATLAS_WORKSPACE", str(path))
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    assert not at.exception
+    assert (
+        "新屋村" in map_args(at)["script"] or json.dumps("新屋村")[1:-1] in map_args(at)["script"]
+    )
+    at.switch_page("app_pages/villages_page.py").run()
+    assert not at.exception

@@ -36,6 +36,11 @@ def test_summary_json_reproduces_the_brief_table(capsys, demo_path):
         {k: row[k] for k in ("category", "households", "persons")} for row in data["by_category"]
     ]
     assert got == expected
+    # The brief's two groups: development 450 hh / 1,587, protection 516 hh / 1,430.
+    assert data["by_group"] == [
+        {"group": "扶贫开发", "households": 450, "persons": 1587},
+        {"group": "政策保障", "households": 516, "persons": 1430},
+    ]
     groups = {row["category"]: row["group"] for row in data["by_category"]}
     assert groups == {
         "一般贫困户": "扶贫开发",
@@ -99,6 +104,15 @@ def test_invalid_workspace_names_the_problem(capsys, tmp_path):
     code, _, err = run(capsys, "summary", str(bad))
     assert code == 1
     assert "not valid" in err and "villages" in err
+
+
+def test_a_file_that_is_not_a_geopackage_is_one_clear_line(capsys, tmp_path):
+    bad = tmp_path / "notes.gpkg"
+    bad.write_text("not a geopackage", encoding="utf-8")
+    code, out, err = run(capsys, "summary", str(bad))
+    assert code == 1 and out == ""
+    assert err.startswith("township-atlas: error: cannot read the workspace")
+    assert err.strip().count("\n") == 0
 
 
 def test_no_subcommand_is_a_usage_error(capsys):

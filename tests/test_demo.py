@@ -303,3 +303,23 @@ def test_ensure_demo_builds_only_when_missing(written, tmp_path, monkeypatch):
     target = demo.ensure_demo()
     assert target.parent == tmp_path and target.suffix == ".gpkg"
     assert calls == [target]
+
+
+def test_ensure_demo_builds_once_and_rebuilds_a_stale_demo(tmp_path):
+    import pyogrio
+
+    from township_atlas.data.demo import DEMO_VERSION, ensure_demo
+    from township_atlas.geo.workspace import read_meta
+
+    path = ensure_demo(tmp_path / "demo.gpkg")
+    assert read_meta(path)["demo_version"] == DEMO_VERSION
+    built = path.stat().st_mtime_ns
+    assert ensure_demo(path) == path and path.stat().st_mtime_ns == built  # not rebuilt
+
+    # A demo written by another version of the generator is replaced.
+    meta = pyogrio.read_dataframe(path, layer="atlas_meta", read_geometry=False)
+    meta.loc[meta["key"] == "demo_version", "value"] = "0-old"
+    pyogrio.write_dataframe(meta, path, layer="atlas_meta")
+    assert read_meta(path)["demo_version"] == "0-old"
+    ensure_demo(path)
+    assert read_meta(path)["demo_version"] == DEMO_VERSION

@@ -465,6 +465,7 @@ def test_personal_data_columns_are_refused(column):
             "village_code": ["360722102201"],
             "size": [3],
             "status": ["未脱贫"],
+            "category": ["一般贫困户"],
             "dangerous_house": [False],
             "unsafe_water": [False],
             column: ["synthetic"],
@@ -474,3 +475,83 @@ def test_personal_data_columns_are_refused(column):
     assert [(p.field, p.message) for p in found] == [
         (column, "personal data must never be stored in a workspace")
     ]
+
+
+def households_frame(**columns) -> pd.DataFrame:
+    base = {
+        "household_id": ["H1"],
+        "village_code": ["360722102201"],
+        "size": [3],
+        "category": ["一般贫困户"],
+        "identified_year": [2014],
+        "exit_year": [2017],
+        "return_year": [None],
+        "status": ["已脱贫"],
+        "dangerous_house": [False],
+        "unsafe_water": [False],
+    }
+    return pd.DataFrame({**base, **columns})
+
+
+@pytest.mark.parametrize(
+    ("columns", "field", "message"),
+    [
+        ({"exit_year": [2013]}, "exit_year", "exit year is before identification"),
+        ({"return_year": [2016]}, "return_year", "fell back without exiting first"),
+        (
+            {"exit_year": [None], "status": ["已脱贫"]},
+            "exit_year",
+            "status 已脱贫 needs an exit year",
+        ),
+        ({"status": ["返贫"]}, "return_year", "status 返贫 needs a return year"),
+        ({"category": [None]}, "category", "only a 监测 household may lack one"),
+    ],
+)
+def test_household_years_and_status_must_agree(columns, field, message):
+    found = problems("households", households_frame(**columns))
+    assert [(p.field, p.message) for p in found] == [(field, message)]
+
+
+def test_consistent_household_stories_pass():
+    fell_back = households_frame(return_year=[2022], status=["返贫"])
+    monitored_only = households_frame(
+        category=[None], identified_year=[None], exit_year=[None], status=["监测"]
+    )
+    assert problems("households", fell_back) == []
+    assert problems("households", monitored_only) == []
+
+
+@pytest.mark.parametrize(
+    ("spelling", "stored"),
+    [("五保户", "特困供养户"), ("特困供养(五保)户", "特困供养户"), ("扶贫低保户", "低保贫困户")],
+)
+def test_category_spellings_of_the_plans_are_accepted(spelling, stored):
+    frame = households_frame(category=[spelling])
+    assert problems("households", frame) == []
+    assert check("households", frame)["category"].tolist() == [stored]
+
+
+def test_relocation_housing_above_25_m2_per_person_is_refused():
+    site = gpd.GeoDataFrame(
+        {
+            "site_id": ["S1"],
+            "name": ["安置点"],
+            "site_type": ["集镇"],
+            "capacity_households": [30],
+            "planned_households": [30],
+            "planned_persons": [100],
+            "moved_households": [30],
+            "moved_persons": [100],
+            "built_area_m2": [2600.0],  # 26 m² per person
+            "status": ["已入住"],
+            "demolished_households": [0],
+        },
+        geometry=[Point(115.1, 25.3)],
+        crs="EPSG:4326",
+    )
+    found = problems("relocation_sites", site)
+    assert [(p.field, p.message) for p in found] == [
+        ("built_area_m2", "26.0 m² per person is above the 25 m² cap")
+    ]
+    site["built_area_m2"] = [2500.0]  # exactly the cap is allowed
+    assert problems("relocation_sites", site) == []

@@ -26,5 +26,5 @@ st.download_button(
     figures.to_csv(index=False).encode("utf-8-sig"),
     file_name=f"villages-{year}.csv",
     mime="text/csv",
-    key="download_villages_csv",
+    key=S.DOWNLOAD_VILLAGES,
 )
