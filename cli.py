@@ -96,8 +96,8 @@ def summary_data(path: Path, year: int | None) -> dict:
     from .geo.workspace import read_workspace
 
     ws = read_workspace(path)
-    span = poverty.years_span(ws.households)
-    year = span[1] if year is None else year
+    if year is None:
+        year = poverty.workspace_years(ws.households, ws["indicators"])[1]
     town = ws.township.iloc[0]
     cats = poverty.by_category(ws.households, year)
     villages = poverty.village_figures(ws.villages, ws.households, year)

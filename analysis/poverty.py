@@ -150,6 +150,17 @@ def township_totals(villages: pd.DataFrame, households: pd.DataFrame, year: int)
     }
 
 
+def workspace_years(
+    households: pd.DataFrame, indicators: pd.DataFrame | None = None
+) -> tuple[int, int]:
+    """First and last year of a workspace: the register's span, extended to the last year of
+    the indicator table. The last year is the default year of every page and command."""
+    first, last = years_span(households)
+    if indicators is not None and len(indicators):
+        last = max(last, int(indicators["year"].max()))
+    return first, last
+
+
 def years_span(households: pd.DataFrame, default: int = 2020) -> tuple[int, int]:
     """First and last year the register speaks of (identification to latest change)."""
     cols = ["identified_year", "exit_year", "return_year", "monitor_year"]

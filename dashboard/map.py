@@ -16,6 +16,7 @@ import numpy as np
 import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
+from streamlit_folium import st_folium
 
 from . import assets, i18n
 from .view import TIER_STYLE, MapSpec
@@ -132,6 +133,23 @@ def _village_geojson(spec: MapSpec) -> dict:
         p = {k: esc(val) for k, val in zip(props, row, strict=True)}
         features.append({"type": "Feature", "properties": p, "geometry": geom.__geo_interface__})
     return {"type": "FeatureCollection", "features": features}
+
+
+def show(spec: MapSpec, key: str, height: int = 720) -> str | None:
+    """Draw ``spec`` in the page and return the code of the village last clicked, if any.
+
+    Only the clicked feature comes back to Python, so panning and zooming do not rerun the page.
+    """
+    event = st_folium(
+        build_map(spec),
+        key=key,
+        height=height,
+        use_container_width=True,
+        returned_objects=["last_active_drawing"],
+    )
+    drawing = (event or {}).get("last_active_drawing") or {}
+    code = (drawing.get("properties") or {}).get("code")
+    return str(code) if code else None
 
 
 def build_map(spec: MapSpec) -> folium.Map:

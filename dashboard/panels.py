@@ -55,13 +55,6 @@ def key_figures(ws: Workspace, year: int, lang: str) -> None:
     )
 
 
-def clicked_code(event: dict | None) -> str | None:
-    """The village code of the feature clicked on the map, if any."""
-    drawing = (event or {}).get("last_active_drawing") or {}
-    code = (drawing.get("properties") or {}).get("code")
-    return str(code) if code else None
-
-
 def village_panel(ws: Workspace, code: str | None, year: int, lang: str) -> None:
     """The clicked village's figures by category and cause, gaps, facilities and exit status."""
     st.subheader(i18n.t("village_detail", lang))

@@ -68,16 +68,11 @@ class MapSpec:
 
 def latest_year(ws: Workspace) -> int:
     """The last year the workspace's register or indicators speak of."""
-    _, last = poverty.years_span(ws.households)
-    ind = ws["indicators"]
-    if len(ind):
-        last = max(last, int(ind["year"].max()))
-    return last
+    return poverty.workspace_years(ws.households, ws["indicators"])[1]
 
 
 def first_year(ws: Workspace) -> int:
-    first, _ = poverty.years_span(ws.households)
-    return first
+    return poverty.workspace_years(ws.households, ws["indicators"])[0]
 
 
 def format_value(indicator: str, value: float, lang: str) -> str:

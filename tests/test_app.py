@@ -70,7 +70,11 @@ def test_villages_page(app):
     at.switch_page("app_pages/villages_page.py").run()
     assert not at.exception
     assert at.header[0].value.startswith("村情总表")
-    assert len(at.dataframe) == 2
+    categories, villages = (df.value for df in at.dataframe)
+    # The register by category is the brief's table; the village table has every unit.
+    assert categories.iloc[:, 2].tolist() == [438, 12, 442, 74]
+    assert categories.iloc[:, 3].tolist() == [1541, 46, 1344, 86]
+    assert len(villages) == 17 and villages.iloc[:, 2].sum() == 42931
 
 
 def test_schema_page(app):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from township_atlas.dashboard import loader, panels, view
 from township_atlas.dashboard import map as township_map
@@ -24,17 +23,9 @@ spec = loader.cached_map_spec(
     S.get(S.BASEMAP),
 )
 with left:
-    # Only the clicked village comes back to Python: panning and zooming do not rerun the page.
-    event = st_folium(
-        township_map.build_map(spec),
-        key=S.MAP,
-        height=720,
-        use_container_width=True,
-        returned_objects=["last_active_drawing"],
-    )
+    clicked = township_map.show(spec, key=S.MAP)
 with figures:
     panels.key_figures(ws, year, lang)
-clicked = panels.clicked_code(event)
 if clicked:
     S.set_value(S.SELECTED_VILLAGE, clicked)
 with right:
