@@ -1,0 +1,128 @@
+"""Station placement: optima known by hand, one checked against brute force, and bad input."""
+
+from __future__ import annotations
+
+import itertools
+
+import geopandas as gpd
+import numpy as np
+import pytest
+from shapely.geometry import Point
+
+from township_atlas.analysis.placement import CoverageProblem
+
+# A line of five villages 0, 1, 2, 3, 4 km apart on the x axis; candidates at 0.5, 2 and 3.5 km.
+# With a 0.6 km radius: candidate A (0.5) covers villages 0 and 1, B (2.0) covers 2, C (3.5)
+# covers 3 and 4.
+VILLAGES_KM = np.array([0.0, 1.0, 2.0, 3.0, 4.0])
+CANDIDATES_KM = np.array([0.5, 2.0, 3.5])
+COST = np.abs(VILLAGES_KM[:, None] - CANDIDATES_KM[None, :])
+
+
+def line_problem(weights, **kw) -> CoverageProblem:
+    return CoverageProblem.from_cost_matrix(COST, weights, 0.6, site_ids=["A", "B", "C"], **kw)
+
+
+def test_max_cover_picks_the_heaviest_pair():
+    # weights: A covers 10+1=11, B covers 50, C covers 5+5=10 -> best two: B and A (61)
+    result = line_problem([10, 1, 50, 5, 5]).max_cover(2)
+    assert set(result.selected) == {"A", "B"}
+    assert result.selected[0] == "B" and result.added_weight == (50.0, 11.0)
+    assert result.covered_weight == 61 and result.total_weight == 71
+    assert result.optimal and result.gap == 0.0
+    assert result.covered_share == pytest.approx(61 / 71)
+
+
+def test_existing_stations_stay_and_their_cover_counts():
+    # B exists: one more station must be A (11) rather than C (10).
+    result = line_problem([10, 1, 50, 5, 5], existing=[False, True, False]).max_cover(1)
+    assert result.selected == ("A",)
+    assert result.covered_weight == 61
+
+
+def test_excluded_candidates_are_never_chosen():
+    result = line_problem([10, 1, 50, 5, 5], excluded=[True, False, False]).max_cover(2)
+    assert set(result.selected) == {"B", "C"}
+
+
+def test_set_cover_reaches_the_target_with_the_fewest_stations():
+    # Villages as equal weights: 90% of 5 villages needs all 5 -> all three candidates; 60% of
+    # 5 needs 3 villages -> two stations (A and C cover four).
+    problem = line_problem([1, 1, 1, 1, 1])
+    assert len(problem.set_cover(0.9).selected) == 3
+    sixty = problem.set_cover(0.6)
+    assert len(sixty.selected) == 2 and sixty.covered_weight >= 3
+
+
+def test_set_cover_that_cannot_be_reached_says_so():
+    problem = line_problem([1, 1, 1, 1, 1], excluded=[False, True, True])
+    with pytest.raises(ValueError, match="no placement reaches 90%"):
+        problem.set_cover(0.9)
+
+
+def test_max_cover_matches_brute_force_on_a_random_instance():
+    rng = np.random.default_rng(7)
+    demand = rng.uniform(0, 10_000, size=(60, 2))
+    sites = rng.uniform(0, 10_000, size=(14, 2))
+    weights = rng.integers(1, 30, size=60).astype(float)
+    cost = np.linalg.norm(demand[:, None, :] - sites[None, :, :], axis=2)
+    problem = CoverageProblem.from_cost_matrix(cost, weights, 2_000)
+    cover = cost <= 2_000
+    for k in (1, 3, 5):
+        best = max(
+            weights[cover[:, list(combo)].any(axis=1)].sum()
+            for combo in itertools.combinations(range(14), k)
+        )
+        result = problem.max_cover(k)
+        assert result.covered_weight == pytest.approx(best)
+        assert result.optimal
+
+
+def test_same_input_same_answer():
+    rng = np.random.default_rng(3)
+    cost = rng.uniform(0, 10, size=(80, 30))
+    problem = CoverageProblem.from_cost_matrix(cost, np.ones(80), 2.0)
+    first, second = problem.max_cover(4), problem.max_cover(4)
+    assert first.selected == second.selected and first.covered_weight == second.covered_weight
+
+
+def points(xy, crs="EPSG:4547", **columns) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(columns, geometry=[Point(x, y) for x, y in xy], crs=crs)
+
+
+def test_from_points_in_metres_with_an_existing_station():
+    x0, y0 = 500_000, 2_800_000
+    demand = points(
+        [(x0, y0), (x0 + 1_000, y0), (x0 + 5_000, y0)], id=["v1", "v2", "v3"], people=[10, 20, 5]
+    )
+    candidates = points([(x0 + 500, y0), (x0 + 5_000, y0)], id=["c1", "c2"])
+    existing = points([(x0 + 9_000, y0)], id=["e1"])
+    problem = CoverageProblem.from_points(demand, "people", candidates, 600, existing)
+    result = problem.max_cover(1)
+    assert result.selected == ("c1",) and result.covered_weight == 30
+    # A station exactly on a demand point covers it (zero distance).
+    assert problem.max_cover(2).covered_weight == 35
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"crs": "EPSG:4326"}, "in degrees"),
+        ({"crs": None}, "no CRS"),
+        ({"weight": "households"}, "no weight column 'households'"),
+        ({"radius": -1}, "must not be negative"),
+    ],
+)
+def test_from_points_refuses_bad_input(change, message):
+    crs = change.get("crs", "EPSG:4547")
+    demand = points([(500_000, 2_800_000)], crs=crs, id=["v1"], people=[3])
+    candidates = points([(500_100, 2_800_000)], crs=crs, id=["c1"])
+    with pytest.raises(ValueError, match=message):
+        CoverageProblem.from_points(
+            demand, change.get("weight", "people"), candidates, change.get("radius", 500)
+        )
+
+
+def test_more_stations_than_candidates_is_refused():
+    with pytest.raises(ValueError, match="only 3 candidates"):
+        line_problem([1, 1, 1, 1, 1]).max_cover(4)
