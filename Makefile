@@ -37,7 +37,9 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 
 bench: $(VENV)/.installed-test
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python benchmarks/bench_map_load.py
+	$(BIN)/python benchmarks/bench_placement.py
 
 demo: $(VENV)/.installed
 	$(BIN)/township-atlas demo --out out/demo.gpkg

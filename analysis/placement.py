@@ -286,20 +286,18 @@ class CoverageProblem:
         self, chosen: np.ndarray, base: np.ndarray
     ) -> tuple[list[int], list[float]]:
         """Order chosen sites greedily by what each adds on top of those before it."""
-        covered = base.copy()
+        cover = self.coverage[:, chosen].toarray().astype(float)  # demand × chosen
+        open_weight = np.where(base, 0.0, self.weights)
+        left = np.ones(len(chosen), bool)
         order: list[int] = []
         gains: list[float] = []
-        left = list(chosen)
-        cols = self.coverage.tocsc()
-        while left:
-            adds = [
-                float(self.weights[cols[:, [j]].toarray().ravel() & ~covered].sum()) for j in left
-            ]
+        for _ in range(len(chosen)):
+            adds = np.where(left, open_weight @ cover, -1.0)
             best = int(np.argmax(adds))
-            j = left.pop(best)
-            order.append(int(j))
-            gains.append(adds[best])
-            covered |= cols[:, [j]].toarray().ravel()
+            order.append(int(chosen[best]))
+            gains.append(float(adds[best]))
+            left[best] = False
+            open_weight[cover[:, best] > 0] = 0.0
         return order, gains
 
 
