@@ -1,0 +1,192 @@
+"""Who a station network covers: distances from villages to stations, straight or by road.
+
+A village is covered when its centre (a point inside it) lies within the service distance of a
+station. Distances are straight lines in a metre CRS, or shortest paths along the roads layer,
+with village centres and stations snapped to the nearest road vertex (the snap distance is
+walked at the unpaved speed) and unpaved roads counted longer by a factor, since they are slower.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+from scipy.spatial import cKDTree
+
+from ..geo.crs import to_metric
+from ..geo.schema import HOUSEHOLD_CATEGORIES
+from . import poverty
+from .relocation import village_anchor_points
+
+#: How much longer a metre of unpaved road counts than a paved one (a planner's setting).
+DEFAULT_UNPAVED_FACTOR = 1.5
+
+
+def straight_distances(demand: gpd.GeoSeries, stations: gpd.GeoSeries) -> np.ndarray:
+    """Metres from each demand point to each station (both in one projected CRS)."""
+    _require_metres(demand.crs)
+    d = np.column_stack([demand.x, demand.y])
+    s = np.column_stack([stations.x, stations.y])
+    return np.linalg.norm(d[:, None, :] - s[None, :, :], axis=2)
+
+
+@dataclass(frozen=True)
+class RoadGraph:
+    """The roads as a weighted graph: nodes are road vertices, weights metres (unpaved longer)."""
+
+    graph: nx.Graph
+    nodes: np.ndarray  # node coordinates, row i is node i
+    unpaved_factor: float
+
+    @classmethod
+    def from_roads(
+        cls, roads: gpd.GeoDataFrame, unpaved_factor: float = DEFAULT_UNPAVED_FACTOR
+    ) -> RoadGraph:
+        """Build the graph from a roads layer in a metre CRS; lines meet where vertices match."""
+        _require_metres(roads.crs)
+        index: dict[tuple[float, float], int] = {}
+        graph = nx.Graph()
+        for geom, paved in zip(roads.geometry, roads["paved"].fillna(True), strict=True):
+            parts = geom.geoms if geom.geom_type == "MultiLineString" else [geom]
+            factor = 1.0 if bool(paved) else unpaved_factor
+            for part in parts:
+                coords = [(round(x, 3), round(y, 3)) for x, y in part.coords]
+                ids = [index.setdefault(c, len(index)) for c in coords]
+                for k in range(len(ids) - 1):
+                    a, b, ca, cb = ids[k], ids[k + 1], coords[k], coords[k + 1]
+                    length = float(np.hypot(cb[0] - ca[0], cb[1] - ca[1])) * factor
+                    if a != b and (not graph.has_edge(a, b) or graph[a][b]["m"] > length):
+                        graph.add_edge(a, b, m=length)
+        nodes = np.array(sorted(index, key=index.get), dtype=float).reshape(-1, 2)
+        return cls(graph, nodes, unpaved_factor)
+
+    def distances(
+        self, demand: gpd.GeoSeries, stations: gpd.GeoSeries, cutoff: float | None = None
+    ) -> np.ndarray:
+        """Metres by road from each demand point to each station; ``inf`` where unreachable
+        (or farther than ``cutoff``)."""
+        if len(self.nodes) == 0:
+            return np.full((len(demand), len(stations)), np.inf)
+        tree = cKDTree(self.nodes)
+        d_gap, d_node = tree.query(np.column_stack([demand.x, demand.y]))
+        s_gap, s_node = tree.query(np.column_stack([stations.x, stations.y]))
+        out = np.full((len(demand), len(stations)), np.inf)
+        for j, (node, gap) in enumerate(zip(s_node, s_gap, strict=True)):
+            limit = None if cutoff is None else max(0.0, cutoff - gap * self.unpaved_factor)
+            reach = nx.single_source_dijkstra_path_length(self.graph, int(node), limit, "m")
+            along = np.array([reach.get(int(n), np.inf) for n in d_node])
+            out[:, j] = along + (d_gap + gap) * self.unpaved_factor
+        if cutoff is not None:
+            out[out > cutoff] = np.inf
+        return out
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What a station network covers in a year."""
+
+    villages: pd.DataFrame  # code, name, covered, nearest_m, nearest_station, poor_people, ...
+    villages_covered: int
+    villages_total: int
+    households_covered: int
+    households_total: int
+    people_covered: int
+    people_total: int
+    by_category: pd.DataFrame  # category, households, persons, covered_households, covered_persons
+
+    @property
+    def village_share(self) -> float:
+        return self.villages_covered / self.villages_total if self.villages_total else 0.0
+
+    @property
+    def people_share(self) -> float:
+        return self.people_covered / self.people_total if self.people_total else 0.0
+
+
+def village_distances(
+    villages: gpd.GeoDataFrame,
+    stations: gpd.GeoDataFrame,
+    mode: str = "straight",
+    roads: gpd.GeoDataFrame | None = None,
+    unpaved_factor: float = DEFAULT_UNPAVED_FACTOR,
+) -> np.ndarray:
+    """Metres from each village centre to each station, straight or by road."""
+    if mode not in ("straight", "road"):
+        raise ValueError(f"unknown distance mode {mode!r}; use 'straight' or 'road'")
+    metric = to_metric(villages)
+    centres = village_anchor_points(metric).to_crs(metric.crs)
+    points = to_metric(stations, metric.crs).geometry
+    if len(points) == 0:
+        return np.full((len(villages), 0), np.inf)
+    if mode == "straight":
+        return straight_distances(gpd.GeoSeries(centres.to_numpy(), crs=metric.crs), points)
+    if roads is None or len(roads) == 0:
+        raise ValueError("road distances need a roads layer; this workspace has none")
+    graph = RoadGraph.from_roads(to_metric(roads, metric.crs), unpaved_factor)
+    return graph.distances(gpd.GeoSeries(centres.to_numpy(), crs=metric.crs), points)
+
+
+def coverage(
+    villages: gpd.GeoDataFrame,
+    households: pd.DataFrame,
+    stations: gpd.GeoDataFrame,
+    radius_m: float,
+    year: int,
+    mode: str = "straight",
+    roads: gpd.GeoDataFrame | None = None,
+    unpaved_factor: float = DEFAULT_UNPAVED_FACTOR,
+) -> Coverage:
+    """Villages, poor households and poor people (remaining at ``year``) that ``stations`` cover.
+
+    ``stations`` needs ``facility_id`` and ``name`` columns; the poor are counted per category.
+    """
+    if radius_m < 0:
+        raise ValueError(f"the service distance must not be negative (got {radius_m})")
+    dist = village_distances(villages, stations, mode, roads, unpaved_factor)
+    nearest = dist.min(axis=1) if dist.shape[1] else np.full(len(villages), np.inf)
+    which = dist.argmin(axis=1) if dist.shape[1] else np.zeros(len(villages), int)
+    covered = nearest <= radius_m
+    figures = poverty.village_figures(villages, households, year)
+    table = pd.DataFrame(
+        {
+            "code": figures["code"],
+            "name": figures["name"],
+            "covered": covered,
+            "nearest_m": nearest,
+            "nearest_station": [
+                stations["name"].iloc[j] if np.isfinite(n) else None
+                for j, n in zip(which, nearest, strict=True)
+            ],
+            "poor_households": figures["poor_households"],
+            "poor_people": figures["poor_people"],
+        }
+    )
+    rem = households[poverty.remaining_mask(households, year)]
+    in_cover = rem["village_code"].astype(str).isin(set(table.loc[covered, "code"]))
+    cats = pd.DataFrame({"category": list(HOUSEHOLD_CATEGORIES)})
+    grouped = rem.groupby("category")["size"].agg(["count", "sum"])
+    grouped_cov = rem[in_cover].groupby("category")["size"].agg(["count", "sum"])
+    cats["households"] = [int(grouped["count"].get(c, 0)) for c in cats["category"]]
+    cats["persons"] = [int(grouped["sum"].get(c, 0)) for c in cats["category"]]
+    cats["covered_households"] = [int(grouped_cov["count"].get(c, 0)) for c in cats["category"]]
+    cats["covered_persons"] = [int(grouped_cov["sum"].get(c, 0)) for c in cats["category"]]
+    return Coverage(
+        villages=table,
+        villages_covered=int(covered.sum()),
+        villages_total=len(table),
+        households_covered=int(in_cover.sum()),
+        households_total=len(rem),
+        people_covered=int(rem.loc[in_cover, "size"].sum()),
+        people_total=int(rem["size"].sum()),
+        by_category=cats,
+    )
+
+
+def _require_metres(crs) -> None:
+    if crs is None:
+        raise ValueError("no CRS: declare one before measuring distances")
+    if not crs.is_projected:
+        raise ValueError(f"{crs.name} is in degrees: project to a metre CRS for distances")
