@@ -179,6 +179,55 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_plan_stations(args: argparse.Namespace) -> int:
+    from .analysis import poverty, station_plan
+    from .geo.io import read_points
+    from .geo.workspace import read_workspace
+
+    files = [args.villages, args.candidates, args.existing]
+    if any(files) and not all(files):
+        raise ValueError("--villages, --candidates and --existing go together")
+    ws = None
+    if not all(files) or args.network == "road":
+        ws = read_workspace(_workspace_or_demo(args.workspace))
+    if all(files):
+        demand = read_points(args.villages, "villages")
+        candidates = read_points(args.candidates, "candidates")
+        existing = read_points(args.existing, "existing")
+    else:
+        year = poverty.workspace_years(ws.households, ws["indicators"])[1]
+        demand = station_plan.workspace_demand(ws, year)
+        candidates = station_plan.workspace_candidates(ws)
+        existing = station_plan.workspace_existing(ws)
+    if args.add is not None and args.add > len(candidates):
+        raise ValueError(f"--add {args.add} is more than the {len(candidates)} candidates")
+    result = station_plan.plan(
+        demand,
+        args.weight,
+        candidates,
+        existing,
+        args.radius_km * 1000,
+        add=args.add,
+        target_share=args.target_coverage,
+        mode=args.network,
+        roads=ws["roads"] if ws is not None else None,
+    )
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        return 0
+    names = dict(
+        zip(candidates["id"].astype(str), candidates.get("name", candidates["id"]), strict=True)
+    )
+    print(
+        f"{'最优' if result.optimal else f'未证明最优 (gap {result.gap:.2%})'}: "
+        f"覆盖 {result.covered_weight:,.0f} / {result.total_weight:,.0f} "
+        f"({result.covered_share:.1%}), {result.seconds:.2f} s"
+    )
+    for sid, gain in zip(result.selected, result.added_weight, strict=True):
+        print(f"  + {sid}  {names.get(sid, '')}  +{gain:,.0f}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="township-atlas", description="乡镇扶贫一张图 Township Atlas"
@@ -201,6 +250,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, help="year for remaining poor (default: the latest)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_summary)
+
+    p = sub.add_parser("plan-stations", help="propose e-commerce station sites (max/set cover)")
+    p.add_argument("workspace", nargs="?", help="workspace GeoPackage (default: the demo)")
+    p.add_argument("--radius-km", type=float, required=True, help="service distance in km")
+    goal = p.add_mutually_exclusive_group(required=True)
+    goal.add_argument("--add", type=int, help="number of new stations")
+    goal.add_argument("--target-coverage", type=float, help="share of weight to cover, 0–1")
+    p.add_argument(
+        "--weight", default="poor_people", help="poor_people, poor_households, villages, population"
+    )
+    p.add_argument("--network", choices=["straight", "road"], default="straight")
+    p.add_argument("--villages", help="demand points (GeoJSON with id and weight columns)")
+    p.add_argument("--candidates", help="candidate points (GeoJSON with id)")
+    p.add_argument("--existing", help="existing stations (GeoJSON with id)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_plan_stations)
     return parser
 
 
@@ -214,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"the workspace is not valid: {exc}")
     except DataSourceError as exc:
         return _fail(f"cannot read the workspace (not a GeoPackage?): {exc}")
+    except ValueError as exc:
+        return _fail(str(exc))
 
 
 if __name__ == "__main__":

@@ -106,6 +106,32 @@ class Coverage:
         return self.people_covered / self.people_total if self.people_total else 0.0
 
 
+def distance_matrix(
+    demand: gpd.GeoSeries,
+    sites: gpd.GeoSeries,
+    mode: str = "straight",
+    roads: gpd.GeoDataFrame | None = None,
+    unpaved_factor: float = DEFAULT_UNPAVED_FACTOR,
+) -> np.ndarray:
+    """Metres from each demand point to each site (both in one metre CRS), straight or by road."""
+    if mode not in ("straight", "road"):
+        raise ValueError(f"unknown distance mode {mode!r}; use 'straight' or 'road'")
+    _require_metres(demand.crs)
+    if len(sites) == 0:
+        return np.full((len(demand), 0), np.inf)
+    if mode == "straight":
+        return straight_distances(demand, sites)
+    if roads is None or len(roads) == 0:
+        raise ValueError("road distances need a roads layer; this workspace has none")
+    graph = RoadGraph.from_roads(to_metric(roads, demand.crs), unpaved_factor)
+    return graph.distances(demand, sites)
+
+
+def village_centres(villages: gpd.GeoDataFrame) -> gpd.GeoSeries:
+    """A point inside each village, in the metre CRS of the villages (index: village code)."""
+    return village_anchor_points(to_metric(villages))
+
+
 def village_distances(
     villages: gpd.GeoDataFrame,
     stations: gpd.GeoDataFrame,
@@ -114,19 +140,9 @@ def village_distances(
     unpaved_factor: float = DEFAULT_UNPAVED_FACTOR,
 ) -> np.ndarray:
     """Metres from each village centre to each station, straight or by road."""
-    if mode not in ("straight", "road"):
-        raise ValueError(f"unknown distance mode {mode!r}; use 'straight' or 'road'")
-    metric = to_metric(villages)
-    centres = village_anchor_points(metric).to_crs(metric.crs)
-    points = to_metric(stations, metric.crs).geometry
-    if len(points) == 0:
-        return np.full((len(villages), 0), np.inf)
-    if mode == "straight":
-        return straight_distances(gpd.GeoSeries(centres.to_numpy(), crs=metric.crs), points)
-    if roads is None or len(roads) == 0:
-        raise ValueError("road distances need a roads layer; this workspace has none")
-    graph = RoadGraph.from_roads(to_metric(roads, metric.crs), unpaved_factor)
-    return graph.distances(gpd.GeoSeries(centres.to_numpy(), crs=metric.crs), points)
+    centres = village_centres(villages)
+    points = to_metric(stations, centres.crs).geometry
+    return distance_matrix(centres, points, mode, roads, unpaved_factor)
 
 
 def coverage(

@@ -14,6 +14,8 @@ demand points no candidate can reach, which keeps the model small.
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -216,8 +218,7 @@ class CoverageProblem:
         w = self.weights[open_rows]
         n_x, n_y = len(free), len(open_rows)
 
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
+        h = _quiet_highs()
         h.setOptionValue("time_limit", float(time_limit))
         h.setOptionValue("threads", 1)  # same input, same answer
         h.setOptionValue("random_seed", 0)
@@ -299,6 +300,22 @@ class CoverageProblem:
             left[best] = False
             open_weight[cover[:, best] > 0] = 0.0
         return order, gains
+
+
+def _quiet_highs() -> highspy.Highs:
+    """A solver that prints nothing: HiGHS writes a banner to the C-level stdout when it is
+    created, which would corrupt the JSON of ``plan-stations --json``."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            h = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    h.setOptionValue("output_flag", False)
+    return h
 
 
 def _concat(a: gpd.GeoDataFrame, b: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -1,0 +1,114 @@
+"""Plan new e-commerce stations for a township: demand, candidates and existing stations from a
+workspace (or from the planner's own point layers), distances straight or by road, then the
+placement model of :mod:`township_atlas.analysis.placement`."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+
+from ..geo.crs import to_metric
+from ..geo.workspace import Workspace
+from . import poverty
+from .coverage import DEFAULT_UNPAVED_FACTOR, distance_matrix, village_centres
+from .placement import CoverageProblem, PlacementResult
+
+WEIGHTS = ("poor_people", "poor_households", "villages", "population")
+#: Tiers whose existing points count as stations when planning village stations.
+STATION_KINDS = ("village_station", "township_ecommerce")
+
+
+def workspace_demand(ws: Workspace, year: int) -> gpd.GeoDataFrame:
+    """One demand point per village (its centre, metre CRS) with every weight column."""
+    figures = poverty.village_figures(ws.villages, ws.households, year)
+    centres = village_centres(ws.villages)
+    return gpd.GeoDataFrame(
+        {
+            "id": figures["code"].to_numpy(),
+            "name": figures["name"].to_numpy(),
+            "poor_people": figures["poor_people"].to_numpy(),
+            "poor_households": figures["poor_households"].to_numpy(),
+            "villages": 1,
+            "population": figures["population"].to_numpy(),
+        },
+        geometry=centres.to_numpy(),
+        crs=centres.crs,
+    )
+
+
+def workspace_existing(ws: Workspace) -> gpd.GeoDataFrame:
+    """Existing stations (village stations and the township centre) with an ``id`` column."""
+    fac = ws["facilities"]
+    fac = fac[fac["kind"].isin(STATION_KINDS) & (fac["status"] == "existing")]
+    return gpd.GeoDataFrame(
+        {"id": fac["facility_id"].to_numpy(), "name": fac["name"].to_numpy()},
+        geometry=fac.geometry.to_numpy(),
+        crs=fac.crs,
+    )
+
+
+def plan(
+    demand: gpd.GeoDataFrame,
+    weight: str,
+    candidates: gpd.GeoDataFrame,
+    existing: gpd.GeoDataFrame,
+    radius_m: float,
+    add: int | None = None,
+    target_share: float | None = None,
+    mode: str = "straight",
+    roads: gpd.GeoDataFrame | None = None,
+    unpaved_factor: float = DEFAULT_UNPAVED_FACTOR,
+    excluded: tuple[str, ...] = (),
+    time_limit: float = 60.0,
+) -> PlacementResult:
+    """Add ``add`` stations, or the fewest reaching ``target_share`` of ``weight``.
+
+    All frames need an ``id`` column and a CRS; they are projected to one metre CRS here.
+    """
+    if (add is None) == (target_share is None):
+        raise ValueError("give either a number of stations to add or a target coverage")
+    if weight not in demand.columns:
+        known = [w for w in WEIGHTS if w in demand.columns] or list(demand.columns)
+        raise ValueError(f"unknown weight {weight!r}; use one of {', '.join(known)}")
+    if radius_m < 0:
+        raise ValueError(f"the service radius must not be negative (got {radius_m / 1000:g} km)")
+    for name, frame in (("demand", demand), ("candidates", candidates), ("existing", existing)):
+        if frame.crs is None:
+            raise ValueError(f"{name} has no CRS; declare one")
+    metric = to_metric(demand)
+    sites = pd.concat(
+        [
+            to_metric(candidates, metric.crs)[["id", "geometry"]],
+            to_metric(existing, metric.crs)[["id", "geometry"]],
+        ],
+        ignore_index=True,
+    )
+    sites = gpd.GeoDataFrame(sites, geometry="geometry", crs=metric.crs)
+    cost = distance_matrix(metric.geometry, sites.geometry, mode, roads, unpaved_factor)
+    problem = CoverageProblem.from_cost_matrix(
+        cost,
+        pd.to_numeric(metric[weight], errors="raise").to_numpy(dtype=float),
+        radius_m,
+        site_ids=sites["id"].astype(str).tolist(),
+        existing=[False] * len(candidates) + [True] * len(existing),
+        excluded=[str(i) in set(excluded) for i in candidates["id"]] + [False] * len(existing),
+    )
+    if add is not None:
+        return problem.max_cover(add, time_limit=time_limit)
+    return problem.set_cover(target_share, time_limit=time_limit)
+
+
+def workspace_candidates(ws: Workspace) -> gpd.GeoDataFrame:
+    """Candidate sites: every village centre (id: village code) and planned stations."""
+    centres = village_centres(ws.villages)
+    fac = ws["facilities"]
+    planned = fac[(fac["kind"] == "village_station") & (fac["status"] == "planned")]
+    planned = to_metric(planned, centres.crs) if len(planned) else planned
+    return gpd.GeoDataFrame(
+        {
+            "id": [*centres.index.astype(str), *planned["facility_id"].astype(str)],
+            "name": [*ws.villages["name"], *planned["name"]],
+        },
+        geometry=[*centres.to_numpy(), *planned.geometry.to_numpy()],
+        crs=centres.crs,
+    )

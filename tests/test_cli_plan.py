@@ -1,0 +1,155 @@
+"""township-atlas plan-stations: on the demo workspace, on the planner's own files, bad input."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import Point
+
+from township_atlas.cli import main
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_plan_on_the_demo_prints_the_documented_json(capsys, demo_path):
+    code, out, _ = run(
+        capsys, "plan-stations", str(demo_path), "--radius-km", "3", "--add", "2", "--json"
+    )
+    assert code == 0
+    data = json.loads(out)  # nothing but JSON on stdout (the solver's banner is silenced)
+    assert {
+        "selected",
+        "covered_weight",
+        "total_weight",
+        "covered_share",
+        "optimal",
+        "gap",
+        "seconds",
+    } <= set(data)
+    assert len(data["selected"]) == 2 and data["optimal"] and data["gap"] == 0
+    assert data["covered_share"] == pytest.approx(data["covered_weight"] / data["total_weight"])
+
+
+def test_road_network_never_covers_more_than_straight_lines(capsys, demo_path):
+    shares = {}
+    for network in ("straight", "road"):
+        code, out, _ = run(
+            capsys,
+            "plan-stations",
+            str(demo_path),
+            "--radius-km",
+            "2",
+            "--add",
+            "3",
+            "--weight",
+            "villages",
+            "--network",
+            network,
+            "--json",
+        )
+        assert code == 0
+        shares[network] = json.loads(out)["covered_weight"]
+    assert shares["road"] <= shares["straight"]
+
+
+def write_points(path, xy, crs="EPSG:4326", **columns):
+    gpd.GeoDataFrame(columns, geometry=[Point(x, y) for x, y in xy], crs=crs).to_file(path)
+    return str(path)
+
+
+@pytest.fixture
+def planner_files(tmp_path):
+    # Three villages on a parallel, 0.05 degrees (~5 km) apart; candidate c1 at the first
+    # village, c2 at the third; an existing station far away.
+    v = write_points(
+        tmp_path / "v.geojson",
+        [(115.00, 25.3), (115.05, 25.3), (115.10, 25.3)],
+        id=["v1", "v2", "v3"],
+        poor_people=[10, 30, 20],
+    )
+    c = write_points(tmp_path / "c.geojson", [(115.00, 25.3), (115.10, 25.3)], id=["c1", "c2"])
+    e = write_points(tmp_path / "e.geojson", [(116.0, 26.0)], id=["e1"])
+    return v, c, e
+
+
+def test_plan_on_files_picks_the_heavier_village(capsys, planner_files):
+    v, c, e = planner_files
+    code, out, _ = run(
+        capsys,
+        "plan-stations",
+        "--radius-km",
+        "1",
+        "--add",
+        "1",
+        "--villages",
+        v,
+        "--candidates",
+        c,
+        "--existing",
+        e,
+        "--json",
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert (
+        data["selected"] == ["c2"] and data["covered_weight"] == 20 and data["total_weight"] == 60
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--radius-km", "-1", "--add", "1"], "must not be negative"),
+        (["--radius-km", "1", "--add", "3"], "more than the 2 candidates"),
+        (["--radius-km", "1", "--add", "1", "--weight", "votes"], "unknown weight 'votes'"),
+    ],
+)
+def test_bad_planning_input_is_one_clear_line(capsys, planner_files, args, message):
+    v, c, e = planner_files
+    code, out, err = run(
+        capsys, "plan-stations", *args, "--villages", v, "--candidates", c, "--existing", e
+    )
+    assert code != 0 and out == ""
+    assert message in err and err.strip().count("\n") == 0
+
+
+def test_missing_file_and_missing_crs_are_refused(capsys, planner_files, tmp_path):
+    v, c, e = planner_files
+    code, _, err = run(
+        capsys,
+        "plan-stations",
+        "--radius-km",
+        "1",
+        "--add",
+        "1",
+        "--villages",
+        str(tmp_path / "nope.geojson"),
+        "--candidates",
+        c,
+        "--existing",
+        e,
+    )
+    assert code != 0 and "villages: no file at" in err
+    shp = write_points(tmp_path / "c.shp", [(500_000, 2_800_000)], crs="EPSG:4547", id=["c9"])
+    (tmp_path / "c.prj").unlink()
+    code, _, err = run(
+        capsys,
+        "plan-stations",
+        "--radius-km",
+        "1",
+        "--add",
+        "1",
+        "--villages",
+        v,
+        "--candidates",
+        shp,
+        "--existing",
+        e,
+    )
+    assert code != 0 and "candidates: c.shp declares no CRS" in err
