@@ -112,3 +112,23 @@ def workspace_candidates(ws: Workspace) -> gpd.GeoDataFrame:
         geometry=[*centres.to_numpy(), *planned.geometry.to_numpy()],
         crs=centres.crs,
     )
+
+
+def points_frame(points: list[tuple[float, float]], label: str) -> gpd.GeoDataFrame:
+    """Planner points given as WGS84 (lat, lng) as a frame with ids P1, P2, ... and names."""
+    return gpd.GeoDataFrame(
+        {
+            "id": [f"P{i + 1}" for i in range(len(points))],
+            "name": [f"{label} {i + 1}" for i in range(len(points))],
+        },
+        geometry=gpd.points_from_xy([p[1] for p in points], [p[0] for p in points]),
+        crs="EPSG:4326",
+    )
+
+
+def stations_with(existing: gpd.GeoDataFrame, chosen: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Existing stations plus the chosen candidates, in the existing stations' CRS."""
+    if not len(chosen):
+        return existing
+    extra = chosen[["id", "name", "geometry"]].to_crs(existing.crs)
+    return gpd.GeoDataFrame(pd.concat([existing, extra], ignore_index=True), crs=existing.crs)

@@ -33,6 +33,12 @@ page = st.navigation(
             default=True,
         ),
         st.Page(
+            PAGES / "plan_page.py",
+            title=t("page_plan", lang),
+            icon=":material/hub:",
+            url_path="plan",
+        ),
+        st.Page(
             PAGES / "villages_page.py",
             title=t("page_villages", lang),
             icon=":material/table_view:",

@@ -135,6 +135,21 @@ def _village_geojson(spec: MapSpec) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+def show_plan(spec: MapSpec, key: str, height: int = 640) -> tuple[float, float] | None:
+    """Draw the planner's map; return the (lat, lng) of the last click, if any."""
+    event = st_folium(
+        build_map(spec),
+        key=key,
+        height=height,
+        use_container_width=True,
+        returned_objects=["last_clicked"],
+    )
+    click = (event or {}).get("last_clicked") or {}
+    if "lat" not in click:
+        return None
+    return float(click["lat"]), float(click["lng"])
+
+
 def show(spec: MapSpec, key: str, height: int = 720) -> str | None:
     """Draw ``spec`` in the page and return the code of the village last clicked, if any.
 
@@ -235,6 +250,10 @@ def build_map(spec: MapSpec) -> folium.Map:
     overlay("facilities", _facility_items(spec))
     overlay("service", _service_items(spec))
     overlay("relocation", _relocation_items(spec))
+    if spec.plan is not None and len(spec.plan):
+        group = folium.FeatureGroup(name=i18n.t("layer_plan", lang))
+        _Batch(_plan_items(spec.plan)).add_to(group)
+        group.add_to(m)
 
     _Control(_legend_html(spec), "bottomright", "ta-legend-control").add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
@@ -256,6 +275,8 @@ class _Batch(MacroElement):
             var layer;
             if (it.line) {
                 layer = L.polyline(it.line, it.options);
+            } else if (it.area) {
+                layer = L.circle(it.at, it.options);
             } else if (it.circle) {
                 layer = L.circleMarker(it.at, it.options);
             } else {
@@ -358,6 +379,27 @@ def _service_items(spec: MapSpec) -> list[dict]:
                 "tooltip": _tip(f"<b>{esc(r.name)}</b>", label),
             }
         )
+    return items
+
+
+def _plan_items(plan) -> list[dict]:
+    """Each station's service area (metres) and the station itself."""
+    items = []
+    for r in plan.itertuples():
+        at = [r.geometry.y, r.geometry.x]
+        dash = "6 6" if r.dashed else None
+        area = {"color": r.colour, "weight": 1.5, "fillColor": r.colour, "fillOpacity": 0.08}
+        if r.radius_m > 0:
+            area.update(radius=float(r.radius_m), dashArray=dash, interactive=False)
+            items.append({"area": True, "at": at, "options": area})
+        dot = {
+            "radius": 6,
+            "color": "#ffffff",
+            "weight": 2,
+            "fillColor": r.colour,
+            "fillOpacity": 1,
+        }
+        items.append({"circle": True, "at": at, "options": dot, "tooltip": f"<b>{esc(r.name)}</b>"})
     return items
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from ..analysis import poverty
@@ -102,3 +103,49 @@ def village_panel(ws: Workspace, code: str | None, year: int, lang: str) -> None
     if len(detail.facilities):
         st.markdown(f"**{i18n.t('facilities', lang)}**")
         st.dataframe(detail.facilities, hide_index=True, width="stretch")
+
+
+def plan_figures(today, after, lang: str) -> None:
+    """Villages and poor people covered today and, when there is one, with the proposal."""
+    cols = st.columns(4)
+    for col, (label, cov) in zip(
+        cols[:2] if after is None else cols,
+        [("plan_today", today)] + ([] if after is None else [("plan_proposal", after)]),
+        strict=False,
+    ):
+        col.metric(
+            f"{i18n.t(label, lang)} · {i18n.t('plan_villages_covered', lang)}",
+            f"{cov.villages_covered} / {cov.villages_total}",
+            delta=None if cov is today else f"{cov.villages_covered - today.villages_covered:+d}",
+        )
+    people = [today] + ([] if after is None else [after])
+    for col, cov in zip(cols[1:] if after is None else cols[2:], people, strict=False):
+        col.metric(
+            i18n.labelled(i18n.t("plan_people_covered", lang), "people", lang),
+            f"{i18n.count(cov.people_covered, 'people', lang)} ({cov.people_share:.0%})",
+            delta=None if cov is today else f"{cov.people_covered - today.people_covered:+,}",
+        )
+
+
+def plan_proposal(proposal: dict | None, candidates, lang: str) -> None:
+    """The proposed stations with what each adds, or a hint when there is no proposal."""
+    st.subheader(i18n.t("plan_proposal", lang))
+    if not proposal:
+        st.info(i18n.t("plan_click_hint", lang))
+        return
+    names = dict(zip(candidates["id"], candidates["name"], strict=True))
+    st.text(
+        i18n.t("plan_optimal", lang)
+        if proposal["optimal"]
+        else i18n.t("plan_not_optimal", lang, gap=f"{proposal['gap']:.2%}")
+    )
+    st.dataframe(
+        pd.DataFrame(
+            {
+                i18n.t("plan_station", lang): [names.get(s, s) for s in proposal["selected"]],
+                i18n.t("plan_adds", lang): [round(w) for w in proposal["added_weight"]],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )

@@ -19,6 +19,16 @@ BASEMAP = "basemap"
 SELECTED_VILLAGE = "selected_village"
 MAP = "township_map"
 DOWNLOAD_VILLAGES = "download_villages_csv"
+PLAN_RADIUS = "plan_radius_km"
+PLAN_NETWORK = "plan_network"
+PLAN_WEIGHT = "plan_weight"
+PLAN_ADD = "plan_add"
+PLAN_OPTIMISE = "plan_optimise"
+PLAN_CLEAR = "plan_clear"
+PLAN_POINTS = "plan_points"  # candidates added by clicking the map: [[lat, lng], ...]
+PLAN_LAST_CLICK = "plan_last_click"
+PLAN_RESULT = "plan_result"  # the last proposal, with the settings it was made for
+PLAN_MAP = "plan_map"
 
 DEFAULTS: dict[str, Any] = {
     LANG: "zh",
@@ -30,6 +40,16 @@ DEFAULTS: dict[str, Any] = {
     SELECTED_VILLAGE: None,
     MAP: None,  # streamlit-folium's own value: the last clicked feature
     DOWNLOAD_VILLAGES: None,
+    PLAN_RADIUS: 3.0,
+    PLAN_NETWORK: "straight",
+    PLAN_WEIGHT: "poor_people",
+    PLAN_ADD: 3,
+    PLAN_OPTIMISE: False,
+    PLAN_CLEAR: False,
+    PLAN_POINTS: [],
+    PLAN_LAST_CLICK: None,
+    PLAN_RESULT: None,
+    PLAN_MAP: None,
 }
 
 

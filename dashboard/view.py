@@ -6,7 +6,7 @@ here (that is :mod:`township_atlas.dashboard.map`) and no widgets (those are the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
 import numpy as np
@@ -15,7 +15,7 @@ import pandas as pd
 from ..analysis import classify as classify_mod
 from ..analysis import gaps as gaps_mod
 from ..analysis import poverty, relocation
-from ..geo.schema import SERVICE_TIERS
+from ..geo.schema import SERVICE_TIERS, WGS84
 from ..geo.workspace import Workspace
 from . import i18n
 
@@ -64,6 +64,8 @@ class MapSpec:
     layers: frozenset[str] = field(default_factory=lambda: frozenset(ALL_LAYERS))
     basemap: str = "none"
     illustrative: bool = True
+    #: Planner overlays: stations with their service radius (name, radius_m, colour, dashed).
+    plan: gpd.GeoDataFrame | None = None
 
 
 def latest_year(ws: Workspace) -> int:
@@ -304,4 +306,57 @@ def village_detail(ws: Workspace, code: str, year: int, lang: str) -> VillageDet
         by_cause=cause[["cause", "households", "persons"]],
         gaps=gtext or i18n.t("no_gaps", lang),
         facilities=facilities,
+    )
+
+
+COVERED_COLOUR, UNCOVERED_COLOUR = "#a1d99b", "#fcbba1"
+
+
+def plan_map_spec(
+    ws: Workspace,
+    year: int,
+    lang: str,
+    covered: pd.Series,
+    nearest_m: pd.Series,
+    stations: gpd.GeoDataFrame,
+    proposed: gpd.GeoDataFrame,
+    radius_m: float,
+    mode: str,
+    basemap: str = "none",
+) -> MapSpec:
+    """The planner's map: villages green when covered, stations with their service areas
+    (circles in straight-line mode), proposed stations dashed."""
+    base = map_spec(
+        ws,
+        year,
+        "poor_people",
+        lang,
+        layers=frozenset({"villages", "labels", "roads", "rivers"}),
+        basemap=basemap,
+    )
+    v = base.villages.copy()
+    v["fill"] = np.where(covered.to_numpy(), COVERED_COLOUR, UNCOVERED_COLOUR)
+    v["gap_text"] = [
+        f"{i18n.t('nearest', lang)} {d / 1000:.1f} km" if np.isfinite(d) else "—" for d in nearest_m
+    ]
+    v["value_text"] = [i18n.t("covered" if c else "uncovered", lang) for c in covered]
+    area = radius_m if mode == "straight" else 0.0
+    plan = pd.concat(
+        [
+            pd.DataFrame({"name": stations["name"], "colour": "#2171b5", "dashed": False}),
+            pd.DataFrame({"name": proposed["name"], "colour": "#e6550d", "dashed": True}),
+        ],
+        ignore_index=True,
+    )
+    plan["radius_m"] = area
+    geometry = [*stations.to_crs(WGS84).geometry, *proposed.to_crs(WGS84).geometry]
+    return replace(
+        base,
+        title=f"{i18n.t('page_plan', lang)} · {radius_m / 1000:g} km",
+        villages=v,
+        classes=(
+            LegendClass(COVERED_COLOUR, i18n.t("covered", lang)),
+            LegendClass(UNCOVERED_COLOUR, i18n.t("uncovered", lang)),
+        ),
+        plan=gpd.GeoDataFrame(plan, geometry=geometry, crs=WGS84),
     )

@@ -111,3 +111,28 @@ def test_a_workspace_with_only_villages_runs(tmp_path, monkeypatch):
     )
     at.switch_page("app_pages/villages_page.py").run()
     assert not at.exception
+
+
+def test_plan_page_optimises_and_lists_the_proposal(app):
+    at = app.run()
+    at.switch_page("app_pages/plan_page.py").run()
+    assert not at.exception
+    assert at.metric[0].label.startswith("现有网络")
+    at.button(key="plan_optimise").click().run()
+    assert not at.exception
+    labels = [m.label for m in at.metric]
+    assert any(label.startswith("规划方案") for label in labels)
+    (proposal,) = (df.value for df in at.dataframe)
+    assert len(proposal) == 3  # the default of three new stations, each with what it adds
+    assert (proposal.iloc[:, 1] > 0).all()
+
+
+def test_plan_page_counts_a_site_tried_on_the_map(demo_path, monkeypatch):
+    monkeypatch.setenv("TOWNSHIP_ATLAS_WORKSPACE", str(demo_path))
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["plan_points"] = [[25.2335, 115.1535]]  # a click in 大屋村's hills
+    at.run()
+    at.switch_page("app_pages/plan_page.py").run()
+    assert not at.exception
+    values = {m.label: m.value for m in at.metric}
+    assert values["现有网络 · 覆盖行政村"] != values["规划方案 · 覆盖行政村"]

@@ -174,6 +174,24 @@ def test_switching_to_english_keeps_the_map_and_its_choices(browser, demo_server
     v.page.context.close()
 
 
+def test_planner_clicks_the_map_to_try_a_site_and_coverage_changes(browser, demo_server):
+    v = visit(browser, f"{demo_server.url}/plan")
+    frame = v.map_frame()
+    metrics = v.page.locator("[data-testid=stMetric]")
+    assert metrics.count() == 2  # today's network only
+    before = metrics.first.inner_text()
+    # Click inside the township's south, far from every existing station.
+    box = v.page.locator("iframe").first.bounding_box()
+    v.page.mouse.click(box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.62)
+    v.page.get_by_text("规划方案 · 覆盖行政村").wait_for(timeout=30_000)
+    assert metrics.first.inner_text() == before
+    plan = metrics.filter(has_text="规划方案 · 覆盖行政村").inner_text()
+    today_value = before.split("\n")[-1].strip()  # e.g. "7 / 17"
+    assert today_value not in plan and "+" in plan  # more villages covered, with the change
+    assert frame is not None and v.outside == []
+    v.page.context.close()
+
+
 def test_names_from_data_are_text_not_html(browser, tmp_path, _private_data_dir):
     from township_atlas.data.demo import build_demo_layers
     from township_atlas.geo.workspace import write_workspace

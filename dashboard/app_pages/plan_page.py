@@ -1,0 +1,80 @@
+"""电商网点规划: today's coverage, sites tried on the map, and an optimised proposal."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from township_atlas.analysis import station_plan
+from township_atlas.analysis.coverage import coverage
+from township_atlas.dashboard import i18n, loader, panels, view
+from township_atlas.dashboard import map as township_map
+from township_atlas.dashboard import state as S
+
+lang = S.get(S.LANG)
+ws = loader.load_workspace()
+year = S.get(S.YEAR) or view.latest_year(ws)
+st.header(f"{i18n.t('page_plan', lang)} · {year}")
+
+c1, c2, c3, c4 = st.columns(4)
+radius_km = c1.number_input(
+    i18n.t("plan_radius", lang), 0.5, 30.0, step=0.5, **S.bind(S.PLAN_RADIUS, lang)
+)
+mode = c2.radio(
+    i18n.t("plan_network", lang),
+    ["straight", "road"],
+    format_func=lambda k: i18n.t(f"network_{k}", lang),
+    horizontal=True,
+    **S.bind(S.PLAN_NETWORK, lang),
+)
+weight = c3.selectbox(
+    i18n.t("plan_weight", lang),
+    list(station_plan.WEIGHTS),
+    format_func=lambda k: i18n.t(f"weight_{k}", lang),
+    **S.bind(S.PLAN_WEIGHT, lang),
+)
+add = c4.number_input(i18n.t("plan_add", lang), 1, 30, **S.bind(S.PLAN_ADD, lang))
+
+b1, b2, _ = st.columns([1, 1, 4])
+if b2.button(i18n.t("plan_clear", lang), key=S.PLAN_CLEAR):
+    S.set_value(S.PLAN_RESULT, None)
+    S.set_value(S.PLAN_POINTS, [])
+radius_m = radius_km * 1000
+roads = ws["roads"] if mode == "road" else None
+points = S.get(S.PLAN_POINTS)
+settings = {"radius_km": radius_km, "mode": mode, "weight": weight, "add": add, "year": year}
+settings["points"] = points
+existing = station_plan.workspace_existing(ws)
+# Sites tried by clicking the map count as stations; the optimiser adds to them.
+tried = station_plan.points_frame(points, i18n.t("plan_added_points", lang))
+network = station_plan.stations_with(existing, tried)
+candidates = station_plan.workspace_candidates(ws)
+if b1.button(i18n.t("plan_optimise", lang), type="primary", key=S.PLAN_OPTIMISE):
+    demand = station_plan.workspace_demand(ws, year)
+    result = station_plan.plan(
+        demand, weight, candidates, network, radius_m, add=int(add), mode=mode, roads=ws["roads"]
+    )
+    S.set_value(S.PLAN_RESULT, {"settings": settings, **result.as_dict()})
+proposal = S.get(S.PLAN_RESULT)
+if proposal and proposal["settings"] != settings:
+    proposal = None  # made for other settings: do not show it as if it were current
+chosen = candidates[candidates["id"].isin(proposal["selected"] if proposal else [])]
+
+today = coverage(ws.villages, ws.households, existing, radius_m, year, mode, roads)
+planned = station_plan.stations_with(network, chosen)
+after = coverage(ws.villages, ws.households, planned, radius_m, year, mode, roads)
+panels.plan_figures(today, after if proposal or points else None, lang)
+
+left, right = st.columns([3, 1], gap="medium")
+with left:
+    covered, nearest = after.villages["covered"], after.villages["nearest_m"]
+    spec = view.plan_map_spec(
+        ws, year, lang, covered, nearest, network, chosen, radius_m, mode, S.get(S.BASEMAP)
+    )
+    click = township_map.show_plan(spec, key=S.PLAN_MAP)
+    st.caption(i18n.t("plan_click_hint", lang))
+if click and click != S.get(S.PLAN_LAST_CLICK):
+    S.set_value(S.PLAN_LAST_CLICK, click)
+    S.set_value(S.PLAN_POINTS, [*points, list(click)])
+    st.rerun()
+with right:
+    panels.plan_proposal(proposal, candidates, lang)
