@@ -132,3 +132,23 @@ def stations_with(existing: gpd.GeoDataFrame, chosen: gpd.GeoDataFrame) -> gpd.G
         return existing
     extra = chosen[["id", "name", "geometry"]].to_crs(existing.crs)
     return gpd.GeoDataFrame(pd.concat([existing, extra], ignore_index=True), crs=existing.crs)
+
+
+def plan_geojson(
+    existing: gpd.GeoDataFrame, tried: gpd.GeoDataFrame, chosen: gpd.GeoDataFrame
+) -> str:
+    """The plan as GeoJSON (WGS84): every station with ``id``, ``name`` and ``role``
+    (existing, tried or proposed). No personal data: stations are places, not households."""
+    parts = [
+        gpd.GeoDataFrame(frame[["id", "name", "geometry"]], crs=frame.crs)
+        .to_crs("EPSG:4326")
+        .assign(role=role)
+        for frame, role in ((existing, "existing"), (tried, "tried"), (chosen, "proposed"))
+        if len(frame)
+    ]
+    if not parts:
+        return gpd.GeoDataFrame(
+            {"id": [], "name": [], "role": []}, geometry=[], crs="EPSG:4326"
+        ).to_json()
+    out = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4326")
+    return out.to_json(ensure_ascii=False)

@@ -29,6 +29,11 @@ PLAN_POINTS = "plan_points"  # candidates added by clicking the map: [[lat, lng]
 PLAN_LAST_CLICK = "plan_last_click"
 PLAN_RESULT = "plan_result"  # the last proposal, with the settings it was made for
 PLAN_MAP = "plan_map"
+PLAN_GOAL = "plan_goal"  # "add": a number of stations; "target": a share to reach
+PLAN_TARGET = "plan_target_pct"
+PLAN_REMOVE = "plan_remove"  # tried sites ticked for removal
+PLAN_REMOVE_BUTTON = "plan_remove_button"
+PLAN_DOWNLOAD = "plan_download_geojson"
 
 DEFAULTS: dict[str, Any] = {
     LANG: "zh",
@@ -50,6 +55,11 @@ DEFAULTS: dict[str, Any] = {
     PLAN_LAST_CLICK: None,
     PLAN_RESULT: None,
     PLAN_MAP: None,
+    PLAN_GOAL: "add",
+    PLAN_TARGET: 90,
+    PLAN_REMOVE: [],
+    PLAN_REMOVE_BUTTON: False,
+    PLAN_DOWNLOAD: None,
 }
 
 
@@ -90,3 +100,11 @@ def set_value(key: str, value: Any) -> None:
     if key not in DEFAULTS:
         raise KeyError(f"undeclared session-state key {key!r}")
     st.session_state[key] = value
+
+
+def remove_plan_points(ids: list[str]) -> None:
+    """Button callback: drop the tried sites ticked in the removal list (ids P1, P2, ...)."""
+    drop = set(get(PLAN_REMOVE))
+    kept = [p for i, p in zip(ids, get(PLAN_POINTS), strict=True) if i not in drop]
+    set_value(PLAN_POINTS, kept)
+    set_value(PLAN_REMOVE, [])

@@ -136,3 +136,22 @@ def test_plan_page_counts_a_site_tried_on_the_map(demo_path, monkeypatch):
     assert not at.exception
     values = {m.label: m.value for m in at.metric}
     assert values["现有网络 · 覆盖行政村"] != values["规划方案 · 覆盖行政村"]
+
+
+def test_plan_page_reaches_a_target_and_removes_a_tried_site(demo_path, monkeypatch):
+    monkeypatch.setenv("TOWNSHIP_ATLAS_WORKSPACE", str(demo_path))
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["plan_goal"] = "target"
+    at.session_state["plan_target_pct"] = 100
+    at.session_state["plan_points"] = [[25.2335, 115.1535], [25.30, 115.05]]
+    at.run()
+    at.switch_page("app_pages/plan_page.py").run()
+    assert not at.exception
+    at.button(key="plan_optimise").click().run()
+    assert not at.exception
+    # The plan reaches the 100% target of remaining poor people covered.
+    assert at.metric[-1].value.endswith("(100%)")
+    at.multiselect(key="plan_remove").set_value(["P1"])
+    at.button(key="plan_remove_button").click().run()
+    assert not at.exception
+    assert at.session_state["plan_points"] == [[25.30, 115.05]]

@@ -141,3 +141,17 @@ def test_no_station_covers_nothing():
     result = coverage(villages, households, station.iloc[:0], 6_000, 2017)
     assert result.villages_covered == 0 and result.people_covered == 0
     assert np.isinf(result.villages["nearest_m"]).all()
+
+
+def test_plan_geojson_lists_every_station_with_its_role():
+    import json
+
+    from township_atlas.analysis.station_plan import plan_geojson, points_frame
+
+    existing = gpd.GeoDataFrame({"id": ["F1"], "name": ["站"]}, geometry=[Point(X0, Y0)], crs=GK)
+    tried = points_frame([(25.3, 115.1)], "试点")
+    data = json.loads(plan_geojson(existing, tried, existing.iloc[:0]))
+    roles = [(f["properties"]["id"], f["properties"]["role"]) for f in data["features"]]
+    assert roles == [("F1", "existing"), ("P1", "tried")]
+    lon, lat = data["features"][1]["geometry"]["coordinates"]
+    assert (round(lat, 6), round(lon, 6)) == (25.3, 115.1)

@@ -15,7 +15,7 @@ ws = loader.load_workspace()
 year = S.get(S.YEAR) or view.latest_year(ws)
 st.header(f"{i18n.t('page_plan', lang)} · {year}")
 
-c1, c2, c3, c4 = st.columns(4)
+c1, c2, c3, c4, c5 = st.columns(5)
 radius_km = c1.number_input(
     i18n.t("plan_radius", lang), 0.5, 30.0, step=0.5, **S.bind(S.PLAN_RADIUS, lang)
 )
@@ -32,7 +32,18 @@ weight = c3.selectbox(
     format_func=lambda k: i18n.t(f"weight_{k}", lang),
     **S.bind(S.PLAN_WEIGHT, lang),
 )
-add = c4.number_input(i18n.t("plan_add", lang), 1, 30, **S.bind(S.PLAN_ADD, lang))
+goal = c4.radio(
+    i18n.t("plan_goal", lang),
+    ["add", "target"],
+    format_func=lambda k: i18n.t(f"goal_{k}", lang),
+    **S.bind(S.PLAN_GOAL, lang),
+)
+if goal == "add":
+    add = c5.number_input(i18n.t("plan_add", lang), 1, 30, **S.bind(S.PLAN_ADD, lang))
+    target = None
+else:
+    target = c5.number_input(i18n.t("plan_target", lang), 1, 100, **S.bind(S.PLAN_TARGET, lang))
+    add = None
 
 b1, b2, _ = st.columns([1, 1, 4])
 if b2.button(i18n.t("plan_clear", lang), key=S.PLAN_CLEAR):
@@ -41,7 +52,8 @@ if b2.button(i18n.t("plan_clear", lang), key=S.PLAN_CLEAR):
 radius_m = radius_km * 1000
 roads = ws["roads"] if mode == "road" else None
 points = S.get(S.PLAN_POINTS)
-settings = {"radius_km": radius_km, "mode": mode, "weight": weight, "add": add, "year": year}
+settings = {"radius_km": radius_km, "mode": mode, "weight": weight, "add": add, "target": target}
+settings["year"] = year
 settings["points"] = points
 existing = station_plan.workspace_existing(ws)
 # Sites tried by clicking the map count as stations; the optimiser adds to them.
@@ -50,10 +62,21 @@ network = station_plan.stations_with(existing, tried)
 candidates = station_plan.workspace_candidates(ws)
 if b1.button(i18n.t("plan_optimise", lang), type="primary", key=S.PLAN_OPTIMISE):
     demand = station_plan.workspace_demand(ws, year)
-    result = station_plan.plan(
-        demand, weight, candidates, network, radius_m, add=int(add), mode=mode, roads=ws["roads"]
-    )
-    S.set_value(S.PLAN_RESULT, {"settings": settings, **result.as_dict()})
+    try:
+        result = station_plan.plan(
+            demand,
+            weight,
+            candidates,
+            network,
+            radius_m,
+            add=None if add is None else int(add),
+            target_share=None if target is None else target / 100,
+            mode=mode,
+            roads=ws["roads"],
+        )
+        S.set_value(S.PLAN_RESULT, {"settings": settings, **result.as_dict()})
+    except ValueError as exc:  # e.g. a target no placement can reach
+        st.error(str(exc))
 proposal = S.get(S.PLAN_RESULT)
 if proposal and proposal["settings"] != settings:
     proposal = None  # made for other settings: do not show it as if it were current
@@ -78,3 +101,24 @@ if click and click != S.get(S.PLAN_LAST_CLICK):
     st.rerun()
 with right:
     panels.plan_proposal(proposal, candidates, lang)
+    if points:
+        st.multiselect(
+            i18n.t("plan_added_points", lang),
+            list(tried["id"]),
+            format_func=dict(zip(tried["id"], tried["name"], strict=True)).get,
+            placeholder=i18n.t("plan_remove_hint", lang),
+            key=S.PLAN_REMOVE,
+        )
+        st.button(
+            i18n.t("plan_remove", lang),
+            key=S.PLAN_REMOVE_BUTTON,
+            on_click=S.remove_plan_points,
+            args=(list(tried["id"]),),
+        )
+    st.download_button(
+        i18n.t("plan_download", lang),
+        station_plan.plan_geojson(existing, tried, chosen),
+        file_name=f"station-plan-{year}.geojson",
+        mime="application/geo+json",
+        key=S.PLAN_DOWNLOAD,
+    )
