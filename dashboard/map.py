@@ -135,36 +135,29 @@ def _village_geojson(spec: MapSpec) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def show_plan(spec: MapSpec, key: str, height: int = 640) -> tuple[float, float] | None:
-    """Draw the planner's map; return the (lat, lng) of the last click, if any."""
+def _draw(spec: MapSpec, key: str, height: int, returned: str) -> dict:
+    # Only ``returned`` comes back to Python, so panning and zooming do not rerun the page.
     event = st_folium(
         build_map(spec),
         key=key,
         height=height,
         use_container_width=True,
-        returned_objects=["last_clicked"],
+        returned_objects=[returned],
     )
-    click = (event or {}).get("last_clicked") or {}
-    if "lat" not in click:
-        return None
-    return float(click["lat"]), float(click["lng"])
+    return (event or {}).get(returned) or {}
 
 
 def show(spec: MapSpec, key: str, height: int = 720) -> str | None:
-    """Draw ``spec`` in the page and return the code of the village last clicked, if any.
-
-    Only the clicked feature comes back to Python, so panning and zooming do not rerun the page.
-    """
-    event = st_folium(
-        build_map(spec),
-        key=key,
-        height=height,
-        use_container_width=True,
-        returned_objects=["last_active_drawing"],
-    )
-    drawing = (event or {}).get("last_active_drawing") or {}
+    """Draw ``spec`` in the page and return the code of the village last clicked, if any."""
+    drawing = _draw(spec, key, height, "last_active_drawing")
     code = (drawing.get("properties") or {}).get("code")
     return str(code) if code else None
+
+
+def show_plan(spec: MapSpec, key: str, height: int = 640) -> tuple[float, float] | None:
+    """Draw the planner's map; return the (lat, lng) of the last click anywhere, if any."""
+    click = _draw(spec, key, height, "last_clicked")
+    return (float(click["lat"]), float(click["lng"])) if "lat" in click else None
 
 
 def build_map(spec: MapSpec) -> folium.Map:
