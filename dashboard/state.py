@@ -34,6 +34,7 @@ PLAN_TARGET = "plan_target_pct"
 PLAN_REMOVE = "plan_remove"  # tried sites ticked for removal
 PLAN_REMOVE_BUTTON = "plan_remove_button"
 PLAN_DOWNLOAD = "plan_download_geojson"
+PLAN_EXCLUDE = "plan_exclude"  # candidate ids the optimiser must not choose
 
 DEFAULTS: dict[str, Any] = {
     LANG: "zh",
@@ -60,6 +61,7 @@ DEFAULTS: dict[str, Any] = {
     PLAN_REMOVE: [],
     PLAN_REMOVE_BUTTON: False,
     PLAN_DOWNLOAD: None,
+    PLAN_EXCLUDE: [],
 }
 
 

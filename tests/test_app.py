@@ -155,3 +155,17 @@ def test_plan_page_reaches_a_target_and_removes_a_tried_site(demo_path, monkeypa
     at.button(key="plan_remove_button").click().run()
     assert not at.exception
     assert at.session_state["plan_points"] == [[25.30, 115.05]]
+
+
+def test_plan_page_never_proposes_an_excluded_candidate(app, demo_ws):
+    from township_atlas.analysis.station_plan import workspace_candidates
+
+    ids = dict(zip(*(workspace_candidates(demo_ws)[c] for c in ("name", "id")), strict=True))
+    at = app.run()
+    at.switch_page("app_pages/plan_page.py").run()
+    at.button(key="plan_optimise").click().run()
+    first = at.dataframe[0].value.iloc[0, 0]  # the station that adds most
+    at.multiselect(key="plan_exclude").set_value([ids[first]])
+    at.button(key="plan_optimise").click().run()
+    assert not at.exception
+    assert first not in at.dataframe[0].value.iloc[:, 0].tolist()

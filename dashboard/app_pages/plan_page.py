@@ -60,6 +60,14 @@ existing = station_plan.workspace_existing(ws)
 tried = station_plan.points_frame(points, i18n.t("plan_added_points", lang))
 network = station_plan.stations_with(existing, tried)
 candidates = station_plan.workspace_candidates(ws)
+excluded = st.multiselect(
+    i18n.t("plan_exclude", lang),
+    list(candidates["id"]),
+    format_func=dict(zip(candidates["id"], candidates["name"], strict=True)).get,
+    placeholder=i18n.t("plan_exclude_hint", lang),
+    key=S.PLAN_EXCLUDE,
+)
+settings["excluded"] = sorted(excluded)
 if b1.button(i18n.t("plan_optimise", lang), type="primary", key=S.PLAN_OPTIMISE):
     demand = station_plan.workspace_demand(ws, year)
     try:
@@ -73,6 +81,7 @@ if b1.button(i18n.t("plan_optimise", lang), type="primary", key=S.PLAN_OPTIMISE)
             target_share=None if target is None else target / 100,
             mode=mode,
             roads=ws["roads"],
+            excluded=tuple(excluded),
         )
         S.set_value(S.PLAN_RESULT, {"settings": settings, **result.as_dict()})
     except ValueError as exc:  # e.g. a target no placement can reach
