@@ -106,8 +106,8 @@ class Visit:
         raise AssertionError("the map never drew a village")
 
 
-def visit(browser, url: str) -> Visit:
-    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+def visit(browser, url: str, height: int = 1000) -> Visit:
+    context = browser.new_context(viewport={"width": 1600, "height": height}, locale="zh-CN")
     page = context.new_page()
     v = Visit(page)
 
@@ -174,15 +174,16 @@ def test_switching_to_english_keeps_the_map_and_its_choices(browser, demo_server
     v.page.context.close()
 
 
-def test_planner_clicks_the_map_to_try_a_site_and_coverage_changes(browser, demo_server):
-    v = visit(browser, f"{demo_server.url}/plan")
+def test_planner_clicks_the_map_to_try_a_site_and_coverage_changes(browser, demo_server, demo_ws):
+    v = visit(browser, f"{demo_server.url}/plan", height=1500)  # the whole map on screen
     frame = v.map_frame()
     metrics = v.page.locator("[data-testid=stMetric]")
     assert metrics.count() == 2  # today's network only
     before = metrics.first.inner_text()
-    # Click inside the township's south, far from every existing station.
-    box = v.page.locator("iframe").first.bounding_box()
-    v.page.mouse.click(box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.62)
+    # A real mouse click in 大屋村, a southern village far from every existing station.
+    index = demo_ws.villages.index[demo_ws.villages["name"] == "大屋村"][0]
+    box = frame.locator(VILLAGE_PATHS).nth(int(index)).bounding_box()  # page coordinates
+    v.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     v.page.get_by_text("规划方案 · 覆盖行政村").wait_for(timeout=30_000)
     assert metrics.first.inner_text() == before
     plan = metrics.filter(has_text="规划方案 · 覆盖行政村").inner_text()
