@@ -154,14 +154,20 @@ def coverage(
     mode: str = "straight",
     roads: gpd.GeoDataFrame | None = None,
     unpaved_factor: float = DEFAULT_UNPAVED_FACTOR,
+    distances: np.ndarray | None = None,
 ) -> Coverage:
     """Villages, poor households and poor people (remaining at ``year``) that ``stations`` cover.
 
-    ``stations`` needs ``facility_id`` and ``name`` columns; the poor are counted per category.
+    ``stations`` needs a ``name`` column; the poor are counted per category. ``distances``
+    (villages × stations, metres) may be given when the caller already has them.
     """
     if radius_m < 0:
         raise ValueError(f"the service distance must not be negative (got {radius_m})")
-    dist = village_distances(villages, stations, mode, roads, unpaved_factor)
+    dist = (
+        village_distances(villages, stations, mode, roads, unpaved_factor)
+        if distances is None
+        else distances
+    )
     nearest = dist.min(axis=1) if dist.shape[1] else np.full(len(villages), np.inf)
     which = dist.argmin(axis=1) if dist.shape[1] else np.zeros(len(villages), int)
     covered = nearest <= radius_m

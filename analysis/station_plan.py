@@ -10,7 +10,14 @@ import pandas as pd
 from ..geo.crs import to_metric
 from ..geo.workspace import Workspace
 from . import poverty
-from .coverage import DEFAULT_UNPAVED_FACTOR, distance_matrix, village_centres
+from .coverage import (
+    DEFAULT_UNPAVED_FACTOR,
+    Coverage,
+    coverage,
+    distance_matrix,
+    village_centres,
+    village_distances,
+)
 from .placement import CoverageProblem, PlacementResult
 
 WEIGHTS = ("poor_people", "poor_households", "villages", "population")
@@ -152,3 +159,26 @@ def plan_geojson(
         ).to_json()
     out = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4326")
     return out.to_json(ensure_ascii=False)
+
+
+def compare_coverage(
+    ws: Workspace,
+    year: int,
+    existing: gpd.GeoDataFrame,
+    added: gpd.GeoDataFrame,
+    radius_m: float,
+    mode: str = "straight",
+) -> tuple[Coverage, Coverage]:
+    """Coverage of the existing stations and of existing plus ``added`` ones.
+
+    Distances (and in road mode the road graph) are computed once for all stations; today's
+    figures use the existing stations' columns of the same matrix.
+    """
+    planned = stations_with(existing, added)
+    roads = ws["roads"] if mode == "road" else None
+    dist = village_distances(ws.villages, planned, mode, roads)
+    today = coverage(
+        ws.villages, ws.households, existing, radius_m, year, distances=dist[:, : len(existing)]
+    )
+    after = coverage(ws.villages, ws.households, planned, radius_m, year, distances=dist)
+    return today, after

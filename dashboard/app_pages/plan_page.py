@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from township_atlas.analysis import station_plan
-from township_atlas.analysis.coverage import coverage
 from township_atlas.dashboard import i18n, loader, panels, view
 from township_atlas.dashboard import map as township_map
 from township_atlas.dashboard import state as S
@@ -50,7 +49,6 @@ if b2.button(i18n.t("plan_clear", lang), key=S.PLAN_CLEAR):
     S.set_value(S.PLAN_RESULT, None)
     S.set_value(S.PLAN_POINTS, [])
 radius_m = radius_km * 1000
-roads = ws["roads"] if mode == "road" else None
 points = S.get(S.PLAN_POINTS)
 settings = {"radius_km": radius_km, "mode": mode, "weight": weight, "add": add, "target": target}
 settings["year"] = year
@@ -90,10 +88,9 @@ proposal = S.get(S.PLAN_RESULT)
 if proposal and proposal["settings"] != settings:
     proposal = None  # made for other settings: do not show it as if it were current
 chosen = candidates[candidates["id"].isin(proposal["selected"] if proposal else [])]
+tried_and_chosen = station_plan.stations_with(tried, chosen)
 
-today = coverage(ws.villages, ws.households, existing, radius_m, year, mode, roads)
-planned = station_plan.stations_with(network, chosen)
-after = coverage(ws.villages, ws.households, planned, radius_m, year, mode, roads)
+today, after = station_plan.compare_coverage(ws, year, existing, tried_and_chosen, radius_m, mode)
 panels.plan_figures(today, after if proposal or points else None, lang)
 
 left, right = st.columns([3, 1], gap="medium")
