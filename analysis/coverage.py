@@ -15,6 +15,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
+from shapely.geometry import LineString, MultiLineString
 
 from ..geo.crs import to_metric
 from ..geo.schema import HOUSEHOLD_CATEGORIES
@@ -83,6 +84,39 @@ class RoadGraph:
             out[out > cutoff] = np.inf
         return out
 
+    def reachable(self, stations: gpd.GeoSeries, radius: float) -> list[list[LineString]]:
+        """Per station, the road pieces reachable within ``radius`` metres (its service area in
+        road mode), cut where the budget runs out part-way along a road.
+
+        The budget is counted like :meth:`distances`: the snap gap at the unpaved factor, then
+        road metres (unpaved ones longer), so a village is covered exactly when its snapped road
+        vertex lies on these pieces.
+        """
+        if len(self.nodes) == 0:
+            return [[] for _ in range(len(stations))]
+        tree = cKDTree(self.nodes)
+        s_gap, s_node = tree.query(np.column_stack([stations.x, stations.y]))
+        out: list[list[LineString]] = []
+        for node, gap in zip(s_node, s_gap, strict=True):
+            budget = radius - gap * self.unpaved_factor
+            if budget < 0:
+                out.append([])
+                continue
+            reach = nx.single_source_dijkstra_path_length(self.graph, int(node), budget, "m")
+            pieces: list[LineString] = []
+            for a, b, data in self.graph.edges(reach.keys(), data="m"):
+                left_a = budget - reach.get(a, np.inf)
+                left_b = budget - reach.get(b, np.inf)
+                if max(left_a, 0) + max(left_b, 0) >= data:  # the whole edge is within reach
+                    pieces.append(LineString([self.nodes[a], self.nodes[b]]))
+                    continue
+                for start, end, left in ((a, b, left_a), (b, a, left_b)):
+                    if left > 0:
+                        p, q = self.nodes[start], self.nodes[end]
+                        pieces.append(LineString([p, p + (q - p) * (left / data)]))
+            out.append(pieces)
+        return out
+
 
 @dataclass(frozen=True)
 class Coverage:
@@ -143,6 +177,27 @@ def village_distances(
     centres = village_centres(villages)
     points = to_metric(stations, centres.crs).geometry
     return distance_matrix(centres, points, mode, roads, unpaved_factor)
+
+
+def service_roads(
+    stations: gpd.GeoDataFrame,
+    roads: gpd.GeoDataFrame,
+    radius_m: float,
+    unpaved_factor: float = DEFAULT_UNPAVED_FACTOR,
+) -> gpd.GeoSeries:
+    """Each station's reachable road pieces as one (Multi)LineString, in a metre CRS.
+
+    The road-mode counterpart of a service circle: index and order follow ``stations``; a
+    station off the network (farther from any road than the budget) gets an empty geometry.
+    """
+    metric = to_metric(stations)
+    graph = RoadGraph.from_roads(to_metric(roads, metric.crs), unpaved_factor)
+    pieces = graph.reachable(metric.geometry, radius_m)
+    return gpd.GeoSeries(
+        [MultiLineString(p) if p else MultiLineString() for p in pieces],
+        index=stations.index,
+        crs=metric.crs,
+    )
 
 
 def coverage(

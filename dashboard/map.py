@@ -385,6 +385,9 @@ def _plan_items(plan) -> list[dict]:
         if r.radius_m > 0:
             area.update(radius=float(r.radius_m), dashArray=dash, interactive=False)
             items.append({"area": True, "at": at, "options": area})
+        if r.reach is not None and not r.reach.is_empty:
+            road = {"color": r.colour, "weight": 6, "opacity": 0.45, "interactive": False}
+            items.append({"line": _latlngs(r.reach), "options": {**road, "dashArray": dash}})
         dot = {
             "radius": 6,
             "color": "#ffffff",

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis import classify as classify_mod
+from ..analysis import coverage as coverage_mod
 from ..analysis import gaps as gaps_mod
 from ..analysis import poverty, relocation
 from ..geo.schema import SERVICE_TIERS, WGS84
@@ -64,7 +65,8 @@ class MapSpec:
     layers: frozenset[str] = field(default_factory=lambda: frozenset(ALL_LAYERS))
     basemap: str = "none"
     illustrative: bool = True
-    #: Planner overlays: stations with their service radius (name, radius_m, colour, dashed).
+    #: Planner overlays: stations with their service area: name, colour, dashed, radius_m (a
+    #: circle, straight-line mode) or reach (the reachable roads, road mode; else None).
     plan: gpd.GeoDataFrame | None = None
 
 
@@ -340,7 +342,6 @@ def plan_map_spec(
         f"{i18n.t('nearest', lang)} {d / 1000:.1f} km" if np.isfinite(d) else "—" for d in nearest_m
     ]
     v["value_text"] = [i18n.t("covered" if c else "uncovered", lang) for c in covered]
-    area = radius_m if mode == "straight" else 0.0
     plan = pd.concat(
         [
             pd.DataFrame({"name": stations["name"], "colour": "#2171b5", "dashed": False}),
@@ -348,8 +349,15 @@ def plan_map_spec(
         ],
         ignore_index=True,
     )
-    plan["radius_m"] = area
     geometry = [*stations.to_crs(WGS84).geometry, *proposed.to_crs(WGS84).geometry]
+    points = gpd.GeoDataFrame(plan[["name"]], geometry=geometry, crs=WGS84)
+    plan["radius_m"] = radius_m if mode == "straight" else 0.0
+    # In road mode the service area is the road network a station reaches, not a circle.
+    plan["reach"] = (
+        list(coverage_mod.service_roads(points, ws["roads"], radius_m).line_merge().to_crs(WGS84))
+        if mode == "road" and len(points) and len(ws["roads"])
+        else None
+    )
     return replace(
         base,
         title=f"{i18n.t('page_plan', lang)} · {radius_m / 1000:g} km",

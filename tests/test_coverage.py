@@ -11,6 +11,7 @@ from shapely.geometry import LineString, Point, box
 from township_atlas.analysis.coverage import (
     RoadGraph,
     coverage,
+    service_roads,
     straight_distances,
     village_distances,
 )
@@ -62,6 +63,24 @@ def test_road_distances_beyond_the_cutoff_are_unreachable():
     graph = RoadGraph.from_roads(toy_roads())
     d = graph.distances(pts((10_000, 0), (5_000, 4_000)), pts((0, 0)), cutoff=10_500)[:, 0]
     assert d[0] == pytest.approx(10_000) and np.isinf(d[1])
+
+
+def test_reachable_roads_are_cut_where_the_budget_runs_out():
+    graph = RoadGraph.from_roads(toy_roads(), unpaved_factor=1.5)
+    (pieces,) = graph.reachable(pts((0, 0)), 8_000)
+    # 8 km of paved road east; at the 5 km junction 3 km of budget is left, which buys 2 km of
+    # unpaved spur (counted 1.5 times); the far road is out of reach.
+    assert sum(p.length for p in pieces) == pytest.approx(8_000 + 2_000)
+    ends = {tuple(np.round(c)) for p in pieces for c in p.coords}
+    assert (X0 + 8_000, Y0) in ends and (X0 + 5_000, Y0 + 2_000) in ends
+    assert max(x for x, _ in ends) == X0 + 8_000
+
+
+def test_service_roads_give_one_geometry_per_station_and_none_off_the_network():
+    stations = gpd.GeoDataFrame({"id": ["S1", "S2"]}, geometry=pts((0, 0), (0, 30_000)), crs=GK)
+    areas = service_roads(stations, toy_roads(), 1_000)
+    assert areas.geometry.iloc[0].length == pytest.approx(1_000)
+    assert areas.geometry.iloc[1].is_empty  # 30 km from any road: nothing reachable
 
 
 def villages_and_households():
