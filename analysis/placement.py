@@ -10,6 +10,11 @@ sparse MILP for HiGHS and return a frozen :class:`PlacementResult`.
 
 Existing stations stay: demand they already cover is counted and left out of the model, as are
 demand points no candidate can reach, which keeps the model small.
+
+A greedy placement (each time the candidate adding the most uncovered weight, ties to the lowest
+index) is computed first and handed to HiGHS as a starting solution, so a time limit always ends
+with a feasible answer at least as good as greedy, and an honest gap against the best bound known.
+Stations that add nothing (when more are asked for than can help) are left out of the answer.
 """
 
 from __future__ import annotations
@@ -30,7 +35,17 @@ from scipy.spatial import cKDTree
 
 @dataclass(frozen=True)
 class PlacementResult:
-    """A solved placement. ``gap`` is the relative MIP gap (0 when proven optimal)."""
+    """A solved placement.
+
+    ``selected`` holds only stations that add weight, in the order of what each adds on top of
+    those before it (``added_weight``, all above 0); ``requested`` is the number asked for by
+    :meth:`CoverageProblem.max_cover` (``None`` for set covering), so fewer selected than
+    requested means the rest would add nothing. ``optimal`` is True when HiGHS or a bound proved it.
+    ``gap`` is 0 when optimal, otherwise ``|bound - found| / max(|bound|, |found|)`` (0 to 1)
+    against the best bound known; see :meth:`CoverageProblem.max_cover` and
+    :meth:`CoverageProblem.set_cover`. ``status`` is HiGHS's model status, e.g.
+    ``"Time limit reached"``.
+    """
 
     selected: tuple[str, ...]
     added_weight: tuple[float, ...]  # what each selected station adds, in selection order
@@ -40,6 +55,7 @@ class PlacementResult:
     gap: float
     seconds: float
     status: str
+    requested: int | None = None  # k asked for by max_cover; None for set_cover
 
     @property
     def covered_share(self) -> float:
@@ -57,6 +73,7 @@ class PlacementResult:
             "gap": self.gap,
             "seconds": self.seconds,
             "status": self.status,
+            "requested": self.requested,
         }
 
 
@@ -178,7 +195,15 @@ class CoverageProblem:
 
     # ------------------------------------------------------------------ solving
     def max_cover(self, k: int, time_limit: float = 60.0) -> PlacementResult:
-        """Add ``k`` new stations that maximise the covered weight."""
+        """Add up to ``k`` new stations that maximise the covered weight.
+
+        Stations that would add nothing are left out, so ``selected`` may be shorter than ``k``
+        (``requested``). Within ``time_limit`` seconds (greedy included) the answer is HiGHS's
+        best or the greedy one, whichever covers more. When not proven optimal, ``gap`` compares
+        the weight won by the new stations with the tightest upper bound known: HiGHS's dual
+        bound (``mip_dual_bound``) when finite, all the weight the free candidates can reach,
+        and the sum of the ``k`` largest single-station gains.
+        """
         free = self._free_sites()
         if k < 0:
             raise ValueError(f"the number of new stations must not be negative (got {k})")
@@ -187,7 +212,14 @@ class CoverageProblem:
         return self._solve(free, k=k, target=None, time_limit=time_limit)
 
     def set_cover(self, target_share: float = 0.9, time_limit: float = 60.0) -> PlacementResult:
-        """The fewest new stations that bring the covered share to ``target_share``."""
+        """The fewest new stations that bring the covered share to ``target_share``.
+
+        Within ``time_limit`` seconds (greedy included) the answer is HiGHS's best or the greedy
+        one, whichever needs fewer stations. When not proven optimal, ``gap`` compares the
+        number of stations found with the tightest lower bound known: HiGHS's dual bound
+        rounded up (station counts are whole) when finite, and the weight still needed divided
+        by the most any one candidate adds, rounded up. With neither above 0 the gap is 1.
+        """
         if not 0 <= target_share <= 1:
             raise ValueError(f"the target share must be between 0 and 1 (got {target_share})")
         free = self._free_sites()
@@ -217,10 +249,15 @@ class CoverageProblem:
         )  # rows: open demand, cols: free candidates
         w = self.weights[open_rows]
         n_x, n_y = len(free), len(open_rows)
+        needed = None if target is None else target * self.total_weight - base_weight - 1e-9
+
+        greedy = _greedy(a, w, k=k, needed=needed)  # positions in ``free``
+        start_x = np.zeros(n_x)
+        start_x[greedy] = 1.0
+        start_y = (a @ start_x > 0).astype(float)
 
         h = _quiet_highs()
-        h.setOptionValue("time_limit", float(time_limit))
-        h.setOptionValue("threads", 1)  # same input, same answer
+        h.setOptionValue("threads", 1)  # same input, same answer (short of a time limit)
         h.setOptionValue("random_seed", 0)
         h.setOptionValue("mip_rel_gap", 0.0)
         inf = highspy.kHighsInf
@@ -247,7 +284,7 @@ class CoverageProblem:
             lo, hi = float(k), float(k)
         else:
             extra = sparse.csr_array(np.concatenate([np.zeros(n_x), w])[None, :])
-            lo, hi = target * self.total_weight - base_weight - 1e-9, inf
+            lo, hi = needed, inf
         matrix = sparse.vstack([cover_rows, extra], format="csr")
         lp.num_row_ = n_y + 1
         lp.row_lower_ = np.concatenate([np.full(n_y, -inf), [lo]])
@@ -259,28 +296,80 @@ class CoverageProblem:
         lp.a_matrix_.num_col_ = n_x + n_y
         lp.a_matrix_.num_row_ = n_y + 1
         h.passModel(lp)
+        mip_start = highspy.HighsSolution()
+        mip_start.col_value = np.concatenate([start_x, start_y]).tolist()
+        mip_start.value_valid = True
+        h.setSolution(mip_start)
+        h.setOptionValue("time_limit", max(0.0, float(time_limit) - _since(started)))
         h.run()
 
-        status = h.modelStatusToString(h.getModelStatus())
-        solution = np.asarray(h.getSolution().col_value)
-        if solution.size != n_x + n_y:
-            raise RuntimeError(f"the solver found no placement ({status})")
-        chosen = free[solution[:n_x] > 0.5]
+        model_status = h.getModelStatus()
+        status = h.modelStatusToString(model_status)
         info = h.getInfo()
-        optimal = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
-        gap = 0.0 if optimal else float(info.mip_gap)
+        # An empty model (no free candidate, nothing left to win) is solved by having nothing.
+        optimal = model_status in (
+            highspy.HighsModelStatus.kOptimal,
+            highspy.HighsModelStatus.kModelEmpty,
+        )
+        tol = 1e-9 * max(1.0, float(w.sum()))
+
+        def won(picks: np.ndarray) -> float:
+            x = np.zeros(n_x)
+            x[picks] = 1.0
+            return float(w[a @ x > 0].sum())
+
+        def better(picks: np.ndarray, than: np.ndarray) -> bool:
+            """At least as good as ``than`` (feasibility checked on the rounded picks)."""
+            if k is not None:
+                return len(picks) == k and won(picks) >= won(than) - tol
+            return won(picks) >= needed - tol and len(picks) <= len(than)
+
+        picks = np.asarray(greedy, dtype=int)
+        solution = np.asarray(h.getSolution().col_value)
+        has_solution = (
+            info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
+            and solution.size == n_x + n_y
+        )
+        highs_picks = np.flatnonzero(solution[:n_x] > 0.5) if has_solution else None
+        if highs_picks is not None and better(highs_picks, picks):
+            picks = highs_picks
+        elif optimal and n_x + n_y:  # proven, but its answer unusable: greedy must match it
+            value = float(info.objective_function_value)
+            optimal = won(picks) >= value - tol if k is not None else len(picks) <= value + 0.5
+        chosen = free[np.sort(picks)]
         order, gains = self._marginal_gains(chosen, base)
+        kept = [(j, g) for j, g in zip(order, gains, strict=True) if g > 0]
         opened = self.existing.copy()
-        opened[chosen] = True
+        opened[[j for j, _ in kept]] = True
+
+        gap = 0.0
+        if not optimal:
+            dual = float(info.mip_dual_bound)
+            first = a.T @ w  # what each candidate adds alone
+            if k is not None:
+                found = float(sum(g for _, g in kept))
+                bound = min(float(w.sum()), float(np.sort(first)[::-1][:k].sum()))
+                if np.isfinite(dual):
+                    bound = min(bound, dual)
+                bound = max(bound, found)  # a bound below what was found is solver tolerance
+            else:
+                found = float(len(kept))
+                most = float(first.max()) if first.size else 0.0
+                bound = float(np.ceil(needed / most - 1e-6)) if needed > 0 and most > 0 else 0.0
+                if np.isfinite(dual):
+                    bound = max(bound, float(np.ceil(dual - 1e-6)))
+                bound = min(bound, found)
+            gap = _relative_gap(found, bound)
         return PlacementResult(
-            selected=tuple(self.site_ids[j] for j in order),
-            added_weight=tuple(gains),
+            selected=tuple(self.site_ids[j] for j, _ in kept),
+            added_weight=tuple(g for _, g in kept),
             covered_weight=float(self.weights[self.covered(opened)].sum()),
             total_weight=self.total_weight,
-            optimal=optimal,
+            optimal=optimal or gap == 0.0,  # a bound the answer meets is a proof too
             gap=gap,
-            seconds=time.perf_counter() - started,
+            seconds=_since(started),
             status=status,
+            requested=k,
         )
 
     def _marginal_gains(
@@ -300,6 +389,59 @@ class CoverageProblem:
             left[best] = False
             open_weight[cover[:, best] > 0] = 0.0
         return order, gains
+
+
+def _greedy(
+    a: sparse.csc_array, w: np.ndarray, k: int | None = None, needed: float | None = None
+) -> list[int]:
+    """Greedy covering: column positions of ``a`` (demand × candidate), in the order picked.
+
+    Each pick is the column adding the most weight ``w`` not yet covered, ties to the lowest
+    index. With ``k``: exactly ``k`` picks (once nothing adds weight, the lowest unpicked
+    columns, so that ``sum x = k`` holds). With ``needed``: until the weight won reaches
+    ``needed`` or no column adds anything more.
+    """
+    a = sparse.csc_array(a, dtype=float)
+    by_row = sparse.csr_array(a)
+    n_cols = a.shape[1]
+    left = np.asarray(w, dtype=float).copy()  # weight still to win, per demand point
+    gains = a.T @ left
+    picked = np.zeros(n_cols, bool)
+    order: list[int] = []
+    won = 0.0
+    while len(order) < n_cols:
+        if k is not None and len(order) >= k:
+            break
+        if k is None and (needed is None or won >= needed):
+            break
+        best = int(np.argmax(np.where(picked, -np.inf, gains)))
+        if k is None and gains[best] <= 0:
+            break
+        order.append(best)
+        picked[best] = True
+        won += float(gains[best])
+        rows = a.indices[a.indptr[best] : a.indptr[best + 1]]
+        rows = rows[left[rows] > 0]
+        if rows.size:
+            left[rows] = 0.0
+            touched = np.unique(by_row[rows].indices)
+            gains[touched] = a[:, touched].T @ left  # recomputed, not decremented: exact zeros
+    return order
+
+
+def _relative_gap(found: float, bound: float) -> float:
+    """``|bound - found| / max(|bound|, |found|)``: between 0 and 1 for non-negative values.
+
+    Maximising, that is the share of the upper bound not reached (found >= (1 - gap) × optimum);
+    minimising, the share of the stations found that the lower bound does not rule out as
+    superfluous. HiGHS's own ``mip_gap`` divides by the primal value and can exceed 1.
+    """
+    scale = max(abs(bound), abs(found))
+    return min(1.0, abs(bound - found) / scale) if scale > 0 else 0.0
+
+
+def _since(started: float) -> float:
+    return time.perf_counter() - started
 
 
 def _quiet_highs() -> highspy.Highs:

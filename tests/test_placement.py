@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import itertools
+import time
 
 import geopandas as gpd
 import numpy as np
 import pytest
+from scipy import sparse
 from shapely.geometry import Point
 
-from township_atlas.analysis.placement import CoverageProblem
+from township_atlas.analysis.placement import CoverageProblem, _greedy
 
 # A line of five villages 0, 1, 2, 3, 4 km apart on the x axis; candidates at 0.5, 2 and 3.5 km.
 # With a 0.6 km radius: candidate A (0.5) covers villages 0 and 1, B (2.0) covers 2, C (3.5)
@@ -126,3 +128,126 @@ def test_from_points_refuses_bad_input(change, message):
 def test_more_stations_than_candidates_is_refused():
     with pytest.raises(ValueError, match="only 3 candidates"):
         line_problem([1, 1, 1, 1, 1]).max_cover(4)
+
+
+# Greedy's trap: six villages of weight 1; c0 covers 1-4, c1 covers 0-2, c2 covers 3-5, c3 none.
+# Greedy takes c0 (4), then c1 and c2 each add 1 (a tie, so the lower index, c1): 5 with two
+# stations, where c1 + c2 cover all 6. Reaching all 6 takes greedy three stations, not two.
+TRAP = np.array(
+    [
+        [0, 1, 0, 0],
+        [1, 1, 0, 0],
+        [1, 1, 0, 0],
+        [1, 0, 1, 0],
+        [1, 0, 1, 0],
+        [0, 0, 1, 0],
+    ],
+    dtype=float,
+)
+
+
+def trap_problem() -> CoverageProblem:
+    cost = np.where(TRAP > 0, 0.0, np.inf)
+    return CoverageProblem.from_cost_matrix(
+        cost, np.ones(6), 1.0, site_ids=["c0", "c1", "c2", "c3"]
+    )
+
+
+def test_greedy_helper_on_a_hand_checked_instance():
+    a = sparse.csc_array(TRAP)
+    w = np.ones(6)
+    assert _greedy(a, w, k=1) == [0]
+    assert _greedy(a, w, k=2) == [0, 1]  # tie between c1 and c2 goes to the lower index
+    assert _greedy(a, w, k=4) == [0, 1, 2, 3]  # c3 adds nothing but k picks are made
+    assert _greedy(a, w, needed=4) == [0]
+    assert _greedy(a, w, needed=6) == [0, 1, 2]
+    assert _greedy(a, w, needed=0) == []
+    # Equal first gains: the lowest index first.
+    assert _greedy(sparse.csc_array(np.eye(3)), np.ones(3), k=2) == [0, 1]
+
+
+def test_no_time_falls_back_to_greedy_with_an_honest_gap():
+    # No time at all: HiGHS proves nothing, the answer is the greedy start. Max cover with two
+    # stations: greedy wins 5 of the 6 reachable, so the gap is 1/6. Set cover of all six:
+    # greedy needs 3 stations and no station covers more than 4, so at least 2: gap 1/3.
+    problem = trap_problem()
+    two = problem.max_cover(2, time_limit=0)
+    assert not two.optimal and two.status == "Time limit reached"
+    assert two.selected == ("c0", "c1") and two.added_weight == (4.0, 1.0)
+    assert two.covered_weight == 5 and two.gap == pytest.approx(1 / 6)
+    everything = problem.set_cover(1.0, time_limit=0)
+    assert not everything.optimal and everything.requested is None
+    assert len(everything.selected) == 3 and everything.covered_weight == 6
+    assert everything.gap == pytest.approx(1 / 3)
+    # Given time, both are solved exactly.
+    assert set(problem.max_cover(2).selected) == {"c1", "c2"}
+    assert len(problem.set_cover(1.0).selected) == 2
+
+
+def _reference_greedy(cover: np.ndarray, weights: np.ndarray, k: int) -> float:
+    """Textbook greedy max cover on a dense boolean matrix: the weight it covers."""
+    left = weights.astype(float).copy()
+    picked = np.zeros(cover.shape[1], bool)
+    for _ in range(k):
+        gains = np.where(picked, -1.0, left @ cover)
+        best = int(np.argmax(gains))
+        picked[best] = True
+        left[cover[:, best]] = 0.0
+    return float(weights.sum() - left.sum())
+
+
+def test_time_limit_gives_a_feasible_answer_at_least_greedy_with_a_gap():
+    # 2,000 villages and 2,000 candidates in a 10 km square, 1 km radius: each village is in
+    # reach of ~60 candidates, far too many overlaps to prove 30 stations optimal in 0.2 s.
+    rng = np.random.default_rng(11)
+    demand = rng.uniform(0, 10_000, size=(2_000, 2))
+    sites = rng.uniform(0, 10_000, size=(2_000, 2))
+    weights = rng.integers(1, 50, size=2_000).astype(float)
+    cost = np.linalg.norm(demand[:, None, :] - sites[None, :, :], axis=2)
+    problem = CoverageProblem.from_cost_matrix(cost, weights, 1_000)
+    k = 30
+    started = time.perf_counter()
+    result = problem.max_cover(k, time_limit=0.2)
+    wall = time.perf_counter() - started
+    assert wall < 10
+    assert not result.optimal and result.status == "Time limit reached"
+    assert 0 < result.gap <= 1
+    assert len(result.selected) == k == result.requested
+    assert len(set(result.selected)) == k and all(g > 0 for g in result.added_weight)
+    assert result.covered_weight >= _reference_greedy(cost <= 1_000, weights, k)
+    assert result.covered_weight == pytest.approx(sum(result.added_weight))
+    # The bound behind the gap is no more than all the weight there is.
+    assert result.covered_weight / (1 - result.gap) <= result.total_weight + 1e-6
+
+
+def test_stations_that_add_nothing_are_left_out():
+    # Three villages (weights 5, 3, 2); P covers the first two, Q the third, R only the second
+    # (already P's), S and T nothing. Four asked for: P and Q do all the work.
+    inf = np.inf
+    cost = np.array(
+        [
+            [0.0, inf, inf, inf, inf],
+            [0.0, inf, 0.0, inf, inf],
+            [inf, 0.0, inf, inf, inf],
+        ]
+    )
+    problem = CoverageProblem.from_cost_matrix(
+        cost, [5, 3, 2], 1.0, site_ids=["P", "Q", "R", "S", "T"]
+    )
+    result = problem.max_cover(4)
+    assert result.selected == ("P", "Q") and result.added_weight == (8.0, 2.0)
+    assert result.requested == 4 and result.covered_weight == 10 and result.optimal
+    summary = result.as_dict()
+    assert summary["requested"] == 4 and summary["selected"] == ["P", "Q"]
+    assert {
+        "selected",
+        "added_weight",
+        "covered_weight",
+        "total_weight",
+        "covered_share",
+        "optimal",
+        "gap",
+        "seconds",
+        "status",
+    } <= set(summary)
+    assert problem.set_cover(1.0).requested is None
