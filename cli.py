@@ -187,7 +187,7 @@ def cmd_plan_stations(args: argparse.Namespace) -> int:
     files = [args.villages, args.candidates, args.existing]
     if any(files) and not all(files):
         raise ValueError("--villages, --candidates and --existing go together")
-    ws = None
+    ws, year = None, None
     if not all(files) or args.network == "road":
         ws = read_workspace(_workspace_or_demo(args.workspace))
     if all(files):
@@ -199,6 +199,11 @@ def cmd_plan_stations(args: argparse.Namespace) -> int:
         demand = station_plan.workspace_demand(ws, year)
         candidates = station_plan.workspace_candidates(ws)
         existing = station_plan.workspace_existing(ws)
+    out = Path(args.out) if args.out else None
+    if out is not None and out.suffix.lower() not in (".geojson", ".json", ".xlsx"):
+        raise ValueError(f"--out {out.name}: write .geojson or .xlsx")
+    if (args.save or (out is not None and out.suffix.lower() == ".xlsx")) and all(files):
+        raise ValueError("--save and Excel output need a workspace, not --villages/... files")
     if args.add is not None and args.add > len(candidates):
         raise ValueError(f"--add {args.add} is more than the {len(candidates)} candidates")
     result = station_plan.plan(
@@ -212,6 +217,17 @@ def cmd_plan_stations(args: argparse.Namespace) -> int:
         mode=args.network,
         roads=ws["roads"] if ws is not None else None,
     )
+    chosen = candidates.set_index(candidates["id"].astype(str)).loc[list(result.selected)]
+    chosen = chosen.reset_index(drop=True).assign(id=list(result.selected))
+    if "name" not in chosen:
+        chosen["name"] = chosen["id"]
+    if "name" not in existing:
+        existing = existing.assign(name=existing["id"])
+    gains = dict(zip(result.selected, result.added_weight, strict=True))
+    if out is not None:
+        _write_plan(out, ws, year, existing, chosen, gains, args)
+    if args.save:
+        _save_plan(args, ws, year, chosen, gains)
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return 0
@@ -225,7 +241,63 @@ def cmd_plan_stations(args: argparse.Namespace) -> int:
     )
     for sid, gain in zip(result.selected, result.added_weight, strict=True):
         print(f"  + {sid}  {names.get(sid, '')}  +{gain:,.0f}")
+    if result.requested and len(result.selected) < result.requested:
+        print(f"  要求新增 {result.requested} 个,只有 {len(result.selected)} 个能增加覆盖")
     return 0
+
+
+def _write_plan(out: Path, ws, year, existing, chosen, gains, args) -> None:
+    from .analysis import station_plan
+    from .geo.export import excel_bytes
+
+    empty = chosen.iloc[:0]
+    stations = station_plan.plan_stations(existing, empty, chosen, gains)
+    if out.suffix.lower() == ".xlsx":
+        radius_m = args.radius_km * 1000
+        today, after = station_plan.compare_coverage(
+            ws, year, existing, chosen, radius_m, args.network
+        )
+        settings = {
+            "plan_name": args.save,
+            "radius_km": args.radius_km,
+            "network": args.network,
+            "weight": args.weight,
+            "year": year,
+        }
+        data = excel_bytes(station_plan.plan_tables(today, after, stations, settings))
+        out.write_bytes(data)
+    else:
+        out.write_text(stations.to_json(ensure_ascii=False, na="null"), encoding="utf-8")
+    print(f"方案已写入 {out}", file=sys.stderr)
+
+
+def _save_plan(args, ws, year, chosen, gains) -> None:
+    from datetime import datetime
+
+    from .analysis import station_plan
+    from .geo.workspace import update_workspace
+
+    rows = station_plan.plan_rows(
+        args.save,
+        chosen.iloc[:0],
+        chosen,
+        gains,
+        radius_km=args.radius_km,
+        network=args.network,
+        weight=args.weight,
+        year=year,
+        saved_at=datetime.now().isoformat(timespec="seconds"),
+    )
+    path = _workspace_or_demo(args.workspace)
+    update_workspace(
+        path,
+        lambda current: {
+            "station_plans": station_plan.save_plan(
+                current["station_plans"], rows, replace=args.replace
+            )
+        },
+    )
+    print(f"方案「{args.save.strip()}」已保存到 {path}", file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -264,6 +336,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--villages", help="demand points (GeoJSON with id and weight columns)")
     p.add_argument("--candidates", help="candidate points (GeoJSON with id)")
     p.add_argument("--existing", help="existing stations (GeoJSON with id)")
+    p.add_argument("--out", help="also write the plan: FILE.geojson or FILE.xlsx")
+    p.add_argument("--save", metavar="NAME", help="save the plan by name in the workspace")
+    p.add_argument("--replace", action="store_true", help="--save over a plan of that name")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_plan_stations)
     return parser

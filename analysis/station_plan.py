@@ -4,10 +4,15 @@ placement model of :mod:`township_atlas.analysis.placement`."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from ..geo.crs import to_metric
+from ..geo.schema import CATEGORY_EN, LAYERS, PLAN_WEIGHTS, WGS84
 from ..geo.workspace import Workspace
 from . import poverty
 from .coverage import (
@@ -20,7 +25,7 @@ from .coverage import (
 )
 from .placement import CoverageProblem, PlacementResult
 
-WEIGHTS = ("poor_people", "poor_households", "villages", "population")
+WEIGHTS = PLAN_WEIGHTS
 #: Tiers whose existing points count as stations when planning village stations.
 STATION_KINDS = ("village_station", "township_ecommerce")
 
@@ -142,23 +147,16 @@ def stations_with(existing: gpd.GeoDataFrame, chosen: gpd.GeoDataFrame) -> gpd.G
 
 
 def plan_geojson(
-    existing: gpd.GeoDataFrame, tried: gpd.GeoDataFrame, chosen: gpd.GeoDataFrame
+    existing: gpd.GeoDataFrame,
+    tried: gpd.GeoDataFrame,
+    chosen: gpd.GeoDataFrame,
+    added_weight: Mapping[str, float] | None = None,
 ) -> str:
-    """The plan as GeoJSON (WGS84): every station with ``id``, ``name`` and ``role``
-    (existing, tried or proposed). No personal data: stations are places, not households."""
-    parts = [
-        gpd.GeoDataFrame(frame[["id", "name", "geometry"]], crs=frame.crs)
-        .to_crs("EPSG:4326")
-        .assign(role=role)
-        for frame, role in ((existing, "existing"), (tried, "tried"), (chosen, "proposed"))
-        if len(frame)
-    ]
-    if not parts:
-        return gpd.GeoDataFrame(
-            {"id": [], "name": [], "role": []}, geometry=[], crs="EPSG:4326"
-        ).to_json()
-    out = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4326")
-    return out.to_json(ensure_ascii=False)
+    """The plan as GeoJSON (WGS84): every station with ``id``, ``name``, ``role`` (existing,
+    tried or proposed) and ``added_weight``. No personal data: stations are places."""
+    return plan_stations(existing, tried, chosen, added_weight).to_json(
+        ensure_ascii=False, na="null"
+    )
 
 
 def compare_coverage(
@@ -182,3 +180,315 @@ def compare_coverage(
     )
     after = coverage(ws.villages, ws.households, planned, radius_m, year, distances=dist)
     return today, after
+
+
+# ----------------------------------------------------------------------------- saved plans
+PLAN_NAME_MAX = 40
+
+
+class PlanNameError(ValueError):
+    """A plan cannot be saved under this name; ``reason`` is ``empty``, ``too_long``,
+    ``exists`` or ``no_stations`` (pages turn it into a message in the user's language)."""
+
+    def __init__(self, reason: str, name: str):
+        super().__init__(f"cannot save plan {name!r}: {reason.replace('_', ' ')}")
+        self.reason = reason
+        self.name = name
+
+
+@dataclass(frozen=True)
+class SavedPlan:
+    """A plan read back from the workspace: the stations it adds and its settings."""
+
+    name: str
+    stations: gpd.GeoDataFrame  # id, name, role (tried/proposed), added_weight; WGS84
+    radius_km: float
+    network: str
+    weight: str
+    year: int
+    saved_at: str
+
+
+def plan_rows(
+    name: str,
+    tried: gpd.GeoDataFrame,
+    proposed: gpd.GeoDataFrame,
+    added_weight: Mapping[str, float],
+    *,
+    radius_km: float,
+    network: str,
+    weight: str,
+    year: int,
+    saved_at: str,
+) -> gpd.GeoDataFrame:
+    """The rows of the ``station_plans`` layer for one plan (WGS84). ``added_weight`` maps a
+    proposed station's id to what it adds; tried sites have none."""
+    parts = [
+        gpd.GeoDataFrame(
+            {
+                "station_id": frame["id"].astype(str).to_numpy(),
+                "station_name": frame["name"].astype(str).to_numpy(),
+                "role": role,
+                "added_weight": [added_weight.get(str(i), np.nan) for i in frame["id"]],
+            },
+            geometry=frame.to_crs(WGS84).geometry.to_numpy(),
+            crs=WGS84,
+        )
+        for frame, role in ((tried, "tried"), (proposed, "proposed"))
+        if len(frame)
+    ]
+    rows = (
+        gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=WGS84)
+        if parts
+        else gpd.GeoDataFrame(
+            {"station_id": [], "station_name": [], "role": [], "added_weight": []},
+            geometry=[],
+            crs=WGS84,
+        )
+    )
+    return rows.assign(
+        plan_name=name.strip(),
+        radius_km=float(radius_km),
+        network=network,
+        weight=weight,
+        year=int(year),
+        saved_at=saved_at,
+    )[[*LAYERS["station_plans"].names, "geometry"]]
+
+
+def save_plan(
+    plans: gpd.GeoDataFrame, rows: gpd.GeoDataFrame, replace: bool = False
+) -> gpd.GeoDataFrame:
+    """``plans`` with the plan in ``rows`` added (or put in place of one of the same name when
+    ``replace``). Raises :class:`PlanNameError` for an empty or too long name, a name in use,
+    or a plan with no stations."""
+    name = str(rows["plan_name"].iloc[0]).strip() if len(rows) else ""
+    if not len(rows):
+        raise PlanNameError("no_stations", name)
+    if not name:
+        raise PlanNameError("empty", name)
+    if len(name) > PLAN_NAME_MAX:
+        raise PlanNameError("too_long", name)
+    if name in plan_names(plans) and not replace:
+        raise PlanNameError("exists", name)
+    kept = plans[plans["plan_name"] != name]
+    frames = [f for f in (kept, rows.to_crs(WGS84)) if len(f)]
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=WGS84)
+
+
+def delete_plan(plans: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
+    """``plans`` without the plan called ``name``."""
+    return plans[plans["plan_name"] != name].reset_index(drop=True)
+
+
+def plan_names(plans: pd.DataFrame) -> list[str]:
+    """Names of the saved plans, in the order they were first saved."""
+    return list(dict.fromkeys(plans["plan_name"].astype(str)))
+
+
+def saved_plan(plans: gpd.GeoDataFrame, name: str) -> SavedPlan:
+    """The plan called ``name`` (``KeyError`` when there is none)."""
+    rows = plans[plans["plan_name"] == name]
+    if not len(rows):
+        raise KeyError(f"no saved plan called {name!r}")
+    first = rows.iloc[0]
+    stations = gpd.GeoDataFrame(
+        {
+            "id": rows["station_id"].to_numpy(),
+            "name": rows["station_name"].to_numpy(),
+            "role": rows["role"].to_numpy(),
+            "added_weight": rows["added_weight"].to_numpy(dtype=float),
+        },
+        geometry=rows.geometry.to_numpy(),
+        crs=rows.crs,
+    )
+    return SavedPlan(
+        name=name,
+        stations=stations,
+        radius_km=float(first["radius_km"]),
+        network=str(first["network"]),
+        weight=str(first["weight"]),
+        year=int(first["year"]),
+        saved_at=str(first["saved_at"]),
+    )
+
+
+# ----------------------------------------------------------------------------- export tables
+_LABELS: dict[str, tuple[str, str]] = {
+    "summary": ("汇总", "Summary"),
+    "stations": ("网点", "Stations"),
+    "villages": ("行政村覆盖", "Villages"),
+    "settings": ("方案设置", "Settings"),
+    "figure": ("指标", "Figure"),
+    "today": ("现有网络", "Today's network"),
+    "plan": ("规划方案", "Plan"),
+    "change": ("变化", "Change"),
+    "villages_covered": ("覆盖行政村(个)", "Villages covered"),
+    "villages_share": ("行政村覆盖率(%)", "Villages covered (%)"),
+    "households_covered": ("覆盖未脱贫户(户)", "Poor households covered"),
+    "people_covered": ("覆盖未脱贫人口(人)", "Poor people covered"),
+    "people_share": ("未脱贫人口覆盖率(%)", "Poor people covered (%)"),
+    "category_people": ("{cat}覆盖人口(人)", "{cat}: people covered"),
+    "id": ("编号", "Id"),
+    "name": ("名称", "Name"),
+    "role": ("来源", "Role"),
+    "existing": ("现有", "existing"),
+    "tried": ("试设", "tried on the map"),
+    "proposed": ("优化选址", "proposed"),
+    "lon": ("经度", "Longitude"),
+    "lat": ("纬度", "Latitude"),
+    "added_weight": ("新增覆盖", "Adds"),
+    "code": ("行政区划代码", "Code"),
+    "poor_households": ("未脱贫户(户)", "Poor households"),
+    "poor_people": ("未脱贫人口(人)", "Poor people"),
+    "covered_today": ("现有网络覆盖", "Covered today"),
+    "covered_plan": ("方案覆盖", "Covered by the plan"),
+    "nearest_station": ("最近网点", "Nearest station"),
+    "nearest_km": ("最近距离(km)", "Nearest (km)"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "setting": ("设置", "Setting"),
+    "value": ("值", "Value"),
+    "plan_name": ("方案名称", "Plan"),
+    "radius_km": ("服务半径(km)", "Service radius (km)"),
+    "network": ("距离计算", "Distance"),
+    "straight": ("直线距离", "straight line"),
+    "road": ("沿道路", "along roads"),
+    "weight": ("优化目标", "Maximised"),
+    "year": ("数据年度", "Data year"),
+    "saved_at": ("保存时间", "Saved"),
+    "poor_people_w": ("未脱贫人口", "poor people"),
+    "poor_households_w": ("未脱贫户", "poor households"),
+    "villages_w": ("行政村数", "villages"),
+    "population_w": ("户籍人口", "population"),
+}
+
+
+def _l(key: str, lang: str, **fmt: object) -> str:
+    zh, en = _LABELS[key]
+    return (en if lang == "en" else zh).format(**fmt)
+
+
+def coverage_summary(today: Coverage, after: Coverage, lang: str = "zh") -> pd.DataFrame:
+    """Each coverage figure today, with the plan, and the change (labelled in ``lang``)."""
+
+    def figures(cov: Coverage) -> list[float]:
+        cats = cov.by_category.set_index("category")["covered_persons"]
+        return [
+            cov.villages_covered,
+            round(cov.village_share * 100, 1),
+            cov.households_covered,
+            cov.people_covered,
+            round(cov.people_share * 100, 1),
+            *(int(v) for v in cats),
+        ]
+
+    cat_names = list(today.by_category["category"])
+    labels = [
+        _l(k, lang)
+        for k in (
+            "villages_covered",
+            "villages_share",
+            "households_covered",
+            "people_covered",
+            "people_share",
+        )
+    ] + [_l("category_people", lang, cat=c if lang == "zh" else CATEGORY_EN[c]) for c in cat_names]
+    a, b = figures(today), figures(after)
+    return pd.DataFrame(
+        {
+            _l("figure", lang): labels,
+            _l("today", lang): a,
+            _l("plan", lang): b,
+            _l("change", lang): [round(y - x, 1) for x, y in zip(a, b, strict=True)],
+        }
+    )
+
+
+def plan_tables(
+    today: Coverage,
+    after: Coverage,
+    stations: gpd.GeoDataFrame,
+    settings: Mapping[str, object],
+    lang: str = "zh",
+) -> dict[str, pd.DataFrame]:
+    """The plan as tables for a workbook, labelled in ``lang``: summary (today vs plan),
+    stations (``id``, ``name``, ``role`` existing/tried/proposed, optional ``added_weight``),
+    village coverage, and the settings (``plan_name``, ``radius_km``, ``network``,
+    ``weight``, ``year``, ``saved_at``; any may be missing). Places only, no personal data."""
+    summary = coverage_summary(today, after, lang)
+    wgs = stations.to_crs(WGS84)
+    added = stations["added_weight"] if "added_weight" in stations else pd.Series(np.nan)
+    station_table = pd.DataFrame(
+        {
+            _l("id", lang): stations["id"].astype(str).to_numpy(),
+            _l("name", lang): stations["name"].to_numpy(),
+            _l("role", lang): [_l(r, lang) for r in stations["role"]],
+            _l("lon", lang): wgs.geometry.x.round(6).to_numpy(),
+            _l("lat", lang): wgs.geometry.y.round(6).to_numpy(),
+            _l("added_weight", lang): pd.Series(added.to_numpy()).reindex(range(len(stations))),
+        }
+    )
+    t, p = today.villages, after.villages
+
+    def yes_no(values: pd.Series) -> list[str]:
+        return [_l("yes" if v else "no", lang) for v in values]
+
+    villages = pd.DataFrame(
+        {
+            _l("code", lang): p["code"],
+            _l("name", lang): p["name"],
+            _l("poor_households", lang): p["poor_households"],
+            _l("poor_people", lang): p["poor_people"],
+            _l("covered_today", lang): yes_no(t["covered"]),
+            _l("covered_plan", lang): yes_no(p["covered"]),
+            _l("nearest_station", lang): p["nearest_station"],
+            _l("nearest_km", lang): [
+                round(d / 1000, 2) if np.isfinite(d) else None for d in p["nearest_m"]
+            ],
+        }
+    )
+    shown = {
+        "network": lambda v: _l(str(v), lang),
+        "weight": lambda v: _l(f"{v}_w", lang),
+    }
+    setting_rows = [
+        (_l(k, lang), shown.get(k, lambda v: v)(settings[k]))
+        for k in ("plan_name", "radius_km", "network", "weight", "year", "saved_at")
+        if settings.get(k) is not None
+    ]
+    settings_table = pd.DataFrame(setting_rows, columns=[_l("setting", lang), _l("value", lang)])
+    return {
+        _l("summary", lang): summary,
+        _l("stations", lang): station_table,
+        _l("villages", lang): villages,
+        _l("settings", lang): settings_table.astype(str),
+    }
+
+
+def plan_stations(
+    existing: gpd.GeoDataFrame,
+    tried: gpd.GeoDataFrame,
+    proposed: gpd.GeoDataFrame,
+    added_weight: Mapping[str, float] | None = None,
+) -> gpd.GeoDataFrame:
+    """Every station of a plan with its ``role`` (existing, tried, proposed), in WGS84, with
+    ``added_weight`` for proposed stations when known."""
+    parts = [
+        gpd.GeoDataFrame(frame[["id", "name"]].astype(str), geometry=frame.geometry, crs=frame.crs)
+        .to_crs(WGS84)
+        .assign(role=role)
+        for frame, role in ((existing, "existing"), (tried, "tried"), (proposed, "proposed"))
+        if len(frame)
+    ]
+    if not parts:
+        return gpd.GeoDataFrame(
+            {"id": [], "name": [], "role": [], "added_weight": []}, geometry=[], crs=WGS84
+        )
+    out = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=WGS84)
+    gains = added_weight or {}
+    out["added_weight"] = [
+        gains.get(i, np.nan) if r == "proposed" else np.nan
+        for i, r in zip(out["id"], out["role"], strict=True)
+    ]
+    return out

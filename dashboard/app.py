@@ -39,6 +39,12 @@ page = st.navigation(
             url_path="plan",
         ),
         st.Page(
+            PAGES / "plans_page.py",
+            title=t("page_plans", lang),
+            icon=":material/compare:",
+            url_path="plans",
+        ),
+        st.Page(
             PAGES / "villages_page.py",
             title=t("page_villages", lang),
             icon=":material/table_view:",

@@ -139,6 +139,9 @@ def plan_proposal(proposal: dict | None, candidates, lang: str) -> None:
         if proposal["optimal"]
         else i18n.t("plan_not_optimal", lang, gap=f"{proposal['gap']:.2%}")
     )
+    asked = proposal.get("requested")
+    if asked and len(proposal["selected"]) < asked:
+        st.caption(i18n.t("plan_fewer", lang, asked=asked, used=len(proposal["selected"])))
     st.dataframe(
         pd.DataFrame(
             {

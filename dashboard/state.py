@@ -35,6 +35,18 @@ PLAN_REMOVE = "plan_remove"  # tried sites ticked for removal
 PLAN_REMOVE_BUTTON = "plan_remove_button"
 PLAN_DOWNLOAD = "plan_download_geojson"
 PLAN_EXCLUDE = "plan_exclude"  # candidate ids the optimiser must not choose
+PLAN_DOWNLOAD_XLSX = "plan_download_xlsx"
+PLAN_SAVE_NAME = "plan_save_name"
+PLAN_SAVE_REPLACE = "plan_save_replace"
+PLAN_SAVE = "plan_save"
+PLAN_FLASH = "plan_flash"  # a message to show once after a rerun: (kind, text)
+PLANS_CHOICE = "plans_choice"  # the saved plan shown on the comparison page
+PLANS_MAP_TODAY = "plans_map_today"
+PLANS_MAP_PLAN = "plans_map_plan"
+PLANS_DOWNLOAD = "plans_download_geojson"
+PLANS_DOWNLOAD_XLSX = "plans_download_xlsx"
+PLANS_DELETE = "plans_delete"
+PLANS_DELETE_CONFIRM = "plans_delete_confirm"
 
 DEFAULTS: dict[str, Any] = {
     LANG: "zh",
@@ -62,6 +74,18 @@ DEFAULTS: dict[str, Any] = {
     PLAN_REMOVE_BUTTON: False,
     PLAN_DOWNLOAD: None,
     PLAN_EXCLUDE: [],
+    PLAN_DOWNLOAD_XLSX: None,
+    PLAN_SAVE_NAME: "",
+    PLAN_SAVE_REPLACE: False,
+    PLAN_SAVE: False,
+    PLAN_FLASH: None,
+    PLANS_CHOICE: None,
+    PLANS_MAP_TODAY: None,
+    PLANS_MAP_PLAN: None,
+    PLANS_DOWNLOAD: None,
+    PLANS_DOWNLOAD_XLSX: None,
+    PLANS_DELETE: False,
+    PLANS_DELETE_CONFIRM: False,
 }
 
 

@@ -325,6 +325,7 @@ def plan_map_spec(
     radius_m: float,
     mode: str,
     basemap: str = "none",
+    title: str | None = None,
 ) -> MapSpec:
     """The planner's map: villages green when covered, stations with their service areas
     (circles in straight-line mode), proposed stations dashed."""
@@ -360,7 +361,7 @@ def plan_map_spec(
     )
     return replace(
         base,
-        title=f"{i18n.t('page_plan', lang)} · {radius_m / 1000:g} km",
+        title=f"{title or i18n.t('page_plan', lang)} · {radius_m / 1000:g} km",
         villages=v,
         classes=(
             LegendClass(COVERED_COLOUR, i18n.t("covered", lang)),

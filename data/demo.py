@@ -792,8 +792,8 @@ def build_demo_layers(seed: int = DEMO_SEED) -> dict[str, pd.DataFrame]:
     Returns
     -------
     dict of str to DataFrame
-        One frame per layer name of :data:`township_atlas.geo.schema.LAYERS` (``history`` is
-        empty); spatial layers are GeoDataFrames in EPSG:4326.
+        One frame per layer name of :data:`township_atlas.geo.schema.LAYERS` (``history`` and
+        ``station_plans`` are empty); spatial layers are GeoDataFrames in EPSG:4326.
     """
     rng = np.random.default_rng(seed)
     sk = _sketch(rng)
@@ -861,6 +861,7 @@ def build_demo_layers(seed: int = DEMO_SEED) -> dict[str, pd.DataFrame]:
         "roads": roads,
         "rivers": rivers,
         "history": empty_frame(LAYERS["history"]),
+        "station_plans": empty_frame(LAYERS["station_plans"]),
     }
     return layers
 

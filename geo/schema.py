@@ -132,6 +132,12 @@ SITE_TYPES = ("县城", "集镇", "中心村", "产业园区", "乡村旅游区"
 SITE_STATUSES = ("规划", "在建", "建成", "已入住")
 ROAD_CLASSES = ("国道", "省道", "县道", "乡道", "村道")
 
+#: What a station plan maximises; and how distances are measured.
+PLAN_WEIGHTS = ("poor_people", "poor_households", "villages", "population")
+PLAN_NETWORKS = ("straight", "road")
+#: A saved plan's stations: tried by the planner on the map, or proposed by the optimiser.
+PLAN_ROLES = ("tried", "proposed")
+
 #: Cap on relocation housing per person (a hard national limit).
 RELOCATION_M2_PER_PERSON_CAP = 25.0
 
@@ -402,6 +408,28 @@ HISTORY = Layer(
     key=(),
 )
 
+PLANS = Layer(
+    "station_plans",
+    "电商网点规划方案",
+    "Station plans",
+    "Saved plans for new e-commerce stations: the stations each adds to the existing network, "
+    "with the settings it was made with. One row per station; a plan is all rows of one name.",
+    "Point",
+    (
+        Column("plan_name", "str", "方案名称", "Plan"),
+        Column("station_id", "str", "网点编号", "Station id"),
+        Column("station_name", "str", "网点名称", "Station"),
+        Column("role", "str", "来源", "Role", allowed=PLAN_ROLES),
+        Column("added_weight", "float", "新增覆盖", "Adds", required=False, minimum=0),
+        Column("radius_km", "float", "服务半径", "Service radius", unit="km", minimum=0),
+        Column("network", "str", "距离计算", "Distance", allowed=PLAN_NETWORKS),
+        Column("weight", "str", "优化目标", "Maximised", allowed=PLAN_WEIGHTS),
+        _year("year", "数据年度", "Data year"),
+        Column("saved_at", "str", "保存时间", "Saved", meaning="ISO 8601 date and time"),
+    ),
+    key=("plan_name", "station_id"),
+)
+
 LAYERS: dict[str, Layer] = {
     layer.name: layer
     for layer in (
@@ -415,6 +443,7 @@ LAYERS: dict[str, Layer] = {
         ROADS,
         RIVERS,
         HISTORY,
+        PLANS,
     )
 }
 

@@ -7,9 +7,10 @@ as it was. Every layer is validated on write and on read.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -140,6 +141,41 @@ def write_workspace(
     finally:
         tmp.unlink(missing_ok=True)
     return target
+
+
+def update_workspace(
+    path: str | os.PathLike, change: Callable[[Workspace], Mapping[str, pd.DataFrame]]
+) -> Path:
+    """Apply ``change`` to the workspace at ``path``: it gets the workspace as it is now and
+    returns the layers to put in place; every other layer and the metadata are kept.
+
+    One transaction: writers of the same file take turns (an advisory lock beside it, where
+    the OS offers one) so ``change`` always sees the latest file and two dashboard sessions
+    saving at once cannot lose each other's change; the whole workspace is then validated and
+    written atomically, so an invalid result (:class:`SchemaError`), an exception in ``change``
+    or a failed write leaves the file exactly as it was.
+    """
+    target = Path(path)
+    with _locked(target):
+        current = read_workspace(target)
+        layers = {**current.layers, **change(current)}
+        return write_workspace(target, layers, current.meta)
+
+
+@contextlib.contextmanager
+def _locked(target: Path) -> Iterator[None]:
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; single-user use is the norm there
+        yield
+        return
+    lock = target.parent / f".{target.name}.lock"
+    with open(lock, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _write_layer(path: Path, name: str, frame: pd.DataFrame) -> None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
+from township_atlas.analysis.station_plan import saved_plan
+from township_atlas.geo.workspace import read_workspace
 
 APP = str(ROOT / "dashboard" / "app.py")
 
@@ -169,3 +172,41 @@ def test_plan_page_never_proposes_an_excluded_candidate(app, demo_ws):
     at.button(key="plan_optimise").click().run()
     assert not at.exception
     assert first not in at.dataframe[0].value.iloc[:, 0].tolist()
+
+
+def test_a_plan_saved_on_the_plan_page_is_compared_on_the_plans_page(
+    demo_path, tmp_path, monkeypatch
+):
+    ws = tmp_path / "ws.gpkg"
+    shutil.copy(demo_path, ws)
+    monkeypatch.setenv("TOWNSHIP_ATLAS_WORKSPACE", str(ws))
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    at.switch_page("app_pages/plans_page.py").run()
+    assert not at.exception and "还没有保存的方案" in at.info[0].value
+
+    at.switch_page("app_pages/plan_page.py").run()
+    at.button(key="plan_save").click().run()  # nothing to save yet
+    assert "还没有新网点" in at.warning[0].value
+    at.button(key="plan_optimise").click().run()
+    at.text_input(key="plan_save_name").set_value("三站方案")
+    at.button(key="plan_save").click().run()
+    assert not at.exception
+    assert "已保存" in at.success[0].value
+    plan = saved_plan(read_workspace(ws)["station_plans"], "三站方案")
+    assert len(plan.stations) == 3 and (plan.stations["added_weight"] > 0).all()
+    at.button(key="plan_save").click().run()  # the same name again
+    assert "已有名为「三站方案」的方案" in at.warning[0].value
+
+    at.switch_page("app_pages/plans_page.py").run()
+    assert not at.exception
+    summary, changed = (df.value for df in at.dataframe)
+    row = summary.set_index("指标").loc["覆盖行政村(个)"]
+    assert row["规划方案"] - row["现有网络"] == row["变化"] == len(changed) > 0
+    assert set(changed["行政村"]) <= set(read_workspace(ws).villages["name"])
+    assert len(at.get("component_instance")) == 2  # today's map and the plan's, side by side
+
+    at.checkbox(key="plans_delete_confirm").check().run()
+    at.button(key="plans_delete").click().run()
+    assert not at.exception
+    assert len(read_workspace(ws)["station_plans"]) == 0
+    assert "还没有保存的方案" in at.info[0].value

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 from shapely.geometry import Point
 
+from township_atlas.analysis.station_plan import plan_names, saved_plan
 from township_atlas.cli import main
+from township_atlas.geo.workspace import read_workspace
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -153,3 +157,29 @@ def test_missing_file_and_missing_crs_are_refused(capsys, planner_files, tmp_pat
         e,
     )
     assert code != 0 and "candidates: c.shp declares no CRS" in err
+
+
+def test_plan_written_as_geojson_and_excel_and_saved_by_name(capsys, demo_path, tmp_path):
+    ws = tmp_path / "ws.gpkg"
+    shutil.copy(demo_path, ws)
+    args = ["plan-stations", str(ws), "--radius-km", "3", "--add", "2", "--json"]
+    code, out, _ = run(capsys, *args, "--out", str(tmp_path / "p.geojson"), "--save", "两站")
+    assert code == 0
+    selected = json.loads(out)["selected"]
+    stations = gpd.read_file(tmp_path / "p.geojson")
+    assert list(stations.loc[stations["role"] == "proposed", "id"]) == selected
+    assert stations.crs.to_epsg() == 4326 and (stations["role"] == "existing").sum() >= 1
+    plan = saved_plan(read_workspace(ws)["station_plans"], "两站")
+    assert list(plan.stations["id"]) == selected and plan.radius_km == 3
+
+    code, _, err = run(capsys, *args, "--save", "两站")  # the name is taken
+    assert code != 0 and "exists" in err
+    code, _, _ = run(
+        capsys, *args, "--save", "两站", "--replace", "--out", str(tmp_path / "p.xlsx")
+    )
+    assert code == 0 and plan_names(read_workspace(ws)["station_plans"]) == ["两站"]
+    summary = pd.read_excel(tmp_path / "p.xlsx", sheet_name="汇总")
+    assert summary.iloc[0, 0] == "覆盖行政村(个)" and summary.iloc[0, 3] >= 0
+
+    code, _, err = run(capsys, *args, "--out", str(tmp_path / "p.shp"))
+    assert code != 0 and "--out p.shp" in err

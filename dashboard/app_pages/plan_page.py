@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from township_atlas.analysis import station_plan
-from township_atlas.dashboard import i18n, loader, panels, view
+from township_atlas.dashboard import i18n, loader, panels, plan_panels, view
 from township_atlas.dashboard import map as township_map
 from township_atlas.dashboard import state as S
 
@@ -13,6 +13,7 @@ lang = S.get(S.LANG)
 ws = loader.load_workspace()
 year = S.get(S.YEAR) or view.latest_year(ws)
 st.header(f"{i18n.t('page_plan', lang)} · {year}")
+plan_panels.flash()
 
 c1, c2, c3, c4, c5 = st.columns(5)
 radius_km = c1.number_input(
@@ -121,10 +122,16 @@ with right:
             on_click=S.remove_plan_points,
             args=(list(tried["id"]),),
         )
-    st.download_button(
-        i18n.t("plan_download", lang),
-        station_plan.plan_geojson(existing, tried, chosen),
-        file_name=f"station-plan-{year}.geojson",
-        mime="application/geo+json",
-        key=S.PLAN_DOWNLOAD,
+    gains = (
+        dict(zip(proposal["selected"], proposal["added_weight"], strict=True)) if proposal else {}
     )
+    plan_panels.downloads(
+        station_plan.plan_stations(existing, tried, chosen, gains),
+        today,
+        after,
+        {**settings, "network": mode},
+        f"station-plan-{year}",
+        (S.PLAN_DOWNLOAD, S.PLAN_DOWNLOAD_XLSX),
+        lang,
+    )
+    plan_panels.save_box(loader.workspace_path(), tried, chosen, gains, settings, lang)

@@ -1,0 +1,97 @@
+"""方案对比: a saved station plan side by side with today's network, figures and maps."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from township_atlas.analysis import station_plan
+from township_atlas.dashboard import i18n, loader, plan_panels, view
+from township_atlas.dashboard import map as township_map
+from township_atlas.dashboard import state as S
+
+lang = S.get(S.LANG)
+ws = loader.load_workspace()
+year = S.get(S.YEAR) or view.latest_year(ws)
+st.header(f"{i18n.t('page_plans', lang)} · {year}")
+plan_panels.flash()
+
+plans = ws["station_plans"]
+names = station_plan.plan_names(plans)
+if not names:
+    st.info(i18n.t("plans_none", lang))
+    st.stop()
+if S.get(S.PLANS_CHOICE) not in names:
+    S.set_value(S.PLANS_CHOICE, names[-1])  # the newest plan, also after one is deleted
+name = st.selectbox(i18n.t("plans_choose", lang), names, key=S.PLANS_CHOICE)
+plan = station_plan.saved_plan(plans, name)
+st.caption(
+    i18n.t(
+        "plans_settings",
+        lang,
+        radius=f"{plan.radius_km:g}",
+        network=i18n.t(f"network_{plan.network}", lang),
+        weight=i18n.t(f"weight_{plan.weight}", lang),
+        saved_at=plan.saved_at.replace("T", " "),
+        year=plan.year,
+    )
+)
+
+radius_m = plan.radius_km * 1000
+existing = station_plan.workspace_existing(ws)
+today, after = station_plan.compare_coverage(
+    ws, year, existing, plan.stations, radius_m, plan.network
+)
+figures, downloads = st.columns([3, 1], gap="medium")
+with figures:
+    st.subheader(i18n.t("plans_figures", lang))
+    st.dataframe(station_plan.coverage_summary(today, after, lang), hide_index=True)
+with downloads:
+    empty = existing.iloc[:0]
+    gains = dict(zip(plan.stations["id"], plan.stations["added_weight"], strict=True))
+    tried = plan.stations[plan.stations["role"] == "tried"]
+    proposed = plan.stations[plan.stations["role"] == "proposed"]
+    plan_panels.downloads(
+        station_plan.plan_stations(existing, tried if len(tried) else empty, proposed, gains),
+        today,
+        after,
+        {
+            "plan_name": name,
+            "radius_km": plan.radius_km,
+            "network": plan.network,
+            "weight": plan.weight,
+            "year": year,
+            "saved_at": plan.saved_at,
+        },
+        f"station-plan-{name}",
+        (S.PLANS_DOWNLOAD, S.PLANS_DOWNLOAD_XLSX),
+        lang,
+    )
+    plan_panels.delete_box(loader.workspace_path(), name, lang)
+
+left, right = st.columns(2, gap="small")
+for column, title, cov, stations, added, key in (
+    (left, i18n.t("plan_today", lang), today, existing, empty, S.PLANS_MAP_TODAY),
+    (right, name, after, existing, plan.stations, S.PLANS_MAP_PLAN),
+):
+    with column:
+        spec = view.plan_map_spec(
+            ws,
+            year,
+            lang,
+            cov.villages["covered"],
+            cov.villages["nearest_m"],
+            stations,
+            added,
+            radius_m,
+            plan.network,
+            S.get(S.BASEMAP),
+            title=title,
+        )
+        township_map.show_plan(spec, key=key, height=520)
+
+st.subheader(i18n.t("plans_changed", lang))
+changed = plan_panels.changed_villages(today, after, lang)
+if len(changed):
+    st.dataframe(changed, hide_index=True)
+else:
+    st.info(i18n.t("plans_no_change", lang))

@@ -1,0 +1,146 @@
+"""Panels of the planning pages: saving a plan, its downloads, and today-vs-plan figures."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from ..analysis import station_plan
+from ..analysis.coverage import Coverage
+from ..geo.export import excel_bytes
+from ..geo.validate import SchemaError
+from ..geo.workspace import update_workspace
+from . import i18n
+from . import state as S
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def flash() -> None:
+    """Show (once) the message a previous run left, e.g. after saving and rerunning."""
+    message = S.get(S.PLAN_FLASH)
+    if message:
+        kind, text = message
+        getattr(st, kind)(text)
+        S.set_value(S.PLAN_FLASH, None)
+
+
+def save_box(
+    path: Path,
+    tried: gpd.GeoDataFrame,
+    proposed: gpd.GeoDataFrame,
+    gains: Mapping[str, float],
+    settings: Mapping[str, object],
+    lang: str,
+) -> None:
+    """Name the current plan (tried sites and proposal) and store it in the workspace."""
+    with st.container(border=True):
+        st.markdown(f"**{i18n.t('plan_save_title', lang)}**")
+        name = st.text_input(
+            i18n.t("plan_save_name", lang),
+            placeholder=i18n.t("plan_save_placeholder", lang),
+            max_chars=station_plan.PLAN_NAME_MAX,
+            key=S.PLAN_SAVE_NAME,
+        )
+        replace = st.checkbox(i18n.t("plan_save_replace", lang), key=S.PLAN_SAVE_REPLACE)
+        if not st.button(i18n.t("plan_save", lang), key=S.PLAN_SAVE):
+            return
+    rows = station_plan.plan_rows(
+        name,
+        tried,
+        proposed,
+        gains,
+        radius_km=float(settings["radius_km"]),
+        network=str(settings["mode"]),
+        weight=str(settings["weight"]),
+        year=int(settings["year"]),
+        saved_at=datetime.now().isoformat(timespec="seconds"),
+    )
+
+    def add(ws):
+        return {"station_plans": station_plan.save_plan(ws["station_plans"], rows, replace)}
+
+    try:
+        update_workspace(path, add)
+    except station_plan.PlanNameError as exc:
+        n = station_plan.PLAN_NAME_MAX
+        st.warning(i18n.t(f"plan_save_{exc.reason}", lang, name=exc.name, n=n))
+    except (SchemaError, OSError) as exc:
+        st.error(i18n.t("plan_save_failed", lang, error=exc))
+    else:
+        S.set_value(S.PLAN_FLASH, ("success", i18n.t("plan_saved", lang, name=name.strip())))
+        st.rerun()  # the sidebar and other pages read the workspace again
+
+
+def downloads(
+    stations: gpd.GeoDataFrame,
+    today: Coverage,
+    after: Coverage,
+    settings: Mapping[str, object],
+    file_stem: str,
+    keys: tuple[str, str],
+    lang: str,
+) -> None:
+    """GeoJSON and Excel of a plan (``stations`` from :func:`station_plan.plan_stations`).
+    Both files are made only when their button is clicked."""
+    st.download_button(
+        i18n.t("plan_download", lang),
+        partial(_geojson, stations),
+        file_name=f"{file_stem}.geojson",
+        mime="application/geo+json",
+        key=keys[0],
+    )
+    st.download_button(
+        i18n.t("plan_download_xlsx", lang),
+        partial(_workbook, today, after, stations, dict(settings), lang),
+        file_name=f"{file_stem}.xlsx",
+        mime=XLSX,
+        key=keys[1],
+    )
+
+
+def _geojson(stations: gpd.GeoDataFrame) -> str:
+    return stations.to_json(ensure_ascii=False, na="null")
+
+
+def _workbook(today, after, stations, settings, lang) -> bytes:
+    return excel_bytes(station_plan.plan_tables(today, after, stations, settings, lang))
+
+
+def delete_box(path: Path, name: str, lang: str) -> None:
+    """Delete the saved plan ``name`` after a confirming tick."""
+    sure = st.checkbox(i18n.t("plans_delete_confirm", lang), key=S.PLANS_DELETE_CONFIRM)
+    if not st.button(i18n.t("plans_delete", lang), key=S.PLANS_DELETE, disabled=not sure):
+        return
+    try:
+        update_workspace(
+            path, lambda ws: {"station_plans": station_plan.delete_plan(ws["station_plans"], name)}
+        )
+    except (SchemaError, OSError) as exc:
+        st.error(i18n.t("plan_save_failed", lang, error=exc))
+        return
+    S.set_value(S.PLAN_FLASH, ("success", i18n.t("plans_deleted", lang, name=name)))
+    st.rerun()
+
+
+def changed_villages(today: Coverage, after: Coverage, lang: str) -> pd.DataFrame:
+    """Villages the plan newly covers, with their poor and the nearest station under it."""
+    t, p = today.villages, after.villages
+    gained = (~t["covered"].to_numpy()) & p["covered"].to_numpy()
+    rows = p[gained]
+    return pd.DataFrame(
+        {
+            i18n.t("village", lang): rows["name"],
+            i18n.t("poor_households_col", lang): rows["poor_households"],
+            i18n.t("poor_people_col", lang): rows["poor_people"],
+            i18n.t("nearest", lang): rows["nearest_station"],
+            i18n.t("plans_after_km", lang): (rows["nearest_m"] / 1000).round(2),
+            i18n.t("plans_before_km", lang): (t.loc[gained, "nearest_m"] / 1000).round(2),
+        }
+    )

@@ -1,0 +1,149 @@
+"""Plans saved by name in the workspace, read back, compared and exported."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import shutil
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import Point
+
+from township_atlas.analysis import station_plan as sp
+from township_atlas.geo.export import excel_bytes
+from township_atlas.geo.validate import SchemaError
+from township_atlas.geo.workspace import read_workspace, update_workspace
+
+WGS = "EPSG:4326"
+
+
+def tried() -> gpd.GeoDataFrame:
+    return sp.points_frame([(25.31, 115.01)], "试设点")
+
+
+def proposed(ws) -> gpd.GeoDataFrame:
+    c = sp.workspace_candidates(ws)
+    return c[c["name"].isin(["大屋村", "石背村"])]
+
+
+def rows(ws, name: str = "方案一", **kw) -> gpd.GeoDataFrame:
+    chosen = proposed(ws)
+    gains = dict(zip(chosen["id"], [40.0, 25.0], strict=True))
+    settings = dict(
+        radius_km=3.0,
+        network="straight",
+        weight="poor_people",
+        year=2019,
+        saved_at="2026-11-29T10:00",
+    )
+    return sp.plan_rows(name, kw.get("tried", tried()), chosen, gains, **settings)
+
+
+@pytest.fixture
+def ws_copy(demo_path, tmp_path):
+    path = tmp_path / "ws.gpkg"
+    shutil.copy(demo_path, path)
+    return path
+
+
+def test_a_saved_plan_reads_back_from_the_workspace(ws_copy, demo_ws):
+    new = rows(demo_ws)
+    update_workspace(ws_copy, lambda ws: {"station_plans": sp.save_plan(ws["station_plans"], new)})
+    ws = read_workspace(ws_copy)
+    assert sp.plan_names(ws["station_plans"]) == ["方案一"]
+    plan = sp.saved_plan(ws["station_plans"], "方案一")
+    assert (plan.radius_km, plan.network, plan.weight, plan.year) == (
+        3.0,
+        "straight",
+        "poor_people",
+        2019,
+    )
+    assert list(plan.stations["role"]) == ["tried", "proposed", "proposed"]
+    assert list(plan.stations["name"]) == ["试设点 1", "大屋村", "石背村"]
+    assert plan.stations["added_weight"].iloc[1:].tolist() == [40.0, 25.0]
+    assert plan.stations.geometry.iloc[0].equals_exact(Point(115.01, 25.31), 1e-9)
+    # every other layer is as it was
+    assert len(ws.households) == len(demo_ws.households) and len(ws.villages) == 17
+
+
+def test_names_must_be_new_non_empty_and_plans_not_empty(demo_ws):
+    plans = sp.save_plan(demo_ws["station_plans"], rows(demo_ws))
+    for bad, reason in (
+        (rows(demo_ws), "exists"),
+        (rows(demo_ws, "  "), "empty"),
+        (rows(demo_ws, "长" * 41), "too_long"),
+    ):
+        with pytest.raises(sp.PlanNameError) as err:
+            sp.save_plan(plans, bad)
+        assert err.value.reason == reason
+    empty = sp.plan_rows(
+        "空",
+        tried().iloc[:0],
+        proposed(demo_ws).iloc[:0],
+        {},
+        radius_km=3,
+        network="road",
+        weight="villages",
+        year=2019,
+        saved_at="x",
+    )
+    with pytest.raises(sp.PlanNameError, match="no stations"):
+        sp.save_plan(plans, empty)
+
+
+def test_replacing_and_deleting_a_plan_leave_the_others(demo_ws):
+    plans = sp.save_plan(demo_ws["station_plans"], rows(demo_ws, "甲"))
+    plans = sp.save_plan(plans, rows(demo_ws, "乙"))
+    plans = sp.save_plan(plans, rows(demo_ws, "甲", tried=tried().iloc[:0]), replace=True)
+    assert sp.plan_names(plans) == ["乙", "甲"]
+    assert len(sp.saved_plan(plans, "甲").stations) == 2
+    plans = sp.delete_plan(plans, "乙")
+    assert sp.plan_names(plans) == ["甲"]
+    with pytest.raises(KeyError):
+        sp.saved_plan(plans, "乙")
+
+
+def test_an_invalid_change_leaves_the_workspace_byte_for_byte(ws_copy, demo_ws):
+    before = hashlib.sha256(ws_copy.read_bytes()).hexdigest()
+    bad = rows(demo_ws).assign(network="by air")
+    with pytest.raises(SchemaError, match="network"):
+        update_workspace(ws_copy, lambda ws: {"station_plans": bad})
+    assert hashlib.sha256(ws_copy.read_bytes()).hexdigest() == before
+    assert not [p for p in ws_copy.parent.iterdir() if p.name.startswith(".writing-")]
+
+
+def test_plan_tables_match_the_coverage_and_open_as_excel(demo_ws):
+    existing = sp.workspace_existing(demo_ws)
+    chosen = proposed(demo_ws)
+    today, after = sp.compare_coverage(demo_ws, 2019, existing, chosen, 3_000)
+    stations = sp.plan_stations(existing, tried().iloc[:0], chosen, {chosen["id"].iloc[0]: 40.0})
+    settings = {"plan_name": "方案一", "radius_km": 3.0, "network": "road", "weight": "villages"}
+    book = excel_bytes(sp.plan_tables(today, after, stations, settings, "zh"))
+    sheets = pd.read_excel(io.BytesIO(book), sheet_name=None)
+    assert list(sheets) == ["汇总", "网点", "行政村覆盖", "方案设置"]
+    summary = sheets["汇总"].set_index("指标")
+    assert summary.loc["覆盖行政村(个)", "现有网络"] == today.villages_covered
+    assert summary.loc["覆盖行政村(个)", "规划方案"] == after.villages_covered
+    assert summary.loc["覆盖未脱贫人口(人)", "变化"] == after.people_covered - today.people_covered
+    st = sheets["网点"]
+    assert st["来源"].value_counts().to_dict() == {"现有": len(existing), "优化选址": 2}
+    assert st["新增覆盖"].notna().sum() == 1
+    v = sheets["行政村覆盖"]
+    assert len(v) == 17 and (v["方案覆盖"] == "是").sum() == after.villages_covered
+    assert dict(sheets["方案设置"].values.tolist())["距离计算"] == "沿道路"
+    # nothing personal in any sheet
+    text = " ".join(str(x) for s in sheets.values() for x in s.to_numpy().ravel())
+    assert "证件" not in text and "姓名" not in text
+
+
+def test_plan_tables_in_english(demo_ws):
+    existing = sp.workspace_existing(demo_ws)
+    today, after = sp.compare_coverage(demo_ws, 2019, existing, existing.iloc[:0], 3_000)
+    tables = sp.plan_tables(
+        today, after, sp.plan_stations(existing, existing.iloc[:0], existing.iloc[:0]), {}, "en"
+    )
+    assert list(tables) == ["Summary", "Stations", "Villages", "Settings"]
+    assert set(tables["Stations"]["Role"]) == {"existing"}
+    assert (tables["Summary"]["Change"] == 0).all()
