@@ -214,3 +214,55 @@ def test_names_from_data_are_text_not_html(browser, tmp_path, _private_data_dir)
         v.page.context.close()
     finally:
         stop_server(server)
+
+
+def test_a_saved_plan_is_drawn_beside_todays_network(
+    browser, demo_path, tmp_path, _private_data_dir
+):
+    import shutil
+
+    from township_atlas.analysis import station_plan as sp
+    from township_atlas.geo.workspace import read_workspace, update_workspace
+
+    path = tmp_path / "plans.gpkg"
+    shutil.copy(demo_path, path)
+    ws = read_workspace(path)
+    chosen = sp.workspace_candidates(ws).iloc[[3, 9]].copy()
+    evil = '<img src=x onerror="window.__xss=1">'
+    chosen["name"] = [f"{evil}站", "第二站"]
+    rows = sp.plan_rows(
+        f"{evil}方案",
+        chosen.iloc[:0],
+        chosen,
+        {},
+        radius_km=3,
+        network="straight",
+        weight="poor_people",
+        year=2025,
+        saved_at="2026-11-29T09:00:00",
+    )
+    update_workspace(path, lambda w: {"station_plans": sp.save_plan(w["station_plans"], rows)})
+    server = start_server(path, _private_data_dir)
+    try:
+        v = visit(browser, f"{server.url}/plans", height=1800)  # both maps on screen
+        deadline = time.monotonic() + 45
+        frames = []
+        while time.monotonic() < deadline and len(frames) < 2:
+            frames = [
+                f
+                for f in v.page.frames
+                if "streamlit_folium" in f.url and f.locator(VILLAGE_PATHS).count() == 17
+            ]
+            v.page.wait_for_timeout(200)
+        assert len(frames) == 2, "both maps draw every village"
+        v.page.wait_for_timeout(500)
+        proposed = 'path.leaflet-interactive[fill="#e6550d"]'  # the plan's stations
+        counts = sorted(f.locator(proposed).count() for f in frames)
+        assert counts == [0, 2]
+        texts = " ".join(f.locator("body").inner_text() for f in frames)
+        assert f"{evil}方案" in texts  # the plan's name, as text, in its map's legend
+        assert all(f.evaluate("() => window.__xss === undefined") for f in v.page.frames)
+        assert v.outside == [] and v.errors == []
+        v.page.context.close()
+    finally:
+        stop_server(server)
