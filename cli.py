@@ -216,6 +216,7 @@ def cmd_plan_stations(args: argparse.Namespace) -> int:
         target_share=args.target_coverage,
         mode=args.network,
         roads=ws["roads"] if ws is not None else None,
+        township_radius_m=_township_m(args),
     )
     chosen = candidates.set_index(candidates["id"].astype(str)).loc[list(result.selected)]
     chosen = chosen.reset_index(drop=True).assign(id=list(result.selected))
@@ -246,6 +247,10 @@ def cmd_plan_stations(args: argparse.Namespace) -> int:
     return 0
 
 
+def _township_m(args: argparse.Namespace) -> float | None:
+    return None if args.township_radius_km is None else args.township_radius_km * 1000
+
+
 def _write_plan(out: Path, ws, year, existing, chosen, gains, args) -> None:
     from .analysis import station_plan
     from .geo.export import excel_bytes
@@ -255,11 +260,12 @@ def _write_plan(out: Path, ws, year, existing, chosen, gains, args) -> None:
     if out.suffix.lower() == ".xlsx":
         radius_m = args.radius_km * 1000
         today, after = station_plan.compare_coverage(
-            ws, year, existing, chosen, radius_m, args.network
+            ws, year, existing, chosen, radius_m, args.network, _township_m(args)
         )
         settings = {
             "plan_name": args.save,
             "radius_km": args.radius_km,
+            "township_radius_km": args.township_radius_km,
             "network": args.network,
             "weight": args.weight,
             "year": year,
@@ -283,6 +289,7 @@ def _save_plan(args, ws, year, chosen, gains) -> None:
         chosen,
         gains,
         radius_km=args.radius_km,
+        township_radius_km=args.township_radius_km,
         network=args.network,
         weight=args.weight,
         year=year,
@@ -326,6 +333,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("plan-stations", help="propose e-commerce station sites (max/set cover)")
     p.add_argument("workspace", nargs="?", help="workspace GeoPackage (default: the demo)")
     p.add_argument("--radius-km", type=float, required=True, help="service distance in km")
+    p.add_argument(
+        "--township-radius-km",
+        type=float,
+        help="service distance of the township e-commerce centre (default: --radius-km)",
+    )
     goal = p.add_mutually_exclusive_group(required=True)
     goal.add_argument("--add", type=int, help="number of new stations")
     goal.add_argument("--target-coverage", type=float, help="share of weight to cover, 0–1")

@@ -84,9 +84,11 @@ class RoadGraph:
             out[out > cutoff] = np.inf
         return out
 
-    def reachable(self, stations: gpd.GeoSeries, radius: float) -> list[list[LineString]]:
-        """Per station, the road pieces reachable within ``radius`` metres (its service area in
-        road mode), cut where the budget runs out part-way along a road.
+    def reachable(
+        self, stations: gpd.GeoSeries, radius: float | np.ndarray
+    ) -> list[list[LineString]]:
+        """Per station, the road pieces reachable within ``radius`` metres (one for all, or one
+        per station): its service area in road mode, cut where the budget runs out on a road.
 
         The budget is counted like :meth:`distances`: the snap gap at the unpaved factor, then
         road metres (unpaved ones longer), so a village is covered exactly when its snapped road
@@ -96,9 +98,10 @@ class RoadGraph:
             return [[] for _ in range(len(stations))]
         tree = cKDTree(self.nodes)
         s_gap, s_node = tree.query(np.column_stack([stations.x, stations.y]))
+        radii = np.broadcast_to(np.asarray(radius, dtype=float), (len(stations),))
         out: list[list[LineString]] = []
-        for node, gap in zip(s_node, s_gap, strict=True):
-            budget = radius - gap * self.unpaved_factor
+        for node, gap, r in zip(s_node, s_gap, radii, strict=True):
+            budget = r - gap * self.unpaved_factor
             if budget < 0:
                 out.append([])
                 continue
@@ -182,7 +185,7 @@ def village_distances(
 def service_roads(
     stations: gpd.GeoDataFrame,
     roads: gpd.GeoDataFrame,
-    radius_m: float,
+    radius_m: float | np.ndarray,
     unpaved_factor: float = DEFAULT_UNPAVED_FACTOR,
 ) -> gpd.GeoSeries:
     """Each station's reachable road pieces as one (Multi)LineString, in a metre CRS.
@@ -204,7 +207,7 @@ def coverage(
     villages: gpd.GeoDataFrame,
     households: pd.DataFrame,
     stations: gpd.GeoDataFrame,
-    radius_m: float,
+    radius_m: float | np.ndarray,
     year: int,
     mode: str = "straight",
     roads: gpd.GeoDataFrame | None = None,
@@ -213,11 +216,13 @@ def coverage(
 ) -> Coverage:
     """Villages, poor households and poor people (remaining at ``year``) that ``stations`` cover.
 
-    ``stations`` needs a ``name`` column; the poor are counted per category. ``distances``
-    (villages × stations, metres) may be given when the caller already has them.
+    ``stations`` needs a ``name`` column; ``radius_m`` is one service distance for all of them
+    or one per station (tiers serve different distances). The poor are counted per category.
+    ``distances`` (villages × stations, metres) may be given when the caller already has them.
     """
-    if radius_m < 0:
-        raise ValueError(f"the service distance must not be negative (got {radius_m})")
+    radii = np.broadcast_to(np.asarray(radius_m, dtype=float), (len(stations),))
+    if np.any(radii < 0):
+        raise ValueError(f"the service distance must not be negative (got {radii.min():g})")
     dist = (
         village_distances(villages, stations, mode, roads, unpaved_factor)
         if distances is None
@@ -225,7 +230,7 @@ def coverage(
     )
     nearest = dist.min(axis=1) if dist.shape[1] else np.full(len(villages), np.inf)
     which = dist.argmin(axis=1) if dist.shape[1] else np.zeros(len(villages), int)
-    covered = nearest <= radius_m
+    covered = (dist <= radii[None, :]).any(axis=1) if dist.shape[1] else nearest < 0
     figures = poverty.village_figures(villages, households, year)
     table = pd.DataFrame(
         {

@@ -103,21 +103,23 @@ class CoverageProblem:
         cls,
         cost: np.ndarray,
         weights: Sequence[float],
-        radius: float,
+        radius: float | Sequence[float],
         site_ids: Sequence[str] | None = None,
         existing: Sequence[bool] | None = None,
         excluded: Sequence[bool] | None = None,
     ) -> CoverageProblem:
-        """Sites cover the demand points whose ``cost`` (demand × site) is at most ``radius``.
+        """Sites cover the demand points whose ``cost`` (demand × site) is at most ``radius``
+        (one for all sites, or one per site, e.g. by tier).
 
         ``cost`` may hold ``inf`` where a site cannot be reached (e.g. off the road network).
         """
-        if radius < 0:
-            raise ValueError(f"the service radius must not be negative (got {radius})")
         cost = np.asarray(cost, dtype=float)
         n_sites = cost.shape[1]
+        radii = np.broadcast_to(np.asarray(radius, dtype=float), (n_sites,))
+        if np.any(radii < 0):
+            raise ValueError(f"the service radius must not be negative (got {radii.min():g})")
         return cls(
-            coverage=sparse.csr_array(cost <= radius),
+            coverage=sparse.csr_array(cost <= radii[None, :]),
             weights=np.asarray(weights, dtype=float),
             site_ids=tuple(str(s) for s in (site_ids if site_ids is not None else range(n_sites))),
             existing=np.zeros(n_sites, bool) if existing is None else np.asarray(existing, bool),

@@ -26,8 +26,24 @@ from .coverage import (
 from .placement import CoverageProblem, PlacementResult
 
 WEIGHTS = PLAN_WEIGHTS
-#: Tiers whose existing points count as stations when planning village stations.
+#: Tiers whose existing points count as stations when planning village stations. The county
+#: logistics centre supplies the township centres and serves no villager directly.
 STATION_KINDS = ("village_station", "township_ecommerce")
+#: Default service distance per tier (km): a village station serves what people reach on foot or
+#: by bike; the township centre, at the market town, serves a wider area. Planners change both.
+DEFAULT_RADIUS_KM = {"village_station": 3.0, "township_ecommerce": 5.0}
+NEW_STATION_KIND = "village_station"  # tried and proposed stations are village stations
+
+
+def station_radii(
+    stations: pd.DataFrame, radius_m: float, township_radius_m: float | None = None
+) -> np.ndarray:
+    """Each station's service distance in metres: ``township_radius_m`` for the township
+    e-commerce centre (when given), ``radius_m`` for village stations and any other point."""
+    radii = np.full(len(stations), float(radius_m))
+    if township_radius_m is not None and "kind" in stations.columns:
+        radii[(stations["kind"] == "township_ecommerce").to_numpy()] = float(township_radius_m)
+    return radii
 
 
 def workspace_demand(ws: Workspace, year: int) -> gpd.GeoDataFrame:
@@ -49,11 +65,16 @@ def workspace_demand(ws: Workspace, year: int) -> gpd.GeoDataFrame:
 
 
 def workspace_existing(ws: Workspace) -> gpd.GeoDataFrame:
-    """Existing stations (village stations and the township centre) with an ``id`` column."""
+    """Existing stations (village stations and the township centre): ``id``, ``name``,
+    ``kind``."""
     fac = ws["facilities"]
     fac = fac[fac["kind"].isin(STATION_KINDS) & (fac["status"] == "existing")]
     return gpd.GeoDataFrame(
-        {"id": fac["facility_id"].to_numpy(), "name": fac["name"].to_numpy()},
+        {
+            "id": fac["facility_id"].to_numpy(),
+            "name": fac["name"].to_numpy(),
+            "kind": fac["kind"].to_numpy(),
+        },
         geometry=fac.geometry.to_numpy(),
         crs=fac.crs,
     )
@@ -72,18 +93,22 @@ def plan(
     unpaved_factor: float = DEFAULT_UNPAVED_FACTOR,
     excluded: tuple[str, ...] = (),
     time_limit: float = 60.0,
+    township_radius_m: float | None = None,
 ) -> PlacementResult:
     """Add ``add`` stations, or the fewest reaching ``target_share`` of ``weight``.
 
     All frames need an ``id`` column and a CRS; they are projected to one metre CRS here.
+    New stations serve ``radius_m``; an existing township centre (``kind`` column) serves
+    ``township_radius_m`` when given.
     """
     if (add is None) == (target_share is None):
         raise ValueError("give either a number of stations to add or a target coverage")
     if weight not in demand.columns:
         known = [w for w in WEIGHTS if w in demand.columns] or list(demand.columns)
         raise ValueError(f"unknown weight {weight!r}; use one of {', '.join(known)}")
-    if radius_m < 0:
-        raise ValueError(f"the service radius must not be negative (got {radius_m / 1000:g} km)")
+    for r in (radius_m, township_radius_m or 0.0):
+        if r < 0:
+            raise ValueError(f"the service radius must not be negative (got {r / 1000:g} km)")
     for name, frame in (("demand", demand), ("candidates", candidates), ("existing", existing)):
         if frame.crs is None:
             raise ValueError(f"{name} has no CRS; declare one")
@@ -97,10 +122,16 @@ def plan(
     )
     sites = gpd.GeoDataFrame(sites, geometry="geometry", crs=metric.crs)
     cost = distance_matrix(metric.geometry, sites.geometry, mode, roads, unpaved_factor)
+    radii = np.concatenate(
+        [
+            np.full(len(candidates), float(radius_m)),
+            station_radii(existing, radius_m, township_radius_m),
+        ]
+    )
     problem = CoverageProblem.from_cost_matrix(
         cost,
         pd.to_numeric(metric[weight], errors="raise").to_numpy(dtype=float),
-        radius_m,
+        radii,
         site_ids=sites["id"].astype(str).tolist(),
         existing=[False] * len(candidates) + [True] * len(existing),
         excluded=[str(i) in set(excluded) for i in candidates["id"]] + [False] * len(existing),
@@ -120,6 +151,7 @@ def workspace_candidates(ws: Workspace) -> gpd.GeoDataFrame:
         {
             "id": [*centres.index.astype(str), *planned["facility_id"].astype(str)],
             "name": [*ws.villages["name"], *planned["name"]],
+            "kind": NEW_STATION_KIND,
         },
         geometry=[*centres.to_numpy(), *planned.geometry.to_numpy()],
         crs=centres.crs,
@@ -132,6 +164,7 @@ def points_frame(points: list[tuple[float, float]], label: str) -> gpd.GeoDataFr
         {
             "id": [f"P{i + 1}" for i in range(len(points))],
             "name": [f"{label} {i + 1}" for i in range(len(points))],
+            "kind": NEW_STATION_KIND,
         },
         geometry=gpd.points_from_xy([p[1] for p in points], [p[0] for p in points]),
         crs="EPSG:4326",
@@ -142,7 +175,9 @@ def stations_with(existing: gpd.GeoDataFrame, chosen: gpd.GeoDataFrame) -> gpd.G
     """Existing stations plus the chosen candidates, in the existing stations' CRS."""
     if not len(chosen):
         return existing
-    extra = chosen[["id", "name", "geometry"]].to_crs(existing.crs)
+    extra = chosen[["id", "name", "geometry"]].to_crs(existing.crs).assign(kind=NEW_STATION_KIND)
+    if "kind" in chosen.columns:
+        extra["kind"] = chosen["kind"].fillna(NEW_STATION_KIND).to_numpy()
     return gpd.GeoDataFrame(pd.concat([existing, extra], ignore_index=True), crs=existing.crs)
 
 
@@ -166,8 +201,10 @@ def compare_coverage(
     added: gpd.GeoDataFrame,
     radius_m: float,
     mode: str = "straight",
+    township_radius_m: float | None = None,
 ) -> tuple[Coverage, Coverage]:
-    """Coverage of the existing stations and of existing plus ``added`` ones.
+    """Coverage of the existing stations and of existing plus ``added`` ones (village stations
+    serve ``radius_m``, the township centre ``township_radius_m`` when given).
 
     Distances (and in road mode the road graph) are computed once for all stations; today's
     figures use the existing stations' columns of the same matrix.
@@ -175,10 +212,10 @@ def compare_coverage(
     planned = stations_with(existing, added)
     roads = ws["roads"] if mode == "road" else None
     dist = village_distances(ws.villages, planned, mode, roads)
-    today = coverage(
-        ws.villages, ws.households, existing, radius_m, year, distances=dist[:, : len(existing)]
-    )
-    after = coverage(ws.villages, ws.households, planned, radius_m, year, distances=dist)
+    radii = station_radii(planned, radius_m, township_radius_m)
+    n = len(existing)
+    today = coverage(ws.villages, ws.households, existing, radii[:n], year, distances=dist[:, :n])
+    after = coverage(ws.villages, ws.households, planned, radii, year, distances=dist)
     return today, after
 
 
@@ -207,6 +244,7 @@ class SavedPlan:
     weight: str
     year: int
     saved_at: str
+    township_radius_km: float | None = None  # None: the township centre serves radius_km
 
 
 def plan_rows(
@@ -220,6 +258,7 @@ def plan_rows(
     weight: str,
     year: int,
     saved_at: str,
+    township_radius_km: float | None = None,
 ) -> gpd.GeoDataFrame:
     """The rows of the ``station_plans`` layer for one plan (WGS84). ``added_weight`` maps a
     proposed station's id to what it adds; tried sites have none."""
@@ -249,6 +288,7 @@ def plan_rows(
     return rows.assign(
         plan_name=name.strip(),
         radius_km=float(radius_km),
+        township_radius_km=np.nan if township_radius_km is None else float(township_radius_km),
         network=network,
         weight=weight,
         year=int(year),
@@ -310,6 +350,9 @@ def saved_plan(plans: gpd.GeoDataFrame, name: str) -> SavedPlan:
         weight=str(first["weight"]),
         year=int(first["year"]),
         saved_at=str(first["saved_at"]),
+        township_radius_km=(
+            None if pd.isna(first["township_radius_km"]) else float(first["township_radius_km"])
+        ),
     )
 
 
@@ -350,7 +393,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "setting": ("设置", "Setting"),
     "value": ("值", "Value"),
     "plan_name": ("方案名称", "Plan"),
-    "radius_km": ("服务半径(km)", "Service radius (km)"),
+    "radius_km": ("村级服务站服务半径(km)", "Village station radius (km)"),
+    "township_radius_km": ("乡镇服务中心服务半径(km)", "Township centre radius (km)"),
     "network": ("距离计算", "Distance"),
     "straight": ("直线距离", "straight line"),
     "road": ("沿道路", "along roads"),
@@ -414,8 +458,9 @@ def plan_tables(
 ) -> dict[str, pd.DataFrame]:
     """The plan as tables for a workbook, labelled in ``lang``: summary (today vs plan),
     stations (``id``, ``name``, ``role`` existing/tried/proposed, optional ``added_weight``),
-    village coverage, and the settings (``plan_name``, ``radius_km``, ``network``,
-    ``weight``, ``year``, ``saved_at``; any may be missing). Places only, no personal data."""
+    village coverage, and the settings (``plan_name``, ``radius_km``,
+    ``township_radius_km``, ``network``, ``weight``, ``year``, ``saved_at``; any may be
+    missing). Places only, no personal data."""
     summary = coverage_summary(today, after, lang)
     wgs = stations.to_crs(WGS84)
     added = stations["added_weight"] if "added_weight" in stations else pd.Series(np.nan)
@@ -454,7 +499,15 @@ def plan_tables(
     }
     setting_rows = [
         (_l(k, lang), shown.get(k, lambda v: v)(settings[k]))
-        for k in ("plan_name", "radius_km", "network", "weight", "year", "saved_at")
+        for k in (
+            "plan_name",
+            "radius_km",
+            "township_radius_km",
+            "network",
+            "weight",
+            "year",
+            "saved_at",
+        )
         if settings.get(k) is not None
     ]
     settings_table = pd.DataFrame(setting_rows, columns=[_l("setting", lang), _l("value", lang)])

@@ -50,7 +50,19 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "layer_rivers": ("水系", "Rivers"),
     "layer_plan": ("服务范围", "Service areas"),
     "page_plan": ("电商网点规划", "Station planning"),
-    "plan_radius": ("服务半径(km)", "Service radius (km)"),
+    "plan_radius": ("村级服务站半径(km)", "Village station radius (km)"),
+    "plan_radius_help": (
+        "村民步行或骑行可到达的距离,默认 3 km;新增网点都按村级服务站计。",
+        "How far villagers go on foot or by bike; 3 km by default. New stations are village "
+        "stations.",
+    ),
+    "plan_township_radius": ("乡镇服务中心半径(km)", "Township centre radius (km)"),
+    "plan_township_radius_help": (
+        "镇区电商服务中心服务范围更大,默认 5 km;县级物流中心只向乡镇配送,不计入村覆盖。",
+        "The township e-commerce centre serves a wider area, 5 km by default; the county "
+        "logistics centre supplies townships and covers no village itself.",
+    ),
+    "radius_title": ("村站 {v} km · 镇中心 {t} km", "village {v} km · centre {t} km"),
     "plan_network": ("距离计算", "Distance"),
     "network_straight": ("直线距离", "Straight line"),
     "network_road": ("沿道路", "Along roads"),
@@ -120,9 +132,9 @@ _STRINGS: dict[str, tuple[str, str]] = {
     ),
     "plans_choose": ("选择方案", "Plan"),
     "plans_settings": (
-        "服务半径 {radius} km · {network} · 优化目标:{weight} · "
+        "服务半径 {radius} · {network} · 优化目标:{weight} · "
         "保存于 {saved_at}(当时数据年度 {year})",
-        "Service radius {radius} km · {network} · maximised: {weight} · "
+        "Service radius {radius} · {network} · maximised: {weight} · "
         "saved {saved_at} (data year {year})",
     ),
     "plans_figures": ("覆盖对比", "Coverage compared"),

@@ -57,6 +57,7 @@ def save_box(
         proposed,
         gains,
         radius_km=float(settings["radius_km"]),
+        township_radius_km=float(settings["township_radius_km"]),
         network=str(settings["mode"]),
         weight=str(settings["weight"]),
         year=int(settings["year"]),

@@ -19,7 +19,8 @@ BASEMAP = "basemap"
 SELECTED_VILLAGE = "selected_village"
 MAP = "township_map"
 DOWNLOAD_VILLAGES = "download_villages_csv"
-PLAN_RADIUS = "plan_radius_km"
+PLAN_RADIUS = "plan_radius_km"  # village stations, new and existing
+PLAN_TOWNSHIP_RADIUS = "plan_township_radius_km"  # the township e-commerce centre
 PLAN_NETWORK = "plan_network"
 PLAN_WEIGHT = "plan_weight"
 PLAN_ADD = "plan_add"
@@ -59,6 +60,7 @@ DEFAULTS: dict[str, Any] = {
     MAP: None,  # streamlit-folium's own value: the last clicked feature
     DOWNLOAD_VILLAGES: None,
     PLAN_RADIUS: 3.0,
+    PLAN_TOWNSHIP_RADIUS: 5.0,
     PLAN_NETWORK: "straight",
     PLAN_WEIGHT: "poor_people",
     PLAN_ADD: 3,

@@ -15,7 +15,7 @@ import pandas as pd
 from ..analysis import classify as classify_mod
 from ..analysis import coverage as coverage_mod
 from ..analysis import gaps as gaps_mod
-from ..analysis import poverty, relocation
+from ..analysis import poverty, relocation, station_plan
 from ..geo.schema import SERVICE_TIERS, WGS84
 from ..geo.workspace import Workspace
 from . import i18n
@@ -326,6 +326,7 @@ def plan_map_spec(
     mode: str,
     basemap: str = "none",
     title: str | None = None,
+    township_radius_m: float | None = None,
 ) -> MapSpec:
     """The planner's map: villages green when covered, stations with their service areas
     (circles in straight-line mode), proposed stations dashed."""
@@ -352,16 +353,23 @@ def plan_map_spec(
     )
     geometry = [*stations.to_crs(WGS84).geometry, *proposed.to_crs(WGS84).geometry]
     points = gpd.GeoDataFrame(plan[["name"]], geometry=geometry, crs=WGS84)
-    plan["radius_m"] = radius_m if mode == "straight" else 0.0
+    radii = np.concatenate(
+        [
+            station_plan.station_radii(stations, radius_m, township_radius_m),
+            np.full(len(proposed), float(radius_m)),
+        ]
+    )
+    plan["radius_m"] = radii if mode == "straight" else 0.0
     # In road mode the service area is the road network a station reaches, not a circle.
     plan["reach"] = (
-        list(coverage_mod.service_roads(points, ws["roads"], radius_m).line_merge().to_crs(WGS84))
+        list(coverage_mod.service_roads(points, ws["roads"], radii).line_merge().to_crs(WGS84))
         if mode == "road" and len(points) and len(ws["roads"])
         else None
     )
     return replace(
         base,
-        title=f"{title or i18n.t('page_plan', lang)} · {radius_m / 1000:g} km",
+        title=f"{title or i18n.t('page_plan', lang)} · "
+        + radius_text(radius_m, township_radius_m, lang),
         villages=v,
         classes=(
             LegendClass(COVERED_COLOUR, i18n.t("covered", lang)),
@@ -369,3 +377,10 @@ def plan_map_spec(
         ),
         plan=gpd.GeoDataFrame(plan, geometry=geometry, crs=WGS84),
     )
+
+
+def radius_text(radius_m: float, township_radius_m: float | None, lang: str) -> str:
+    """Service distances as a title says them: ``3 km``, or per tier when they differ."""
+    if township_radius_m is None or township_radius_m == radius_m:
+        return f"{radius_m / 1000:g} km"
+    return i18n.t("radius_title", lang, v=f"{radius_m / 1000:g}", t=f"{township_radius_m / 1000:g}")

@@ -110,6 +110,7 @@ def test_plan_on_files_picks_the_heavier_village(capsys, planner_files):
     ("args", "message"),
     [
         (["--radius-km", "-1", "--add", "1"], "must not be negative"),
+        (["--radius-km", "1", "--township-radius-km", "-2", "--add", "1"], "must not be negative"),
         (["--radius-km", "1", "--add", "3"], "more than the 2 candidates"),
         (["--radius-km", "1", "--add", "1", "--weight", "votes"], "unknown weight 'votes'"),
     ],
@@ -183,3 +184,16 @@ def test_plan_written_as_geojson_and_excel_and_saved_by_name(capsys, demo_path, 
 
     code, _, err = run(capsys, *args, "--out", str(tmp_path / "p.shp"))
     assert code != 0 and "--out p.shp" in err
+
+
+def test_a_wider_township_centre_covers_more_before_any_new_station(capsys, demo_path):
+    def covered(*extra: str) -> dict:
+        args = ["plan-stations", str(demo_path), "--radius-km", "2", "--add", "1", "--json"]
+        args += ["--weight", "villages"]
+        code, out, _ = run(capsys, *args, *extra)
+        assert code == 0
+        return json.loads(out)
+
+    same, wide = covered(), covered("--township-radius-km", "8")
+    assert wide["covered_weight"] > same["covered_weight"]
+    assert wide["total_weight"] == same["total_weight"]

@@ -135,6 +135,22 @@ def test_coverage_counts_villages_and_remaining_poor_by_category():
     assert result.villages["nearest_m"].iloc[2] == pytest.approx(np.hypot(5_000, 4_000), abs=150)
 
 
+def test_each_station_serves_its_own_distance():
+    villages, households, _ = villages_and_households()
+    two = gpd.GeoDataFrame(
+        {"name": ["镇中心", "村站"]}, geometry=pts((0, 0), (5_000, 4_000)), crs=GK
+    )
+    # The centre (at A) serves 5 km, reaching B; the station at C serves only 100 m.
+    result = coverage(villages, households, two, np.array([5_000, 100]), year=2017)
+    assert result.villages["covered"].tolist() == [True, True, True]
+    result = coverage(villages, households, two, np.array([4_000, 100]), year=2017)
+    assert result.villages["covered"].tolist() == [True, False, True]
+    # B is nearer to the village station (~4.1 km) than to the centre, yet covered by neither.
+    assert result.villages["nearest_station"].iloc[1] == "村站"
+    with pytest.raises(ValueError, match="negative"):
+        coverage(villages, households, two, np.array([5_000, -1]), year=2017)
+
+
 def test_road_mode_can_leave_a_straight_covered_village_out():
     villages, households, station = villages_and_households()
     roads = toy_roads()

@@ -251,3 +251,12 @@ def test_stations_that_add_nothing_are_left_out():
         "status",
     } <= set(summary)
     assert problem.set_cover(1.0).requested is None
+
+
+def test_a_radius_per_site_covers_by_each_sites_own_distance():
+    cost = np.array([[1.0, 4.0], [4.0, 1.0], [3.0, 3.0]])
+    problem = CoverageProblem.from_cost_matrix(cost, [1, 1, 5], [2.0, 3.5], site_ids=["a", "b"])
+    assert problem.coverage.toarray().tolist() == [[True, False], [False, True], [False, True]]
+    assert problem.max_cover(1).selected == ("b",)
+    with pytest.raises(ValueError, match="negative"):
+        CoverageProblem.from_cost_matrix(cost, [1, 1, 5], [2.0, -1.0])

@@ -33,6 +33,7 @@ def rows(ws, name: str = "方案一", **kw) -> gpd.GeoDataFrame:
     gains = dict(zip(chosen["id"], [40.0, 25.0], strict=True))
     settings = dict(
         radius_km=3.0,
+        township_radius_km=5.0,
         network="straight",
         weight="poor_people",
         year=2019,
@@ -60,6 +61,7 @@ def test_a_saved_plan_reads_back_from_the_workspace(ws_copy, demo_ws):
         "poor_people",
         2019,
     )
+    assert plan.township_radius_km == 5.0
     assert list(plan.stations["role"]) == ["tried", "proposed", "proposed"]
     assert list(plan.stations["name"]) == ["试设点 1", "大屋村", "石背村"]
     assert plan.stations["added_weight"].iloc[1:].tolist() == [40.0, 25.0]

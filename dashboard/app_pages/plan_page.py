@@ -15,44 +15,57 @@ year = S.get(S.YEAR) or view.latest_year(ws)
 st.header(f"{i18n.t('page_plan', lang)} · {year}")
 plan_panels.flash()
 
-c1, c2, c3, c4, c5 = st.columns(5)
+c1, c2, c3, c4, c5, c6 = st.columns(6)
 radius_km = c1.number_input(
-    i18n.t("plan_radius", lang), 0.5, 30.0, step=0.5, **S.bind(S.PLAN_RADIUS, lang)
+    i18n.t("plan_radius", lang),
+    0.5,
+    30.0,
+    step=0.5,
+    help=i18n.t("plan_radius_help", lang),
+    **S.bind(S.PLAN_RADIUS, lang),
 )
-mode = c2.radio(
+township_km = c2.number_input(
+    i18n.t("plan_township_radius", lang),
+    0.5,
+    50.0,
+    step=0.5,
+    help=i18n.t("plan_township_radius_help", lang),
+    **S.bind(S.PLAN_TOWNSHIP_RADIUS, lang),
+)
+mode = c3.radio(
     i18n.t("plan_network", lang),
     ["straight", "road"],
     format_func=lambda k: i18n.t(f"network_{k}", lang),
     horizontal=True,
     **S.bind(S.PLAN_NETWORK, lang),
 )
-weight = c3.selectbox(
+weight = c4.selectbox(
     i18n.t("plan_weight", lang),
     list(station_plan.WEIGHTS),
     format_func=lambda k: i18n.t(f"weight_{k}", lang),
     **S.bind(S.PLAN_WEIGHT, lang),
 )
-goal = c4.radio(
+goal = c5.radio(
     i18n.t("plan_goal", lang),
     ["add", "target"],
     format_func=lambda k: i18n.t(f"goal_{k}", lang),
     **S.bind(S.PLAN_GOAL, lang),
 )
 if goal == "add":
-    add = c5.number_input(i18n.t("plan_add", lang), 1, 30, **S.bind(S.PLAN_ADD, lang))
+    add = c6.number_input(i18n.t("plan_add", lang), 1, 30, **S.bind(S.PLAN_ADD, lang))
     target = None
 else:
-    target = c5.number_input(i18n.t("plan_target", lang), 1, 100, **S.bind(S.PLAN_TARGET, lang))
+    target = c6.number_input(i18n.t("plan_target", lang), 1, 100, **S.bind(S.PLAN_TARGET, lang))
     add = None
 
 b1, b2, _ = st.columns([1, 1, 4])
 if b2.button(i18n.t("plan_clear", lang), key=S.PLAN_CLEAR):
     S.set_value(S.PLAN_RESULT, None)
     S.set_value(S.PLAN_POINTS, [])
-radius_m = radius_km * 1000
+radius_m, township_m = radius_km * 1000, township_km * 1000
 points = S.get(S.PLAN_POINTS)
 settings = {"radius_km": radius_km, "mode": mode, "weight": weight, "add": add, "target": target}
-settings["year"] = year
+settings["year"], settings["township_radius_km"] = year, township_km
 settings["points"] = points
 existing = station_plan.workspace_existing(ws)
 # Sites tried by clicking the map count as stations; the optimiser adds to them.
@@ -81,6 +94,7 @@ if b1.button(i18n.t("plan_optimise", lang), type="primary", key=S.PLAN_OPTIMISE)
             mode=mode,
             roads=ws["roads"],
             excluded=tuple(excluded),
+            township_radius_m=township_m,
         )
         S.set_value(S.PLAN_RESULT, {"settings": settings, **result.as_dict()})
     except ValueError as exc:  # e.g. a target no placement can reach
@@ -91,14 +105,26 @@ if proposal and proposal["settings"] != settings:
 chosen = candidates[candidates["id"].isin(proposal["selected"] if proposal else [])]
 tried_and_chosen = station_plan.stations_with(tried, chosen)
 
-today, after = station_plan.compare_coverage(ws, year, existing, tried_and_chosen, radius_m, mode)
+today, after = station_plan.compare_coverage(
+    ws, year, existing, tried_and_chosen, radius_m, mode, township_m
+)
 panels.plan_figures(today, after if proposal or points else None, lang)
 
 left, right = st.columns([3, 1], gap="medium")
 with left:
     covered, nearest = after.villages["covered"], after.villages["nearest_m"]
     spec = view.plan_map_spec(
-        ws, year, lang, covered, nearest, network, chosen, radius_m, mode, S.get(S.BASEMAP)
+        ws,
+        year,
+        lang,
+        covered,
+        nearest,
+        network,
+        chosen,
+        radius_m,
+        mode,
+        S.get(S.BASEMAP),
+        township_radius_m=township_m,
     )
     click = township_map.show_plan(spec, key=S.PLAN_MAP)
     st.caption(i18n.t("plan_click_hint", lang))

@@ -24,11 +24,13 @@ if S.get(S.PLANS_CHOICE) not in names:
     S.set_value(S.PLANS_CHOICE, names[-1])  # the newest plan, also after one is deleted
 name = st.selectbox(i18n.t("plans_choose", lang), names, key=S.PLANS_CHOICE)
 plan = station_plan.saved_plan(plans, name)
+radius_m = plan.radius_km * 1000
+township_m = None if plan.township_radius_km is None else plan.township_radius_km * 1000
 st.caption(
     i18n.t(
         "plans_settings",
         lang,
-        radius=f"{plan.radius_km:g}",
+        radius=view.radius_text(radius_m, township_m, lang),
         network=i18n.t(f"network_{plan.network}", lang),
         weight=i18n.t(f"weight_{plan.weight}", lang),
         saved_at=plan.saved_at.replace("T", " "),
@@ -36,10 +38,9 @@ st.caption(
     )
 )
 
-radius_m = plan.radius_km * 1000
 existing = station_plan.workspace_existing(ws)
 today, after = station_plan.compare_coverage(
-    ws, year, existing, plan.stations, radius_m, plan.network
+    ws, year, existing, plan.stations, radius_m, plan.network, township_m
 )
 figures, downloads = st.columns([3, 1], gap="medium")
 with figures:
@@ -57,6 +58,7 @@ with downloads:
         {
             "plan_name": name,
             "radius_km": plan.radius_km,
+            "township_radius_km": plan.township_radius_km,
             "network": plan.network,
             "weight": plan.weight,
             "year": year,
@@ -86,6 +88,7 @@ for column, title, cov, stations, added, key in (
             plan.network,
             S.get(S.BASEMAP),
             title=title,
+            township_radius_m=township_m,
         )
         township_map.show_plan(spec, key=key, height=520)
 
