@@ -141,6 +141,11 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "plans_changed": ("覆盖情况变化的行政村", "Villages whose coverage changes"),
     "plans_no_change": ("没有行政村的覆盖情况发生变化。", "No village's coverage changes."),
     "village": ("行政村", "Village"),
+    "plan_details": (
+        "覆盖明细:按贫困户属性,未覆盖的村",
+        "Coverage details: by category, villages left out",
+    ),
+    "plan_uncovered": ("未覆盖的行政村({n}个)", "Villages not covered ({n})"),
     "poor_households_col": ("未脱贫户(户)", "Poor households"),
     "poor_people_col": ("未脱贫人口(人)", "Poor people"),
     "plans_before_km": ("现有网络最近距离(km)", "Nearest today (km)"),

@@ -170,6 +170,10 @@ def build_map(spec: MapSpec) -> folium.Map:
         control_scale=True,
         prefer_canvas=False,
         max_zoom=18,
+        # Fractional zoom lets fit_bounds fill the frame with the township instead of snapping
+        # down a whole level (half the size) when the next level is a few pixels too big.
+        zoom_snap=0.25,
+        zoom_delta=0.5,
     )
     # Instance-level lists: never mutate folium's class-level defaults.
     m.default_js = [("leaflet", assets.leaflet_js())]

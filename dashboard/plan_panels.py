@@ -145,3 +145,26 @@ def changed_villages(today: Coverage, after: Coverage, lang: str) -> pd.DataFram
             i18n.t("plans_before_km", lang): (t.loc[gained, "nearest_m"] / 1000).round(2),
         }
     )
+
+
+def coverage_details(today: Coverage, after: Coverage, lang: str) -> None:
+    """Figures by category (today and with the plan) and the villages still uncovered, the
+    most poor people first, with how far each is from its nearest station."""
+    with st.expander(i18n.t("plan_details", lang), expanded=False, key=S.PLAN_DETAILS):
+        st.dataframe(station_plan.coverage_summary(today, after, lang), hide_index=True)
+        left = after.villages[~after.villages["covered"]].sort_values(
+            ["poor_people", "nearest_m"], ascending=[False, False]
+        )
+        st.markdown(f"**{i18n.t('plan_uncovered', lang, n=len(left))}**")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    i18n.t("village", lang): left["name"],
+                    i18n.t("poor_households_col", lang): left["poor_households"],
+                    i18n.t("poor_people_col", lang): left["poor_people"],
+                    i18n.t("nearest", lang): left["nearest_station"],
+                    i18n.t("plans_after_km", lang): (left["nearest_m"] / 1000).round(2),
+                }
+            ),
+            hide_index=True,
+        )

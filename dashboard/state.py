@@ -40,6 +40,7 @@ PLAN_DOWNLOAD_XLSX = "plan_download_xlsx"
 PLAN_SAVE_NAME = "plan_save_name"
 PLAN_SAVE_REPLACE = "plan_save_replace"
 PLAN_SAVE = "plan_save"
+PLAN_DETAILS = "plan_details"  # the coverage-details expander
 PLAN_FLASH = "plan_flash"  # a message to show once after a rerun: (kind, text)
 PLANS_CHOICE = "plans_choice"  # the saved plan shown on the comparison page
 PLANS_MAP_TODAY = "plans_map_today"
@@ -80,6 +81,7 @@ DEFAULTS: dict[str, Any] = {
     PLAN_SAVE_NAME: "",
     PLAN_SAVE_REPLACE: False,
     PLAN_SAVE: False,
+    PLAN_DETAILS: False,
     PLAN_FLASH: None,
     PLANS_CHOICE: None,
     PLANS_MAP_TODAY: None,

@@ -343,6 +343,14 @@ def plan_map_spec(
     v["gap_text"] = [
         f"{i18n.t('nearest', lang)} {d / 1000:.1f} km" if np.isfinite(d) else "—" for d in nearest_m
     ]
+    # The poor people of each village stay on the map, in its label, beside covered or not.
+    people = base.villages["value_text"]
+    labels = base.labels.assign(
+        name=[
+            n if p.startswith("0") else f"{n} {p}"
+            for n, p in zip(base.labels["name"], people, strict=True)
+        ]
+    )
     v["value_text"] = [i18n.t("covered" if c else "uncovered", lang) for c in covered]
     plan = pd.concat(
         [
@@ -371,6 +379,7 @@ def plan_map_spec(
         title=f"{title or i18n.t('page_plan', lang)} · "
         + radius_text(radius_m, township_radius_m, lang),
         villages=v,
+        labels=labels,
         classes=(
             LegendClass(COVERED_COLOUR, i18n.t("covered", lang)),
             LegendClass(UNCOVERED_COLOUR, i18n.t("uncovered", lang)),

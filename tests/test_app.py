@@ -21,6 +21,12 @@ def app(demo_path, monkeypatch) -> AppTest:
     return AppTest.from_file(APP, default_timeout=90)
 
 
+def proposal_table(at: AppTest):
+    """The proposal's table (station, what it adds) among the page's tables."""
+    (table,) = (df.value for df in at.dataframe if list(df.value.columns) == ["网点", "新增覆盖"])
+    return table
+
+
 def map_args(at: AppTest) -> dict:
     (component,) = at.get("component_instance")
     assert component.proto.component_name == "streamlit_folium.st_folium"
@@ -125,9 +131,15 @@ def test_plan_page_optimises_and_lists_the_proposal(app):
     assert not at.exception
     labels = [m.label for m in at.metric]
     assert any(label.startswith("规划方案") for label in labels)
-    (proposal,) = (df.value for df in at.dataframe)
+    proposal = proposal_table(at)
     assert len(proposal) == 3  # the default of three new stations, each with what it adds
     assert (proposal.iloc[:, 1] > 0).all()
+    # The details list the villages still uncovered, the most poor people first.
+    summary = next(df.value for df in at.dataframe if "指标" in df.value.columns)
+    uncovered = next(df.value for df in at.dataframe if "方案最近距离(km)" in df.value.columns)
+    covered = summary.set_index("指标").loc["覆盖行政村(个)", "规划方案"]
+    assert len(uncovered) == 17 - covered
+    assert uncovered["未脱贫人口(人)"].is_monotonic_decreasing
 
 
 def test_plan_page_counts_a_site_tried_on_the_map(demo_path, monkeypatch):
@@ -167,11 +179,11 @@ def test_plan_page_never_proposes_an_excluded_candidate(app, demo_ws):
     at = app.run()
     at.switch_page("app_pages/plan_page.py").run()
     at.button(key="plan_optimise").click().run()
-    first = at.dataframe[0].value.iloc[0, 0]  # the station that adds most
+    first = proposal_table(at).iloc[0, 0]  # the station that adds most
     at.multiselect(key="plan_exclude").set_value([ids[first]])
     at.button(key="plan_optimise").click().run()
     assert not at.exception
-    assert first not in at.dataframe[0].value.iloc[:, 0].tolist()
+    assert first not in proposal_table(at).iloc[:, 0].tolist()
 
 
 def test_a_plan_saved_on_the_plan_page_is_compared_on_the_plans_page(
@@ -199,7 +211,7 @@ def test_a_plan_saved_on_the_plan_page_is_compared_on_the_plans_page(
 
     at.switch_page("app_pages/plans_page.py").run()
     assert not at.exception
-    summary, changed = (df.value for df in at.dataframe)
+    summary, changed = (df.value for df in at.dataframe)  # the plans page
     row = summary.set_index("指标").loc["覆盖行政村(个)"]
     assert row["规划方案"] - row["现有网络"] == row["变化"] == len(changed) > 0
     assert set(changed["行政村"]) <= set(read_workspace(ws).villages["name"])

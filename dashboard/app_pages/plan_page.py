@@ -128,6 +128,7 @@ with left:
     )
     click = township_map.show_plan(spec, key=S.PLAN_MAP)
     st.caption(i18n.t("plan_click_hint", lang))
+    plan_panels.coverage_details(today, after, lang)
 if click and click != S.get(S.PLAN_LAST_CLICK):
     S.set_value(S.PLAN_LAST_CLICK, click)
     S.set_value(S.PLAN_POINTS, [*points, list(click)])
