@@ -4,8 +4,11 @@ Pure functions over the workspace frames: no Streamlit, no file IO.
 
 *Registered* households are those with a 贫困户属性 (category): the 建档立卡 register. A
 household *remains poor* at the end of year ``Y`` when it was identified by ``Y`` and had not
-exited by then, or when it fell back (返贫) in or before ``Y``. Incidence is remaining poor people
-divided by the unit's population (户籍人口).
+exited by then, or when it fell back (返贫) in or before ``Y`` and has not exited again since (a
+fall back in the year of the exit counts: the household ends that year poor). A household's
+columns hold its latest exit and fall back; figures for years before a re-exit come from the
+change history (:func:`township_atlas.analysis.history.state_at`). Incidence is remaining poor
+people divided by the unit's population (户籍人口).
 """
 
 from __future__ import annotations
@@ -35,7 +38,11 @@ def remaining_mask(households: pd.DataFrame, year: int) -> pd.Series:
     """True for registered households that are poor at the end of ``year``."""
     identified = households["identified_year"].fillna(0) <= year
     not_exited = households["exit_year"].isna() | (households["exit_year"] > year)
-    fell_back = households["return_year"].notna() & (households["return_year"] <= year)
+    fell_back = (
+        households["return_year"].notna()
+        & (households["return_year"] <= year)
+        & ~(households["exit_year"] > households["return_year"])  # not exited again since
+    )
     mask = registered_mask(households) & identified & (not_exited | fell_back)
     return mask.fillna(False).astype(bool)
 

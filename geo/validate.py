@@ -205,8 +205,16 @@ def _household_rules(h: pd.DataFrame) -> list[Problem]:
     out = []
     for i in _rows(h["exit_year"] < h["identified_year"]):
         out.append(Problem("households", i, "exit_year", "exit year is before identification"))
-    for i in _rows(h["return_year"].notna() & ~(h["return_year"] >= h["exit_year"])):
+    for i in _rows(h["return_year"].notna() & h["exit_year"].isna()):
         out.append(Problem("households", i, "return_year", "fell back without exiting first"))
+    # exit_year and return_year hold the latest of each: a 返贫 household fell back after its
+    # last exit; one that exited again (已脱贫) did so after falling back.
+    for i in _rows((h["status"] == "返贫") & (h["return_year"] < h["exit_year"])):
+        out.append(Problem("households", i, "return_year", "status 返贫 but it exited again later"))
+    for i in _rows((h["status"] == "已脱贫") & (h["return_year"] >= h["exit_year"])):
+        out.append(
+            Problem("households", i, "exit_year", "status 已脱贫 but it fell back after exiting")
+        )
     for i in _rows((h["status"] == "已脱贫") & h["exit_year"].isna()):
         out.append(Problem("households", i, "exit_year", "status 已脱贫 needs an exit year"))
     for i in _rows((h["status"] == "返贫") & h["return_year"].isna()):

@@ -136,6 +136,14 @@ def test_exit_and_fall_back(year, poor):
     assert returned_mask(household, year).tolist() == [year >= 2018]
 
 
+@pytest.mark.parametrize(("year", "poor"), [(2019, True), (2020, True), (2021, False)])
+def test_exit_and_fall_back_in_the_same_year_ends_it_poor(year, poor):
+    # exited in 2020 and fell back in 2020: poor at the end of 2020; exited again in 2021
+    assert remaining_mask(one(exit_year=2020, return_year=2020), year).tolist() == [True]
+    again = one(exit_year=2021, return_year=2020)
+    assert remaining_mask(again, year).tolist() == [poor]
+
+
 @pytest.mark.parametrize(("year", "poor"), [(2018, False), (2019, True), (2020, False)])
 def test_identified_later_than_the_year_is_not_counted(year, poor):
     # identified 2019 and exited 2020: poor only at the end of 2019

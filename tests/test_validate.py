@@ -497,7 +497,21 @@ def households_frame(**columns) -> pd.DataFrame:
     ("columns", "field", "message"),
     [
         ({"exit_year": [2013]}, "exit_year", "exit year is before identification"),
-        ({"return_year": [2016]}, "return_year", "fell back without exiting first"),
+        (
+            {"exit_year": [None], "return_year": [2016], "status": ["返贫"]},
+            "return_year",
+            "fell back without exiting first",
+        ),
+        (
+            {"return_year": [2016], "status": ["返贫"]},
+            "return_year",
+            "status 返贫 but it exited again later",
+        ),
+        (
+            {"return_year": [2018]},
+            "exit_year",
+            "status 已脱贫 but it fell back after exiting",
+        ),
         (
             {"exit_year": [None], "status": ["已脱贫"]},
             "exit_year",
@@ -517,8 +531,12 @@ def test_consistent_household_stories_pass():
     monitored_only = households_frame(
         category=[None], identified_year=[None], exit_year=[None], status=["监测"]
     )
+    exited_again = households_frame(exit_year=[2023], return_year=[2021])
+    same_year = households_frame(exit_year=[2020], return_year=[2020], status=["返贫"])
     assert problems("households", fell_back) == []
     assert problems("households", monitored_only) == []
+    assert problems("households", exited_again) == []
+    assert problems("households", same_year) == []
 
 
 @pytest.mark.parametrize(
