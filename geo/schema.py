@@ -14,7 +14,7 @@ Kind = Literal["str", "code", "int", "float", "bool", "year"]
 GeometryType = Literal["Polygon", "MultiPolygon", "Point", "LineString", None]
 
 WGS84 = "EPSG:4326"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: history change ids and kinds, station plans
 
 
 @dataclass(frozen=True)
@@ -137,6 +137,10 @@ PLAN_WEIGHTS = ("poor_people", "poor_households", "villages", "population")
 PLAN_NETWORKS = ("straight", "road")
 #: A saved plan's stations: tried by the planner on the map, or proposed by the optimiser.
 PLAN_ROLES = ("tried", "proposed")
+
+#: What a recorded change is (the history layer): an indicator of a village, a household's
+#: exit, fall back or monitoring, or the undoing of an earlier change.
+CHANGE_KINDS = ("indicator", "household_exit", "household_fell_back", "household_monitored", "undo")
 
 #: Cap on relocation housing per person (a hard national limit).
 RELOCATION_M2_PER_PERSON_CAP = 25.0
@@ -394,18 +398,24 @@ HISTORY = Layer(
     "history",
     "变更记录",
     "Change history",
-    "Every recorded change: never overwritten, replayed to compute figures for past dates.",
+    "Every recorded change: never overwritten, replayed to compute figures for past dates. "
+    "One change (a road paved, a household exited) may set several fields; an undo is a new "
+    "change that sets them back.",
     None,
     (
-        Column("changed_at", "str", "时间", "When", meaning="ISO 8601 date or time"),
-        Column("layer", "str", "图层", "Layer"),
-        Column("record_key", "str", "记录", "Record"),
-        Column("field", "str", "字段", "Field"),
+        Column("change_id", "str", "变更编号", "Change", meaning="rows of one change share it"),
+        Column("changed_at", "str", "生效日期", "Effective", meaning="ISO 8601 date (YYYY-MM-DD)"),
+        Column("recorded_at", "str", "登记时间", "Recorded", meaning="ISO 8601 date and time"),
+        Column("kind", "str", "变更类型", "Kind", allowed=CHANGE_KINDS),
+        Column("layer", "str", "图层", "Layer", allowed=("indicators", "households")),
+        Column("record_key", "str", "记录", "Record", meaning="village_code/year or household_id"),
+        Column("field", "str", "字段", "Field", meaning="a column, or __row__: a row added"),
         Column("old_value", "str", "原值", "Old value", required=False),
         Column("new_value", "str", "新值", "New value", required=False),
         Column("note", "str", "说明", "Note", required=False),
+        Column("reverts", "str", "撤销的变更", "Undoes", required=False),
     ),
-    key=(),
+    key=("change_id", "record_key", "field"),
 )
 
 PLANS = Layer(

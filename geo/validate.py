@@ -158,7 +158,11 @@ def problems(layer_name: str, frame: pd.DataFrame) -> list[Problem]:
         for name in frame.columns
         if name in PERSONAL_COLUMNS
     ]
-    missing_cols = [c.name for c in layer.columns if c.required and c.name not in frame.columns]
+    # An empty layer written by an older version may lack a column added since: with no rows,
+    # nothing can be wrong with it.
+    missing_cols = [
+        c.name for c in layer.columns if c.required and c.name not in frame.columns and len(frame)
+    ]
     for name in missing_cols:
         found.append(Problem(layer.name, None, name, "required column is missing"))
     if missing_cols:

@@ -131,7 +131,8 @@ def write_workspace(
             frame = layers.get(name)
             frame = empty_frame(LAYERS[name]) if frame is None else _prepare(name, frame)
             _write_layer(tmp, name, frame)
-        info = {"schema_version": str(SCHEMA_VERSION), **(meta or {})}
+        # The version of the schema this file is written in, whatever the metadata carried.
+        info = {**(meta or {}), "schema_version": str(SCHEMA_VERSION)}
         pyogrio.write_dataframe(
             pd.DataFrame({"key": list(info), "value": [str(v) for v in info.values()]}),
             tmp,

@@ -1,0 +1,363 @@
+"""The change history: what monitors record, and the workspace as it stood on any past date.
+
+The workspace's layers hold the current state; the ``history`` layer holds every change that
+led there, one row per field set, with the old and the new value. History is only ever added
+to: an undo is a new change (kind ``undo``) that sets the fields back. Reverting, newest first,
+the changes effective after a date gives the state on that date (:func:`state_at`), so figures
+for any past date come from the same functions as today's.
+
+A field's history stays linear: a change may not take effect before one already recorded for
+the same field, and only a field's latest change can be undone, so replaying never depends on
+the order in which backdated entries were typed.
+
+Pure functions: they take a :class:`~township_atlas.geo.workspace.Workspace` and return the
+layers to write; writing (one transaction) is :func:`township_atlas.geo.workspace.update_workspace`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..geo.schema import CHANGE_KINDS, LAYERS, MONITOR_KINDS
+from ..geo.validate import coerce
+from ..geo.workspace import Workspace, empty_frame
+from . import poverty
+
+#: ``field`` of a history row that says a row was added (new value "created") or removed.
+ROW = "__row__"
+CREATED = "created"
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: Indicator columns a monitor may change (not the keys).
+INDICATOR_FIELDS = tuple(c.name for c in LAYERS["indicators"].columns)[2:]
+
+
+class ChangeError(ValueError):
+    """A change that cannot be recorded or undone; the message says why."""
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """Set ``field`` of one record (``None`` clears it); ``field`` :data:`ROW` adds (value
+    :data:`CREATED`) or removes (``None``) the record itself."""
+
+    layer: str
+    record_key: str
+    field: str
+    value: object
+
+
+# ----------------------------------------------------------------------------- building changes
+def indicator_change(
+    ws: Workspace, village_code: str, field: str, value: object, changed_at: str
+) -> list[FieldChange]:
+    """Set a village's indicator from the year of ``changed_at`` on (a road paved: True).
+
+    The village's row for that year is added, copied from its latest earlier row, when there is
+    none: the change must not rewrite earlier years.
+    """
+    _check_date(changed_at)
+    if field not in INDICATOR_FIELDS:
+        raise ChangeError(
+            f"{field!r} is not an indicator; use one of {', '.join(INDICATOR_FIELDS)}"
+        )
+    if str(village_code) not in set(ws.villages["code"].astype(str)):
+        raise ChangeError(f"no village with code {village_code}")
+    key = f"{village_code}/{int(changed_at[:4])}"
+    out = (
+        []
+        if _find(ws["indicators"], "indicators", key) is not None
+        else [FieldChange("indicators", key, ROW, CREATED)]
+    )
+    return [*out, FieldChange("indicators", key, field, value)]
+
+
+def household_exit(ws: Workspace, household_id: str, changed_at: str) -> list[FieldChange]:
+    """A poor household exits (脱贫) in the year of ``changed_at``."""
+    row = _household(ws, household_id, ("未脱贫", "返贫"), "exit: it is not poor now")
+    year = int(changed_at[:4])
+    if pd.notna(row["identified_year"]) and year < int(row["identified_year"]):
+        raise ChangeError(f"household {household_id} was identified in {row['identified_year']}")
+    return [
+        FieldChange("households", household_id, "status", "已脱贫"),
+        FieldChange("households", household_id, "exit_year", year),
+    ]
+
+
+def household_fell_back(ws: Workspace, household_id: str, changed_at: str) -> list[FieldChange]:
+    """An exited household falls back into poverty (返贫) in the year of ``changed_at``."""
+    row = _household(ws, household_id, ("已脱贫",), "fall back: it has not exited")
+    year = int(changed_at[:4])
+    if year < int(row["exit_year"]):
+        raise ChangeError(f"household {household_id} exited in {row['exit_year']}, after {year}")
+    return [
+        FieldChange("households", household_id, "status", "返贫"),
+        FieldChange("households", household_id, "return_year", year),
+    ]
+
+
+def household_monitored(
+    ws: Workspace, household_id: str, kind: str, changed_at: str
+) -> list[FieldChange]:
+    """A household comes under 防返贫 monitoring as ``kind`` (脱贫不稳定户, ...)."""
+    if kind not in MONITOR_KINDS:
+        raise ChangeError(
+            f"unknown monitoring kind {kind!r}; use one of {', '.join(MONITOR_KINDS)}"
+        )
+    _household(ws, household_id, None, "")
+    return [
+        FieldChange("households", household_id, "monitor_kind", kind),
+        FieldChange("households", household_id, "monitor_year", int(changed_at[:4])),
+    ]
+
+
+# ----------------------------------------------------------------------------- recording
+def record(
+    ws: Workspace,
+    kind: str,
+    changes: Sequence[FieldChange],
+    *,
+    changed_at: str,
+    recorded_at: str,
+    note: str = "",
+) -> dict[str, pd.DataFrame]:
+    """The layers to write for one change: the changed layers and the history with its rows.
+
+    Raises :class:`ChangeError` for a bad date, an unknown record, or a change effective before
+    one already recorded for the same field.
+    """
+    if kind not in CHANGE_KINDS or kind == "undo":
+        raise ChangeError(f"unknown kind of change {kind!r}")
+    _check_date(changed_at)
+    history = ws["history"]
+    for c in changes:
+        later = history[
+            (history["layer"] == c.layer)
+            & (history["record_key"] == c.record_key)
+            & (history["field"] == c.field)
+            & (history["changed_at"] > changed_at)
+        ]
+        if len(later):
+            raise ChangeError(
+                f"{c.record_key} {c.field}: a change effective {later['changed_at'].max()} is "
+                f"already recorded; undo it first or date this one from then"
+            )
+    return _commit(ws, kind, changes, changed_at, recorded_at, note, reverts=None)
+
+
+def undo(
+    ws: Workspace, change_id: str, *, recorded_at: str, note: str = ""
+) -> dict[str, pd.DataFrame]:
+    """The layers to write to undo ``change_id``: a new change setting its fields back."""
+    history = ws["history"]
+    rows = history[history["change_id"] == change_id]
+    if rows.empty:
+        raise ChangeError(f"no recorded change {change_id}")
+    if (history["reverts"] == change_id).any():
+        raise ChangeError(f"change {change_id} has already been undone")
+    for r in rows.itertuples():
+        last = history[
+            (history["layer"] == r.layer)
+            & (history["record_key"] == r.record_key)
+            & (history["field"] == r.field)
+        ].iloc[-1]
+        if last["change_id"] != change_id:
+            raise ChangeError(
+                f"{r.record_key} {r.field} was changed again by {last['change_id']}; "
+                "undo that first"
+            )
+    back = [
+        FieldChange(r.layer, r.record_key, r.field, _value(r.layer, r.field, r.old_value))
+        for r in reversed(list(rows.itertuples()))
+    ]
+    changed_at = str(rows["changed_at"].iloc[0])
+    return _commit(ws, "undo", back, changed_at, recorded_at, note, reverts=change_id)
+
+
+def _commit(ws, kind, changes, changed_at, recorded_at, note, reverts) -> dict[str, pd.DataFrame]:
+    layers = {name: ws[name] for name in {c.layer for c in changes}}
+    layers, done = _apply(layers, changes)
+    history = ws["history"]
+    change_id = f"C{history['change_id'].nunique() + 1:05d}"
+    rows = pd.DataFrame(
+        [
+            {
+                "change_id": change_id,
+                "changed_at": changed_at,
+                "recorded_at": recorded_at,
+                "kind": kind,
+                "layer": c.layer,
+                "record_key": c.record_key,
+                "field": c.field,
+                "old_value": old,
+                "new_value": new,
+                "note": note.strip() or None,
+                "reverts": reverts,
+            }
+            for c, old, new in done
+        ]
+    )
+    frames = [f for f in (history, rows) if len(f)]
+    return {**layers, "history": pd.concat(frames, ignore_index=True) if frames else rows}
+
+
+# ----------------------------------------------------------------------------- replay
+def state_at(ws: Workspace, date: str) -> Workspace:
+    """The workspace as it stood at the end of ``date`` (YYYY-MM-DD): every change effective
+    later is reverted, newest recorded first."""
+    _check_date(date)
+    history = ws["history"]
+    later = history[history["changed_at"] > date]
+    if later.empty:
+        return ws
+    back = [
+        FieldChange(r.layer, r.record_key, r.field, _value(r.layer, r.field, r.old_value))
+        for r in reversed(list(later.itertuples()))
+    ]
+    names = set(later["layer"])
+    layers, _ = _apply({name: ws[name] for name in names}, back)
+    return Workspace({**ws.layers, **layers}, ws.meta)
+
+
+def figures_by_year(ws: Workspace, years: Iterable[int]) -> pd.DataFrame:
+    """Township totals at the end of each year, from the history (one row per year)."""
+    rows = []
+    for year in years:
+        past = state_at(ws, f"{year}-12-31")
+        rows.append(poverty.township_totals(past.villages, past.households, year))
+    return pd.DataFrame(rows)
+
+
+def changes_table(history: pd.DataFrame) -> pd.DataFrame:
+    """One row per recorded change, newest first: change_id, changed_at, recorded_at, kind,
+    record_key, what (``field: old → new; ...``), note, reverts, undone."""
+    if history.empty:
+        cols = ["change_id", "changed_at", "recorded_at", "kind", "record_key", "what", "note"]
+        return pd.DataFrame(columns=[*cols, "reverts", "undone"])
+    undone = set(history["reverts"].dropna())
+    out = []
+    for change_id, rows in history.groupby("change_id", sort=False):
+        first = rows.iloc[0]
+        what = "; ".join(
+            f"{r.field}: {_shown(r.old_value)} → {_shown(r.new_value)}"
+            for r in rows.itertuples()
+            if r.field != ROW
+        )
+        out.append(
+            {
+                "change_id": change_id,
+                "changed_at": first["changed_at"],
+                "recorded_at": first["recorded_at"],
+                "kind": first["kind"],
+                "record_key": first["record_key"],
+                "what": what,
+                "note": first["note"],
+                "reverts": first["reverts"],
+                "undone": change_id in undone,
+            }
+        )
+    return pd.DataFrame(out).iloc[::-1].reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------- internals
+def _apply(
+    layers: dict[str, pd.DataFrame], changes: Sequence[FieldChange]
+) -> tuple[dict[str, pd.DataFrame], list[tuple[FieldChange, str | None, str | None]]]:
+    """Apply ``changes`` to copies of ``layers``; return them and (change, old, new) texts."""
+    out = {name: frame.copy() for name, frame in layers.items()}
+    done = []
+    for c in changes:
+        frame = out[c.layer]
+        at = _find(frame, c.layer, c.record_key)
+        if c.field == ROW:
+            if c.value is None:  # remove the row
+                if at is None:
+                    raise ChangeError(f"no {c.layer} record {c.record_key} to remove")
+                out[c.layer] = frame.drop(index=at)
+                done.append((c, CREATED, None))
+            else:
+                if at is not None:
+                    raise ChangeError(f"{c.layer} record {c.record_key} exists already")
+                out[c.layer] = _add_indicator_row(frame, c.record_key)
+                done.append((c, None, CREATED))
+            continue
+        if at is None:
+            raise ChangeError(f"no {c.layer} record {c.record_key}")
+        old = _text(frame.at[at, c.field])
+        frame.loc[at, c.field] = _value(c.layer, c.field, _text(c.value))
+        done.append((c, old, _text(c.value)))
+    return out, done
+
+
+def _add_indicator_row(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    code, year = key.split("/")
+    earlier = frame[(frame["village_code"] == code) & (frame["year"] < int(year))]
+    if len(earlier):
+        row = earlier.sort_values("year").iloc[[-1]].copy()
+    else:
+        row = empty_frame(LAYERS["indicators"]).reindex(index=[0])
+        row["village_code"] = code
+    row["year"] = int(year)
+    new = pd.concat([frame, coerce(LAYERS["indicators"], row)], ignore_index=True)
+    return coerce(LAYERS["indicators"], new)
+
+
+def _find(frame: pd.DataFrame, layer: str, key: str):
+    """Index label of the record ``key`` in ``frame`` (``None`` when absent)."""
+    if layer == "indicators":
+        code, year = key.split("/")
+        hit = frame.index[(frame["village_code"] == code) & (frame["year"] == int(year))]
+    elif layer == "households":
+        hit = frame.index[frame["household_id"] == key]
+    else:
+        raise ChangeError(f"changes to {layer} are not recorded")
+    return hit[0] if len(hit) else None
+
+
+def _household(ws: Workspace, household_id: str, statuses, why: str) -> pd.Series:
+    hh = ws.households
+    hit = hh[hh["household_id"] == household_id]
+    if hit.empty:
+        raise ChangeError(f"no household {household_id}")
+    row = hit.iloc[0]
+    if statuses is not None and row["status"] not in statuses:
+        raise ChangeError(f"household {household_id} is {row['status']}: cannot {why}")
+    return row
+
+
+def _text(value: object) -> str | None:
+    """A value as history stores it: text, ``None`` for missing."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value)) if abs(value) < 1e15 else str(value)
+    return str(value)
+
+
+def _value(layer: str, field: str, text: str | None) -> object:
+    """The stored text of ``field`` back in the layer's dtype."""
+    if text is None or pd.isna(text):
+        return None
+    if field == ROW:
+        return text
+    frame = coerce(LAYERS[layer], pd.DataFrame({field: pd.Series([text], dtype="string")}))
+    return frame[field].iloc[0]
+
+
+def _shown(text: str | None) -> str:
+    return "—" if text is None or pd.isna(text) else str(text)
+
+
+def _check_date(date: str) -> None:
+    if not isinstance(date, str) or not _DATE.match(date):
+        raise ChangeError(f"dates are written YYYY-MM-DD (got {date!r})")
+    try:
+        pd.Timestamp(date)
+    except ValueError as exc:
+        raise ChangeError(f"{date} is not a date") from exc
