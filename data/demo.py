@@ -46,7 +46,7 @@ __all__ = [
 
 DEMO_SEED = 2014
 #: Bump whenever the generator's output changes: a stored demo of another version is rebuilt.
-DEMO_VERSION = "1"
+DEMO_VERSION = "2"
 TOWNSHIP_CODE = "360722102"
 TOWNSHIP_NAME = "古陂镇"
 COUNTY, CITY, PROVINCE = "信丰县", "赣州市", "江西省"
@@ -115,6 +115,18 @@ UNITS: tuple[Unit, ...] = (
     Unit("360722102214", "石背村", "村", 1781, 17, -6.0, -11.0, 0.105, "县级", 2019),
 )
 # fmt: on
+
+#: The township plan's exit year for each poor village: two exit a year late, as happens.
+PLANNED_EXIT = {
+    "新屋村": 2017,
+    "李田村": 2017,
+    "枫树村": 2017,
+    "天光村": 2016,
+    "余村村": 2018,
+    "中坑村": 2018,
+    "圳玄村": 2018,
+    "石背村": 2019,
+}
 
 #: Outline centre relative to the seat (metres east, north): the seat sits in the northern plain,
 #: the 金盆山 hills fill the south.
@@ -837,11 +849,13 @@ def build_demo_layers(seed: int = DEMO_SEED) -> dict[str, pd.DataFrame]:
                 "households": round(u.population / rng.uniform(3.25, 3.55)),
                 "villager_groups": u.groups,
                 "exit_year": u.exit_year,
+                "planned_exit_year": PLANNED_EXIT.get(u.name),
                 "illustrative": True,
             }
         )
     villages = _frame(vrows, [sk.cells[u.name] for u in UNITS], metric)
     villages["exit_year"] = villages["exit_year"].astype("Int64")
+    villages["planned_exit_year"] = villages["planned_exit_year"].astype("Int64")
 
     indicators = _indicators(rng, hh)
     facilities = _facilities(rng, sk, indicators)

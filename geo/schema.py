@@ -213,6 +213,13 @@ VILLAGES = Layer(
         _count("households", "户数", "Households", "户"),
         _count("villager_groups", "村民小组数", "Villager groups", "个"),
         _year("exit_year", "出列年度", "Exit year", required=False, meaning="year it exited"),
+        _year(
+            "planned_exit_year",
+            "计划出列年度",
+            "Planned exit",
+            required=False,
+            meaning="the year the township plan sets for a poor village's exit",
+        ),
         _flag("illustrative", "示意边界", "Illustrative boundary"),
     ),
     key=("code",),
