@@ -17,7 +17,7 @@ layers to write; writing (one transaction) is :func:`township_atlas.geo.workspac
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -146,7 +146,12 @@ def record(
                 f"{c.record_key} {c.field}: a change effective {later['changed_at'].max()} is "
                 f"already recorded; undo it first or date this one from then"
             )
-    return _commit(ws, kind, changes, changed_at, recorded_at, note, reverts=None)
+    result = _commit(ws, kind, changes, changed_at, recorded_at, note, reverts=None)
+    added = result["history"].iloc[len(history) :]
+    if (added["old_value"].fillna("\0") == added["new_value"].fillna("\0")).all():
+        c = changes[-1]
+        raise ChangeError(f"nothing changes: {c.record_key} {c.field} is already {_text(c.value)}")
+    return result
 
 
 def undo(
@@ -232,18 +237,25 @@ def figures_by_year(ws: Workspace, years: Iterable[int]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def changes_table(history: pd.DataFrame) -> pd.DataFrame:
+def changes_table(
+    history: pd.DataFrame,
+    label: Callable[[str, str], str] = lambda layer, field: field,
+    shown: Callable[[str | None], str] | None = None,
+) -> pd.DataFrame:
     """One row per recorded change, newest first: change_id, changed_at, recorded_at, kind,
-    record_key, what (``field: old → new; ...``), note, reverts, undone."""
+    layer, record_key, what (``field: old → new; ...``, fields named by ``label(layer,
+    field)`` and values by ``shown(text)``), note, reverts, undone."""
+    shown = shown or _shown
     if history.empty:
-        cols = ["change_id", "changed_at", "recorded_at", "kind", "record_key", "what", "note"]
+        cols = ["change_id", "changed_at", "recorded_at", "kind", "layer", "record_key", "what"]
+        cols.append("note")
         return pd.DataFrame(columns=[*cols, "reverts", "undone"])
     undone = set(history["reverts"].dropna())
     out = []
     for change_id, rows in history.groupby("change_id", sort=False):
         first = rows.iloc[0]
         what = "; ".join(
-            f"{r.field}: {_shown(r.old_value)} → {_shown(r.new_value)}"
+            f"{label(r.layer, r.field)}: {shown(r.old_value)} → {shown(r.new_value)}"
             for r in rows.itertuples()
             if r.field != ROW
         )
@@ -253,6 +265,7 @@ def changes_table(history: pd.DataFrame) -> pd.DataFrame:
                 "changed_at": first["changed_at"],
                 "recorded_at": first["recorded_at"],
                 "kind": first["kind"],
+                "layer": first["layer"],
                 "record_key": first["record_key"],
                 "what": what,
                 "note": first["note"],

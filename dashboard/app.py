@@ -45,6 +45,12 @@ page = st.navigation(
             url_path="plans",
         ),
         st.Page(
+            PAGES / "record_page.py",
+            title=t("page_record", lang),
+            icon=":material/edit_note:",
+            url_path="record",
+        ),
+        st.Page(
             PAGES / "villages_page.py",
             title=t("page_villages", lang),
             icon=":material/table_view:",

@@ -6,7 +6,7 @@ holds the strings of the interface itself.
 
 from __future__ import annotations
 
-from ..geo.schema import CATEGORY_EN, CAUSES, FACILITY_KINDS, LAYERS
+from ..geo.schema import CATEGORY_EN, CAUSES, FACILITY_KINDS, LAYERS, STATUS_EN
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh"
@@ -140,6 +140,45 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "plans_figures": ("覆盖对比", "Coverage compared"),
     "plans_changed": ("覆盖情况变化的行政村", "Villages whose coverage changes"),
     "plans_no_change": ("没有行政村的覆盖情况发生变化。", "No village's coverage changes."),
+    "page_record": ("变更登记", "Record changes"),
+    "record_hint": (
+        "登记指标变化(如道路硬化、卫生室建成)或户的脱贫、返贫、纳入监测。每次登记都写入变更记录,"
+        "不会覆盖历史;登记错了就撤销(撤销也是一条记录)。户按户编号选择,不显示姓名。",
+        "Record an indicator change (a road paved, a clinic opened) or a household's exit, fall "
+        "back or monitoring. Every change is kept in the history, never overwritten; undo a "
+        "mistake (the undo is recorded too). Households are chosen by number; no names shown.",
+    ),
+    "record_kind": ("变更类型", "What changed"),
+    "change_indicator": ("村级指标", "Village indicator"),
+    "change_household_exit": ("户脱贫", "Household exited"),
+    "change_household_fell_back": ("户返贫", "Household fell back"),
+    "change_household_monitored": ("纳入监测", "Household monitored"),
+    "change_undo": ("撤销", "Undo"),
+    "record_date": ("生效日期", "Effective date"),
+    "record_field": ("指标", "Indicator"),
+    "record_new_value": ("新值(现为 {now})", "New value (now {now})"),
+    "record_household": ("户", "Household"),
+    "record_no_household": ("本村没有符合条件的户", "No household of this village qualifies"),
+    "record_monitor_kind": ("监测类型", "Monitoring kind"),
+    "record_note": ("说明", "Note"),
+    "record_submit": ("登记", "Record"),
+    "record_done": ("已登记。", "Recorded."),
+    "record_failed": (
+        "登记失败,工作空间未改动:{error}",
+        "Not recorded; the workspace is unchanged: {error}",
+    ),
+    "record_log": ("变更记录", "Change history"),
+    "record_none": ("还没有登记任何变更。", "No change recorded yet."),
+    "record_change": ("变更编号", "Change"),
+    "record_record": ("记录", "Record"),
+    "record_what": ("内容(原值 → 新值)", "What (old → new)"),
+    "record_undone": ("状态", "State"),
+    "record_undone_by": ("已撤销", "undone"),
+    "record_recorded_at": ("登记时间", "Recorded"),
+    "record_undo_choice": ("要撤销的变更", "Change to undo"),
+    "record_undo": ("撤销", "Undo"),
+    "record_undo_done": ("变更 {change} 已撤销。", "Change {change} undone."),
+    "record_row_added": ("新增年度记录", "year row added"),
     "village": ("行政村", "Village"),
     "plan_details": (
         "覆盖明细:按贫困户属性,未覆盖的村",
@@ -259,6 +298,10 @@ def cause_label(code: str, lang: str) -> str:
 def flag_label(flag: str, lang: str) -> str:
     zh, en = _INDICATOR_FLAGS_LABELS.get(flag, (flag, flag))
     return zh if lang == "zh" else en
+
+
+def status_label(status: str, lang: str) -> str:
+    return status if lang == "zh" else STATUS_EN.get(status, status)
 
 
 def facility_label(kind: str, lang: str) -> str:

@@ -8,6 +8,7 @@ import streamlit as st
 from ..analysis import poverty
 from ..geo.workspace import Workspace
 from . import i18n, view
+from . import state as S
 
 
 def key_figures(ws: Workspace, year: int, lang: str) -> None:
@@ -152,3 +153,12 @@ def plan_proposal(proposal: dict | None, candidates, lang: str) -> None:
         hide_index=True,
         width="stretch",
     )
+
+
+def flash() -> None:
+    """Show (once) the message a previous run left, e.g. after saving and rerunning."""
+    message = S.get(S.FLASH)
+    if message:
+        kind, text = message
+        getattr(st, kind)(text)
+        S.set_value(S.FLASH, None)

@@ -22,15 +22,6 @@ from . import state as S
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def flash() -> None:
-    """Show (once) the message a previous run left, e.g. after saving and rerunning."""
-    message = S.get(S.PLAN_FLASH)
-    if message:
-        kind, text = message
-        getattr(st, kind)(text)
-        S.set_value(S.PLAN_FLASH, None)
-
-
 def save_box(
     path: Path,
     tried: gpd.GeoDataFrame,
@@ -75,7 +66,7 @@ def save_box(
     except (SchemaError, OSError) as exc:
         st.error(i18n.t("plan_save_failed", lang, error=exc))
     else:
-        S.set_value(S.PLAN_FLASH, ("success", i18n.t("plan_saved", lang, name=name.strip())))
+        S.set_value(S.FLASH, ("success", i18n.t("plan_saved", lang, name=name.strip())))
         st.rerun()  # the sidebar and other pages read the workspace again
 
 
@@ -126,7 +117,7 @@ def delete_box(path: Path, name: str, lang: str) -> None:
     except (SchemaError, OSError) as exc:
         st.error(i18n.t("plan_save_failed", lang, error=exc))
         return
-    S.set_value(S.PLAN_FLASH, ("success", i18n.t("plans_deleted", lang, name=name)))
+    S.set_value(S.FLASH, ("success", i18n.t("plans_deleted", lang, name=name)))
     st.rerun()
 
 

@@ -53,6 +53,11 @@ def _widgets(ws: Workspace, lang: str) -> None:
     if S.get(S.YEAR) is None or not first <= S.get(S.YEAR) <= last:
         S.set_value(S.YEAR, last)
         st.session_state.pop(S.widget_key(S.YEAR, lang), None)
+    if S.get(S.YEAR_RANGE) != [first, last]:
+        # A recorded change can add a year: Streamlit then treats the slider as a new widget
+        # and would start it at the first year, so give it the chosen year again.
+        S.set_value(S.YEAR_RANGE, [first, last])
+        st.session_state[S.widget_key(S.YEAR, lang)] = S.get(S.YEAR)
     if first < last:
         st.slider(i18n.t("year", lang), first, last, **S.bind(S.YEAR, lang))
     else:  # a register of a single year (or none): nothing to slide

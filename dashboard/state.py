@@ -12,6 +12,7 @@ import streamlit as st
 
 LANG = "lang"
 YEAR = "year"
+YEAR_RANGE = "year_range"  # [first, last] the year slider was drawn with
 INDICATOR = "indicator"
 SCHEME = "scheme"
 LAYERS = "layers"
@@ -41,7 +42,7 @@ PLAN_SAVE_NAME = "plan_save_name"
 PLAN_SAVE_REPLACE = "plan_save_replace"
 PLAN_SAVE = "plan_save"
 PLAN_DETAILS = "plan_details"  # the coverage-details expander
-PLAN_FLASH = "plan_flash"  # a message to show once after a rerun: (kind, text)
+FLASH = "flash"  # a message to show once after a rerun: (kind, text)
 PLANS_CHOICE = "plans_choice"  # the saved plan shown on the comparison page
 PLANS_MAP_TODAY = "plans_map_today"
 PLANS_MAP_PLAN = "plans_map_plan"
@@ -49,10 +50,24 @@ PLANS_DOWNLOAD = "plans_download_geojson"
 PLANS_DOWNLOAD_XLSX = "plans_download_xlsx"
 PLANS_DELETE = "plans_delete"
 PLANS_DELETE_CONFIRM = "plans_delete_confirm"
+REC_KIND = "rec_kind"  # the 变更登记 form
+REC_VILLAGE = "rec_village"
+REC_DATE = "rec_date"
+REC_FIELD = "rec_field"
+REC_BOOL = "rec_bool"
+REC_NUMBER = "rec_number"
+REC_AMOUNT = "rec_amount"
+REC_HOUSEHOLD = "rec_household"
+REC_MONITOR_KIND = "rec_monitor_kind"
+REC_NOTE = "rec_note"
+REC_SUBMIT = "rec_submit"
+REC_UNDO_CHOICE = "rec_undo_choice"
+REC_UNDO = "rec_undo"
 
 DEFAULTS: dict[str, Any] = {
     LANG: "zh",
     YEAR: None,  # None: the latest year of the workspace
+    YEAR_RANGE: None,
     INDICATOR: "poor_people",
     SCHEME: "natural_breaks",
     LAYERS: ["villages", "labels", "gaps", "service", "relocation", "roads", "rivers"],
@@ -82,7 +97,7 @@ DEFAULTS: dict[str, Any] = {
     PLAN_SAVE_REPLACE: False,
     PLAN_SAVE: False,
     PLAN_DETAILS: False,
-    PLAN_FLASH: None,
+    FLASH: None,
     PLANS_CHOICE: None,
     PLANS_MAP_TODAY: None,
     PLANS_MAP_PLAN: None,
@@ -90,6 +105,19 @@ DEFAULTS: dict[str, Any] = {
     PLANS_DOWNLOAD_XLSX: None,
     PLANS_DELETE: False,
     PLANS_DELETE_CONFIRM: False,
+    REC_KIND: "indicator",
+    REC_VILLAGE: None,
+    REC_DATE: None,
+    REC_FIELD: "road_hardened",
+    REC_BOOL: True,
+    REC_NUMBER: 0,
+    REC_AMOUNT: 0.0,
+    REC_HOUSEHOLD: None,
+    REC_MONITOR_KIND: None,
+    REC_NOTE: "",
+    REC_SUBMIT: False,
+    REC_UNDO_CHOICE: None,
+    REC_UNDO: False,
 }
 
 

@@ -864,6 +864,11 @@ def build_demo_layers(seed: int = DEMO_SEED) -> dict[str, pd.DataFrame]:
     rivers = _rivers(rng, sk)
 
     households = hh[LAYERS["households"].names].reset_index(drop=True)
+    # The register holds each household's state now: safe housing and water are conditions of
+    # exit (两不愁三保障), so an exited household's house and water were made safe. The yearly
+    # village indicators above were counted from the flags as they stood before.
+    exited = households["exit_year"].notna() & (households["status"] != "返贫")
+    households.loc[exited, ["dangerous_house", "unsafe_water"]] = False
     layers: dict[str, pd.DataFrame] = {
         "township": township,
         "villages": villages,

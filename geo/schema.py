@@ -255,8 +255,8 @@ HOUSEHOLDS = Layer(
             "monitor_kind", "str", "监测类型", "Monitor kind", required=False, allowed=MONITOR_KINDS
         ),
         _year("monitor_year", "纳入监测年度", "Monitored since", required=False),
-        _flag("dangerous_house", "危房户", "Dangerous house"),
-        _flag("unsafe_water", "饮水不安全", "Unsafe water"),
+        _flag("dangerous_house", "危房户", "Dangerous house", "lives in a dangerous house now"),
+        _flag("unsafe_water", "饮水不安全", "Unsafe water", "has no safe drinking water now"),
         Column(
             "income_per_capita",
             "float",

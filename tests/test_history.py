@@ -192,3 +192,11 @@ def test_a_change_is_written_in_one_transaction(demo_path, tmp_path, monkeypatch
     assert after.households.set_index("household_id").loc[hid, "status"] == "已脱贫"
     assert list(after["history"]["field"]) == ["status", "exit_year"]
     same(H.state_at(after, "2025-12-31").households, ws.households)
+
+
+def test_a_change_that_changes_nothing_is_refused(demo_ws):
+    row = demo_ws["indicators"].sort_values("year").iloc[-1]
+    code, year = row["village_code"], int(row["year"])
+    changes = H.indicator_change(demo_ws, code, "power", bool(row["power"]), f"{year}-06-01")
+    with pytest.raises(H.ChangeError, match="nothing changes"):
+        H.record(demo_ws, "indicator", changes, changed_at=f"{year}-06-01", recorded_at=NOW)

@@ -13,7 +13,7 @@ lang = S.get(S.LANG)
 ws = loader.load_workspace()
 year = S.get(S.YEAR) or view.latest_year(ws)
 st.header(f"{i18n.t('page_plan', lang)} · {year}")
-plan_panels.flash()
+panels.flash()
 
 c1, c2, c3, c4, c5, c6 = st.columns(6)
 radius_km = c1.number_input(

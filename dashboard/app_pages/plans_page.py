@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from township_atlas.analysis import station_plan
-from township_atlas.dashboard import i18n, loader, plan_panels, view
+from township_atlas.dashboard import i18n, loader, panels, plan_panels, view
 from township_atlas.dashboard import map as township_map
 from township_atlas.dashboard import state as S
 
@@ -13,7 +13,7 @@ lang = S.get(S.LANG)
 ws = loader.load_workspace()
 year = S.get(S.YEAR) or view.latest_year(ws)
 st.header(f"{i18n.t('page_plans', lang)} · {year}")
-plan_panels.flash()
+panels.flash()
 
 plans = ws["station_plans"]
 names = station_plan.plan_names(plans)

@@ -1,0 +1,22 @@
+"""变更登记: record what changed (an indicator, a household's exit, fall back or monitoring),
+see every recorded change and undo one by recording its reverse."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from township_atlas.dashboard import i18n, loader, panels, record_panels
+from township_atlas.dashboard import state as S
+
+lang = S.get(S.LANG)
+ws = loader.load_workspace()
+path = loader.workspace_path()
+st.header(i18n.t("page_record", lang))
+panels.flash()
+st.caption(i18n.t("record_hint", lang))
+
+with st.container(border=True):
+    record_panels.change_form(ws, path, lang)
+
+st.subheader(i18n.t("record_log", lang))
+record_panels.change_log(ws, path, lang)
