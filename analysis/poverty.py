@@ -36,13 +36,13 @@ def registered_mask(households: pd.DataFrame) -> pd.Series:
 
 def remaining_mask(households: pd.DataFrame, year: int) -> pd.Series:
     """True for registered households that are poor at the end of ``year``."""
-    identified = households["identified_year"].fillna(0) <= year
-    not_exited = households["exit_year"].isna() | (households["exit_year"] > year)
-    fell_back = (
-        households["return_year"].notna()
-        & (households["return_year"] <= year)
-        & ~(households["exit_year"] > households["return_year"])  # not exited again since
+    # Numbers whatever the frame's dtypes (an object column of None from a hand-made table).
+    exit_y, return_y = (
+        pd.to_numeric(households[c], errors="coerce") for c in ("exit_year", "return_year")
     )
+    identified = households["identified_year"].fillna(0) <= year
+    not_exited = exit_y.isna() | (exit_y > year)
+    fell_back = return_y.notna() & (return_y <= year) & ~(exit_y > return_y)  # no exit since
     mask = registered_mask(households) & identified & (not_exited | fell_back)
     return mask.fillna(False).astype(bool)
 

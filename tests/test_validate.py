@@ -40,6 +40,7 @@ def villages(**columns) -> gpd.GeoDataFrame:
         "households": [520, 450],
         "villager_groups": [18, 15],
         "exit_year": [2018, None],
+        "planned_exit_year": [2017, None],
         "illustrative": [True, True],
     }
     data.update(columns)
