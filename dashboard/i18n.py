@@ -7,6 +7,7 @@ holds the strings of the interface itself.
 from __future__ import annotations
 
 from ..geo.schema import CATEGORY_EN, CAUSES, FACILITY_KINDS, LAYERS, STATUS_EN
+from .i18n_monitor import STRINGS as MONITOR_STRINGS
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh"
@@ -257,6 +258,9 @@ _INDICATOR_FLAGS_LABELS = {
     "doctor": ("合格村医", "qualified doctor"),
     "activity_centre": ("文化活动室", "activity centre"),
 }
+
+
+_STRINGS.update(MONITOR_STRINGS)
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **fmt: object) -> str:

@@ -63,6 +63,20 @@ REC_NOTE = "rec_note"
 REC_SUBMIT = "rec_submit"
 REC_UNDO_CHOICE = "rec_undo_choice"
 REC_UNDO = "rec_undo"
+PROGRESS_MAP = "progress_map"  # 出列进度
+PROGRESS_PLAY = "progress_play"  # the year advances by itself while True
+PROGRESS_VILLAGE = "progress_village"  # the village whose scorecard is shown
+RULES_TEXT = "rules_text"  # 规则设置: the rules file being edited
+RULES_CHECK = "rules_check"
+RULES_SAVE = "rules_save"
+RULES_RESET = "rules_reset"
+RULES_DOWNLOAD = "rules_download"
+# 基础设施短板 and 搬迁安置 pages
+GAPS_INDICATOR = "gaps_indicator"  # "score" or one component of the gap score
+GAPS_MAP = "gaps_map"
+GAPS_DOWNLOAD = "gaps_download"
+RELOC_MAP = "reloc_map"
+RELOC_DOWNLOAD = "reloc_download"
 
 DEFAULTS: dict[str, Any] = {
     LANG: "zh",
@@ -118,6 +132,19 @@ DEFAULTS: dict[str, Any] = {
     REC_SUBMIT: False,
     REC_UNDO_CHOICE: None,
     REC_UNDO: False,
+    PROGRESS_MAP: None,
+    PROGRESS_PLAY: False,
+    PROGRESS_VILLAGE: None,
+    RULES_TEXT: None,
+    RULES_CHECK: False,
+    RULES_SAVE: False,
+    RULES_RESET: False,
+    RULES_DOWNLOAD: None,
+    GAPS_INDICATOR: "score",
+    GAPS_MAP: None,
+    GAPS_DOWNLOAD: None,
+    RELOC_MAP: None,
+    RELOC_DOWNLOAD: None,
 }
 
 
