@@ -267,6 +267,29 @@ def village_status(
     return out
 
 
+def village_criteria(
+    villages: pd.DataFrame,
+    households: pd.DataFrame,
+    indicators: pd.DataFrame,
+    year: int,
+    rules: Rules,
+    code: str,
+) -> list[Criterion]:
+    """Every exit criterion of the village ``code`` at ``year``, met or not (its scorecard):
+    incidence first, then the required indicators and the counts, in the rules' order."""
+    ve = rules.village_exit
+    hit = villages["code"].astype(str) == str(code)
+    if not hit.any():
+        raise KeyError(f"no village {code}")
+    fig = village_figures(villages[hit], households, year).iloc[0]
+    rows = indicators_at(indicators[indicators["village_code"] == str(code)], year)
+    row = rows.to_dict("records")[0] if len(rows) else None
+    inc, _ = _incidence(
+        int(fig["poor_people"]), int(fig["population"]), float(fig["incidence"]), ve.max_incidence
+    )
+    return [inc, *_indicator_criteria(str(code), row, ve)]
+
+
 _VILLAGE_COLUMNS = [
     "code",
     "name",

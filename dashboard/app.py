@@ -45,6 +45,12 @@ page = st.navigation(
             url_path="plans",
         ),
         st.Page(
+            PAGES / "progress_page.py",
+            title=t("page_progress", lang),
+            icon=":material/flag:",
+            url_path="progress",
+        ),
+        st.Page(
             PAGES / "record_page.py",
             title=t("page_record", lang),
             icon=":material/edit_note:",
@@ -55,6 +61,12 @@ page = st.navigation(
             title=t("page_villages", lang),
             icon=":material/table_view:",
             url_path="villages",
+        ),
+        st.Page(
+            PAGES / "rules_page.py",
+            title=t("page_rules", lang),
+            icon=":material/rule:",
+            url_path="rules",
         ),
         st.Page(
             PAGES / "schema_page.py",

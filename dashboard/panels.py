@@ -7,7 +7,7 @@ import streamlit as st
 
 from ..analysis import poverty
 from ..geo.workspace import Workspace
-from . import i18n, view
+from . import i18n, progress_view, view
 from . import state as S
 
 
@@ -162,3 +162,56 @@ def flash() -> None:
         kind, text = message
         getattr(st, kind)(text)
         S.set_value(S.FLASH, None)
+
+
+def exit_figures(ws: Workspace, status: pd.DataFrame, year: int, lang: str) -> None:
+    """Villages exited, exited but failing now, ready to exit; poor remaining; 返贫 and 监测."""
+    now = poverty.township_totals(ws.villages, ws.households, year)
+    poor = status[status["poor_village"]]
+    ready = (poor["status"] == "poor_not_exited") & poor["meets_rules"]
+    cols = st.columns(5)
+    cols[0].metric(
+        i18n.t("poor_villages_exited", lang),
+        f"{int(poor['status'].isin(['exited', 'exited_failing']).sum())} / {len(poor)}",
+    )
+    cols[1].metric(
+        i18n.t("status_exited_failing", lang), int((poor["status"] == "exited_failing").sum())
+    )
+    cols[2].metric(i18n.t("status_ready", lang), int(ready.sum()))
+    cols[3].metric(
+        i18n.labelled(i18n.t("remaining", lang), "people", lang),
+        i18n.count(now["poor_people"], "people", lang),
+        help=f"{now['incidence'] * 100:.2f}%",
+    )
+    cols[4].metric(
+        i18n.t("returned_monitored", lang),
+        f"{now['returned_households']} / {now['monitored_households']}",
+    )
+
+
+def scorecard(ws: Workspace, status: pd.DataFrame, year: int, rules, code, lang: str) -> None:
+    """The clicked village's status, each exit criterion red or green, and its gap to exit."""
+    st.subheader(i18n.t("scorecard", lang))
+    row = status[status["code"] == code]
+    if not code or row.empty:
+        st.info(i18n.t("click_hint", lang))
+        return
+    r = row.iloc[0]
+    shown = progress_view.map_status(row).iloc[0]
+    st.text(f"{r['name']}  {r['code']}")
+    st.markdown(f"**{progress_view.status_label(shown, lang, r['exit_year'])}**")
+    table = progress_view.scorecard(ws, year, rules, code, lang)
+    met = i18n.t("criterion_met", lang)
+    st.dataframe(
+        table.style.map(
+            lambda v: (
+                "color:#1a7f37;font-weight:600" if v == "✓" else "color:#c62828;font-weight:600"
+            ),
+            subset=[met],
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    gap = r["gap_to_exit_zh" if lang == "zh" else "gap_to_exit_en"]
+    st.markdown(f"**{i18n.t('gap_to_exit', lang)}**")
+    st.text(gap or i18n.t("meets_rules", lang))

@@ -66,17 +66,20 @@ REC_UNDO = "rec_undo"
 PROGRESS_MAP = "progress_map"  # 出列进度
 PROGRESS_PLAY = "progress_play"  # the year advances by itself while True
 PROGRESS_VILLAGE = "progress_village"  # the village whose scorecard is shown
+PROGRESS_TICK = "progress_tick"  # time.monotonic() of the last step while playing
 RULES_TEXT = "rules_text"  # 规则设置: the rules file being edited
 RULES_CHECK = "rules_check"
 RULES_SAVE = "rules_save"
 RULES_RESET = "rules_reset"
 RULES_DOWNLOAD = "rules_download"
+RULES_ERROR = "rules_error"  # the problems of the rules text last checked or saved
 # 基础设施短板 and 搬迁安置 pages
 GAPS_INDICATOR = "gaps_indicator"  # "score" or one component of the gap score
 GAPS_MAP = "gaps_map"
 GAPS_DOWNLOAD = "gaps_download"
 RELOC_MAP = "reloc_map"
 RELOC_DOWNLOAD = "reloc_download"
+GAPS_SERVICE = "gaps_service"  # the service the distance table is sorted by, or "all"
 
 DEFAULTS: dict[str, Any] = {
     LANG: "zh",
@@ -135,16 +138,19 @@ DEFAULTS: dict[str, Any] = {
     PROGRESS_MAP: None,
     PROGRESS_PLAY: False,
     PROGRESS_VILLAGE: None,
+    PROGRESS_TICK: 0.0,
     RULES_TEXT: None,
     RULES_CHECK: False,
     RULES_SAVE: False,
     RULES_RESET: False,
     RULES_DOWNLOAD: None,
+    RULES_ERROR: None,
     GAPS_INDICATOR: "score",
     GAPS_MAP: None,
     GAPS_DOWNLOAD: None,
     RELOC_MAP: None,
     RELOC_DOWNLOAD: None,
+    GAPS_SERVICE: "all",
 }
 
 

@@ -145,10 +145,13 @@ def write_workspace(
 
 
 def update_workspace(
-    path: str | os.PathLike, change: Callable[[Workspace], Mapping[str, pd.DataFrame]]
+    path: str | os.PathLike,
+    change: Callable[[Workspace], Mapping[str, pd.DataFrame]],
+    meta: Mapping[str, str] | None = None,
 ) -> Path:
     """Apply ``change`` to the workspace at ``path``: it gets the workspace as it is now and
-    returns the layers to put in place; every other layer and the metadata are kept.
+    returns the layers to put in place; every other layer and the metadata are kept, with the
+    entries of ``meta`` set (a workspace's own settings, such as its exit rules).
 
     One transaction: writers of the same file take turns (an advisory lock beside it, where
     the OS offers one) so ``change`` always sees the latest file and two dashboard sessions
@@ -160,7 +163,7 @@ def update_workspace(
     with _locked(target):
         current = read_workspace(target)
         layers = {**current.layers, **change(current)}
-        return write_workspace(target, layers, current.meta)
+        return write_workspace(target, layers, {**current.meta, **(meta or {})})
 
 
 @contextlib.contextmanager

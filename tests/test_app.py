@@ -247,3 +247,38 @@ def test_record_page_records_a_change_and_undoes_it(demo_path, tmp_path, monkeyp
     assert not at.exception and "C00001 已撤销" in at.success[0].value
     assert set(read_workspace(ws)["history"]["change_id"]) == {"C00001", "C00002"}
     assert len(read_workspace(ws)["indicators"]) == len(read_workspace(demo_path)["indicators"])
+
+
+def test_progress_page_colours_villages_by_status_and_shows_a_scorecard(app, demo_ws):
+    app.session_state["year"] = 2017
+    app.session_state["progress_village"] = "360722102210"  # 中坑村: exits in 2019
+    at = app.run()
+    at.switch_page("app_pages/progress_page.py").run()
+    assert not at.exception
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["贫困村出列"] == "3 / 8"
+    script = map_args(at)["script"]
+    assert "#fb6a4a" in script and "#74c476" in script  # poor and exited villages both drawn
+    card = next(df.value for df in at.dataframe if "达标" in df.value.columns)
+    assert card.iloc[0]["指标"] == "贫困发生率" and card.iloc[0]["达标"] == "✗"
+    assert (card["达标"] == "✓").any()
+    assert "还需" in " ".join(t.value for t in at.text)
+
+
+def test_rules_page_refuses_a_bad_file_and_saves_a_good_one(demo_path, tmp_path, monkeypatch):
+    ws = tmp_path / "ws.gpkg"
+    shutil.copy(demo_path, ws)
+    monkeypatch.setenv("TOWNSHIP_ATLAS_WORKSPACE", str(ws))
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    at.switch_page("app_pages/rules_page.py").run()
+    assert not at.exception and "默认规则" in " ".join(t.value for t in at.text)
+    at.text_area(key="rules_text").set_value("[village_exit]\nmax_incidnce = 0.03\n")
+    at.button(key="rules_save").click().run()
+    assert "未保存" in at.error[0].value and "line 2" in at.code[0].value
+    assert "exit_rules_toml" not in read_workspace(ws).meta
+    at.text_area(key="rules_text").set_value("[village_exit]\nmax_incidence = 0.03\n")
+    at.button(key="rules_save").click().run()
+    assert not at.exception and at.success[0].value == "规则已保存。"
+    assert read_workspace(ws).meta["exit_rules_toml"].endswith("max_incidence = 0.03\n")
+    at.button(key="rules_reset").click().run()
+    assert read_workspace(ws).meta["exit_rules_toml"] == ""

@@ -266,3 +266,32 @@ def test_a_saved_plan_is_drawn_beside_todays_network(
         v.page.context.close()
     finally:
         stop_server(server)
+
+
+def test_moving_the_year_slider_recolours_villages_by_exit_status(browser, demo_server):
+    v = visit(browser, f"{demo_server.url}/progress", height=1200)
+    frame = v.map_frame()
+
+    def fills(f) -> list[str]:
+        return [p.get_attribute("fill") for p in f.locator(VILLAGE_PATHS).all()]
+
+    latest = fills(frame)
+    assert len(latest) == 17 and "#fb6a4a" not in latest  # every poor village has exited
+    slider = v.page.get_by_role("slider").first
+    slider.focus()
+    for _ in range(20):  # back to the first year of the register
+        v.page.keyboard.press("ArrowLeft")
+    v.page.get_by_text("出列进度 · 2014").wait_for(timeout=30_000)
+    deadline = time.monotonic() + 30
+    early: list[str] = []
+    while time.monotonic() < deadline:
+        try:  # the map is redrawn for the new year: its old frame may go away mid-read
+            early = fills(v.map_frame())
+        except playwright_api.Error:
+            continue
+        if early != latest and len(early) == 17:
+            break
+        v.page.wait_for_timeout(300)
+    assert early.count("#fb6a4a") == 8  # in 2014 all eight poor villages are still poor
+    assert v.outside == [] and v.errors == []
+    v.page.context.close()

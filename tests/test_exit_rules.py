@@ -464,3 +464,20 @@ def test_empty_register_and_indicator_table(frames):
     summary = township_exit_summary(frames[0], households, indicators, 2020, RULES)
     assert summary["poor_people"] == summary["households_ready_to_exit"] == 0
     assert all(v["gap_to_exit_zh"] == "无指标数据：需补录村级指标" for v in summary["villages"])
+
+
+def test_village_criteria_list_met_and_unmet_in_order(demo_ws):
+    from township_atlas.analysis.exit_rules import village_criteria, village_status
+    from township_atlas.geo.rules import default_rules
+
+    rules = default_rules()
+    status = village_status(
+        demo_ws.villages, demo_ws.households, demo_ws["indicators"], 2016, rules
+    )
+    for r in status.itertuples():
+        card = village_criteria(
+            demo_ws.villages, demo_ws.households, demo_ws["indicators"], 2016, rules, r.code
+        )
+        assert card[0].criterion == "incidence"
+        assert [c for c in card if not c.met] == list(r.unmet)
+        assert len(card) == 1 + len(rules.village_exit.required) + 3

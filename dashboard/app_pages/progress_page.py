@@ -1,0 +1,64 @@
+"""出列进度: villages coloured by exit status year by year, a village's scorecard, and the
+township's progress: poor remaining, villages exited against the plan, 返贫 and monitoring."""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from township_atlas.analysis import exit_rules
+from township_atlas.dashboard import i18n, loader, panels, progress_view, view
+from township_atlas.dashboard import map as township_map
+from township_atlas.dashboard import state as S
+from township_atlas.geo.rules import RulesError, workspace_rules
+
+lang = S.get(S.LANG)
+ws = loader.load_workspace()
+first, last = view.first_year(ws), view.latest_year(ws)
+year = S.get(S.YEAR) or last
+try:
+    rules = workspace_rules(ws.meta)
+except RulesError as exc:  # a stored rules text that no longer parses: say so, use none
+    st.error(i18n.t("rules_invalid", lang, error=exc))
+    st.stop()
+
+head, play = st.columns([4, 1], vertical_alignment="bottom")
+head.header(f"{i18n.t('page_progress', lang)} · {year}")
+play.toggle(i18n.t("progress_play", lang), key=S.PROGRESS_PLAY)
+
+
+@st.fragment(run_every=2.0 if S.get(S.PROGRESS_PLAY) else None)
+def advance() -> None:
+    """While playing, move the year on every two seconds (the whole page then redraws)."""
+    if not S.get(S.PROGRESS_PLAY) or time.monotonic() - S.get(S.PROGRESS_TICK) < 1.8:
+        return  # not playing, or this is the redraw the last step asked for
+    S.set_value(S.PROGRESS_TICK, time.monotonic())
+    S.set_value(S.YEAR, year + 1 if year < last else first)  # after the last, start again
+    S.set_value(S.YEAR_RANGE, None)  # the sidebar puts its slider on the new year
+    st.rerun(scope="app")
+
+
+advance()
+panels.flash()
+status = exit_rules.village_status(ws.villages, ws.households, ws["indicators"], year, rules)
+panels.exit_figures(ws, status, year, lang)
+
+left, right = st.columns([5, 2], gap="medium")
+with left:
+    spec = progress_view.status_map_spec(ws, year, lang, status, S.get(S.BASEMAP))
+    clicked = township_map.show(spec, key=S.PROGRESS_MAP, height=620)
+    st.caption(i18n.t("progress_rules", lang, incidence=f"{rules.village_exit.max_incidence:.0%}"))
+if clicked:
+    S.set_value(S.PROGRESS_VILLAGE, clicked)
+with right:
+    panels.scorecard(ws, status, year, rules, S.get(S.PROGRESS_VILLAGE), lang)
+
+years = range(first, last + 1)
+a, b = st.columns(2)
+a.subheader(i18n.t("chart_poor_title", lang))
+a.line_chart(progress_view.yearly_series(ws, years, lang))
+b.subheader(i18n.t("chart_exits_title", lang))
+b.line_chart(progress_view.exits_by_year(ws.villages, years, lang))
+st.subheader(i18n.t("monitoring_title", lang, year=year))
+st.dataframe(progress_view.monitoring_by_village(ws, year, lang), hide_index=True)
