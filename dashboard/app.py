@@ -51,6 +51,18 @@ page = st.navigation(
             url_path="progress",
         ),
         st.Page(
+            PAGES / "gaps_page.py",
+            title=t("page_gaps", lang),
+            icon=":material/construction:",
+            url_path="gaps",
+        ),
+        st.Page(
+            PAGES / "relocation_page.py",
+            title=t("page_relocation", lang),
+            icon=":material/home_work:",
+            url_path="relocation",
+        ),
+        st.Page(
             PAGES / "record_page.py",
             title=t("page_record", lang),
             icon=":material/edit_note:",
