@@ -57,10 +57,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Measured from a point inside each village to the nearest facility open in {year}; "
         "planned facilities do not count.",
     ),
-    "monitor_rules_error": (
-        "工作空间中的规则无法读取,请在“规则设置”页修正:",
-        "The workspace's rules cannot be read; fix them on the Rules page:",
-    ),
     # ------------------------------------------------------------------ 搬迁安置
     "page_relocation": ("搬迁安置", "Relocation"),
     "reloc_sites": ("安置点", "Sites"),

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from ..analysis import poverty
+from ..geo.rules import Rules, RulesError, workspace_rules
 from ..geo.workspace import Workspace
 from . import i18n, progress_view, view
 from . import state as S
@@ -215,3 +216,14 @@ def scorecard(ws: Workspace, status: pd.DataFrame, year: int, rules, code, lang:
     gap = r["gap_to_exit_zh" if lang == "zh" else "gap_to_exit_en"]
     st.markdown(f"**{i18n.t('gap_to_exit', lang)}**")
     st.text(gap or i18n.t("meets_rules", lang))
+
+
+def rules_or_stop(ws: Workspace, lang: str) -> Rules:
+    """The workspace's exit rules; a stored text that no longer parses (edited by hand or by
+    another version) stops the page with the problems instead of a traceback."""
+    try:
+        return workspace_rules(ws.meta)
+    except RulesError as exc:
+        st.error(i18n.t("rules_invalid", lang))
+        st.code(str(exc), language=None)
+        st.stop()

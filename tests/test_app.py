@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
 from township_atlas.analysis.station_plan import saved_plan
-from township_atlas.geo.workspace import read_workspace
+from township_atlas.geo.workspace import read_workspace, update_workspace
 
 APP = str(ROOT / "dashboard" / "app.py")
 
@@ -282,3 +282,15 @@ def test_rules_page_refuses_a_bad_file_and_saves_a_good_one(demo_path, tmp_path,
     assert read_workspace(ws).meta["exit_rules_toml"].endswith("max_incidence = 0.03\n")
     at.button(key="rules_reset").click().run()
     assert read_workspace(ws).meta["exit_rules_toml"] == ""
+
+
+@pytest.mark.parametrize("page", ["progress_page", "gaps_page", "relocation_page"])
+def test_broken_stored_rules_stop_a_page_with_the_problem(demo_path, tmp_path, monkeypatch, page):
+    ws = tmp_path / "ws.gpkg"
+    shutil.copy(demo_path, ws)
+    update_workspace(ws, lambda w: {}, meta={"exit_rules_toml": "[village_exit]\nmax = 1\n"})
+    monkeypatch.setenv("TOWNSHIP_ATLAS_WORKSPACE", str(ws))
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception
+    assert "规则设置" in at.error[0].value and "village_exit.max" in at.code[0].value

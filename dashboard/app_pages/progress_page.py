@@ -11,17 +11,12 @@ from township_atlas.analysis import exit_rules
 from township_atlas.dashboard import i18n, loader, panels, progress_view, view
 from township_atlas.dashboard import map as township_map
 from township_atlas.dashboard import state as S
-from township_atlas.geo.rules import RulesError, workspace_rules
 
 lang = S.get(S.LANG)
 ws = loader.load_workspace()
 first, last = view.first_year(ws), view.latest_year(ws)
 year = S.get(S.YEAR) or last
-try:
-    rules = workspace_rules(ws.meta)
-except RulesError as exc:  # a stored rules text that no longer parses: say so, use none
-    st.error(i18n.t("rules_invalid", lang, error=exc))
-    st.stop()
+rules = panels.rules_or_stop(ws, lang)
 
 head, play = st.columns([4, 1], vertical_alignment="bottom")
 head.header(f"{i18n.t('page_progress', lang)} · {year}")

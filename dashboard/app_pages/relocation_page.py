@@ -6,21 +6,15 @@ from __future__ import annotations
 import streamlit as st
 
 from township_atlas.analysis import relocation
-from township_atlas.dashboard import i18n, loader, monitor_view, view
+from township_atlas.dashboard import i18n, loader, monitor_view, panels, view
 from township_atlas.dashboard import map as township_map
 from township_atlas.dashboard import state as S
-from township_atlas.geo.rules import RulesError, workspace_rules
 
 lang = S.get(S.LANG)
 ws = loader.load_workspace()
 year = S.get(S.YEAR) or view.latest_year(ws)
 st.header(f"{i18n.t('page_relocation', lang)} · {year}")
-try:
-    rules = workspace_rules(ws.meta)
-except RulesError as exc:  # written by hand or another version: say so instead of a traceback
-    st.error(i18n.t("monitor_rules_error", lang))
-    st.text(str(exc))
-    st.stop()
+rules = panels.rules_or_stop(ws, lang)
 
 followup = monitor_view.site_followup(ws, rules)
 totals = relocation.followup_summary(followup)["totals"]
