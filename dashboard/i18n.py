@@ -7,6 +7,7 @@ holds the strings of the interface itself.
 from __future__ import annotations
 
 from ..geo.schema import CATEGORY_EN, CAUSES, FACILITY_KINDS, LAYERS, STATUS_EN
+from .i18n_meeting import STRINGS as MEETING_STRINGS
 from .i18n_monitor import STRINGS as MONITOR_STRINGS
 
 LANGUAGES = {"zh": "中文", "en": "English"}
@@ -322,6 +323,7 @@ _INDICATOR_FLAGS_LABELS = {
 
 
 _STRINGS.update(MONITOR_STRINGS)
+_STRINGS.update(MEETING_STRINGS)
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **fmt: object) -> str:

@@ -80,6 +80,16 @@ GAPS_DOWNLOAD = "gaps_download"
 RELOC_MAP = "reloc_map"
 RELOC_DOWNLOAD = "reloc_download"
 GAPS_SERVICE = "gaps_service"  # the service the distance table is sorted by, or "all"
+MEETING_MAP = "meeting_map"  # 会议模式 (projector overview)
+MEETING_INDEX = "meeting_index"  # the village shown: -1 for the whole township
+MEETING_PREV = "meeting_prev"
+MEETING_NEXT = "meeting_next"
+MEETING_OVERVIEW = "meeting_overview"
+MEETING_AUTO = "meeting_auto"  # seconds between villages when advancing by itself; 0: off
+MEETING_TICK = "meeting_tick"  # time.monotonic() of the last automatic step
+MEETING_BRIEF = "meeting_brief"  # the brief download button
+MEETING_EXPORT_HTML = "meeting_export_html"
+MEETING_EXPORT_PNG = "meeting_export_png"
 
 DEFAULTS: dict[str, Any] = {
     LANG: "zh",
@@ -151,6 +161,16 @@ DEFAULTS: dict[str, Any] = {
     RELOC_MAP: None,
     RELOC_DOWNLOAD: None,
     GAPS_SERVICE: "all",
+    MEETING_MAP: None,
+    MEETING_INDEX: -1,
+    MEETING_PREV: False,
+    MEETING_NEXT: False,
+    MEETING_OVERVIEW: False,
+    MEETING_AUTO: 0,
+    MEETING_TICK: 0.0,
+    MEETING_BRIEF: None,
+    MEETING_EXPORT_HTML: None,
+    MEETING_EXPORT_PNG: None,
 }
 
 
