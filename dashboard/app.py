@@ -33,6 +33,12 @@ page = st.navigation(
             default=True,
         ),
         st.Page(
+            PAGES / "meeting_page.py",
+            title=t("page_meeting", lang),
+            icon=":material/co_present:",
+            url_path="meeting",
+        ),
+        st.Page(
             PAGES / "plan_page.py",
             title=t("page_plan", lang),
             icon=":material/hub:",

@@ -5,4 +5,22 @@ Merged into :mod:`township_atlas.dashboard.i18n`, which is how pages read them (
 
 from __future__ import annotations
 
-STRINGS: dict[str, tuple[str, str]] = {}
+STRINGS: dict[str, tuple[str, str]] = {
+    "page_meeting": ("会议模式", "Meeting mode"),
+    "meeting_township": ("全镇", "Whole township"),
+    "meeting_prev": ("上一个村(← / PageUp)", "Previous village (← / PageUp)"),
+    "meeting_next": ("下一个村(→ / PageDown)", "Next village (→ / PageDown)"),
+    "meeting_auto": ("自动切换", "Advance by itself"),
+    "meeting_auto_off": ("不自动", "Off"),
+    "meeting_hint": (
+        "用 ▶ / ◀(或键盘、翻页笔的方向键和翻页键)逐村查看,⌂ 回到全镇。",
+        "Step through the villages with ▶ / ◀ (or arrow and page keys of a keyboard or "
+        "clicker); ⌂ returns to the township.",
+    ),
+    "meeting_poor_people": ("年末未脱贫人口", "Poor people remaining"),
+    "meeting_incidence": ("贫困发生率", "Poverty incidence"),
+    "meeting_poor_villages_exited": ("贫困村出列", "Poor villages exited"),
+    "meeting_ecommerce_villages": ("电商服务覆盖行政村", "Villages with e-commerce service"),
+    "meeting_relocation_moved_share": ("易地搬迁入住率", "Relocation: moved in"),
+    "meeting_monitored_households": ("防返贫监测户", "Monitored households"),
+}

@@ -294,3 +294,21 @@ def test_broken_stored_rules_stop_a_page_with_the_problem(demo_path, tmp_path, m
     at.switch_page(f"app_pages/{page}.py").run()
     assert not at.exception
     assert "规则设置" in at.error[0].value and "village_exit.max" in at.code[0].value
+
+
+def test_meeting_page_steps_through_the_villages(app, demo_ws):
+    at = app.run()
+    at.switch_page("app_pages/meeting_page.py").run()
+    assert not at.exception
+    assert len(at.metric) == 6 and at.metric[2].value == "8 / 8"
+    assert at.subheader[0].value.endswith("全镇")
+    names = list(demo_ws.villages["name"])
+    at.button(key="meeting_next").click().run()
+    assert at.subheader[0].value.endswith(names[0])
+    script = map_args(at)["script"]
+    assert names[0] in script or json.dumps(names[0])[1:-1] in script  # the legend's title
+    at.button(key="meeting_prev").click().run()
+    at.button(key="meeting_prev").click().run()
+    assert at.subheader[0].value.endswith(names[-2])  # wraps round
+    at.button(key="meeting_overview").click().run()
+    assert at.subheader[0].value.endswith("全镇") and not at.exception

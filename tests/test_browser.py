@@ -295,3 +295,20 @@ def test_moving_the_year_slider_recolours_villages_by_exit_status(browser, demo_
     assert early.count("#fb6a4a") == 8  # in 2014 all eight poor villages are still poor
     assert v.outside == [] and v.errors == []
     v.page.context.close()
+
+
+def test_meeting_mode_steps_to_the_next_village_with_the_arrow_key(browser, demo_server, demo_ws):
+    v = visit(browser, f"{demo_server.url}/meeting", height=1000)
+    v.map_frame()
+    title = v.page.locator("[data-testid=stMain] h3").first
+    assert title.inner_text().endswith("全镇")
+    v.page.mouse.click(800, 60)  # focus the page (not a field), as a presenter would
+    v.page.keyboard.press("ArrowRight")  # what a presentation clicker sends
+    first = str(demo_ws.villages["name"].iloc[0])
+    v.page.get_by_role("heading", name=first).first.wait_for(timeout=30_000)
+    assert title.inner_text().endswith(first)
+    v.page.keyboard.press("PageDown")
+    second = str(demo_ws.villages["name"].iloc[1])
+    v.page.get_by_role("heading", name=second).first.wait_for(timeout=30_000)
+    assert v.outside == [] and v.errors == []
+    v.page.context.close()
