@@ -25,6 +25,23 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "basemap": ("底图", "Base map"),
     "basemap_none": ("无底图(离线)", "None (offline)"),
     "basemap_osm": ("OpenStreetMap(需联网)", "OpenStreetMap (online)"),
+    "basemap_tianditu_vec": ("天地图矢量(需联网、密钥)", "Tianditu vector (online, key)"),
+    "basemap_tianditu_img": ("天地图影像(需联网、密钥)", "Tianditu imagery (online, key)"),
+    "basemap_amap": ("高德地图(需联网,GCJ-02)", "AMap (online, GCJ-02)"),
+    "basemap_amap_img": ("高德影像(需联网,GCJ-02)", "AMap imagery (online, GCJ-02)"),
+    "basemap_local": ("本地瓦片(离线)", "Local tiles (offline)"),
+    "basemap_tianditu_hint": (
+        "天地图需要密钥:设置环境变量 `TIANDITU_KEY`,或在 `{path}` 中写入"
+        ' `[basemap] tianditu_key = "…"`',
+        'Tianditu needs a key: set `TIANDITU_KEY`, or write `[basemap] tianditu_key = "…"`'
+        " in `{path}`",
+    ),
+    "basemap_gcj02_note": (
+        "高德地图采用 GCJ-02 坐标,图上各图层已随之偏移。",
+        "AMap uses GCJ-02: every layer is shifted to match it.",
+    ),
+    "basemap_tiles_problem": ("本地瓦片无法使用:`{problem}`", "Local tiles unusable: `{problem}`"),
+    "basemap_settings_problem": ("设置文件无法读取:`{problem}`", "Bad settings file: `{problem}`"),
     "workspace": ("工作空间", "Workspace"),
     "illustrative": ("边界为示意,不作为权属依据", "Boundaries are illustrative (示意)"),
     "registered": ("建档立卡(累计)", "Registered"),

@@ -2,23 +2,33 @@
 
 Offline first: the map uses no tiles unless a basemap is chosen, and Leaflet's script and
 stylesheet come from the installed ``xstatic-leaflet`` package, served by Streamlit itself
-(:mod:`township_atlas.dashboard.assets`). Nothing here needs Bootstrap, jQuery, Font Awesome or
-Awesome Markers: markers are circle markers and CSS ``DivIcon`` badges. Every string that comes
-from data is HTML-escaped before it reaches the page.
+(:mod:`township_atlas.dashboard.assets`). Base maps are described in
+:mod:`township_atlas.dashboard.basemaps`; on a GCJ-02 base map (高德) every overlay is shifted to
+GCJ-02 before drawing, and clicks are shifted back to WGS84 before they reach a page.
+
+Nothing here needs Bootstrap, jQuery, Font Awesome or Awesome Markers: markers are circle
+markers and CSS ``DivIcon`` badges. Every string that comes from data is HTML-escaped before it
+reaches the page.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
+from dataclasses import fields, replace
 
 import folium
+import geopandas as gpd
 import numpy as np
 import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 from streamlit_folium import st_folium
 
-from . import assets, i18n
+from ..geo import gcj02
+from ..geo.schema import WGS84
+from . import assets, basemaps, i18n
+from . import state as S
 from .view import TIER_STYLE, MapSpec
 
 VILLAGE_PANE = "villages"
@@ -136,6 +146,11 @@ def _village_geojson(spec: MapSpec) -> dict:
 
 
 def _draw(spec: MapSpec, key: str, height: int, returned: str) -> dict:
+    if spec.basemap == "local":
+        # Streamlit serves the tile folder from now on and build_map points Leaflet at it. When
+        # the tiles cannot be used, build_map draws none and the sidebar says why.
+        with contextlib.suppress(basemaps.TilesError):
+            basemaps.serve_local_tiles(basemaps.local_tiles(basemaps.load_settings()))
     # Only ``returned`` comes back to Python, so panning and zooming do not rerun the page.
     event = st_folium(
         build_map(spec),
@@ -155,13 +170,59 @@ def show(spec: MapSpec, key: str, height: int = 720) -> str | None:
 
 
 def show_plan(spec: MapSpec, key: str, height: int = 640) -> tuple[float, float] | None:
-    """Draw the planner's map; return the (lat, lng) of the last click anywhere, if any."""
+    """Draw the planner's map; return the WGS84 (lat, lng) of the last click anywhere, if any."""
     click = _draw(spec, key, height, "last_clicked")
-    return (float(click["lat"]), float(click["lng"])) if "lat" in click else None
+    if "lat" not in click:
+        return None
+    raw = (float(click["lat"]), float(click["lng"]))
+    # The map keeps returning its last click after a rerun. Answer the same click with the same
+    # point even when the base map (and so the datum) has changed since, or the page would take
+    # it for a new click some 500 m away.
+    seen = S.get(S.MAP_CLICKS).get(key)
+    if seen is not None and tuple(seen[0]) == raw:
+        return tuple(seen[1])
+    point = map_to_wgs84(spec, *raw)
+    S.set_value(S.MAP_CLICKS, {**S.get(S.MAP_CLICKS), key: (raw, point)})
+    return point
+
+
+def map_to_wgs84(
+    spec: MapSpec, lat: float, lng: float, settings: basemaps.Settings | None = None
+) -> tuple[float, float]:
+    """WGS84 (lat, lng) of a point read on the map of ``spec`` (a click): a GCJ-02 base map's
+    shift is undone."""
+    settings = settings or basemaps.load_settings()
+    if basemaps.datum(spec.basemap, settings) == basemaps.GCJ02:
+        lng, lat = gcj02.gcj02_to_wgs84(lng, lat)
+    return round(lat, 7), round(lng, 7)
+
+
+def in_datum(spec: MapSpec, datum: str) -> MapSpec:
+    """``spec`` with every frame (and the planner's reachable roads) in ``datum``.
+
+    MapSpec frames are WGS84; for ``"gcj02"`` each is shifted, so nothing drawn on 高德 tiles
+    sits 500 m off. Any GeoDataFrame field of MapSpec is included, present or future.
+    """
+    if datum != basemaps.GCJ02:
+        return spec
+    changes = {}
+    for f in fields(spec):
+        frame = getattr(spec, f.name)
+        if isinstance(frame, gpd.GeoDataFrame) and len(frame):
+            changes[f.name] = gcj02.to_gcj02(frame if frame.crs else frame.set_crs(WGS84))
+    plan = changes.get("plan")
+    if plan is not None and "reach" in plan.columns:
+        reach = np.empty(len(plan), dtype=object)
+        reach[:] = list(plan["reach"])
+        plan["reach"] = list(gcj02.geometry_to_gcj02(reach))
+    return replace(spec, **changes)
 
 
 def build_map(spec: MapSpec) -> folium.Map:
-    """Draw ``spec`` as a folium map that needs nothing from the internet."""
+    """Draw ``spec`` as a folium map that needs nothing from the internet (unless its base map
+    is an online one)."""
+    base = basemaps.resolve(spec.basemap, basemaps.load_settings())
+    spec = in_datum(spec, base.datum)
     bounds = spec.outline.total_bounds if len(spec.outline) else spec.villages.total_bounds
     m = folium.Map(
         location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2],
@@ -190,8 +251,20 @@ def build_map(spec: MapSpec) -> folium.Map:
     )
     lang = spec.lang
 
-    if spec.basemap == "osm":
-        folium.TileLayer("OpenStreetMap", name="OpenStreetMap", overlay=False).add_to(m)
+    for layer in base.layers:
+        tiles = folium.TileLayer(
+            layer.url,
+            name=i18n.t(f"basemap_{base.key}", lang),
+            attr=layer.attribution,
+            subdomains=layer.subdomains or "abc",
+            min_native_zoom=layer.min_native_zoom,
+            max_zoom=18,
+            overlay=layer.overlay,
+            control=not layer.overlay,  # annotations are part of their base map, no own switch
+        )
+        # Set after construction: folium would read a native zoom of 0 as "not given".
+        tiles.options["max_native_zoom"] = layer.max_native_zoom
+        tiles.add_to(m)
 
     # Below Leaflet's overlay pane (400): roads, rivers and flows stay visible on the fills.
     folium.map.CustomPane(VILLAGE_PANE, z_index=350).add_to(m)
@@ -206,11 +279,12 @@ def build_map(spec: MapSpec) -> folium.Map:
         ).add_to(m)
 
     if "villages" in spec.layers:
+        fill_opacity = 0.55 if base.layers else 0.78  # let a base map show through
 
         def style(feature: dict) -> dict:
             return {
                 "fillColor": feature["properties"]["fill"],
-                "fillOpacity": 0.78,
+                "fillOpacity": fill_opacity,
                 "color": "#555",
                 "weight": 1.2,
             }

@@ -7,7 +7,7 @@ import streamlit as st
 from ..analysis.classify import SCHEMES
 from ..analysis.poverty import INDICATORS
 from ..geo.workspace import Workspace
-from . import i18n, loader, view
+from . import basemaps, i18n, loader, view
 from . import state as S
 
 _LAYER_KEYS = {
@@ -80,10 +80,29 @@ def _widgets(ws: Workspace, lang: str) -> None:
         format_func=lambda k: i18n.t(_LAYER_KEYS[k], lang),
         **S.bind(S.LAYERS, lang),
     )
+    _basemap_widget(lang)
+    st.text(f"{i18n.t('workspace', lang)}: {loader.workspace_path().name}")
+
+
+def _basemap_widget(lang: str) -> None:
+    """The base-map radio: only base maps that can work, and a note on what the others need."""
+    settings = basemaps.load_settings()
+    options = basemaps.choices(settings)
+    if S.get(S.BASEMAP) not in options:  # its key or tiles are gone since it was chosen
+        S.set_value(S.BASEMAP, "none")
+        for language in i18n.LANGUAGES:
+            st.session_state.pop(S.widget_key(S.BASEMAP, language), None)
     st.radio(
         i18n.t("basemap", lang),
-        ["none", "osm"],
+        options,
         format_func=lambda k: i18n.t(f"basemap_{k}", lang),
         **S.bind(S.BASEMAP, lang),
     )
-    st.text(f"{i18n.t('workspace', lang)}: {loader.workspace_path().name}")
+    if basemaps.datum(S.get(S.BASEMAP), settings) == basemaps.GCJ02:
+        st.caption(i18n.t("basemap_gcj02_note", lang))
+    if not settings.tianditu_key:
+        st.caption(i18n.t("basemap_tianditu_hint", lang, path=basemaps.settings_path()))
+    if problem := basemaps.tiles_problem(settings):
+        st.caption(i18n.t("basemap_tiles_problem", lang, problem=problem))
+    if settings.problem:
+        st.caption(i18n.t("basemap_settings_problem", lang, problem=settings.problem))

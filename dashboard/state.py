@@ -90,6 +90,7 @@ MEETING_TICK = "meeting_tick"  # time.monotonic() of the last automatic step
 MEETING_BRIEF = "meeting_brief"  # the brief download button
 MEETING_EXPORT_HTML = "meeting_export_html"
 MEETING_EXPORT_PNG = "meeting_export_png"
+MAP_CLICKS = "map_clicks"  # per map key: (last click as drawn, the same point in WGS84)
 
 DEFAULTS: dict[str, Any] = {
     LANG: "zh",
@@ -171,6 +172,7 @@ DEFAULTS: dict[str, Any] = {
     MEETING_BRIEF: None,
     MEETING_EXPORT_HTML: None,
     MEETING_EXPORT_PNG: None,
+    MAP_CLICKS: {},  # never mutated: replaced by a new dict
 }
 
 
