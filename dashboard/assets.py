@@ -9,6 +9,10 @@ is copied anywhere and no CDN is asked.
 
 from __future__ import annotations
 
+import base64
+import re
+from pathlib import Path
+
 import streamlit.components.v1 as components
 import xstatic.pkg.leaflet as xstatic_leaflet
 
@@ -26,3 +30,16 @@ def leaflet_js() -> str:
 
 def leaflet_css() -> str:
     return f"../{LEAFLET_COMPONENT}/leaflet.css"
+
+
+def leaflet_inline() -> tuple[str, str]:
+    """Leaflet's script and stylesheet as text, the stylesheet's images as data URLs: what a
+    standalone HTML file carries so that it opens with no server and no internet."""
+    base = Path(xstatic_leaflet.BASE_DIR)
+
+    def data_url(match: re.Match) -> str:
+        png = (base / "images" / match.group(1)).read_bytes()
+        return f"url(data:image/png;base64,{base64.b64encode(png).decode()})"
+
+    css = re.sub(r"url\(images/([\w.-]+\.png)\)", data_url, (base / "leaflet.css").read_text())
+    return (base / "leaflet.js").read_text(encoding="utf-8"), css

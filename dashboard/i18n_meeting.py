@@ -17,6 +17,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Step through the villages with ▶ / ◀ (or arrow and page keys of a keyboard or "
         "clicker); ⌂ returns to the township.",
     ),
+    "meeting_export_html": ("下载地图(HTML,可离线打开)", "Download the map (HTML, opens offline)"),
+    "meeting_export_html_help": (
+        "单个文件,含地图程序,无需联网即可在浏览器中打开;不含在线底图。",
+        "One file with everything inside: opens in a browser with no internet; no online base map.",
+    ),
     "meeting_poor_people": ("年末未脱贫人口", "Poor people remaining"),
     "meeting_incidence": ("贫困发生率", "Poverty incidence"),
     "meeting_poor_villages_exited": ("贫困村出列", "Poor villages exited"),

@@ -512,3 +512,18 @@ def _latlngs(geom) -> list:
     if geom.geom_type == "MultiLineString":
         return [[[round(y, 6), round(x, 6)] for x, y in part.coords] for part in geom.geoms]
     return [[round(y, 6), round(x, 6)] for x, y in geom.coords]
+
+
+def standalone_html(spec: MapSpec) -> str:
+    """The map as one HTML file with Leaflet inside it, which opens from disk or an e-mail with
+    no server and no internet. Drawn without tiles: an online base map would need the internet
+    (and a Tianditu key would travel inside the file)."""
+    m = build_map(replace(spec, basemap="none"))
+    script, css = assets.leaflet_inline()
+    m.default_js, m.default_css = [], []
+    head = m.get_root().header
+    # Before the map's own script, which the body runs once the page has parsed.
+    head.add_child(Element(f"<title>{html.escape(spec.title)}</title>"), name="title", index=0)
+    head.add_child(Element(f"<style>{css}</style>"), name="leaflet_css_inline", index=1)
+    head.add_child(Element(f"<script>{script}</script>"), name="leaflet_js_inline", index=2)
+    return m.get_root().render()

@@ -312,3 +312,32 @@ def test_meeting_mode_steps_to_the_next_village_with_the_arrow_key(browser, demo
     v.page.get_by_role("heading", name=second).first.wait_for(timeout=30_000)
     assert v.outside == [] and v.errors == []
     v.page.context.close()
+
+
+def test_the_standalone_html_map_draws_every_village_from_disk_offline(browser, demo_ws, tmp_path):
+    from township_atlas.dashboard import map as township_map
+    from township_atlas.dashboard import view
+
+    spec = view.map_spec(demo_ws, 2019, "poor_people", "zh", basemap="osm")  # tiles dropped
+    path = tmp_path / "古陂镇.html"
+    path.write_text(township_map.standalone_html(spec), encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    outside: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith(("file:", "data:", "about:", "blob:")):
+            return r.continue_()
+        outside.append(r.request.url)
+        return r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    page.locator(VILLAGE_PATHS).nth(16).wait_for(timeout=20_000)
+    assert page.locator(VILLAGE_PATHS).count() == 17
+    assert "示意" in page.locator(".ta-legend").inner_text()
+    assert page.evaluate("() => L.version") == "1.9.3"
+    assert outside == [] and errors == []
+    context.close()

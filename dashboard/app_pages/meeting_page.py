@@ -60,7 +60,8 @@ with left:
         ("villages", "labels", "gaps", "service", "relocation", "roads", "rivers"),
         S.get(S.BASEMAP),
     )
-    township_map.show(meeting_view.focus(spec, ws, code), key=S.MEETING_MAP, height=680)
+    shown = meeting_view.focus(spec, ws, code)
+    township_map.show(shown, key=S.MEETING_MAP, height=680)
 with right:
     a, b, c = st.columns(3)
     a.button("◀", key=S.MEETING_PREV, on_click=step, args=(-1,), help=i18n.t("meeting_prev", lang))
@@ -85,6 +86,16 @@ with right:
             ws.villages, ws.households, ws["indicators"], year, rules
         )
         panels.meeting_card(ws, status[status["code"] == code].iloc[0], year, lang)
+
+with right:
+    st.download_button(
+        i18n.t("meeting_export_html", lang),
+        lambda: township_map.standalone_html(shown),  # made only when clicked
+        file_name=f"{township}-{year}.html",
+        mime="text/html",
+        key=S.MEETING_EXPORT_HTML,
+        help=i18n.t("meeting_export_html_help", lang),
+    )
 
 # Arrow and page keys (a presentation clicker sends these) press the buttons above.
 st.html(meeting_view.MEETING_KEYS_JS, unsafe_allow_javascript=True)  # our own fixed script
