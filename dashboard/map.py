@@ -124,9 +124,9 @@ def _site_icon_html() -> str:
     )
 
 
-def _label_html(name: str) -> str:
+def _label_html(name: str, size: int = 13) -> str:
     style = (
-        f"font:700 13px {_FONT};color:#222;white-space:nowrap;"
+        f"font:700 {size}px {_FONT};color:#222;white-space:nowrap;"
         "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff;"
         "transform:translate(-50%,-50%);pointer-events:none"
     )
@@ -397,7 +397,7 @@ def _road_items(spec: MapSpec) -> list[dict]:
 
 def _label_items(spec: MapSpec) -> list[dict]:
     return [
-        {"at": [pt.y, pt.x], "html": _label_html(name)}
+        {"at": [pt.y, pt.x], "html": _label_html(name, spec.label_size)}
         for name, pt in zip(spec.labels["name"], spec.labels.geometry, strict=True)
     ]
 

@@ -36,9 +36,15 @@ def figure_text(f: Figure, lang: str) -> tuple[str, str, str | None]:
     return label, value, change
 
 
+#: Village names on the projector (the ordinary map uses 13 px).
+PROJECTOR_LABEL_SIZE = 20
+
+
 def focus(spec: MapSpec, ws: Workspace, code: str | None) -> MapSpec:
-    """The map zoomed to one village: its boundary becomes the outline the map fits and
-    draws in bold, so the room sees at once which village is on the screen."""
+    """The map for a projector, with large village names; zoomed to one village when ``code``
+    is given: its boundary becomes the outline the map fits and draws in bold, so the room sees
+    at once which village is on the screen."""
+    spec = replace(spec, label_size=PROJECTOR_LABEL_SIZE)
     if code is None:
         return spec
     villages = ws.villages

@@ -68,6 +68,8 @@ class MapSpec:
     #: Planner overlays: stations with their service area: name, colour, dashed, radius_m (a
     #: circle, straight-line mode) or reach (the reachable roads, road mode; else None).
     plan: gpd.GeoDataFrame | None = None
+    #: Pixel size of village names; larger on a projector, read from the back of a room.
+    label_size: int = 13
 
 
 def latest_year(ws: Workspace) -> int:
