@@ -473,6 +473,32 @@ def _save_plan(args, ws, year, chosen, gains) -> None:
     print(f"方案「{args.save.strip()}」已保存到 {path}", file=sys.stderr)
 
 
+def build_brief(ws, year=None, *, village=None, paper="A4", pack=False) -> bytes:
+    """The printable brief of workspace ``ws`` as PDF bytes (the dashboard's download button
+    calls this too): the township page, one village's page (``village``: a code or name) or
+    the township page and one per village (``pack``), at the end of ``year`` (default: the
+    latest), on landscape ``paper`` A4 or A3."""
+    from .analysis.brief import brief_content
+    from .geo.brief_pdf import render
+
+    return render(brief_content(ws, year, village=village, pack=pack), paper=paper)
+
+
+def cmd_brief(args: argparse.Namespace) -> int:
+    from .geo.workspace import read_workspace
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".pdf":
+        raise ValueError(f"--out {out.name}: the brief is a PDF; name the file *.pdf")
+    if args.pack and args.village:
+        raise ValueError("--pack already has a page per village; leave out --village")
+    ws = read_workspace(_workspace_or_demo(args.workspace))
+    data = build_brief(ws, args.year, village=args.village, paper=args.paper, pack=args.pack)
+    out.write_bytes(data)
+    print(f"简报已写入 {out}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="township-atlas", description="乡镇扶贫一张图 Township Atlas"
@@ -562,6 +588,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_relocation_check)
+
+    p = sub.add_parser(
+        "brief",
+        help="printable brief (PDF): the township page, a village's page, or both (--pack)",
+        description=(
+            "A one-page brief of the township at the end of a year: the map of remaining poor "
+            "people by village, the key figures, remaining poor by year and a table of the "
+            "villages. --village CODE makes that village's page instead; --pack the township "
+            "page followed by one page per village. Landscape A4 (or A3); Chinese is set in a "
+            "CJK font found on this machine and embedded in the PDF."
+        ),
+    )
+    p.add_argument("workspace", nargs="?", help="workspace GeoPackage (default: the demo)")
+    p.add_argument("--out", required=True, metavar="FILE.pdf", help="PDF file to write")
+    p.add_argument("--village", metavar="CODE", help="one village's brief (its code or name)")
+    p.add_argument("--year", type=int, help="at the end of this year (default: the latest)")
+    p.add_argument(
+        "--paper", type=str.upper, choices=["A4", "A3"], default="A4", help="paper (landscape)"
+    )
+    p.add_argument("--pack", action="store_true", help="the township page and one per village")
+    p.set_defaults(func=cmd_brief)
     return parser
 
 

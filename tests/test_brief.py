@@ -1,0 +1,251 @@
+"""The printable brief (issue 5): PDF text, embedded CJK fonts, pages, paper, errors."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import pypdf
+import pypdfium2 as pdfium
+import pytest
+
+from township_atlas.analysis.brief import brief_content
+from township_atlas.cli import build_brief, main
+from township_atlas.geo import brief_pdf, fonts
+from township_atlas.geo.map_render import MapLayers, render_map
+
+MM = 72 / 25.4  # points per mm
+
+
+def run(capsys: pytest.CaptureFixture, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def page_texts(data: bytes) -> list[str]:
+    """Each page's text as a reader copies it, whitespace removed (numbers and words are
+    compared without caring where a line broke)."""
+    doc = pdfium.PdfDocument(data)
+    return [re.sub(r"\s+", "", doc[i].get_textpage().get_text_range()) for i in range(len(doc))]
+
+
+def summary(capsys, demo_path: Path, *extra: str) -> dict:
+    code, out, _ = run(capsys, "summary", str(demo_path), "--json", *extra)
+    assert code == 0
+    return json.loads(out)
+
+
+@pytest.fixture(scope="module")
+def township_pdf(demo_path: Path, tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    out = tmp_path_factory.mktemp("brief") / "township.pdf"
+    assert main(["brief", str(demo_path), "--out", str(out)]) == 0
+    return out.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def pack_pdf(demo_ws) -> bytes:
+    return build_brief(demo_ws, 2016, pack=True)
+
+
+# ----------------------------------------------------------------------------- content
+def test_township_page_names_the_township_and_its_key_figures(capsys, demo_path, township_pdf):
+    data = summary(capsys, demo_path)
+    totals = data["totals"]
+    (text,) = page_texts(township_pdf)
+    assert "古陂镇扶贫工作简报" in text
+    assert f"{totals['year']}年" in text
+    assert f"{totals['poor_people']:,}人" in text  # remaining poor, as summary --json gives it
+    assert f"{totals['incidence'] * 100:.2f}%" in text
+    assert f"{totals['poor_villages_exited']}/{totals['poor_villages']}个" in text
+    # the village table: every village with its remaining poor people
+    for v in data["villages"]:
+        assert v["name"] in text
+    assert "2025-06-30" in text  # the data date (workspace meta)
+    assert "示意数据syntheticdemo" in text  # the source (workspace meta)
+    assert "示意图" in text  # the demo's boundaries are illustrative
+
+
+def test_a_past_year_gives_that_years_figures_and_chart(capsys, demo_path, pack_pdf):
+    totals = summary(capsys, demo_path, "--year", "2016")["totals"]
+    text = page_texts(pack_pdf)[0]
+    assert "古陂镇扶贫工作简报（2016年）" in text
+    assert f"{totals['poor_people']:,}人" in text  # 2,267
+    assert "较上年减少565人" in text  # 2,832 at the end of 2015
+    # the progress chart: remaining poor people of each year up to 2016
+    assert all(f"{v:,}" in text for v in (2668, 2832, 2267))
+
+
+def test_no_household_is_named_in_the_brief(demo_ws, pack_pdf):
+    text = "".join(page_texts(pack_pdf))
+    ids = demo_ws.households["household_id"].astype(str)
+    assert not any(i in text for i in ids)
+
+
+def test_brief_content_is_plain_data(demo_ws):
+    brief = brief_content(demo_ws, 2018)
+    (page,) = brief.pages
+    assert [t.label for t in page.tiles] == [
+        "年末未脱贫人口",
+        "贫困发生率",
+        "贫困村出列",
+        "电商服务覆盖行政村",
+        "易地搬迁入住率",
+        "防返贫监测户",
+    ]
+    table = page.blocks[0]
+    assert len(table.rows) == len(demo_ws.villages) + 1  # and the township total
+    assert page.chart.categories[-1] == "2018"
+    assert brief.data_date == "2025-06-30"
+
+
+# ----------------------------------------------------------------------------- the PDF
+def test_fonts_are_embedded_cjk_subsets(township_pdf):
+    reader = pypdf.PdfReader(io.BytesIO(township_pdf))
+    found = []
+    for page in reader.pages:
+        for ref in page["/Resources"]["/Font"].values():
+            font = ref.get_object()
+            descendant = font["/DescendantFonts"][0].get_object()
+            descriptor = descendant["/FontDescriptor"].get_object()
+            files = [k for k in ("/FontFile", "/FontFile2", "/FontFile3") if k in descriptor]
+            found.append((str(font["/BaseFont"]), files))
+    assert found
+    family = fonts.cjk_font().family.replace(" ", "")
+    for name, files in found:
+        assert re.fullmatch(r"/[A-Z]{6}\+.+", name), name  # a subset
+        assert family in name or "CJK" in name, name
+        assert files, f"{name} is not embedded"
+
+
+def test_the_page_is_a_picture_not_a_blank(township_pdf):
+    doc = pdfium.PdfDocument(township_pdf)
+    image = doc[0].render(scale=1).to_pil().convert("RGB")
+    colours = image.getcolors(maxcolors=1 << 20)
+    assert len(colours) > 200
+    white = sum(n for n, c in colours if min(c) >= 250)
+    assert white / (image.width * image.height) < 0.75
+    # the map's fills are there (the grey of villages with no poor people left, a red class)
+    reds = sum(n for n, (r, g, b) in colours if r > 150 and g < 60 and b < 60)
+    assert reds > 500
+
+
+def test_a_village_brief_is_one_page_with_its_name(capsys, demo_path, tmp_path):
+    out = tmp_path / "zk.pdf"
+    code, _, err = run(
+        capsys, "brief", str(demo_path), "--out", str(out), "--village", "360722102210"
+    )
+    assert code == 0, err
+    (text,) = page_texts(out.read_bytes())
+    assert "中坑村村情简报（2025年）" in text
+    assert "按贫困户属性" in text and "一般贫困户" in text
+    assert "未通客运班车" in text  # exited in 2019, failing the bus criterion now
+    assert "2019年出列" in text
+
+
+def test_a_village_can_be_named_too(demo_ws):
+    (page,) = brief_content(demo_ws, village="中坑村").pages
+    assert page.title == "中坑村村情简报（2025年）"
+
+
+def test_pack_is_the_township_and_a_page_per_village(demo_ws, pack_pdf):
+    texts = page_texts(pack_pdf)
+    names = list(demo_ws.villages["name"])
+    assert len(texts) == 1 + len(names)
+    assert "古陂镇扶贫工作简报" in texts[0]
+    for name, text in zip(names, texts[1:], strict=True):
+        assert text.startswith(name) or f"{name}简报" in text or f"{name}村情简报" in text
+        assert "第" in text and f"/{1 + len(names)}页" in text
+
+
+def test_paper_sizes(township_pdf, demo_ws):
+    a4 = pdfium.PdfDocument(township_pdf)[0].get_size()
+    assert a4 == pytest.approx((297 * MM, 210 * MM), abs=0.5)  # landscape A4
+    a3 = pdfium.PdfDocument(build_brief(demo_ws, 2025, paper="A3"))[0].get_size()
+    assert a3 == pytest.approx((420 * MM, 297 * MM), abs=0.5)
+    with pytest.raises(ValueError, match="A4 or A3"):
+        brief_pdf.render(brief_content(demo_ws), paper="Letter")
+
+
+def test_the_map_picture_is_true_to_scale(demo_ws):
+    rendered = render_map(
+        MapLayers(demo_ws.villages.assign(fill="#fdd49e"), demo_ws.township), 120, 90, dpi=100
+    )
+    xmin, ymin, xmax, ymax = rendered.bounds
+    assert rendered.crs.is_projected
+    assert (xmax - xmin) / (ymax - ymin) == pytest.approx(120 / 90)  # metres per mm both ways
+    assert rendered.image.size == (round(120 / 25.4 * 100), round(90 / 25.4 * 100))
+    assert 15_000 < rendered.metres_per_width < 40_000  # the township is about 20 km across
+
+
+# ----------------------------------------------------------------------------- fonts
+def test_no_cjk_font_is_a_clear_error(monkeypatch, tmp_path):
+    monkeypatch.delenv(fonts.FONT_ENV, raising=False)
+    monkeypatch.setattr(fonts, "SEARCH_DIRS", [tmp_path])
+    monkeypatch.setattr(fonts, "_fontconfig_faces", list)
+    with pytest.raises(fonts.FontNotFoundError, match="install fonts-noto-cjk"):
+        fonts.find_cjk_font()
+
+
+def test_the_cli_says_what_to_install(capsys, monkeypatch, demo_path, tmp_path):
+    def none():
+        raise fonts.FontNotFoundError(fonts.NOT_FOUND)
+
+    monkeypatch.setattr(brief_pdf, "cjk_font", none)
+    out = tmp_path / "b.pdf"
+    code, _, err = run(capsys, "brief", str(demo_path), "--out", str(out))
+    assert code != 0
+    assert err.count("\n") == 1 and "No CJK font found: install fonts-noto-cjk" in err
+    assert not out.exists()
+
+
+def test_fonts_are_found_in_folders_without_fontconfig(monkeypatch):
+    monkeypatch.delenv(fonts.FONT_ENV, raising=False)
+    found = fonts.find_cjk_font()
+    monkeypatch.setattr(fonts, "SEARCH_DIRS", [found.regular.path.parent])
+    again = fonts.find_cjk_font(use_fontconfig=False)
+    assert again.regular == found.regular
+
+
+def test_a_chosen_font_file(monkeypatch, tmp_path):
+    regular = fonts.find_cjk_font().regular
+    monkeypatch.setenv(fonts.FONT_ENV, str(regular.path))
+    assert fonts.find_cjk_font().regular.family == regular.family
+    not_a_font = tmp_path / "x.ttf"
+    not_a_font.write_bytes(b"not a font")
+    monkeypatch.setenv(fonts.FONT_ENV, str(not_a_font))
+    with pytest.raises(fonts.FontNotFoundError, match="not a font file"):
+        fonts.find_cjk_font()
+    latin = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if latin.is_file():
+        monkeypatch.setenv(fonts.FONT_ENV, str(latin))
+        with pytest.raises(fonts.FontNotFoundError, match="no Chinese characters"):
+            fonts.find_cjk_font()
+
+
+# ----------------------------------------------------------------------------- CLI errors
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--village", "360722102999"], "no village '360722102999'"),
+        (["--year", "1990"], "outside the workspace's years"),
+        (["--pack", "--village", "360722102210"], "leave out --village"),
+    ],
+)
+def test_cli_errors_are_one_line(capsys, demo_path, tmp_path, args, message):
+    out = tmp_path / "b.pdf"
+    code, _, err = run(capsys, "brief", str(demo_path), "--out", str(out), *args)
+    assert code != 0
+    assert err.count("\n") == 1 and err.startswith("township-atlas: error:")
+    assert message in err
+    assert not out.exists()
+
+
+def test_cli_out_must_be_a_pdf(capsys, demo_path, tmp_path):
+    out = tmp_path / "brief.png"
+    code, _, err = run(capsys, "brief", str(demo_path), "--out", str(out))
+    assert code != 0
+    assert err.count("\n") == 1 and ".pdf" in err
+    assert not out.exists()
