@@ -499,6 +499,40 @@ def cmd_brief(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Map layers export-map can draw (the dashboard's layer names).
+EXPORT_LAYERS = (
+    "villages",
+    "labels",
+    "gaps",
+    "service",
+    "relocation",
+    "facilities",
+    "roads",
+    "rivers",
+)
+
+
+def cmd_export_map(args: argparse.Namespace) -> int:
+    from .dashboard.exports import EXPORT_LAYERS
+    from .geo.workspace import read_workspace
+
+    out = Path(args.out)
+    kind = out.suffix.lower()
+    if kind not in (".html", ".png"):
+        raise ValueError(f"--out {out.name}: write FILE.html (offline web map) or FILE.png")
+    layers = [x.strip() for x in args.layers.split(",") if x.strip()]
+    unknown = sorted(set(layers) - set(EXPORT_LAYERS))
+    if unknown:
+        raise ValueError(f"--layers: unknown {', '.join(unknown)}; use {','.join(EXPORT_LAYERS)}")
+    ws = read_workspace(_workspace_or_demo(args.workspace))
+    from .dashboard.exports import export_map
+
+    data = export_map(ws, kind[1:], args.year, frozenset(layers), args.village)
+    out.write_bytes(data)
+    print(f"地图已写入 {out}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="township-atlas", description="乡镇扶贫一张图 Township Atlas"
@@ -609,6 +643,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--pack", action="store_true", help="the township page and one per village")
     p.set_defaults(func=cmd_brief)
+
+    p = sub.add_parser(
+        "export-map",
+        help="the map as an offline HTML page or a PNG picture",
+        description=(
+            "FILE.html: one file with the web map inside (Leaflet included, no tiles), which "
+            "opens in a browser with no internet. FILE.png: a picture with legend, north arrow, "
+            "scale bar and the 示意图 stamp where boundaries are illustrative."
+        ),
+    )
+    p.add_argument("workspace", nargs="?", help="workspace GeoPackage (default: the demo)")
+    p.add_argument("--out", required=True, metavar="FILE.html|FILE.png", help="file to write")
+    p.add_argument(
+        "--layers",
+        default="villages,labels,gaps,service,relocation,facilities,roads,rivers",
+        help="comma-separated, of villages,labels,gaps,service,relocation,facilities,roads,"
+        "rivers (default: all)",
+    )
+    p.add_argument("--year", type=int, help="at the end of this year (default: the latest)")
+    p.add_argument("--village", metavar="CODE", help="zoom to one village (its code or name)")
+    p.set_defaults(func=cmd_export_map)
     return parser
 
 

@@ -17,6 +17,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Step through the villages with ▶ / ◀ (or arrow and page keys of a keyboard or "
         "clicker); ⌂ returns to the township.",
     ),
+    "meeting_brief": ("下载简报(PDF,可打印)", "Download the brief (PDF, to print)"),
+    "meeting_export_png": ("下载地图图片(PNG)", "Download the map picture (PNG)"),
     "meeting_export_html": ("下载地图(HTML,可离线打开)", "Download the map (HTML, opens offline)"),
     "meeting_export_html_help": (
         "单个文件,含地图程序,无需联网即可在浏览器中打开;不含在线底图。",

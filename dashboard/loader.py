@@ -57,3 +57,22 @@ def cached_map_spec(
     return _map_spec(
         str(path), path.stat().st_mtime_ns, year, indicator, lang, scheme, layers, basemap
     )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _export(path: str, mtime_ns: int, kind: str, year: int, village: str | None) -> bytes:
+    from ..analysis.brief import brief_content
+    from ..geo.brief_pdf import render
+    from .exports import export_map
+
+    ws = _read(path, mtime_ns)
+    if kind == "pdf":
+        return render(brief_content(ws, year, village=village))
+    return export_map(ws, kind, year, village=village)
+
+
+def cached_export(kind: str, year: int, village: str | None = None) -> bytes:
+    """The brief (``pdf``) or the map (``png``, ``html``) of the current workspace, made once
+    per workspace version, year and village (a brief takes a few seconds)."""
+    path = workspace_path()
+    return _export(str(path), path.stat().st_mtime_ns, kind, year, village)

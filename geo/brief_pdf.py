@@ -151,6 +151,45 @@ def render(brief: Brief, paper: str = "A4", font: CJKFont | None = None) -> byte
     return _Writer(brief, paper, font or cjk_font()).write()
 
 
+def render_map_page(
+    brief: Brief, page: int = 0, paper: str = "A4", font: CJKFont | None = None
+) -> bytes:
+    """Only the map of one of ``brief``'s pages, filling a landscape page: its title, the map
+    with legend, north arrow, scale bar and 示意图 stamp, and the footer's source line. The
+    picture export of the map (see :func:`png_pages`)."""
+    paper = str(paper).upper()
+    if paper not in PAPERS:
+        raise ValueError(f"paper {paper!r}: use A4 or A3")
+    chosen = brief.pages[page]
+    single = Brief(brief.title, (chosen,), brief.source, brief.data_date, brief.author)
+    writer = _Writer(single, paper, font or cjk_font())
+    writer.pdf.add_page()
+    writer.text(MARGIN, MARGIN, chosen.title, 15, bold=True)
+    top = MARGIN + 9
+    writer.map_panel(chosen.map, _Box(MARGIN, top, PAGE_W - 2 * MARGIN, PAGE_H - top - 14))
+    writer.footer(1, 1)
+    return bytes(writer.pdf.output())
+
+
+def png_pages(pdf: bytes, dpi: int = 150) -> list[bytes]:
+    """Each page of ``pdf`` as PNG bytes (rendered by PDFium, no system packages needed)."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    out = []
+    document = pdfium.PdfDocument(pdf)
+    try:
+        for page in document:
+            image = page.render(scale=dpi / 72).to_pil()
+            buffer = io.BytesIO()
+            image.save(buffer, format="PNG", optimize=True)
+            out.append(buffer.getvalue())
+    finally:
+        document.close()
+    return out
+
+
 def _rgb(colour: str) -> tuple[int, int, int]:
     c = colour.lstrip("#")
     return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)

@@ -260,3 +260,32 @@ def test_help_says_it_is_a_report(capsys, command):
     assert "exits 0" in text and "--rules" in text and "--json" in text
     if command == "exit-check":
         assert "default: the workspace's latest" in text
+
+
+@pytest.mark.parametrize("suffix", [".html", ".png"])
+def test_export_map_writes_an_offline_page_or_a_picture(capsys, demo_path, tmp_path, suffix):
+    out = tmp_path / f"map{suffix}"
+    code = main(["export-map", str(demo_path), "--out", str(out), "--layers", "villages,labels"])
+    assert code == 0 and out.stat().st_size > 10_000
+    data = out.read_bytes()
+    if suffix == ".png":
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    else:
+        text = data.decode("utf-8")
+        assert "<script src=" not in text and "L.map(" in text
+        assert "大屋村" in text or json.dumps("大屋村")[1:-1] in text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--out", "map.svg"], "write FILE.html"),
+        (["--out", "map.png", "--layers", "roads,tiles"], "unknown tiles"),
+        (["--out", "map.png", "--village", "no-such"], "no village 'no-such'"),
+    ],
+)
+def test_export_map_bad_input_is_one_line(capsys, demo_path, tmp_path, args, message):
+    args = [a if not a.startswith("map.") else str(tmp_path / a) for a in args]
+    code = main(["export-map", str(demo_path), *args])
+    err = capsys.readouterr().err.strip()
+    assert code != 0 and message in err and err.count("\n") == 0

@@ -88,10 +88,26 @@ with right:
         panels.meeting_card(ws, status[status["code"] == code].iloc[0], year, lang)
 
 with right:
+    stem = f"{township}-{names[code] if code else township}-{year}"
+    st.download_button(
+        i18n.t("meeting_brief", lang),
+        lambda: loader.cached_export("pdf", year, code),  # made only when clicked (a few s)
+        file_name=f"{stem}.pdf",
+        mime="application/pdf",
+        key=S.MEETING_BRIEF,
+        type="primary",
+    )
+    st.download_button(
+        i18n.t("meeting_export_png", lang),
+        lambda: loader.cached_export("png", year, code),
+        file_name=f"{stem}.png",
+        mime="image/png",
+        key=S.MEETING_EXPORT_PNG,
+    )
     st.download_button(
         i18n.t("meeting_export_html", lang),
         lambda: township_map.standalone_html(shown),  # made only when clicked
-        file_name=f"{township}-{year}.html",
+        file_name=f"{stem}.html",
         mime="text/html",
         key=S.MEETING_EXPORT_HTML,
         help=i18n.t("meeting_export_html_help", lang),
