@@ -499,19 +499,6 @@ def cmd_brief(args: argparse.Namespace) -> int:
     return 0
 
 
-#: Map layers export-map can draw (the dashboard's layer names).
-EXPORT_LAYERS = (
-    "villages",
-    "labels",
-    "gaps",
-    "service",
-    "relocation",
-    "facilities",
-    "roads",
-    "rivers",
-)
-
-
 def cmd_export_map(args: argparse.Namespace) -> int:
     from .dashboard.exports import EXPORT_LAYERS
     from .geo.workspace import read_workspace

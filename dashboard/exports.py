@@ -12,18 +12,10 @@ from ..analysis import poverty
 from ..analysis.brief import brief_content
 from ..geo.brief_pdf import png_pages, render_map_page
 from ..geo.workspace import Workspace
+from .view import ALL_LAYERS
 
 #: Map layers an export can draw (the dashboard's layer names).
-EXPORT_LAYERS = (
-    "villages",
-    "labels",
-    "gaps",
-    "service",
-    "relocation",
-    "facilities",
-    "roads",
-    "rivers",
-)
+EXPORT_LAYERS = ALL_LAYERS
 
 
 def export_map(
@@ -42,9 +34,9 @@ def export_map(
         # (and which warns that no app is running).
         logging.getLogger("streamlit").setLevel(logging.ERROR)
         from . import map as township_map
-        from . import view
+        from .view import map_spec
 
-        spec = view.map_spec(ws, year, "poor_people", "zh", layers=layers | {"villages"})
+        spec = map_spec(ws, year, "poor_people", "zh", layers=layers | {"villages"})
         if village:
             from .meeting_view import focus
 
