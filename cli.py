@@ -520,6 +520,86 @@ def cmd_export_map(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from .geo.export import excel_bytes
+    from .geo.importing import import_boundaries
+    from .geo.read_vector import ImportFailed
+
+    target = Path(args.workspace) if args.workspace else _workspace_or_demo(None)
+    columns = _columns_file(args.columns) if args.columns else None
+    try:
+        outcome = import_boundaries(
+            target,
+            args.file,
+            args.kind,
+            crs=args.crs,
+            columns=columns,
+            accept_partial=args.accept_partial,
+        )
+    except ImportFailed as exc:
+        if args.json:
+            print(
+                json.dumps(
+                    {
+                        "kind": args.kind,
+                        "taken": 0,
+                        "exit_code": 2,
+                        "error": exc.en,
+                        "error_zh": exc.zh,
+                    },
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
+        print(f"township-atlas: 未导入 / nothing imported: {exc.zh} / {exc.en}", file=sys.stderr)
+        return 2
+    if args.report and len(outcome.rejected):
+        report = Path(args.report)
+        if report.suffix.lower() == ".xlsx":
+            report.write_bytes(excel_bytes({"未导入的行 rejected": outcome.rejected}))
+        else:
+            outcome.rejected.to_csv(report, index=False, encoding="utf-8-sig")
+    if args.json:
+        print(json.dumps(outcome.as_dict(), ensure_ascii=False, indent=2, default=str))
+        return outcome.exit_code
+    for zh, _en in outcome.notes:
+        print(f"说明:{zh}")
+    for r in outcome.rejected.head(20).itertuples():
+        print(f"第 {r.source_row} 行未导入:{r.reason_zh}")
+    if len(outcome.rejected) > 20:
+        print(f"……共 {len(outcome.rejected)} 行未导入,完整清单见 --report")
+    if outcome.unchanged:
+        print(f"{outcome.taken} 行与工作空间中的相同,无需更改 ({target})")
+    elif outcome.written:
+        print(
+            f"已导入 {outcome.taken} 行到 {target}" + (" (新建工作空间)" if outcome.created else "")
+        )
+    elif outcome.taken:
+        print(
+            f"有 {len(outcome.rejected)} 行不能导入,工作空间未改动;"
+            f"加 --accept-partial 导入其余 {outcome.taken} 行"
+        )
+    else:
+        print("没有可导入的行,工作空间未改动")
+    return outcome.exit_code
+
+
+def _columns_file(path: str) -> dict[str, str]:
+    """``--columns FILE``: a CSV (or TOML table) of source header → schema column."""
+    source = Path(path)
+    if not source.is_file():
+        raise ValueError(f"--columns: no file at {source}")
+    if source.suffix.lower() == ".toml":
+        import tomllib
+
+        data = tomllib.loads(source.read_text(encoding="utf-8"))
+        return {str(k): str(v) for k, v in data.get("columns", data).items()}
+    import pandas as pd
+
+    table = pd.read_csv(source, dtype=str, header=None, encoding="utf-8-sig")
+    return dict(zip(table[0].str.strip(), table[1].str.strip(), strict=True))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="township-atlas", description="乡镇扶贫一张图 Township Atlas"
@@ -651,6 +731,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, help="at the end of this year (default: the latest)")
     p.add_argument("--village", metavar="CODE", help="zoom to one village (its code or name)")
     p.set_defaults(func=cmd_export_map)
+
+    p = sub.add_parser(
+        "import",
+        help="bring a file into the workspace (boundaries), checking every row",
+        description=(
+            "KIND villages or township: GeoJSON, GeoPackage, zipped Shapefile or KML, in "
+            "CGCS2000, its Gauss-Kruger zones, WGS84 or GCJ-02 (--crs gcj02). One transaction: "
+            "exit 0 all rows taken; 3 some rows rejected (taken only with --accept-partial, "
+            "listed with reasons, all of them in --report); 2 nothing taken, the workspace "
+            "unchanged. A workspace path that does not exist is created."
+        ),
+    )
+    p.add_argument("kind", choices=["villages", "township"])
+    p.add_argument("file", help="the file to import")
+    p.add_argument("workspace", nargs="?", help="workspace GeoPackage (default: the demo)")
+    p.add_argument("--crs", help="the file's CRS when it declares none: EPSG:4490, gcj02, ...")
+    p.add_argument("--columns", metavar="FILE", help="CSV or TOML: source header → field name")
+    p.add_argument("--accept-partial", action="store_true", help="take the good rows")
+    p.add_argument("--report", metavar="FILE", help="rejected rows with reasons (.csv or .xlsx)")
+    p.add_argument("--json", action="store_true", help="print counts and first rejections")
+    p.set_defaults(func=cmd_import)
     return parser
 
 

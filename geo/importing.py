@@ -1,0 +1,278 @@
+"""Bring a file into a workspace: read it, check every row against the workspace, write once.
+
+An import is one transaction. A fatal problem (unreadable file, no matching headers, a CRS
+that cannot be decided) changes nothing. Rows that cannot be taken are reported one by one,
+with the reason in Chinese and English; the good rows go in only when the caller accepts a
+partial import. The write itself is :func:`~township_atlas.geo.workspace.update_workspace`
+(or :func:`~township_atlas.geo.workspace.write_workspace` for a new workspace): locked,
+validated and atomic, so a killed process leaves the workspace as it was.
+
+Exit codes follow ``township-atlas import``: 0 every row taken (or nothing to change), 3 some
+rows rejected (written only with ``accept_partial``), 2 nothing taken.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from .read_vector import (
+    ImportFailed,
+    outside_outline,
+    outside_reason,
+    outside_share,
+    read_boundaries,
+)
+from .schema import LAYERS, WGS84
+from .validate import coerce
+from .workspace import (
+    Workspace,
+    read_workspace,
+    update_workspace,
+    validate_workspace,
+    write_workspace,
+)
+
+Note = tuple[str, str]
+#: Kinds of file ``township-atlas import`` takes (households and the point tables come next).
+BOUNDARY_KINDS = ("villages", "township")
+#: Counts a boundary file may lack; a new village gets 0 and a note says to fill them in.
+_COUNTS = ("population", "households", "villager_groups")
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What an import did: rows ``taken`` and ``rejected`` (source_row, reason_zh, reason_en,
+    the row's values), ``notes`` (zh, en), whether the workspace was ``written`` and the
+    command's ``exit_code``."""
+
+    kind: str
+    taken: int
+    rejected: pd.DataFrame
+    notes: list[Note] = field(default_factory=list)
+    written: bool = False
+    created: bool = False
+    unchanged: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        if self.taken == 0 and not self.unchanged:
+            return 2
+        return 3 if len(self.rejected) else 0
+
+    def as_dict(self, first: int = 10) -> dict:
+        """JSON-ready counts, notes and the first rejections."""
+        cols = ["source_row", "reason_zh", "reason_en"]
+        return {
+            "kind": self.kind,
+            "taken": self.taken,
+            "rejected": len(self.rejected),
+            "written": self.written,
+            "created": self.created,
+            "unchanged": self.unchanged,
+            "exit_code": self.exit_code,
+            "notes": [{"zh": zh, "en": en} for zh, en in self.notes],
+            "first_rejections": self.rejected[cols].head(first).to_dict("records")
+            if len(self.rejected)
+            else [],
+        }
+
+
+def import_boundaries(
+    workspace: str | os.PathLike,
+    source: str | os.PathLike,
+    kind: str,
+    *,
+    crs: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    accept_partial: bool = False,
+) -> ImportOutcome:
+    """Import village or township boundaries into ``workspace`` (created when absent).
+
+    Villages already in the workspace keep what the file does not say (their counts, poverty
+    status, exit years); new villages need a code and a name, and counts the file lacks start
+    at 0 with a note. Villages outside the township outline are rejected.
+    """
+    if kind not in BOUNDARY_KINDS:
+        raise ImportFailed(f"不能导入「{kind}」", f"cannot import {kind!r} boundaries")
+    read = read_boundaries(source, kind, crs=crs, columns=columns)
+    target = Path(workspace)
+    current = read_workspace(target) if target.exists() else None
+    notes = list(read.notes)
+    rejected = [read.rejected]
+    frame = read.frame
+    if kind == "villages" and current is not None and len(current.township):
+        outside = outside_outline(frame, current.township)
+        if outside.any():
+            share = outside_share(frame[outside], current.township)
+            rejected.append(_rejections(frame[outside], [outside_reason(s) for s in share]))
+            frame = frame[~outside]
+    layers, more_notes = _merged(current, frame, kind)
+    notes += more_notes
+    # Whatever the workspace as a whole refuses (a bad value, a duplicate) is a rejected row.
+    bad = _row_problems(layers, kind, frame)
+    if bad:
+        rows = frame.iloc[sorted(bad)]
+        rejected.append(_rejections(rows, [bad[i] for i in sorted(bad)]))
+        keep = [i for i in range(len(frame)) if i not in bad]
+        frame = frame.iloc[keep]
+        layers, more_notes = _merged(current, frame, kind)
+    rejected_frame = (
+        pd.concat([r for r in rejected if len(r)], ignore_index=True)
+        if any(len(r) for r in rejected)
+        else read.rejected.iloc[:0]
+    )
+    outcome = ImportOutcome(kind, len(frame), rejected_frame, notes)
+    if len(frame) == 0 or (len(rejected_frame) and not accept_partial):
+        return outcome
+    if current is not None and _same(current[kind], layers[kind], kind):
+        return ImportOutcome(kind, len(frame), rejected_frame, notes, unchanged=True)
+    if current is None:
+        write_workspace(target, layers, {"imported_from": Path(source).name})
+        return ImportOutcome(kind, len(frame), rejected_frame, notes, written=True, created=True)
+    update_workspace(target, lambda ws: {kind: layers[kind], **_extra(layers, kind)})
+    return ImportOutcome(kind, len(frame), rejected_frame, notes, written=True)
+
+
+def _merged(current: Workspace | None, frame: gpd.GeoDataFrame, kind: str):
+    """The layers to write: the file's rows over the workspace's, missing columns filled."""
+    notes: list[Note] = []
+    layer = LAYERS[kind]
+    incoming = frame.reset_index(drop=True)
+    old = current[kind] if current is not None else None
+    if old is not None and len(old):
+        by_code = old.set_index(old["code"].astype(str))
+        for col in layer.names:
+            if col in incoming.columns and incoming[col].notna().all():
+                continue
+            known = incoming["code"].map(by_code[col]) if col in by_code else None
+            if known is not None:
+                incoming[col] = incoming[col].fillna(known) if col in incoming else known
+        others = old[~old["code"].astype(str).isin(set(incoming["code"].astype(str)))]
+    else:
+        others = None
+    filled = _defaults(incoming, kind, notes)
+    merged = (
+        filled
+        if others is None or others.empty
+        else gpd.GeoDataFrame(pd.concat([others, filled], ignore_index=True), crs=WGS84)
+    )
+    layers: dict[str, pd.DataFrame] = dict(current.layers) if current is not None else {}
+    layers[kind] = merged
+    if kind == "villages" and (current is None or not len(current.township)):
+        layers["township"] = _outline_from(merged, notes)
+    return layers, notes
+
+
+def _defaults(frame: gpd.GeoDataFrame, kind: str, notes: list[Note]) -> gpd.GeoDataFrame:
+    out = frame.copy()
+    if kind == "villages":
+        zero = [c for c in _COUNTS if c not in out or out[c].isna().any()]
+        for col in zero:
+            out[col] = out[col].fillna(0) if col in out else 0
+        if zero:
+            names = "、".join(LAYERS["villages"].column(c).zh for c in zero)
+            notes.append(
+                (
+                    f"文件中没有{names}:新村记为 0,请补充后再导入",
+                    f"the file has no {', '.join(zero)}: new villages start at 0; fill them in",
+                )
+            )
+        defaults = {
+            "vintage": date.today().year,
+            "poor_village": False,
+            "pilot": False,
+            "illustrative": False,
+        }
+    else:
+        defaults = {
+            "county": "",
+            "city": "",
+            "province": "",
+            "population": 0,
+            "villager_groups": 0,
+            "illustrative": False,
+        }
+    for col, value in defaults.items():
+        out[col] = out[col].fillna(value) if col in out else value
+    return out
+
+
+def _outline_from(villages: gpd.GeoDataFrame, notes: list[Note]) -> gpd.GeoDataFrame:
+    """No township outline imported: the union of the villages stands in for it."""
+    code = str(villages["code"].iloc[0])[:9]
+    notes.append(
+        (
+            "未导入乡镇界:以各村边界的合并作为乡镇界",
+            "no township outline imported: the union of the villages stands in for it",
+        )
+    )
+    return gpd.GeoDataFrame(
+        {
+            "code": [code],
+            "name": [f"乡镇 {code}"],
+            "county": ["未填写"],
+            "city": ["未填写"],
+            "province": ["未填写"],
+            "population": [int(pd.to_numeric(villages["population"]).sum())],
+            "villager_groups": [int(pd.to_numeric(villages["villager_groups"]).sum())],
+            "illustrative": [False],
+        },
+        geometry=[villages.to_crs(WGS84).union_all()],
+        crs=WGS84,
+    )
+
+
+def _row_problems(layers, kind: str, frame: gpd.GeoDataFrame) -> dict[int, tuple[str, str]]:
+    """Problems of the file's rows once merged, by position in ``frame``."""
+    found = validate_workspace(layers)
+    merged = layers[kind]
+    offset = len(merged) - len(frame)  # the file's rows come last in the merged layer
+    out: dict[int, tuple[str, str]] = {}
+    for p in found:
+        if p.layer == kind and p.row is not None and p.row >= offset:
+            zh = f"{p.field}:{p.message}" if p.field else p.message
+            out.setdefault(p.row - offset, (zh, str(p.message)))
+    return out
+
+
+def _rejections(rows: gpd.GeoDataFrame, reasons) -> pd.DataFrame:
+    zh = [r[0] if isinstance(r, tuple) else r for r in reasons]
+    en = [r[1] if isinstance(r, tuple) else r for r in reasons]
+    values = pd.DataFrame(rows.drop(columns="geometry")).astype(str)
+    return pd.concat(
+        [
+            pd.DataFrame({"source_row": rows.index.to_numpy(), "reason_zh": zh, "reason_en": en}),
+            values.reset_index(drop=True),
+        ],
+        axis=1,
+    )
+
+
+def _extra(layers: Mapping[str, pd.DataFrame], kind: str) -> dict[str, pd.DataFrame]:
+    return {"township": layers["township"]} if kind == "villages" and "township" in layers else {}
+
+
+def _same(old: pd.DataFrame, new: pd.DataFrame, kind: str) -> bool:
+    """Whether a re-import would change nothing (same rows, values and shapes)."""
+    if len(old) != len(new):
+        return False
+    names = LAYERS[kind].names
+    a = coerce(LAYERS[kind], pd.DataFrame(old)[names]).assign(geometry=old.geometry.to_numpy())
+    b = coerce(LAYERS[kind], pd.DataFrame(new)[names]).assign(geometry=new.geometry.to_numpy())
+    a, b = (
+        a.sort_values("code").reset_index(drop=True),
+        b.sort_values("code").reset_index(drop=True),
+    )
+    cols = [c for c in a.columns if c != "geometry"]
+    if not a[cols].astype(str).equals(b[cols].astype(str)):
+        return False
+    ga = gpd.GeoSeries(a.geometry, crs=WGS84)
+    gb = gpd.GeoSeries(b.geometry, crs=WGS84)
+    return bool(ga.geom_equals_exact(gb, tolerance=1e-9).all())

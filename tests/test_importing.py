@@ -1,0 +1,141 @@
+"""Importing boundaries into a workspace: one transaction, every rejected row reported."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from shapely import affinity
+
+from township_atlas.cli import main
+from township_atlas.geo.importing import import_boundaries
+from township_atlas.geo.read_vector import ImportFailed
+from township_atlas.geo.workspace import read_workspace
+
+CORPUS = Path(__file__).parent / "import_corpus" / "vector"
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_new_workspace_is_made_and_a_reimport_changes_nothing(tmp_path):
+    ws = tmp_path / "new.gpkg"
+    first = import_boundaries(ws, CORPUS / "good_chinese_headers.geojson", "villages")
+    assert (first.taken, first.exit_code, first.created, first.written) == (3, 0, True, True)
+    made = read_workspace(ws)
+    assert len(made.villages) == 3 and len(made.township) == 1  # outline: union of villages
+    assert any("乡镇界" in zh for zh, _ in first.notes)
+    before = digest(ws)
+    again = import_boundaries(ws, CORPUS / "good_chinese_headers.geojson", "villages")
+    assert (again.unchanged, again.written, again.exit_code) == (True, False, 0)
+    assert digest(ws) == before
+
+
+def test_rejected_rows_block_the_import_unless_accepted(tmp_path):
+    ws = tmp_path / "dup.gpkg"
+    refused = import_boundaries(ws, CORPUS / "duplicates.geojson", "villages")
+    assert refused.exit_code == 3 and not refused.written and not ws.exists()
+    reasons = dict(zip(refused.rejected["source_row"], refused.rejected["reason_en"], strict=True))
+    assert "duplicated" in reasons[1] and "exact repeat of row 3" in reasons[4]
+    assert "name is missing" in reasons[8]
+    taken = import_boundaries(ws, CORPUS / "duplicates.geojson", "villages", accept_partial=True)
+    assert taken.written and taken.exit_code == 3 and len(read_workspace(ws).villages) == 2
+
+
+def test_a_fatal_problem_changes_nothing(demo_path, tmp_path):
+    ws = tmp_path / "ws.gpkg"
+    shutil.copy(demo_path, ws)
+    before = digest(ws)
+    for bad in ("truncated.geojson", "no_prj_gk_no_zone.zip"):
+        with pytest.raises(ImportFailed):
+            import_boundaries(ws, CORPUS / bad, "villages")
+    assert digest(ws) == before
+
+
+def test_villages_outside_the_township_are_rejected(demo_path, tmp_path):
+    ws = tmp_path / "ws.gpkg"
+    shutil.copy(demo_path, ws)
+    outcome = import_boundaries(ws, CORPUS / "good_chinese_headers.geojson", "villages")
+    assert outcome.taken == 0 and outcome.exit_code == 2
+    assert all("outside the township outline" in r for r in outcome.rejected["reason_en"])
+
+
+def test_new_boundaries_keep_what_the_file_does_not_say(demo_path, demo_ws, tmp_path):
+    ws = tmp_path / "ws.gpkg"
+    shutil.copy(demo_path, ws)
+    villages = demo_ws.villages[["code", "name", "geometry"]].copy()
+    villages = villages.rename(columns={"code": "XZQDM", "name": "XZQMC"})
+    one = villages.index[0]
+    villages.loc[one, "geometry"] = affinity.scale(villages.geometry[one], 0.95, 0.95)
+    path = tmp_path / "survey.geojson"
+    villages.to_file(path, driver="GeoJSON")
+    outcome = import_boundaries(ws, path, "villages")
+    assert (outcome.taken, outcome.exit_code, outcome.written) == (17, 0, True)
+    after = read_workspace(ws).villages.set_index("code")
+    code = demo_ws.villages["code"].iloc[0]
+    assert after.loc[code, "population"] == demo_ws.villages["population"].iloc[0]
+    assert after.loc[code, "geometry"].area < demo_ws.villages.geometry.iloc[0].area
+    assert len(read_workspace(ws).households) == len(demo_ws.households)
+
+
+def test_killing_an_import_midway_leaves_the_workspace_as_it_was(demo_path, demo_ws, tmp_path):
+    ws = tmp_path / "ws.gpkg"
+    shutil.copy(demo_path, ws)
+    before = digest(ws)
+    survey = demo_ws.villages[["code", "name", "geometry"]].copy()
+    survey["geometry"] = [affinity.scale(g, 0.98, 0.98) for g in survey.geometry]
+    path = tmp_path / "survey.geojson"
+    survey.to_file(path, driver="GeoJSON")
+    cmd = [sys.executable, "-m", "township_atlas.cli", "import", "villages", str(path), str(ws)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    killed = False
+    while time.monotonic() < deadline and proc.poll() is None:
+        if any(p.name.startswith(".writing-") for p in tmp_path.iterdir()):
+            os.kill(proc.pid, signal.SIGKILL)  # in the middle of writing the new file
+            killed = True
+            break
+        time.sleep(0.002)
+    proc.wait()
+    assert killed, "the import finished before it could be killed"
+    assert digest(ws) == before
+    assert len(read_workspace(ws).villages) == 17
+
+
+@pytest.mark.parametrize(
+    ("name", "extra", "code"),
+    [
+        ("good_chinese_headers.geojson", [], 0),
+        ("duplicates.geojson", [], 3),
+        ("duplicates.geojson", ["--accept-partial"], 3),
+        ("truncated.geojson", [], 2),
+    ],
+)
+def test_the_import_command_exit_codes_and_json(capsys, tmp_path, name, extra, code):
+    ws = tmp_path / "cli.gpkg"
+    report = tmp_path / "rejected.csv"
+    argv = ["import", "villages", str(CORPUS / name), str(ws), "--json", "--report", str(report)]
+    assert main([*argv, *extra]) == code
+    data = json.loads(capsys.readouterr().out)
+    assert data["exit_code"] == code
+    if code == 3:
+        assert data["rejected"] == 6 and data["first_rejections"][0]["source_row"] == 1
+        assert "reason_zh" in report.read_text(encoding="utf-8-sig")
+        assert ws.exists() == bool(extra)
+
+
+def test_html_in_names_is_kept_as_text(tmp_path):
+    ws = tmp_path / "html.gpkg"
+    import_boundaries(ws, CORPUS / "html_names.geojson", "villages")
+    names = list(gpd.read_file(ws, layer="villages")["name"])
+    assert any(n.startswith("<img") for n in names)
