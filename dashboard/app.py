@@ -81,6 +81,12 @@ page = st.navigation(
             url_path="villages",
         ),
         st.Page(
+            PAGES / "data_page.py",
+            title=t("page_data", lang),
+            icon=":material/upload_file:",
+            url_path="data",
+        ),
+        st.Page(
             PAGES / "rules_page.py",
             title=t("page_rules", lang),
             icon=":material/rule:",

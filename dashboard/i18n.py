@@ -259,6 +259,40 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "rules_ok": ("规则文件正确。", "The rules file is valid."),
     "rules_saved": ("规则已保存。", "Rules saved."),
     "rules_reset_done": ("已恢复默认规则。", "Back to the default rules."),
+    "page_data": ("数据导入", "Import data"),
+    "data_hint": (
+        "导入村界或乡镇界(GeoJSON、GeoPackage、压缩的 Shapefile、KML)。先预览识别到的列、坐标系"
+        "和不能导入的行及原因,确认后一次写入;有问题的文件不会改动工作空间。",
+        "Import village or township boundaries (GeoJSON, GeoPackage, zipped Shapefile, KML). "
+        "Preview the columns and CRS found and every row that cannot be taken, then import in "
+        "one step; a file with problems changes nothing.",
+    ),
+    "data_kind": ("文件内容", "The file holds"),
+    "data_row": ("行号", "Row"),
+    "data_reason": ("原因", "Reason"),
+    "data_kind_villages": ("村界", "Village boundaries"),
+    "data_kind_township": ("乡镇界", "Township outline"),
+    "data_crs": ("坐标系(文件未声明时填写)", "CRS (when the file declares none)"),
+    "data_file": ("选择文件", "Choose a file"),
+    "data_failed": (
+        "文件不能导入,工作空间未改动:",
+        "The file cannot be imported; nothing changed:",
+    ),
+    "data_found": ("可导入 {n} 行 · 坐标系 {crs}", "{n} rows can be taken · CRS {crs}"),
+    "data_rejected": ("{n} 行不能导入:", "{n} rows cannot be taken:"),
+    "data_report": ("下载不能导入的行(CSV)", "Download the rejected rows (CSV)"),
+    "data_accept": ("只导入其余的行(跳过 {n} 行)", "Import the other rows (skip {n})"),
+    "data_import": ("导入到工作空间", "Import into the workspace"),
+    "data_done": ("已导入 {n} 行。", "{n} rows imported."),
+    "data_unchanged": (
+        "{n} 行与工作空间中的相同,无需更改。",
+        "{n} rows are as in the workspace; nothing to change.",
+    ),
+    "data_blocked": (
+        "有 {n} 行不能导入,工作空间未改动;勾选“只导入其余的行”后再导入。",
+        "{n} rows cannot be taken; nothing changed. Tick “import the other rows” to go on.",
+    ),
+    "data_nothing": ("没有可导入的行,工作空间未改动。", "No row can be taken; nothing changed."),
     "village": ("行政村", "Village"),
     "plan_details": (
         "覆盖明细:按贫困户属性,未覆盖的村",

@@ -91,6 +91,12 @@ MEETING_BRIEF = "meeting_brief"  # the brief download button
 MEETING_EXPORT_HTML = "meeting_export_html"
 MEETING_EXPORT_PNG = "meeting_export_png"
 MAP_CLICKS = "map_clicks"  # per map key: (last click as drawn, the same point in WGS84)
+DATA_KIND = "data_kind"  # 数据导入: what the uploaded file holds
+DATA_FILE = "data_file"
+DATA_CRS = "data_crs"
+DATA_ACCEPT = "data_accept_partial"
+DATA_IMPORT = "data_import"
+DATA_REPORT = "data_report"
 
 DEFAULTS: dict[str, Any] = {
     LANG: "zh",
@@ -172,6 +178,12 @@ DEFAULTS: dict[str, Any] = {
     MEETING_BRIEF: None,
     MEETING_EXPORT_HTML: None,
     MEETING_EXPORT_PNG: None,
+    DATA_KIND: "villages",
+    DATA_FILE: None,
+    DATA_CRS: "",
+    DATA_ACCEPT: False,
+    DATA_IMPORT: False,
+    DATA_REPORT: None,
     MAP_CLICKS: {},  # never mutated: replaced by a new dict
 }
 

@@ -312,3 +312,17 @@ def test_meeting_page_steps_through_the_villages(app, demo_ws):
     assert at.subheader[0].value.endswith(names[-2])  # wraps round
     at.button(key="meeting_overview").click().run()
     assert at.subheader[0].value.endswith("全镇") and not at.exception
+
+
+def test_data_page_previews_and_imports_boundaries(tmp_path, monkeypatch):
+    corpus = ROOT / "tests" / "import_corpus" / "vector"
+    ws = tmp_path / "fresh.gpkg"
+    from township_atlas.geo.importing import import_boundaries
+
+    import_boundaries(ws, corpus / "good_chinese_headers.geojson", "villages")
+    monkeypatch.setenv("TOWNSHIP_ATLAS_WORKSPACE", str(ws))
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    at.switch_page("app_pages/data_page.py").run()
+    assert not at.exception
+    # AppTest cannot upload a file; the page's parts are checked through its panels.
+    assert at.radio(key="data_kind__zh").value == "villages"

@@ -341,3 +341,25 @@ def test_the_standalone_html_map_draws_every_village_from_disk_offline(browser, 
     assert page.evaluate("() => L.version") == "1.9.3"
     assert outside == [] and errors == []
     context.close()
+
+
+def test_data_page_uploads_previews_and_imports(browser, tmp_path, _private_data_dir):
+    from township_atlas.geo.importing import import_boundaries
+
+    corpus = Path(__file__).parent / "import_corpus" / "vector"
+    ws = tmp_path / "imported.gpkg"
+    import_boundaries(ws, corpus / "good_chinese_headers.geojson", "villages")
+    server = start_server(ws, _private_data_dir)
+    try:
+        v = visit(browser, f"{server.url}/data", height=1400)
+        upload = v.page.locator("[data-testid=stFileUploaderDropzoneInput]")
+        upload.set_input_files(str(corpus / "truncated.geojson"))
+        v.page.get_by_text("文件不能导入,工作空间未改动").wait_for(timeout=30_000)
+        upload.set_input_files(str(corpus / "good_chinese_headers.geojson"))
+        v.page.get_by_text("可导入 3 行").wait_for(timeout=30_000)
+        v.page.get_by_role("button", name="导入到工作空间").click()
+        v.page.get_by_text("3 行与工作空间中的相同,无需更改。").wait_for(timeout=30_000)
+        assert v.outside == [] and v.errors == []
+        v.page.context.close()
+    finally:
+        stop_server(server)
