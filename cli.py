@@ -523,20 +523,24 @@ def cmd_export_map(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from .geo.export import excel_bytes
     from .geo.importing import import_boundaries
+    from .geo.read_register import ImportFailed as RegisterFailed
     from .geo.read_vector import ImportFailed
 
     target = Path(args.workspace) if args.workspace else _workspace_or_demo(None)
     columns = _columns_file(args.columns) if args.columns else None
     try:
-        outcome = import_boundaries(
-            target,
-            args.file,
-            args.kind,
-            crs=args.crs,
-            columns=columns,
-            accept_partial=args.accept_partial,
-        )
-    except ImportFailed as exc:
+        if args.kind == "households":
+            outcome = _import_households(args, target, columns)
+        else:
+            outcome = import_boundaries(
+                target,
+                args.file,
+                args.kind,
+                crs=args.crs,
+                columns=columns,
+                accept_partial=args.accept_partial,
+            )
+    except (ImportFailed, RegisterFailed) as exc:
         if args.json:
             print(
                 json.dumps(
@@ -582,6 +586,59 @@ def cmd_import(args: argparse.Namespace) -> int:
     else:
         print("没有可导入的行,工作空间未改动")
     return outcome.exit_code
+
+
+def _import_households(args: argparse.Namespace, target: Path, columns):
+    """A register into the workspace: new households added, changed ones recorded in the
+    history (kind import), one transaction; the same file again changes nothing."""
+    from datetime import datetime
+
+    from .analysis.imports import merge_households
+    from .geo.importing import ImportOutcome
+    from .geo.paths import id_key
+    from .geo.read_register import read_register
+    from .geo.workspace import read_workspace, update_workspace
+
+    ws = read_workspace(target)
+    villages = dict(zip(ws.villages["name"], ws.villages["code"].astype(str), strict=True))
+    read = read_register(
+        args.file, sheet=args.sheet, columns=columns, villages=villages, id_key=id_key()
+    )
+    rejected = read.rejected.rename(columns={"row": "source_row"})
+    notes = list(read.notes)
+    taken = len(read.frame)
+    if taken == 0 or (len(rejected) and not args.accept_partial):
+        return ImportOutcome("households", taken, rejected, notes)
+    now = datetime.now()
+    result = {}
+
+    def change(current):
+        merged = merge_households(
+            current,
+            read.frame,
+            changed_at=now.date().isoformat(),
+            recorded_at=now.isoformat(timespec="seconds"),
+            note=f"导入 {Path(args.file).name}",
+        )
+        result["merge"] = merged
+        return merged.layers if merged.changed else {}
+
+    merge = merge_households(
+        ws, read.frame, changed_at=now.date().isoformat(), recorded_at="", note=""
+    )
+    if not merge.changed:
+        return ImportOutcome("households", taken, rejected, notes, unchanged=True)
+    update_workspace(target, change)
+    m = result["merge"]
+    notes.append(
+        (
+            f"新增 {m.added} 户,更新 {m.updated} 户(变化记入变更记录),未变 {m.unchanged} 户;"
+            f"文件中没有的 {m.kept} 户保持不变",
+            f"{m.added} households added, {m.updated} updated (changes in the history), "
+            f"{m.unchanged} unchanged; {m.kept} not in the file kept as they were",
+        )
+    )
+    return ImportOutcome("households", taken, rejected, notes, written=True)
 
 
 def _columns_file(path: str) -> dict[str, str]:
@@ -734,20 +791,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "import",
-        help="bring a file into the workspace (boundaries), checking every row",
+        help="bring a file into the workspace (boundaries, households), checking every row",
         description=(
             "KIND villages or township: GeoJSON, GeoPackage, zipped Shapefile or KML, in "
-            "CGCS2000, its Gauss-Kruger zones, WGS84 or GCJ-02 (--crs gcj02). One transaction: "
+            "CGCS2000, its Gauss-Kruger zones, WGS84 or GCJ-02 (--crs gcj02). KIND households: "
+            "the register exported from the national system (Excel or CSV; 姓名 and 联系电话 are "
+            "not kept, 证件号码 only as a keyed hash and a masked form). One transaction: "
             "exit 0 all rows taken; 3 some rows rejected (taken only with --accept-partial, "
             "listed with reasons, all of them in --report); 2 nothing taken, the workspace "
             "unchanged. A workspace path that does not exist is created."
         ),
     )
-    p.add_argument("kind", choices=["villages", "township"])
+    p.add_argument("kind", choices=["villages", "township", "households"])
     p.add_argument("file", help="the file to import")
     p.add_argument("workspace", nargs="?", help="workspace GeoPackage (default: the demo)")
     p.add_argument("--crs", help="the file's CRS when it declares none: EPSG:4490, gcj02, ...")
     p.add_argument("--columns", metavar="FILE", help="CSV or TOML: source header → field name")
+    p.add_argument("--sheet", help="households: the workbook's sheet (default: the first table)")
     p.add_argument("--accept-partial", action="store_true", help="take the good rows")
     p.add_argument("--report", metavar="FILE", help="rejected rows with reasons (.csv or .xlsx)")
     p.add_argument("--json", action="store_true", help="print counts and first rejections")

@@ -150,7 +150,9 @@ def record(
     added = result["history"].iloc[len(history) :]
     if (added["old_value"].fillna("\0") == added["new_value"].fillna("\0")).all():
         c = changes[-1]
-        raise ChangeError(f"nothing changes: {c.record_key} {c.field} is already {_text(c.value)}")
+        raise ChangeError(
+            f"nothing changes: {c.record_key} {c.field} is already {value_text(c.value)}"
+        )
     return result
 
 
@@ -300,9 +302,9 @@ def _apply(
             continue
         if at is None:
             raise ChangeError(f"no {c.layer} record {c.record_key}")
-        old = _text(frame.at[at, c.field])
-        frame.loc[at, c.field] = _value(c.layer, c.field, _text(c.value))
-        done.append((c, old, _text(c.value)))
+        old = value_text(frame.at[at, c.field])
+        frame.loc[at, c.field] = _value(c.layer, c.field, value_text(c.value))
+        done.append((c, old, value_text(c.value)))
     return out, done
 
 
@@ -342,7 +344,7 @@ def _household(ws: Workspace, household_id: str, statuses, why: str) -> pd.Serie
     return row
 
 
-def _text(value: object) -> str | None:
+def value_text(value: object) -> str | None:
     """A value as history stores it: text, ``None`` for missing."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None

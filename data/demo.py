@@ -46,7 +46,7 @@ __all__ = [
 
 DEMO_SEED = 2014
 #: Bump whenever the generator's output changes: a stored demo of another version is rebuilt.
-DEMO_VERSION = "2"
+DEMO_VERSION = "3"
 TOWNSHIP_CODE = "360722102"
 TOWNSHIP_NAME = "古陂镇"
 COUNTY, CITY, PROVINCE = "信丰县", "赣州市", "江西省"
@@ -863,7 +863,7 @@ def build_demo_layers(seed: int = DEMO_SEED) -> dict[str, pd.DataFrame]:
     roads = _roads(rng, sk)
     rivers = _rivers(rng, sk)
 
-    households = hh[LAYERS["households"].names].reset_index(drop=True)
+    households = hh.reindex(columns=LAYERS["households"].names).reset_index(drop=True)
     # The register holds each household's state now: safe housing and water are conditions of
     # exit (两不愁三保障), so an exited household's house and water were made safe. The yearly
     # village indicators above were counted from the flags as they stood before.

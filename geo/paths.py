@@ -21,3 +21,22 @@ def data_dir() -> Path:
 def demo_workspace_path() -> Path:
     """Path of the built demo workspace; the version in the name rebuilds it after upgrades."""
     return data_dir() / f"demo-{__version__}.gpkg"
+
+
+def id_key() -> bytes:
+    """The key of the keyed hash of ID numbers, made once per user (32 random bytes, readable by
+    the user only). It never goes into a workspace: a hash with its key beside it could be
+    reversed by trying every birth date and region."""
+    import secrets
+
+    path = data_dir() / "id-key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first: use theirs
+            pass
+        else:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(secrets.token_bytes(32))
+    return path.read_bytes()

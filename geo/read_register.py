@@ -940,6 +940,14 @@ def read_register(
             }
         )
 
+    if identity is not None and len(frame):
+        # The households layer keeps only the head's hash (for matching) and masked number.
+        by_id = identity.set_index("household_id")
+        frame = frame.assign(
+            head_id_hash=frame["household_id"].map(by_id["id_hash"]),
+            head_id_masked=frame["household_id"].map(by_id["id_masked"]),
+        )
+
     # ---- the report of rejected rows (recognised, non-personal columns only; ID masked)
     rejected = _report(data, col_of, columns_found, rej, filled)
     notes.append(

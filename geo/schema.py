@@ -140,7 +140,14 @@ PLAN_ROLES = ("tried", "proposed")
 
 #: What a recorded change is (the history layer): an indicator of a village, a household's
 #: exit, fall back or monitoring, or the undoing of an earlier change.
-CHANGE_KINDS = ("indicator", "household_exit", "household_fell_back", "household_monitored", "undo")
+CHANGE_KINDS = (
+    "indicator",
+    "household_exit",
+    "household_fell_back",
+    "household_monitored",
+    "undo",
+    "import",  # a newer register imported: each household field it changed
+)
 
 #: Cap on relocation housing per person (a hard national limit).
 RELOCATION_M2_PER_PERSON_CAP = 25.0
@@ -267,6 +274,23 @@ HOUSEHOLDS = Layer(
             minimum=0,
         ),
         Column("relocation_site", "str", "安置点", "Relocation site", required=False),
+        Column(
+            "head_id_hash",
+            "str",
+            "户主证件号码(密钥散列)",
+            "Head's ID (keyed hash)",
+            required=False,
+            meaning="HMAC-SHA256 of the head's ID number, for matching; the key stays on the "
+            "machine that imported it",
+        ),
+        Column(
+            "head_id_masked",
+            "str",
+            "户主证件号码(遮蔽)",
+            "Head's ID (masked)",
+            required=False,
+            meaning="first 6 and last 4 digits only, e.g. 360722********1234",
+        ),
     ),
     key=("household_id",),
 )

@@ -179,7 +179,7 @@ def test_plan_written_as_geojson_and_excel_and_saved_by_name(capsys, demo_path, 
         capsys, *args, "--save", "两站", "--replace", "--out", str(tmp_path / "p.xlsx")
     )
     assert code == 0 and plan_names(read_workspace(ws)["station_plans"]) == ["两站"]
-    summary = pd.read_excel(tmp_path / "p.xlsx", sheet_name="汇总")
+    summary = pd.read_excel(tmp_path / "p.xlsx", sheet_name="汇总", engine="calamine")
     assert summary.iloc[0, 0] == "覆盖行政村(个)" and summary.iloc[0, 3] >= 0
 
     code, _, err = run(capsys, *args, "--out", str(tmp_path / "p.shp"))

@@ -184,6 +184,8 @@ def test_per_person_xlsx_with_title_rows_and_merged_cells(tmp_path):
         "unsafe_water",
         "income_per_capita",
         "relocation_site",
+        "head_id_hash",
+        "head_id_masked",
     ]
     assert f.loc["3607221022010001", "size"] == 3
     assert f.loc["3607221022010002", "size"] == 2

@@ -123,7 +123,7 @@ def test_plan_tables_match_the_coverage_and_open_as_excel(demo_ws):
     stations = sp.plan_stations(existing, tried().iloc[:0], chosen, {chosen["id"].iloc[0]: 40.0})
     settings = {"plan_name": "方案一", "radius_km": 3.0, "network": "road", "weight": "villages"}
     book = excel_bytes(sp.plan_tables(today, after, stations, settings, "zh"))
-    sheets = pd.read_excel(io.BytesIO(book), sheet_name=None)
+    sheets = pd.read_excel(io.BytesIO(book), sheet_name=None, engine="calamine")
     assert list(sheets) == ["汇总", "网点", "行政村覆盖", "方案设置"]
     summary = sheets["汇总"].set_index("指标")
     assert summary.loc["覆盖行政村(个)", "现有网络"] == today.villages_covered

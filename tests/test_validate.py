@@ -66,6 +66,8 @@ def households(**columns) -> pd.DataFrame:
         "unsafe_water": [False, False, True],
         "income_per_capita": [4200.0, 2600.0, None],
         "relocation_site": [None, None, None],
+        "head_id_hash": ["9f" * 32, None, None],
+        "head_id_masked": ["360722********1234", None, None],
     }
     data.update(columns)
     return pd.DataFrame(data)
