@@ -522,7 +522,7 @@ def cmd_export_map(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from .geo.export import excel_bytes
-    from .geo.importing import import_boundaries
+    from .geo.importing import TABLE_IMPORT_KINDS, import_boundaries, import_table
     from .geo.read_register import ImportFailed as RegisterFailed
     from .geo.read_vector import ImportFailed
 
@@ -531,6 +531,16 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         if args.kind == "households":
             outcome = _import_households(args, target, columns)
+        elif args.kind in TABLE_IMPORT_KINDS:
+            outcome = import_table(
+                target,
+                args.file,
+                args.kind,
+                sheet=args.sheet,
+                columns=columns,
+                crs=args.crs,
+                accept_partial=args.accept_partial,
+            )
         else:
             outcome = import_boundaries(
                 target,
@@ -799,15 +809,30 @@ def build_parser() -> argparse.ArgumentParser:
             "not kept, 证件号码 only as a keyed hash and a masked form). One transaction: "
             "exit 0 all rows taken; 3 some rows rejected (taken only with --accept-partial, "
             "listed with reasons, all of them in --report); 2 nothing taken, the workspace "
-            "unchanged. A workspace path that does not exist is created."
+            "unchanged. A workspace path that does not exist is created. KIND facilities, "
+            "stations (e-commerce tiers; no 类型 column: village stations), sites (relocation) or "
+            "indicators: CSV or Excel with Chinese headers (编号, 类型, 名称, 所在行政村, 状态, "
+            "经度, 纬度; 行政村, 年度, 通硬化路 ... 是/否); longitude/latitude in WGS84 "
+            "(--crs gcj02 for Amap/Tencent), without them the village's anchor point."
         ),
     )
-    p.add_argument("kind", choices=["villages", "township", "households"])
+    p.add_argument(
+        "kind",
+        choices=[
+            "villages",
+            "township",
+            "households",
+            "facilities",
+            "stations",
+            "sites",
+            "indicators",
+        ],
+    )
     p.add_argument("file", help="the file to import")
     p.add_argument("workspace", nargs="?", help="workspace GeoPackage (default: the demo)")
     p.add_argument("--crs", help="the file's CRS when it declares none: EPSG:4490, gcj02, ...")
     p.add_argument("--columns", metavar="FILE", help="CSV or TOML: source header → field name")
-    p.add_argument("--sheet", help="households: the workbook's sheet (default: the first table)")
+    p.add_argument("--sheet", help="tables: the workbook's sheet (default: the first table)")
     p.add_argument("--accept-partial", action="store_true", help="take the good rows")
     p.add_argument("--report", metavar="FILE", help="rejected rows with reasons (.csv or .xlsx)")
     p.add_argument("--json", action="store_true", help="print counts and first rejections")

@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from .read_vector import (
@@ -275,4 +276,188 @@ def _same(old: pd.DataFrame, new: pd.DataFrame, kind: str) -> bool:
         return False
     ga = gpd.GeoSeries(a.geometry, crs=WGS84)
     gb = gpd.GeoSeries(b.geometry, crs=WGS84)
+    return bool(ga.geom_equals_exact(gb, tolerance=1e-9).all())
+
+
+# ----------------------------------------------------------------------------- tables
+#: Tables ``township-atlas import`` takes as CSV or Excel.
+TABLE_IMPORT_KINDS = ("facilities", "stations", "sites", "indicators")
+
+
+def import_table(
+    workspace: str | os.PathLike,
+    source: str | os.PathLike,
+    kind: str,
+    *,
+    sheet: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    crs: str | None = None,
+    accept_partial: bool = False,
+) -> ImportOutcome:
+    """Import a facilities, stations, relocation sites or indicators table (CSV or Excel).
+
+    Rows are keyed by the layer's key (facility_id, site_id, village_code + year) and put over
+    the workspace's rows of the same key; what a row leaves empty keeps the workspace's value.
+    Every row the reader or the workspace validation refuses is rejected with its reason; the
+    workspace is written (one locked, atomic transaction) only when no row is rejected or the
+    caller accepts a partial import. The same file again changes nothing.
+    """
+    from .read_table import TABLE_KINDS, read_table, rows_to_layer
+
+    if kind not in TABLE_KINDS:
+        raise ImportFailed(f"不能导入「{kind}」表", f"cannot import a {kind!r} table")
+    target = Path(workspace)
+    if not target.exists():
+        raise ImportFailed(
+            f"工作空间 {target} 不存在：请先导入村界（import villages）",
+            f"no workspace at {target}: import the village boundaries first",
+        )
+    read = read_table(source, kind, sheet=sheet, columns=columns)
+    current = read_workspace(target)
+    rows = rows_to_layer(read, kind, current.villages, crs=crs)
+    layer = read.layer
+    notes = list(read.notes) + list(rows.notes)
+    rej: dict[int, list[Note]] = {r: list(v) for r, v in rows.rejected.items()}
+    good = rows.frame[~rows.frame.index.isin(list(rej))]
+    merged = _upsert(current[layer], good, layer)
+    for _ in range(len(good) + 1):  # each pass removes at least one row or ends
+        bad = _table_problems({**current.layers, layer: merged}, layer, len(good))
+        if not bad:
+            break
+        for pos, note in bad.items():
+            rej.setdefault(int(good.index[pos]), []).append(note)
+        good = good[~good.index.isin(list(rej))]
+        merged = _upsert(current[layer], good, layer)
+    rejected = _table_rejections(read.data, rej)
+    taken = len(good)
+    if taken == 0 or (rej and not accept_partial):
+        return ImportOutcome(kind, taken, rejected, notes)
+    if _same_table(current[layer], merged, layer):
+        return ImportOutcome(kind, taken, rejected, notes, unchanged=True)
+    update_workspace(target, lambda ws: {layer: _upsert(ws[layer], good, layer)})
+    return ImportOutcome(kind, taken, rejected, notes, written=True)
+
+
+def _key_text(frame: pd.DataFrame, layer: str) -> pd.Series:
+    keys = list(LAYERS[layer].key)
+    norm = coerce(LAYERS[layer], pd.DataFrame(frame)[keys])
+    return norm.astype("string").fillna("").agg("/".join, axis=1)
+
+
+def _upsert(old: pd.DataFrame, incoming: pd.DataFrame, layer: str) -> pd.DataFrame:
+    """The workspace's rows with the file's put over them (file rows last, in file order);
+    a file cell left empty keeps the workspace's value, an anchored point the old point."""
+    spec = LAYERS[layer]
+    new = pd.DataFrame(incoming).reset_index(drop=True)
+    anchored = (
+        new.pop("_anchored").astype(bool)
+        if "_anchored" in new
+        else pd.Series(False, index=new.index)
+    )
+    geom = new.pop("geometry") if "geometry" in new else None
+    new = new.reindex(columns=spec.names).astype(object)
+    new = new.where(new.notna(), None)
+    if old is not None and len(old):
+        old_keys = _key_text(old, layer)
+        by_key = pd.DataFrame(old).assign(_k=old_keys.to_numpy()).drop_duplicates("_k")
+        by_key = by_key.set_index("_k")
+        new_keys = _key_text(new, layer) if len(new) else pd.Series(dtype="string")
+        for col in spec.names:
+            known = new_keys.map(by_key[col]) if len(new) else None
+            if known is not None:
+                new[col] = new[col].where(new[col].notna(), known.astype(object))
+        if geom is not None and len(new):
+            old_geom = new_keys.map(by_key.geometry)
+            keep = anchored.to_numpy() & old_geom.notna().to_numpy()
+            geom = pd.Series(geom.to_numpy(), dtype=object)
+            geom[keep] = old_geom[keep].to_numpy()
+        others = pd.DataFrame(old)[~old_keys.isin(set(new_keys)).to_numpy()]
+    else:
+        others = pd.DataFrame(old).iloc[:0] if old is not None else None
+    if layer == "facilities":
+        new["status"] = new["status"].where(new["status"].notna(), "existing")
+    new = coerce(spec, new)
+    if spec.geometry is None:
+        parts = [p for p in (others, new) if p is not None and len(p)]
+        out = pd.concat(parts, ignore_index=True) if parts else new
+        return out.reindex(columns=spec.names)
+    new = gpd.GeoDataFrame(
+        new, geometry=gpd.GeoSeries(list(geom) if geom is not None else [], crs=WGS84), crs=WGS84
+    )
+    if others is None or not len(others):
+        return new
+    others = gpd.GeoDataFrame(others, crs=WGS84)
+    return gpd.GeoDataFrame(pd.concat([others, new], ignore_index=True), crs=WGS84)
+
+
+_MESSAGES_ZH = [
+    (r"^required value is missing$", lambda m: "必填值为空"),
+    (r"^cannot read (.*) as \w+$", lambda m: f"无法读取 {m[1]}"),
+    (r"^(.*) is not one of (.*)$", lambda m: f"{m[1]} 不是允许的值({m[2]})"),
+    (r"^duplicate key (.*)$", lambda m: f"与文件中前面的行重复({m[1]})"),
+    (r"^(.*) is not a (\d+)-digit code$", lambda m: f"{m[1]} 不是 {m[2]} 位代码"),
+    (r"^(.*) is below (.*)$", lambda m: f"{m[1]} 小于 {m[2]}"),
+    (r"^(.*) is above (.*) m² cap$", lambda m: "人均住房面积超过 25 m² 上限"),
+    (r"^(.*) is above (.*)$", lambda m: f"{m[1]} 大于 {m[2]}"),
+    (r"^village (.*) is not in villages$", lambda m: f"行政村 {m[1]} 不在工作空间中"),
+    (r"^geometry is missing or empty$", lambda m: "没有位置"),
+]
+
+
+def _problem_note(layer: str, fld: str | None, message: str) -> Note:
+    import re
+
+    spec = LAYERS[layer]
+    col = spec.column(fld) if fld in spec.names else None
+    zh_label = col.zh if col else ("位置" if fld == "geometry" else (fld or ""))
+    en_label = col.en if col else (fld or "")
+    zh = message
+    for pattern, fn in _MESSAGES_ZH:
+        m = re.match(pattern, message)
+        if m:
+            zh = fn(m)
+            break
+    return (f"{zh_label}:{zh}" if zh_label else zh, f"{en_label}: {message}")
+
+
+def _table_problems(layers, layer: str, n_file: int) -> dict[int, Note]:
+    """Problems of the file's rows (the last ``n_file`` of the layer), by their position."""
+    merged = layers[layer]
+    offset = len(merged) - n_file
+    out: dict[int, Note] = {}
+    for p in validate_workspace(layers):
+        if p.layer == layer and p.row is not None and p.row >= offset:
+            out.setdefault(p.row - offset, _problem_note(layer, p.field, p.message))
+    return out
+
+
+def _table_rejections(data: pd.DataFrame, rej: Mapping[int, list[Note]]) -> pd.DataFrame:
+    rows = sorted(rej)
+    head = pd.DataFrame(
+        {
+            "source_row": pd.Series(rows, dtype="int64"),
+            "reason_zh": ["；".join(z for z, _ in rej[r]) for r in rows],
+            "reason_en": ["; ".join(e for _, e in rej[r]) for r in rows],
+        }
+    )
+    values = data.loc[rows].astype(str).reset_index(drop=True) if rows else data.iloc[:0]
+    return pd.concat([head, values.reset_index(drop=True)], axis=1)
+
+
+def _same_table(old: pd.DataFrame, new: pd.DataFrame, layer: str) -> bool:
+    """Whether writing ``new`` would change nothing in layer ``layer``."""
+    if len(old) != len(new):
+        return False
+    spec = LAYERS[layer]
+    a = coerce(spec, pd.DataFrame(old).reindex(columns=spec.names))
+    b = coerce(spec, pd.DataFrame(new).reindex(columns=spec.names))
+    ka, kb = _key_text(old, layer).to_numpy(), _key_text(new, layer).to_numpy()
+    oa, ob = np.argsort(ka, kind="stable"), np.argsort(kb, kind="stable")
+    a, b = a.iloc[oa].reset_index(drop=True), b.iloc[ob].reset_index(drop=True)
+    if not a.astype(str).equals(b.astype(str)):
+        return False
+    if spec.geometry is None:
+        return True
+    ga = gpd.GeoSeries(old.geometry.to_numpy()[oa], crs=WGS84)
+    gb = gpd.GeoSeries(new.geometry.to_numpy()[ob], crs=WGS84)
     return bool(ga.geom_equals_exact(gb, tolerance=1e-9).all())

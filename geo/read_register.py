@@ -397,9 +397,9 @@ def _read_csv(path: Path, user: Mapping[str, str]) -> tuple[list[str], pd.DataFr
     return header, data, what, lines[h]
 
 
-def _read_excel(path: Path, sheet: str | None, user: Mapping[str, str]):
-    # python-calamine directly: pandas' calamine engine converts every cell in Python, which
-    # doubles the time of a 100,000-row sheet; blank rows are kept so row numbers stay true.
+def open_workbook(path: Path, sheet: str | None) -> tuple[CalamineWorkbook, list[str]]:
+    """The workbook and the names of the sheets to look in (the one asked for, else all);
+    an unreadable workbook or a sheet it does not have is fatal."""
     try:
         book = CalamineWorkbook.from_path(str(path))
         names = list(book.sheet_names)
@@ -413,7 +413,14 @@ def _read_excel(path: Path, sheet: str | None, user: Mapping[str, str]):
             f"找不到工作表「{sheet}」；文件中的工作表：{'、'.join(names)}",
             f"no sheet {sheet!r}; the workbook has: {', '.join(names)}",
         )
-    for name in [sheet] if sheet is not None else names:
+    return book, [sheet] if sheet is not None else names
+
+
+def _read_excel(path: Path, sheet: str | None, user: Mapping[str, str]):
+    # python-calamine directly: pandas' calamine engine converts every cell in Python, which
+    # doubles the time of a 100,000-row sheet; blank rows are kept so row numbers stay true.
+    book, names = open_workbook(path, sheet)
+    for name in names:
         try:
             ws = book.get_sheet_by_name(name)
             cells = ws.to_python(skip_empty_area=False)
