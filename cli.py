@@ -523,7 +523,6 @@ def cmd_export_map(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from .geo.export import excel_bytes
     from .geo.importing import TABLE_IMPORT_KINDS, import_boundaries, import_table
-    from .geo.read_register import ImportFailed as RegisterFailed
     from .geo.read_vector import ImportFailed
 
     target = Path(args.workspace) if args.workspace else _workspace_or_demo(None)
@@ -550,7 +549,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 columns=columns,
                 accept_partial=args.accept_partial,
             )
-    except (ImportFailed, RegisterFailed) as exc:
+    except ImportFailed as exc:
         if args.json:
             print(
                 json.dumps(

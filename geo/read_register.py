@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from python_calamine import CalamineWorkbook
 
+from .read_vector import ImportFailed  # one kind of fatal import problem for every reader
 from .schema import CATEGORY_ALIASES, CAUSES, HOUSEHOLD_CATEGORIES, HOUSEHOLDS, MONITOR_KINDS
 from .validate import coerce, problems
 
@@ -165,15 +166,6 @@ _SUMMARY = re.compile(
 _ID_WEIGHTS = np.array([pow(2, 17 - i, 11) for i in range(17)])
 _ID_CHECK = np.array(list("10X98765432"))
 _VILLAGE_SUFFIX = re.compile(r"(村民委员会|村委会|居民委员会|居委会|社区|村)$")
-
-
-class ImportFailed(ValueError):
-    """Nothing can be taken from the file; ``zh`` and ``en`` say why."""
-
-    def __init__(self, zh: str, en: str):
-        super().__init__(f"{en} / {zh}")
-        self.zh = zh
-        self.en = en
 
 
 @dataclass(frozen=True)

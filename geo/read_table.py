@@ -26,7 +26,6 @@ import pandas as pd
 from shapely.geometry import Point
 
 from .crs import to_metric
-from .read_register import ImportFailed as RegisterFailed
 from .read_register import _cell_text, _decode, _kind, open_workbook
 from .read_vector import ImportFailed
 from .schema import FACILITY_KINDS, INDICATOR_FLAGS, LAYERS, SERVICE_TIERS, WGS84
@@ -253,10 +252,7 @@ def _rows_of(
 ) -> tuple[list[list[object]], int, str]:
     """All rows of the table (as cells), the header's position and what was read."""
     if _kind(path) == "excel":
-        try:
-            book, names = open_workbook(path, sheet)
-        except RegisterFailed as exc:  # the same problem, as this module reports it
-            raise ImportFailed(exc.zh, exc.en) from exc
+        book, names = open_workbook(path, sheet)
         for name in names:
             try:
                 rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
