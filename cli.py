@@ -632,13 +632,10 @@ def _import_households(args: argparse.Namespace, target: Path, columns):
         result["merge"] = merged
         return merged.layers if merged.changed else {}
 
-    merge = merge_households(
-        ws, read.frame, changed_at=now.date().isoformat(), recorded_at="", note=""
-    )
-    if not merge.changed:
-        return ImportOutcome("households", taken, rejected, notes, unchanged=True)
-    update_workspace(target, change)
+    update_workspace(target, change)  # writes nothing when the register changes nothing
     m = result["merge"]
+    if not m.changed:
+        return ImportOutcome("households", taken, rejected, notes, unchanged=True)
     notes.append(
         (
             f"新增 {m.added} 户,更新 {m.updated} 户(变化记入变更记录),未变 {m.unchanged} 户;"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -283,3 +286,21 @@ def import_outcome(outcome, lang: str) -> None:
         st.warning(i18n.t("data_blocked", lang, n=len(outcome.rejected)))
     else:
         st.error(i18n.t("data_nothing", lang))
+
+
+def every(seconds: float | None, tick_key: str, step: Callable[[], None]) -> None:
+    """Call ``step`` every ``seconds`` (``None`` or 0: never) and redraw the whole page.
+
+    A fragment re-runs on its timer; the full rerun it then asks for also runs it once more,
+    so a step is taken only when ``seconds`` have passed since the last one (kept in
+    ``tick_key``)."""
+
+    @st.fragment(run_every=seconds or None)
+    def tick() -> None:
+        if not seconds or time.monotonic() - S.get(tick_key) < seconds - 0.2:
+            return
+        S.set_value(tick_key, time.monotonic())
+        step()
+        st.rerun(scope="app")
+
+    tick()

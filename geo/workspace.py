@@ -150,8 +150,9 @@ def update_workspace(
     meta: Mapping[str, str] | None = None,
 ) -> Path:
     """Apply ``change`` to the workspace at ``path``: it gets the workspace as it is now and
-    returns the layers to put in place; every other layer and the metadata are kept, with the
-    entries of ``meta`` set (a workspace's own settings, such as its exit rules).
+    returns the layers to put in place (none: nothing is written); every other layer and the
+    metadata are kept, with the entries of ``meta`` set (a workspace's own settings, such as
+    its exit rules).
 
     One transaction: writers of the same file take turns (an advisory lock beside it, where
     the OS offers one) so ``change`` always sees the latest file and two dashboard sessions
@@ -162,7 +163,10 @@ def update_workspace(
     target = Path(path)
     with _locked(target):
         current = read_workspace(target)
-        layers = {**current.layers, **change(current)}
+        changed = change(current)
+        if not changed and not meta:  # nothing to change: leave the file (and its mtime) alone
+            return target
+        layers = {**current.layers, **changed}
         return write_workspace(target, layers, {**current.meta, **(meta or {})})
 
 

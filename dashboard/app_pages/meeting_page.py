@@ -3,8 +3,6 @@ since last year, and a walk through the villages (buttons, arrow or page keys, o
 
 from __future__ import annotations
 
-import time
-
 import streamlit as st
 
 from township_atlas.analysis import exit_rules
@@ -27,18 +25,8 @@ def step(by: int | None) -> None:
     S.set_value(S.MEETING_INDEX, -1 if by is None else (index + by) % len(codes))
 
 
-@st.fragment(run_every=S.get(S.MEETING_AUTO) or None)
-def advance() -> None:
-    """Every N seconds (when chosen) the next village; the whole page then redraws."""
-    seconds = S.get(S.MEETING_AUTO)
-    if not seconds or time.monotonic() - S.get(S.MEETING_TICK) < seconds - 0.2:
-        return
-    S.set_value(S.MEETING_TICK, time.monotonic())
-    step(1)
-    st.rerun(scope="app")
-
-
-advance()
+# Every N seconds (when chosen) the next village.
+panels.every(S.get(S.MEETING_AUTO), S.MEETING_TICK, lambda: step(1))
 township = ws.meta.get("township_name", "")
 index = S.get(S.MEETING_INDEX)
 code = codes[index] if 0 <= index < len(codes) else None

@@ -3,8 +3,6 @@ township's progress: poor remaining, villages exited against the plan, 返贫 an
 
 from __future__ import annotations
 
-import time
-
 import streamlit as st
 
 from township_atlas.analysis import exit_rules
@@ -23,18 +21,13 @@ head.header(f"{i18n.t('page_progress', lang)} · {year}")
 play.toggle(i18n.t("progress_play", lang), key=S.PROGRESS_PLAY)
 
 
-@st.fragment(run_every=2.0 if S.get(S.PROGRESS_PLAY) else None)
-def advance() -> None:
-    """While playing, move the year on every two seconds (the whole page then redraws)."""
-    if not S.get(S.PROGRESS_PLAY) or time.monotonic() - S.get(S.PROGRESS_TICK) < 1.8:
-        return  # not playing, or this is the redraw the last step asked for
-    S.set_value(S.PROGRESS_TICK, time.monotonic())
-    S.set_value(S.YEAR, year + 1 if year < last else first)  # after the last, start again
+def next_year() -> None:
+    """While playing: the next year, after the last the first again."""
+    S.set_value(S.YEAR, year + 1 if year < last else first)
     S.set_value(S.YEAR_RANGE, None)  # the sidebar puts its slider on the new year
-    st.rerun(scope="app")
 
 
-advance()
+panels.every(2.0 if S.get(S.PROGRESS_PLAY) else None, S.PROGRESS_TICK, next_year)
 panels.flash()
 status = exit_rules.village_status(ws.villages, ws.households, ws["indicators"], year, rules)
 panels.exit_figures(ws, status, year, lang)
