@@ -76,6 +76,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "true" if args.headless else "false",
         "--browser.gatherUsageStats",
         "false",
+        # Streamlit's first run asks for an e-mail address and waits; a township office's
+        # first run must just open the map (and a run without a terminal must not die).
+        "--server.showEmailPrompt",
+        "false",
         "--client.toolbarMode",
         "minimal",
     ]
