@@ -16,6 +16,7 @@ from pathlib import Path
 from pyogrio.errors import DataSourceError
 
 from .geo.rules import RulesError
+from .geo.schema import IMPORT_KINDS
 from .geo.validate import SchemaError
 
 #: Per-village figures printed by ``summary`` (remaining poor at the chosen year).
@@ -525,34 +526,36 @@ def cmd_export_map(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from .analysis.imports import record_import
     from .geo.export import excel_bytes
-    from .geo.importing import TABLE_IMPORT_KINDS, import_boundaries, import_table
+    from .geo.importing import (
+        TABLE_IMPORT_KINDS,
+        import_boundaries,
+        import_households,
+        import_table,
+    )
     from .geo.read_vector import ImportFailed
 
     target = Path(args.workspace) if args.workspace else _workspace_or_demo(None)
     columns = _columns_file(args.columns) if args.columns else None
+    how = {"accept_partial": args.accept_partial, "dry_run": args.dry_run, "columns": columns}
     try:
         if args.kind == "households":
-            outcome = _import_households(args, target, columns)
+            outcome = import_households(
+                target, args.file, sheet=args.sheet, record=record_import, **how
+            )
         elif args.kind in TABLE_IMPORT_KINDS:
             outcome = import_table(
                 target,
                 args.file,
                 args.kind,
                 sheet=args.sheet,
-                columns=columns,
                 crs=args.crs,
-                accept_partial=args.accept_partial,
+                record=record_import,
+                **how,
             )
         else:
-            outcome = import_boundaries(
-                target,
-                args.file,
-                args.kind,
-                crs=args.crs,
-                columns=columns,
-                accept_partial=args.accept_partial,
-            )
+            outcome = import_boundaries(target, args.file, args.kind, crs=args.crs, **how)
     except ImportFailed as exc:
         if args.json:
             print(
@@ -587,6 +590,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"……共 {len(outcome.rejected)} 行未导入,完整清单见 --report")
     if outcome.unchanged:
         print(f"{outcome.taken} 行与工作空间中的相同,无需更改 ({target})")
+    elif outcome.dry_run:
+        print(
+            f"试导入:可导入 {outcome.taken} 行,{len(outcome.rejected)} 行不能导入;"
+            "工作空间未改动(去掉 --dry-run 正式导入)"
+        )
     elif outcome.written:
         print(
             f"已导入 {outcome.taken} 行到 {target}" + (" (新建工作空间)" if outcome.created else "")
@@ -599,56 +607,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     else:
         print("没有可导入的行,工作空间未改动")
     return outcome.exit_code
-
-
-def _import_households(args: argparse.Namespace, target: Path, columns):
-    """A register into the workspace: new households added, changed ones recorded in the
-    history (kind import), one transaction; the same file again changes nothing."""
-    from datetime import datetime
-
-    from .analysis.imports import merge_households
-    from .geo.importing import ImportOutcome
-    from .geo.paths import id_key
-    from .geo.read_register import read_register
-    from .geo.workspace import read_workspace, update_workspace
-
-    ws = read_workspace(target)
-    villages = dict(zip(ws.villages["name"], ws.villages["code"].astype(str), strict=True))
-    read = read_register(
-        args.file, sheet=args.sheet, columns=columns, villages=villages, id_key=id_key()
-    )
-    rejected = read.rejected.rename(columns={"row": "source_row"})
-    notes = list(read.notes)
-    taken = len(read.frame)
-    if taken == 0 or (len(rejected) and not args.accept_partial):
-        return ImportOutcome("households", taken, rejected, notes)
-    now = datetime.now()
-    result = {}
-
-    def change(current):
-        merged = merge_households(
-            current,
-            read.frame,
-            changed_at=now.date().isoformat(),
-            recorded_at=now.isoformat(timespec="seconds"),
-            note=f"导入 {Path(args.file).name}",
-        )
-        result["merge"] = merged
-        return merged.layers if merged.changed else {}
-
-    update_workspace(target, change)  # writes nothing when the register changes nothing
-    m = result["merge"]
-    if not m.changed:
-        return ImportOutcome("households", taken, rejected, notes, unchanged=True)
-    notes.append(
-        (
-            f"新增 {m.added} 户,更新 {m.updated} 户(变化记入变更记录),未变 {m.unchanged} 户;"
-            f"文件中没有的 {m.kept} 户保持不变",
-            f"{m.added} households added, {m.updated} updated (changes in the history), "
-            f"{m.unchanged} unchanged; {m.kept} not in the file kept as they were",
-        )
-    )
-    return ImportOutcome("households", taken, rejected, notes, written=True)
 
 
 def _columns_file(path: str) -> dict[str, str]:
@@ -816,24 +774,18 @@ def build_parser() -> argparse.ArgumentParser:
             "(--crs gcj02 for Amap/Tencent), without them the village's anchor point."
         ),
     )
-    p.add_argument(
-        "kind",
-        choices=[
-            "villages",
-            "township",
-            "households",
-            "facilities",
-            "stations",
-            "sites",
-            "indicators",
-        ],
-    )
+    p.add_argument("kind", choices=IMPORT_KINDS)
     p.add_argument("file", help="the file to import")
     p.add_argument("workspace", nargs="?", help="workspace GeoPackage (default: the demo)")
     p.add_argument("--crs", help="the file's CRS when it declares none: EPSG:4490, gcj02, ...")
     p.add_argument("--columns", metavar="FILE", help="CSV or TOML: source header → field name")
     p.add_argument("--sheet", help="tables: the workbook's sheet (default: the first table)")
     p.add_argument("--accept-partial", action="store_true", help="take the good rows")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check the file and say what would change; write nothing",
+    )
     p.add_argument("--report", metavar="FILE", help="rejected rows with reasons (.csv or .xlsx)")
     p.add_argument("--json", action="store_true", help="print counts and first rejections")
     p.set_defaults(func=cmd_import)

@@ -177,11 +177,16 @@ def undo(
                 f"{r.record_key} {r.field} was changed again by {last['change_id']}; "
                 "undo that first"
             )
-    back = [
-        FieldChange(r.layer, r.record_key, r.field, _value(r.layer, r.field, r.old_value))
-        for r in reversed(list(rows.itertuples()))
-    ]
-    changed_at = str(rows["changed_at"].iloc[0])
+    back: list[FieldChange] = []
+    for r in reversed(list(rows.itertuples())):
+        if r.field == ROW and r.new_value == CREATED:
+            # A record removed by an undo must come back whole when the undo is itself
+            # replayed backwards, so its fields are cleared as changes before the row goes.
+            back += _clear_fields(ws[r.layer], r.layer, r.record_key)
+        back.append(
+            FieldChange(r.layer, r.record_key, r.field, _value(r.layer, r.field, r.old_value))
+        )
+    changed_at = str(rows["changed_at"].max())
     return _commit(ws, "undo", back, changed_at, recorded_at, note, reverts=change_id)
 
 
@@ -282,33 +287,82 @@ def changes_table(
 def _apply(
     layers: dict[str, pd.DataFrame], changes: Sequence[FieldChange]
 ) -> tuple[dict[str, pd.DataFrame], list[tuple[FieldChange, str | None, str | None]]]:
-    """Apply ``changes`` to copies of ``layers``; return them and (change, old, new) texts."""
+    """Apply ``changes`` to copies of ``layers``; return them and (change, old, new) texts.
+
+    Replaying a large import reverts thousands of changes: records are found through one
+    key → label map per layer and removed rows dropped once at the end, so a replay costs
+    about one pass over the changes rather than one pass over the layer per change.
+    """
     out = {name: frame.copy() for name, frame in layers.items()}
+    labels: dict[str, dict[str, object]] = {}
+    removed: dict[str, set] = {name: set() for name in out}
+    added: set[str] = set()
     done = []
     for c in changes:
-        frame = out[c.layer]
-        at = _find(frame, c.layer, c.record_key)
+        if c.layer not in labels:
+            labels[c.layer] = _labels(out[c.layer], c.layer)
+        keys = labels[c.layer]
+        at = keys.get(c.record_key)
         if c.field == ROW:
             if c.value is None:  # remove the row
                 if at is None:
                     raise ChangeError(f"no {c.layer} record {c.record_key} to remove")
-                out[c.layer] = frame.drop(index=at)
+                removed[c.layer].add(at)
+                del keys[c.record_key]
                 done.append((c, CREATED, None))
             else:
                 if at is not None:
                     raise ChangeError(f"{c.layer} record {c.record_key} exists already")
-                out[c.layer] = _add_indicator_row(frame, c.record_key)
+                live = out[c.layer].drop(index=list(removed[c.layer]))
+                row = _new_row(live, c.layer, c.record_key)
+                label = _next_label(out[c.layer])
+                row.index = [label]
+                out[c.layer] = pd.concat([out[c.layer], row])
+                keys[c.record_key] = label
+                added.add(c.layer)
                 done.append((c, None, CREATED))
             continue
         if at is None:
             raise ChangeError(f"no {c.layer} record {c.record_key}")
+        frame = out[c.layer]
         old = value_text(frame.at[at, c.field])
         frame.loc[at, c.field] = _value(c.layer, c.field, value_text(c.value))
         done.append((c, old, value_text(c.value)))
+    for name, gone in removed.items():
+        if gone:
+            out[name] = out[name].drop(index=list(gone))
+    for name in added:
+        out[name] = coerce(LAYERS[name], out[name].reset_index(drop=True))
     return out, done
 
 
-def _add_indicator_row(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+def _labels(frame: pd.DataFrame, layer: str) -> dict[str, object]:
+    """Record key → index label of every record of ``frame``."""
+    if layer == "indicators":
+        keys = frame["village_code"].astype(str) + "/" + frame["year"].astype("Int64").astype(str)
+    elif layer == "households":
+        keys = frame["household_id"].astype(str)
+    else:
+        raise ChangeError(f"changes to {layer} are not recorded")
+    return dict(zip(keys, frame.index, strict=True))
+
+
+def _next_label(frame: pd.DataFrame) -> int:
+    numeric = pd.to_numeric(pd.Series(frame.index), errors="coerce")
+    return int(numeric.max()) + 1 if numeric.notna().any() else len(frame)
+
+
+def _new_row(frame: pd.DataFrame, layer: str, key: str) -> pd.DataFrame:
+    """A record to add under ``key``: a village's indicators for a year start from its latest
+    earlier row (the change must not rewrite earlier years); a household starts empty and its
+    fields follow as changes of their own."""
+    if layer == "households":
+        row = empty_frame(LAYERS[layer]).reindex(index=[0])
+        row["household_id"] = key
+        for col in LAYERS[layer].columns:
+            if col.kind == "bool":  # flags cannot be missing: a new record says no
+                row[col.name] = False
+        return coerce(LAYERS[layer], row)
     code, year = key.split("/")
     earlier = frame[(frame["village_code"] == code) & (frame["year"] < int(year))]
     if len(earlier):
@@ -317,20 +371,25 @@ def _add_indicator_row(frame: pd.DataFrame, key: str) -> pd.DataFrame:
         row = empty_frame(LAYERS["indicators"]).reindex(index=[0])
         row["village_code"] = code
     row["year"] = int(year)
-    new = pd.concat([frame, coerce(LAYERS["indicators"], row)], ignore_index=True)
-    return coerce(LAYERS["indicators"], new)
+    return coerce(LAYERS["indicators"], row)
 
 
 def _find(frame: pd.DataFrame, layer: str, key: str):
     """Index label of the record ``key`` in ``frame`` (``None`` when absent)."""
-    if layer == "indicators":
-        code, year = key.split("/")
-        hit = frame.index[(frame["village_code"] == code) & (frame["year"] == int(year))]
-    elif layer == "households":
-        hit = frame.index[frame["household_id"] == key]
-    else:
-        raise ChangeError(f"changes to {layer} are not recorded")
-    return hit[0] if len(hit) else None
+    return _labels(frame, layer).get(key)
+
+
+def _clear_fields(frame: pd.DataFrame, layer: str, key: str) -> list[FieldChange]:
+    """Changes setting a record's fields to what a new record of ``key`` starts with."""
+    at = _find(frame, layer, key)
+    if at is None:
+        return []
+    start = _new_row(frame.drop(index=at), layer, key).iloc[0]
+    return [
+        FieldChange(layer, key, f, start[f])
+        for f in LAYERS[layer].names
+        if f not in LAYERS[layer].key and value_text(frame.at[at, f]) != value_text(start[f])
+    ]
 
 
 def _household(ws: Workspace, household_id: str, statuses, why: str) -> pd.Series:

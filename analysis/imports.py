@@ -1,16 +1,23 @@
-"""Merging an imported household register into a workspace, change by change.
+"""Recording an import in the change history, record by record.
 
-A newer register updates the households it names: every field it changes becomes a row of
-the history (kind ``import``, one change id for the whole import), so figures for any earlier
-date still come out as they were, and the import can be undone like any other change.
-Households the file adds are recorded as added rows; households it does not name are kept.
-Re-importing the same file changes nothing.
+A newer register (or indicator table) changes records the workspace already has: every field
+it changes becomes a row of the history (kind ``import``, one change id for the whole import)
+so the import can be undone like any other change, and records it adds are recorded as added
+rows. Re-importing the same file changes nothing.
+
+An import is a snapshot that carries its own years (识别年度, 脱贫年度, an indicator row's year),
+so each change takes effect when the file says it happened, not on the day of the import:
+a household identified in 2016 and imported today counts in 2016's figures; an exit in 2025
+counts from the end of 2025. A change never takes effect before one already recorded for the
+same field (the history stays linear) nor after the day of the import.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..geo.schema import LAYERS
@@ -18,13 +25,14 @@ from ..geo.validate import coerce
 from ..geo.workspace import Workspace
 from .history import ROW, value_text
 
-HOUSEHOLD_FIELDS = tuple(LAYERS["households"].names)
+#: Layers whose imports are recorded in the history.
+RECORDED_LAYERS = ("households", "indicators")
 
 
 @dataclass(frozen=True)
-class HouseholdMerge:
-    """The layers to write and what changed: households added, updated and unchanged, and
-    households of the workspace the file does not name (kept as they were)."""
+class ImportChanges:
+    """The layers to write and what changed: records ``added``, ``updated`` and ``unchanged``
+    among those the file names, and records of the workspace it does not name (``kept``)."""
 
     layers: dict[str, pd.DataFrame]
     added: int
@@ -36,63 +44,140 @@ class HouseholdMerge:
     def changed(self) -> bool:
         return bool(self.added or self.updated)
 
+    @property
+    def summary(self) -> tuple[str, str]:
+        """One sentence (zh, en) on what the import changed."""
+        return (
+            f"新增 {self.added} 条,更新 {self.updated} 条(变化记入变更记录),未变 "
+            f"{self.unchanged} 条;文件中没有的 {self.kept} 条保持不变",
+            f"{self.added} added, {self.updated} updated (changes in the history), "
+            f"{self.unchanged} unchanged; {self.kept} not in the file kept as they were",
+        )
 
-def merge_households(
-    ws: Workspace, incoming: pd.DataFrame, *, changed_at: str, recorded_at: str, note: str
-) -> HouseholdMerge:
-    """``incoming`` (households layer columns) merged over the workspace's households, with a
-    history row for each household added and each field changed."""
-    layer = LAYERS["households"]
-    new = coerce(layer, incoming.reindex(columns=list(HOUSEHOLD_FIELDS)))
-    old = ws.households
-    old_ids = set(old["household_id"].astype(str))
-    new_ids = new["household_id"].astype(str)
-    added = new[~new_ids.isin(old_ids)]
-    both = new[new_ids.isin(old_ids)].set_index("household_id")
-    before = old.set_index("household_id").reindex(both.index)
+
+def record_key(frame: pd.DataFrame, layer: str) -> pd.Series:
+    """The history's record key of every row (``household_id``; ``village_code/year``)."""
+    if layer == "households":
+        return frame["household_id"].astype(str)
+    return frame["village_code"].astype(str) + "/" + frame["year"].astype("Int64").astype(str)
+
+
+def record_import(
+    ws: Workspace,
+    layer: str,
+    new: pd.DataFrame,
+    file_keys: Collection[str],
+    *,
+    imported_on: str,
+    recorded_at: str,
+    note: str,
+) -> ImportChanges:
+    """The layers to write for ``new`` (the whole ``layer`` as the import leaves it) with a
+    history row for each record added and each field changed; ``file_keys`` are the record
+    keys the file named."""
+    if layer not in RECORDED_LAYERS:
+        raise ValueError(f"imports of {layer} are not recorded")
+    spec = LAYERS[layer]
+    old = coerce(spec, pd.DataFrame(ws[layer]).reindex(columns=spec.names))
+    new = coerce(spec, pd.DataFrame(new).reindex(columns=spec.names))
+    old_keys, new_keys = record_key(old, layer), record_key(new, layer)
+    old_by = old.set_index(old_keys.to_numpy())
+    new_by = new.set_index(new_keys.to_numpy())
+    known = set(old_keys)
+    added_keys = [k for k in new_keys if k not in known]
+    both = [k for k in new_keys if k in known]
+    latest = _latest(ws["history"], layer)
     rows: list[dict] = []
-    for hid in added["household_id"]:
-        rows.append(_row(str(hid), ROW, None, "created"))
-    updated = pd.Series(False, index=both.index)
-    merged_old = old.set_index("household_id").copy()
-    for field in HOUSEHOLD_FIELDS:
-        if field == "household_id":
-            continue
-        a, b = before[field], both[field]
-        differ = ~((a == b).fillna(False) | (a.isna() & b.isna()))
-        differ = differ.astype(bool)
-        if not differ.any():
-            continue
-        updated |= differ
-        for hid in differ[differ].index:
-            rows.append(_row(str(hid), field, value_text(a[hid]), value_text(b[hid])))
-        merged_old.loc[differ[differ].index, field] = b[differ]
-    households = pd.concat(
-        [merged_old.reset_index()[list(HOUSEHOLD_FIELDS)], added], ignore_index=True
-    )
+    for key in added_keys:
+        when = _created_on(new_by.loc[key], layer, imported_on)
+        rows.append(_row(key, ROW, None, "created", _clamp(when, latest, key, ROW, imported_on)))
+    updated = pd.Series(False, index=pd.Index(both, dtype=object))
+    if both:
+        a_all, b_all = old_by.loc[both], new_by.loc[both]
+        for fld in spec.names:
+            if fld in spec.key:
+                continue
+            # value_text gives str or None, so != compares values and missing alike
+            a = pd.Series([value_text(v) for v in a_all[fld]], index=both, dtype=object)
+            b = pd.Series([value_text(v) for v in b_all[fld]], index=both, dtype=object)
+            differ = np.fromiter((x != y for x, y in zip(a, b, strict=True)), bool, len(a))
+            if not differ.any():
+                continue
+            updated |= differ
+            for key in np.asarray(both, dtype=object)[differ]:
+                when = _changed_on(b_all.loc[key], layer, fld, imported_on)
+                when = _clamp(when, latest, key, fld, imported_on)
+                rows.append(_row(key, fld, a[key], b[key], when))
+    layers: dict[str, pd.DataFrame] = {layer: new}
     history = ws["history"]
-    layers: dict[str, pd.DataFrame] = {"households": coerce(layer, households)}
     if rows:
         change_id = f"C{history['change_id'].nunique() + 1:05d}"
         extra = pd.DataFrame(rows).assign(
             change_id=change_id,
-            changed_at=changed_at,
             recorded_at=recorded_at,
             kind="import",
-            layer="households",
+            layer=layer,
             note=note,
             reverts=None,
         )
         layers["history"] = pd.concat([f for f in (history, extra) if len(f)], ignore_index=True)
+    named = set(map(str, file_keys))
     n_updated = int(updated.sum())
-    return HouseholdMerge(
+    return ImportChanges(
         layers=layers,
-        added=len(added),
+        added=len(added_keys),
         updated=n_updated,
-        unchanged=len(both) - n_updated,
-        kept=len(old_ids - set(new_ids)),
+        unchanged=len(named & set(both)) - n_updated,
+        kept=len(known - named),
     )
 
 
-def _row(record_key: str, field: str, old: str | None, new: str | None) -> dict:
-    return {"record_key": record_key, "field": field, "old_value": old, "new_value": new}
+# ----------------------------------------------------------------------------- dates
+def _year(value: object) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def _created_on(row: pd.Series, layer: str, imported_on: str) -> str:
+    """A record exists from the start of the year it belongs to (identified, indicators')."""
+    year = _year(row["identified_year"] if layer == "households" else row["year"])
+    return f"{year}-01-01" if year else imported_on
+
+
+def _changed_on(row: pd.Series, layer: str, fld: str, imported_on: str) -> str:
+    """When the file says a field's new value took hold: the end of the year of the event
+    (exit, fall back, monitoring; an indicator row's own year), else the import's day."""
+    if layer == "indicators":
+        year = _year(row["year"])
+    elif fld in ("status", "exit_year", "return_year"):
+        event = {"已脱贫": "exit_year", "返贫": "return_year"}.get(row["status"])
+        year = _year(row[event]) if event else None
+        if fld in ("exit_year", "return_year") and year is None:
+            year = _year(row[fld])
+    elif fld in ("monitor_kind", "monitor_year"):
+        year = _year(row["monitor_year"])
+    else:
+        year = None
+    return f"{year}-12-31" if year else imported_on
+
+
+def _latest(history: pd.DataFrame, layer: str) -> dict[tuple[str, str], str]:
+    mine = history[history["layer"] == layer]
+    if mine.empty:
+        return {}
+    last = mine.groupby(["record_key", "field"])["changed_at"].max()
+    return {(str(k), str(f)): str(v) for (k, f), v in last.items()}
+
+
+def _clamp(when: str, latest: dict, key: str, fld: str, imported_on: str) -> str:
+    when = min(when, imported_on)
+    return max(when, latest.get((key, fld), when))
+
+
+def _row(key: str, fld: str, old: str | None, new: str | None, when: str) -> dict:
+    return {
+        "record_key": key,
+        "field": fld,
+        "old_value": old,
+        "new_value": new,
+        "changed_at": when,
+    }

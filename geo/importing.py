@@ -14,10 +14,11 @@ rows rejected (written only with ``accept_partial``), 2 nothing taken.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from pathlib import Path
+from typing import Protocol
 
 import geopandas as gpd
 import numpy as np
@@ -30,7 +31,7 @@ from .read_vector import (
     outside_share,
     read_boundaries,
 )
-from .schema import LAYERS, WGS84
+from .schema import IMPORT_KINDS, LAYERS, WGS84
 from .validate import coerce
 from .workspace import (
     Workspace,
@@ -41,8 +42,11 @@ from .workspace import (
 )
 
 Note = tuple[str, str]
-#: Kinds of file ``township-atlas import`` takes (households and the point tables come next).
+#: Boundary kinds ``township-atlas import`` takes from vector files.
 BOUNDARY_KINDS = ("villages", "township")
+__all__ = ["BOUNDARY_KINDS", "IMPORT_KINDS", "TABLE_IMPORT_KINDS", "ImportOutcome"]
+#: Rows of a file shown before it goes in.
+SAMPLE_ROWS = 10
 #: Counts a boundary file may lack; a new village gets 0 and a note says to fill them in.
 _COUNTS = ("population", "households", "villager_groups")
 
@@ -60,6 +64,15 @@ class ImportOutcome:
     written: bool = False
     created: bool = False
     unchanged: bool = False
+    #: Every header of the file, and those recognised (source header → field).
+    headers: tuple[str, ...] = ()
+    columns_found: Mapping[str, str] = field(default_factory=dict)
+    #: How the coordinates were read (boundaries and point files).
+    crs: str | None = None
+    #: The first rows as they would go in (no geometry, no personal data).
+    sample: pd.DataFrame | None = None
+    #: A dry run: nothing was to be written, whatever the other fields say would happen.
+    dry_run: bool = False
 
     @property
     def exit_code(self) -> int:
@@ -77,7 +90,10 @@ class ImportOutcome:
             "written": self.written,
             "created": self.created,
             "unchanged": self.unchanged,
+            "dry_run": self.dry_run,
             "exit_code": self.exit_code,
+            "columns": dict(self.columns_found),
+            "crs": self.crs,
             "notes": [{"zh": zh, "en": en} for zh, en in self.notes],
             "first_rejections": self.rejected[cols].head(first).to_dict("records")
             if len(self.rejected)
@@ -93,12 +109,14 @@ def import_boundaries(
     crs: str | None = None,
     columns: Mapping[str, str] | None = None,
     accept_partial: bool = False,
+    dry_run: bool = False,
 ) -> ImportOutcome:
     """Import village or township boundaries into ``workspace`` (created when absent).
 
     Villages already in the workspace keep what the file does not say (their counts, poverty
     status, exit years); new villages need a code and a name, and counts the file lacks start
-    at 0 with a note. Villages outside the township outline are rejected.
+    at 0 with a note. Villages outside the township outline are rejected. ``dry_run`` checks
+    everything and writes nothing.
     """
     if kind not in BOUNDARY_KINDS:
         raise ImportFailed(f"不能导入「{kind}」", f"cannot import {kind!r} boundaries")
@@ -129,16 +147,28 @@ def import_boundaries(
         if any(len(r) for r in rejected)
         else read.rejected.iloc[:0]
     )
-    outcome = ImportOutcome(kind, len(frame), rejected_frame, notes)
-    if len(frame) == 0 or (len(rejected_frame) and not accept_partial):
+    outcome = ImportOutcome(
+        kind,
+        len(frame),
+        rejected_frame,
+        notes,
+        headers=tuple(getattr(read, "headers", ())),
+        columns_found=dict(read.columns_found),
+        crs=read.crs_used,
+        sample=pd.DataFrame(frame.drop(columns="geometry")).head(SAMPLE_ROWS),
+        dry_run=dry_run,
+    )
+    if len(frame) == 0 or (len(rejected_frame) and not accept_partial and not dry_run):
         return outcome
     if current is not None and _same(current[kind], layers[kind], kind):
-        return ImportOutcome(kind, len(frame), rejected_frame, notes, unchanged=True)
+        return replace(outcome, unchanged=True)
+    if dry_run:
+        return outcome
     if current is None:
         write_workspace(target, layers, {"imported_from": Path(source).name})
-        return ImportOutcome(kind, len(frame), rejected_frame, notes, written=True, created=True)
+        return replace(outcome, written=True, created=True)
     update_workspace(target, lambda ws: {kind: layers[kind], **_extra(layers, kind)})
-    return ImportOutcome(kind, len(frame), rejected_frame, notes, written=True)
+    return replace(outcome, written=True)
 
 
 def _merged(current: Workspace | None, frame: gpd.GeoDataFrame, kind: str):
@@ -284,6 +314,24 @@ def _same(old: pd.DataFrame, new: pd.DataFrame, kind: str) -> bool:
 TABLE_IMPORT_KINDS = ("facilities", "stations", "sites", "indicators")
 
 
+class Recorded(Protocol):
+    """What a :data:`RecordImport` returns: the layers to write (the history among them)."""
+
+    layers: dict[str, pd.DataFrame]
+
+    @property
+    def changed(self) -> bool: ...
+
+    @property
+    def summary(self) -> Note: ...
+
+
+#: Records an import in the history: ``record(ws, layer, new_layer, file_keys, *,
+#: imported_on, recorded_at, note)``; :func:`township_atlas.analysis.imports.record_import`.
+#: The history's rules live above ``geo``, so callers hand it in.
+RecordImport = Callable[..., Recorded]
+
+
 def import_table(
     workspace: str | os.PathLike,
     source: str | os.PathLike,
@@ -293,6 +341,8 @@ def import_table(
     columns: Mapping[str, str] | None = None,
     crs: str | None = None,
     accept_partial: bool = False,
+    dry_run: bool = False,
+    record: RecordImport | None = None,
 ) -> ImportOutcome:
     """Import a facilities, stations, relocation sites or indicators table (CSV or Excel).
 
@@ -300,18 +350,14 @@ def import_table(
     the workspace's rows of the same key; what a row leaves empty keeps the workspace's value.
     Every row the reader or the workspace validation refuses is rejected with its reason; the
     workspace is written (one locked, atomic transaction) only when no row is rejected or the
-    caller accepts a partial import. The same file again changes nothing.
+    caller accepts a partial import. The same file again changes nothing. Indicator changes
+    are recorded in the history when ``record`` is given; ``dry_run`` writes nothing.
     """
     from .read_table import TABLE_KINDS, read_table, rows_to_layer
 
     if kind not in TABLE_KINDS:
         raise ImportFailed(f"不能导入「{kind}」表", f"cannot import a {kind!r} table")
-    target = Path(workspace)
-    if not target.exists():
-        raise ImportFailed(
-            f"工作空间 {target} 不存在：请先导入村界（import villages）",
-            f"no workspace at {target}: import the village boundaries first",
-        )
+    target = _existing(workspace)
     read = read_table(source, kind, sheet=sheet, columns=columns)
     current = read_workspace(target)
     rows = rows_to_layer(read, kind, current.villages, crs=crs)
@@ -328,14 +374,136 @@ def import_table(
             rej.setdefault(int(good.index[pos]), []).append(note)
         good = good[~good.index.isin(list(rej))]
         merged = _upsert(current[layer], good, layer)
-    rejected = _table_rejections(read.data, rej)
-    taken = len(good)
-    if taken == 0 or (rej and not accept_partial):
-        return ImportOutcome(kind, taken, rejected, notes)
-    if _same_table(current[layer], merged, layer):
-        return ImportOutcome(kind, taken, rejected, notes, unchanged=True)
-    update_workspace(target, lambda ws: {layer: _upsert(ws[layer], good, layer)})
-    return ImportOutcome(kind, taken, rejected, notes, written=True)
+    outcome = ImportOutcome(
+        kind,
+        len(good),
+        _table_rejections(read.data, rej),
+        notes,
+        headers=tuple(getattr(read, "headers", ())),
+        columns_found=dict(read.columns_found),
+        crs=getattr(read, "crs_used", None),
+        sample=pd.DataFrame(good.drop(columns=["geometry", "_anchored"], errors="ignore")).head(
+            SAMPLE_ROWS
+        ),
+        dry_run=dry_run,
+    )
+    if not len(good) or (rej and not accept_partial and not dry_run):
+        return outcome
+    recorded = record if layer == "indicators" else None
+    stamp = _stamp(source)
+
+    def change(ws: Workspace) -> tuple[dict[str, pd.DataFrame], Note | None]:
+        new = _upsert(ws[layer], good, layer)
+        if recorded is None:
+            return ({} if _same_table(ws[layer], new, layer) else {layer: new}), None
+        done = recorded(ws, layer, new, _key_text(good, layer), **stamp)
+        return (done.layers, done.summary) if done.changed else ({}, None)
+
+    return _commit(target, current, change, outcome, dry_run)
+
+
+def import_households(
+    workspace: str | os.PathLike,
+    source: str | os.PathLike,
+    *,
+    record: RecordImport,
+    sheet: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    accept_partial: bool = False,
+    dry_run: bool = False,
+) -> ImportOutcome:
+    """Import a household register (Excel or CSV, per person or per household).
+
+    The file's households replace the fields of the workspace's households of the same
+    户编号 and new ones are added; households it does not name are kept. ``record`` puts every
+    change in the history (so an import can be undone and past years replay); the same
+    register again changes nothing. Names and phone numbers are never stored; ID numbers only
+    as a keyed hash and a masked form.
+    """
+    from .paths import id_key
+    from .read_register import read_register
+
+    target = _existing(workspace)
+    current = read_workspace(target)
+    villages = dict(
+        zip(current.villages["name"], current.villages["code"].astype(str), strict=True)
+    )
+    read = read_register(source, sheet=sheet, columns=columns, villages=villages, id_key=id_key())
+    rejected = read.rejected.rename(columns={"row": "source_row"})
+    shown = [c for c in read.frame.columns if c != "head_id_hash"]
+    outcome = ImportOutcome(
+        "households",
+        len(read.frame),
+        rejected,
+        list(read.notes),
+        headers=tuple(getattr(read, "headers", ())),
+        columns_found=dict(read.columns_found),
+        sample=pd.DataFrame(read.frame[shown]).head(SAMPLE_ROWS),
+        dry_run=dry_run,
+    )
+    if not len(read.frame) or (len(rejected) and not accept_partial and not dry_run):
+        return outcome
+    stamp = _stamp(source)
+    names = list(LAYERS["households"].names)
+    incoming = coerce(LAYERS["households"], read.frame.reindex(columns=names))
+    ids = incoming["household_id"].astype(str)
+
+    def change(ws: Workspace) -> tuple[dict[str, pd.DataFrame], Note | None]:
+        old = ws.households
+        kept = pd.DataFrame(old[~old["household_id"].astype(str).isin(set(ids))])[names]
+        frames = [f for f in (kept, incoming) if len(f)]
+        new = pd.concat(frames, ignore_index=True) if frames else incoming
+        done = record(ws, "households", new, ids, **stamp)
+        return (done.layers, done.summary) if done.changed else ({}, None)
+
+    return _commit(target, current, change, outcome, dry_run)
+
+
+def _existing(workspace: str | os.PathLike) -> Path:
+    target = Path(workspace)
+    if not target.exists():
+        raise ImportFailed(
+            f"工作空间 {target} 不存在：请先导入村界（import villages）",
+            f"no workspace at {target}: import the village boundaries first",
+        )
+    return target
+
+
+def _stamp(source: str | os.PathLike) -> dict[str, str]:
+    now = datetime.now()
+    return {
+        "imported_on": now.date().isoformat(),
+        "recorded_at": now.isoformat(timespec="seconds"),
+        "note": f"导入 {Path(source).name}",
+    }
+
+
+def _commit(
+    target: Path,
+    current: Workspace,
+    change: Callable[[Workspace], tuple[dict[str, pd.DataFrame], Note | None]],
+    outcome: ImportOutcome,
+    dry_run: bool,
+) -> ImportOutcome:
+    """Run ``change`` on the workspace (a dry run on the copy read) and say what it did.
+
+    The change runs once, inside the locked transaction, so what is written is computed from
+    the workspace as it is at that moment."""
+    said: list[tuple[dict[str, pd.DataFrame], Note | None]] = []
+
+    def run(ws: Workspace) -> dict[str, pd.DataFrame]:
+        said.append(change(ws))
+        return said[-1][0]
+
+    if dry_run:
+        run(current)
+    else:
+        update_workspace(target, run)  # writes nothing when the change is empty
+    layers, summary = said[-1]
+    if not layers:
+        return replace(outcome, unchanged=True)
+    notes = [*outcome.notes, summary] if summary else list(outcome.notes)
+    return replace(outcome, notes=notes, written=not dry_run)
 
 
 def _key_text(frame: pd.DataFrame, layer: str) -> pd.Series:

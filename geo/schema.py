@@ -524,3 +524,15 @@ def allowed_text(layer: Layer, column: Column) -> str:
     """The allowed values of ``column`` as people read them (``01 因病 / 02 因残 …``)."""
     labels = VALUE_LABELS.get((layer.name, column.name), {})
     return " / ".join(f"{v} {labels[v][0]}" if v in labels else v for v in column.allowed)
+
+
+#: Every kind of file ``township-atlas import`` takes, in the order a new workspace needs them.
+IMPORT_KINDS = (
+    "villages",
+    "township",
+    "households",
+    "facilities",
+    "stations",
+    "sites",
+    "indicators",
+)

@@ -91,3 +91,56 @@ def test_a_file_with_no_register_in_it_changes_nothing(capsys, ws, tmp_path):
     bad.write_text("a,b\n1,2\n", encoding="utf-8")
     code = main(["import", "households", str(bad), str(ws)])
     assert code == 2 and "nothing imported" in capsys.readouterr().err
+
+
+def test_a_register_in_a_new_workspace_counts_in_the_years_it_names(capsys, ws, tmp_path):
+    """The first register of a workspace is a snapshot with its own years: the households it
+    adds count from the year they were identified, not from the day of the import."""
+    rows = [["新屋村", "N1", 3, "一般贫困户", "因病", 2016, "1", 2019],
+            ["李田村", "N2", 2, "低保户", "08", 2017, "0", ""]]  # fmt: skip
+    run(capsys, "households", register(tmp_path / "r.csv", rows), str(ws))
+    after = read_workspace(ws)
+    created = after["history"].set_index("record_key")["changed_at"]
+    assert (created["N1"], created["N2"]) == ("2016-01-01", "2017-01-01")
+    ids = lambda w: set(w.households["household_id"])  # noqa: E731
+    assert {"N1", "N2"} <= ids(history.state_at(after, "2017-12-31"))
+    assert "N2" not in ids(history.state_at(after, "2016-12-31"))
+
+
+def test_a_newer_register_dates_each_change_by_the_year_it_names(capsys, ws, tmp_path):
+    register(tmp_path / "a.csv", [["新屋村", "N1", 3, "一般贫困户", "因病", 2016, "0", ""]])
+    run(capsys, "households", str(tmp_path / "a.csv"), str(ws))
+    newer = [["新屋村", "N1", 4, "一般贫困户", "因病", 2016, "1", 2019]]
+    run(capsys, "households", register(tmp_path / "b.csv", newer), str(ws))
+    after = read_workspace(ws)
+    rows = after["history"][after["history"]["change_id"] == "C00002"].set_index("field")
+    assert rows.loc["status", "changed_at"] == "2019-12-31"
+    assert rows.loc["exit_year", "changed_at"] == "2019-12-31"
+    assert rows.loc["size", "changed_at"] > "2020"  # no year for a size: the import's day
+    n1 = lambda w: w.households.set_index("household_id").loc["N1"]  # noqa: E731
+    assert n1(history.state_at(after, "2019-12-31"))["status"] == "已脱贫"
+    assert n1(history.state_at(after, "2018-12-31"))["status"] == "未脱贫"
+
+
+def test_undoing_an_import_removes_its_households_and_the_past_still_replays(capsys, ws, tmp_path):
+    rows = [["新屋村", "N1", 3, "一般贫困户", "因病", 2016, "1", 2019]]
+    run(capsys, "households", register(tmp_path / "r.csv", rows), str(ws))
+    imported = read_workspace(ws)
+    layers = history.undo(imported, "C00001", recorded_at="2030-01-01T00:00:00")
+    undone = read_workspace(ws).__class__({**imported.layers, **layers}, imported.meta)
+    assert "N1" not in set(undone.households["household_id"])
+    # The undo takes effect when the import did: as if the household had never been added
+    for day in ("2015-12-31", "2016-01-01", "2020-12-31"):
+        assert "N1" not in set(history.state_at(undone, day).households["household_id"])
+    # ... and its history keeps every field of the removed household, so nothing is lost
+    kept = undone["history"][undone["history"]["reverts"] == "C00001"].set_index("field")
+    assert kept.loc["status", "old_value"] == "已脱贫" and kept.loc["size", "old_value"] == "3"
+
+
+def test_a_dry_run_says_what_would_change_and_writes_nothing(capsys, ws, tmp_path):
+    rows = [["新屋村", "N1", 3, "一般贫困户", "因病", 2016, "0", ""]]
+    before = ws.read_bytes()
+    code, data = run(capsys, "households", register(tmp_path / "r.csv", rows), str(ws), "--dry-run")
+    assert code == 0 and data["dry_run"] and not data["written"] and data["taken"] == 1
+    assert any("新增 1 条" in n["zh"] for n in data["notes"])
+    assert ws.read_bytes() == before
