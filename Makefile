@@ -40,6 +40,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python benchmarks/bench_map_load.py
 	$(BIN)/python benchmarks/bench_placement.py
+	$(BIN)/python benchmarks/bench_history.py
 
 demo: $(VENV)/.installed
 	$(BIN)/township-atlas demo --out out/demo.gpkg

@@ -16,6 +16,7 @@ layers to write; writing (one transaction) is :func:`township_atlas.geo.workspac
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -296,6 +297,7 @@ def _apply(
     out = {name: frame.copy() for name, frame in layers.items()}
     labels: dict[str, dict[str, object]] = {}
     removed: dict[str, set] = {name: set() for name in out}
+    pending: dict[tuple[str, str], dict[object, str | None]] = {}
     added: set[str] = set()
     done = []
     for c in changes:
@@ -324,10 +326,22 @@ def _apply(
             continue
         if at is None:
             raise ChangeError(f"no {c.layer} record {c.record_key}")
-        frame = out[c.layer]
-        old = value_text(frame.at[at, c.field])
-        frame.loc[at, c.field] = _value(c.layer, c.field, value_text(c.value))
+        # Writes wait in ``pending`` and go in one assignment per field at the end: setting
+        # one cell of an Arrow-backed column costs as much as setting thousands.
+        cells = pending.setdefault((c.layer, c.field), {})
+        old = cells[at] if at in cells else value_text(out[c.layer].at[at, c.field])
+        cells[at] = value_text(c.value)
         done.append((c, old, value_text(c.value)))
+    for (name, fld), cells in pending.items():
+        live = {at: text for at, text in cells.items() if at not in removed[name]}
+        if live:
+            values = [_value(name, fld, text) for text in live.values()]
+            column = out[name][fld]
+            try:
+                typed = pd.Series(values, index=list(live), dtype=column.dtype)
+            except (TypeError, ValueError):  # e.g. a missing value in a plain bool column
+                typed = pd.Series(values, index=list(live), dtype=object)
+            out[name].loc[list(live), fld] = typed
     for name, gone in removed.items():
         if gone:
             out[name] = out[name].drop(index=list(gone))
@@ -420,6 +434,13 @@ def _value(layer: str, field: str, text: str | None) -> object:
         return None
     if field == ROW:
         return text
+    return _typed(layer, field, str(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _typed(layer: str, field: str, text: str) -> object:
+    # A replay converts the same few texts (statuses, years) thousands of times; converting
+    # goes through the layer's own coercion, which is slow for one value, so remember it.
     frame = coerce(LAYERS[layer], pd.DataFrame({field: pd.Series([text], dtype="string")}))
     return frame[field].iloc[0]
 
