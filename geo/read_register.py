@@ -12,7 +12,6 @@ rejection report. Only recognised, non-personal columns are echoed in the report
 
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
 import hmac
@@ -25,14 +24,30 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from python_calamine import CalamineWorkbook
 
 from .read_vector import ImportFailed  # one kind of fatal import problem for every reader
 from .schema import CATEGORY_ALIASES, CAUSES, HOUSEHOLD_CATEGORIES, HOUSEHOLDS, MONITOR_KINDS
+from .tabular import (
+    HEADER_SEARCH_ROWS,
+    best_delimiter,
+    cell_text,
+    csv_rows,
+    decode_text,
+    describe_csv,
+    file_kind,
+    find_header,
+    first_sheet_with_header,
+    village_key,
+    village_lookup,
+    years,
+    yes_no,
+)
+from .tabular import open_workbook as open_workbook  # re-exported: see _decode below
 from .validate import coerce, problems
 
-#: How many rows from the top are searched for the header row.
-HEADER_SEARCH_ROWS = 15
+# open_workbook and _decode stay importable from here for callers written before
+# geo/tabular.py; new code imports tabular.open_workbook and tabular.decode_text.
+_decode = decode_text
 
 # ----------------------------------------------------------------------------- headers
 #: field -> headers that name it (compared after :func:`_norm_header`). Fields that are not
@@ -98,6 +113,17 @@ _KNOWN_UNUSED = (
 #: Fields never copied into any output (the ID number only as hash and mask).
 PERSONAL_FIELDS = frozenset({"name_person", "id_number", "phone"})
 _FIELDS = frozenset(_HEADERS) | frozenset(HOUSEHOLDS.names)
+#: Fields of this reader that are not households columns but may be mapped, with labels.
+_READER_FIELDS: dict[str, tuple[str, str]] = {
+    "village_name": ("行政村（名称）", "Village name"),
+    "person_id": ("人编号（每人一行时）", "Person id (one row per person)"),
+    "relation": ("与户主关系", "Relation to the head"),
+    "id_number": ("证件号码（只存散列与遮蔽号码）", "ID number (kept only as hash and mask)"),
+    "safe_water": ("饮水安全", "Safe water"),
+    "water_difficulty": ("饮水困难", "Water difficulty"),
+}
+#: Layer columns the reader computes itself (from 证件号码): never mapped from a header.
+_COMPUTED = ("head_id_hash", "head_id_masked")
 
 
 def _norm_header(value: object) -> str:
@@ -157,15 +183,12 @@ _MONITOR = {k: k for k in MONITOR_KINDS} | {
     "严重困难户": "突发严重困难户",
     "突发严重困难": "突发严重困难户",
 }
-_YES = {"是", "有", "1", "y", "yes", "true", "√", "是的"}
-_NO = {"否", "无", "0", "n", "no", "false", "×", "不是"}
 _HEAD_RELATIONS = {"户主", "本人", "户主本人", "本人(户主)", "户主(本人)", "之本人", "01", "02"}
 _SUMMARY = re.compile(
     r"^(合计|总计|小计|汇总|填表|制表|审核|负责人|备注|说明|注[:：]|签字|日期[:：])"
 )
 _ID_WEIGHTS = np.array([pow(2, 17 - i, 11) for i in range(17)])
 _ID_CHECK = np.array(list("10X98765432"))
-_VILLAGE_SUFFIX = re.compile(r"(村民委员会|村委会|居民委员会|居委会|社区|村)$")
 
 
 @dataclass(frozen=True)
@@ -190,10 +213,44 @@ class RegisterImport:
     header_row: int = 1
     source_rows: int = 0
     per_person: bool = False
+    #: Every non-empty header of the file, in file order, recognised or not (each once).
+    headers: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
         return self.rejected.empty
+
+
+def mappable_fields(kind: str = "households") -> list[tuple[str, str, str]]:
+    """The fields a register header may be mapped to, as (field, zh, en).
+
+    Parameters
+    ----------
+    kind : str
+        ``households`` (the only kind of register).
+
+    Returns
+    -------
+    list of (field, label_zh, label_en)
+        The households columns a header can fill and the reader's own fields (village name,
+        person id, relation, ID number, water flags), each a valid target in
+        ``read_register(columns=...)``. 姓名 and 联系电话 are never offered: they are only read
+        to be dropped.
+    """
+    if kind != "households":
+        raise ValueError(f"kind must be 'households', not {kind!r}")
+    out = []
+    for col in HOUSEHOLDS.columns:
+        if col.name in _COMPUTED:
+            continue
+        out.append((col.name, col.zh, col.en))
+        if col.name == "village_code":  # the name goes with the code
+            out.append(("village_name", *_READER_FIELDS["village_name"]))
+        if col.name == "household_id":
+            out += [(f, *_READER_FIELDS[f]) for f in ("person_id", "relation", "id_number")]
+        if col.name == "unsafe_water":
+            out += [(f, *_READER_FIELDS[f]) for f in ("safe_water", "water_difficulty")]
+    return out
 
 
 # ----------------------------------------------------------------------------- personal data
@@ -243,60 +300,11 @@ def id_valid(ids: pd.Series) -> pd.Series:
 
 
 # ----------------------------------------------------------------------------- reading
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        if value != value:
-            return ""
-        if value.is_integer() and abs(value) < 1e21:
-            return f"{value:.0f}"
-        return repr(value)
-    if isinstance(value, bool | np.bool_):
-        return "是" if value else "否"
-    if isinstance(value, int | np.integer):
-        return str(int(value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value).strip()
-
-
 def _as_text(s: pd.Series) -> np.ndarray:
     """Each cell as stripped text ('' for empty), fast: converted once per distinct value."""
     codes, uniq = pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)
-    conv = np.array([_cell_text(u) for u in uniq] + [""], dtype=object)
+    conv = np.array([cell_text(u) for u in uniq] + [""], dtype=object)
     return conv[codes]
-
-
-def _kind(path: Path) -> str:
-    with path.open("rb") as fh:
-        head = fh.read(8)
-    if head.startswith(b"PK\x03\x04"):
-        return "excel"
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "excel"  # .xls (BIFF in an OLE container)
-    return "csv"
-
-
-def _decode(data: bytes) -> tuple[str, str]:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), "utf-16"
-    if b"\x00" in data[:8192]:
-        raise ImportFailed(
-            "文件不是表格（既不是 Excel 也不是文本 CSV）",
-            "the file is not a table (neither Excel nor text CSV)",
-        )
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError as exc:
-        raise ImportFailed(
-            "无法识别文件编码（试过 UTF-8 与 GB18030），文件不是文本表格",
-            "cannot decode the file (tried UTF-8 and GB18030): not a text table",
-        ) from exc
 
 
 def _header_score(cells: list[object], user: Mapping[str, str]) -> tuple[int, int]:
@@ -315,12 +323,10 @@ def _header_score(cells: list[object], user: Mapping[str, str]) -> tuple[int, in
 
 
 def _find_header(rows: list[list[object]], user: Mapping[str, str]) -> int | None:
-    best, best_score = None, (0, 0)
-    for i, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        score = _header_score(cells, user)
-        if score[0] >= 2 and (score[1], score[0]) > (best_score[1], best_score[0]):
-            best, best_score = i, score
-    return best
+    # at least two known headers; a row naming 户编号 first, then the most headers
+    return find_header(
+        rows, lambda cells: _header_score(cells, user)[::-1], lambda rank: rank[1] >= 2
+    )
 
 
 def _no_header() -> ImportFailed:
@@ -333,23 +339,18 @@ def _no_header() -> ImportFailed:
 
 
 def _read_csv(path: Path, user: Mapping[str, str]) -> tuple[list[str], pd.DataFrame, str, int]:
-    text, encoding = _decode(path.read_bytes())
+    text, encoding = decode_text(path.read_bytes())
     sample = text[:200_000].splitlines()[:HEADER_SEARCH_ROWS]
-    best = None
-    for delim in (",", "\t", ";"):
-        rows = list(csv.reader(sample, delimiter=delim))
-        h = _find_header(rows, user)
-        if h is not None:
-            score = _header_score(rows[h], user)
-            if best is None or score > best[0]:
-                best = (score, delim)
+    best = best_delimiter(
+        lambda delim: csv_rows(sample, delim),
+        lambda rows: _find_header(rows, user),
+        lambda cells: _header_score(cells, user),
+    )
     if best is None:
         raise _no_header()
-    delim = best[1]
-    h = _find_header(list(csv.reader(sample, delimiter=delim)), user)
-    assert h is not None
+    delim, _, h = best
     header = next(csv.reader([sample[h]], delimiter=delim))
-    what = f"CSV, {encoding}" + ("" if delim == "," else f", {delim!r}")
+    what = describe_csv(encoding, delim)
     width = len(header)
     try:  # fast path: every record on one line, none wider than the header
         data = pd.read_csv(
@@ -389,47 +390,16 @@ def _read_csv(path: Path, user: Mapping[str, str]) -> tuple[list[str], pd.DataFr
     return header, data, what, lines[h]
 
 
-def open_workbook(path: Path, sheet: str | None) -> tuple[CalamineWorkbook, list[str]]:
-    """The workbook and the names of the sheets to look in (the one asked for, else all);
-    an unreadable workbook or a sheet it does not have is fatal."""
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-        names = list(book.sheet_names)
-    except Exception as exc:  # calamine raises its own error types for broken workbooks
-        raise ImportFailed(
-            f"无法读取 Excel 文件：{type(exc).__name__}",
-            f"cannot read the Excel file: {type(exc).__name__}",
-        ) from exc
-    if sheet is not None and sheet not in names:
-        raise ImportFailed(
-            f"找不到工作表「{sheet}」；文件中的工作表：{'、'.join(names)}",
-            f"no sheet {sheet!r}; the workbook has: {', '.join(names)}",
-        )
-    return book, [sheet] if sheet is not None else names
-
-
 def _read_excel(path: Path, sheet: str | None, user: Mapping[str, str]):
-    # python-calamine directly: pandas' calamine engine converts every cell in Python, which
-    # doubles the time of a 100,000-row sheet; blank rows are kept so row numbers stay true.
-    book, names = open_workbook(path, sheet)
-    for name in names:
-        try:
-            ws = book.get_sheet_by_name(name)
-            cells = ws.to_python(skip_empty_area=False)
-        except Exception as exc:
-            raise ImportFailed(
-                f"无法读取工作表「{name}」：{type(exc).__name__}",
-                f"cannot read sheet {name!r}: {type(exc).__name__}",
-            ) from exc
-        h = _find_header(cells[:HEADER_SEARCH_ROWS], user)
-        if h is None:
-            continue
-        header = [_cell_text(c) for c in cells[h]]
-        data = pd.DataFrame(cells[h + 1 :], columns=range(len(header)), dtype=object)
-        del cells
-        data.index = pd.RangeIndex(h + 2, h + 2 + len(data))
-        return header, data, f"Excel, sheet {name}", h + 1, name, names
-    raise _no_header()
+    found = first_sheet_with_header(path, sheet, lambda rows: _find_header(rows, user))
+    if found is None:
+        raise _no_header()
+    name, cells, h, names = found
+    header = [cell_text(c) for c in cells[h]]
+    data = pd.DataFrame(cells[h + 1 :], columns=range(len(header)), dtype=object)
+    del cells, found
+    data.index = pd.RangeIndex(h + 2, h + 2 + len(data))
+    return header, data, f"Excel, sheet {name}", h + 1, name, names
 
 
 # ----------------------------------------------------------------------------- main
@@ -515,7 +485,7 @@ def read_register(
     user = _user_map(columns)
     notes: list[tuple[str, str]] = []
     sheet_name = None
-    if _kind(source) == "excel":
+    if file_kind(source) == "excel":
         header, data, what, header_row, sheet_name, names = _read_excel(source, sheet, user)
         if len(names) > 1:
             notes.append((f"读取工作表「{sheet_name}」", f"read sheet {sheet_name!r}"))
@@ -528,8 +498,12 @@ def read_register(
     # ---- map headers to fields
     col_of: dict[str, int] = {}
     columns_found: dict[str, str] = {}
-    ignored: list[str] = []
-    for i, h in enumerate(header):
+    skipped: list[tuple[int, str]] = []
+    # headers mapped by hand first, so that one wins over a header recognised by name
+    by_user = [i for i, h in enumerate(header) if user.get(_norm_header(h))]
+    mine = set(by_user)
+    for i in by_user + [i for i in range(len(header)) if i not in mine]:
+        h = header[i]
         norm = _norm_header(h)
         if not norm:
             continue
@@ -538,7 +512,10 @@ def read_register(
             col_of[fld] = i
             columns_found[str(h).strip()] = fld
         elif norm not in _UNUSED or fld:
-            ignored.append(str(h).strip())
+            skipped.append((i, str(h).strip()))
+    col_of = dict(sorted(col_of.items(), key=lambda kv: kv[1]))  # file order, as before
+    columns_found = dict(sorted(columns_found.items(), key=lambda kv: col_of[kv[1]]))
+    ignored = [h for _, h in sorted(skipped)]
     if ignored:
         notes.append(
             (f"未导入的列：{'、'.join(ignored)}", f"columns not imported: {', '.join(ignored)}")
@@ -571,7 +548,7 @@ def read_register(
     stray = any_cell & (t["household_id"] == "").to_numpy() & ~has_person.to_numpy()
     summary = np.zeros(len(t), dtype=bool)
     for i in np.flatnonzero(stray):
-        cells = [_cell_text(v) for v in raw_cells[i][nonblank[i]]]
+        cells = [cell_text(v) for v in raw_cells[i][nonblank[i]]]
         summary[i] = len(cells) <= 1 or bool(_SUMMARY.match(cells[0]))
     del raw_cells, nonblank
     if summary.any():
@@ -703,8 +680,8 @@ def read_register(
             )
     else:
         name = hh["village_name"]
-        lookup = _village_lookup(villages or {})
-        code = _map_unique(name, lambda v: lookup.get(v) or lookup.get(_village_key(v)) or "")
+        lookup = village_lookup(villages or {})
+        code = _map_unique(name, lambda v: lookup.get(v) or lookup.get(village_key(v)) or "")
         out["village_code"] = code
         empty = name == ""
         reject(empty, lambda h: "行政村为空", lambda h: "village is empty")
@@ -822,12 +799,10 @@ def read_register(
     for fld in ("identified_year", "exit_year", "return_year", "monitor_year"):
         if fld not in hh:
             continue
-        text = hh[fld]
-        year = text.str.extract(r"((?:19|20)\d\d)", expand=False)
-        out[fld] = pd.to_numeric(year, errors="coerce")
+        out[fld], not_year = years(hh[fld])
         label = HOUSEHOLDS.column(fld)
         reject(
-            (text != "") & year.isna(),
+            not_year,
             lambda h, f=fld, lab=label: f"{lab.zh}「{hh.at[h, f]}」不是年份",
             lambda h, f=fld, lab=label: f"{lab.en.lower()} {hh.at[h, f]!r} is not a year",
         )
@@ -835,9 +810,8 @@ def read_register(
     # ---- flags
     def flag(fld: str) -> pd.Series:
         v = _map_unique(hh[fld], _norm_header).str.replace(r"\.0+$", "", regex=True)
-        res = pd.Series(pd.NA, index=hh.index, dtype="boolean")
-        res[v.isin(_YES)] = True
-        res[v.isin(_NO) | (v == "")] = False
+        res = yes_no(v)
+        res[v == ""] = False  # a register leaves 否 blank
         lab = {
             "dangerous_house": ("危房户", "dangerous house"),
             "safe_water": ("饮水安全", "safe water"),
@@ -967,6 +941,7 @@ def read_register(
         header_row=header_row,
         source_rows=total_rows,
         per_person=per_person,
+        headers=tuple(dict.fromkeys(h for h in (str(c).strip() for c in header) if h)),
     )
 
 
@@ -975,21 +950,6 @@ def _header_of(columns_found: Mapping[str, str], fld: str) -> str:
         if f == fld:
             return h
     return fld
-
-
-def _village_key(name: str) -> str:
-    return _VILLAGE_SUFFIX.sub("", re.sub(r"\s+", "", name))
-
-
-def _village_lookup(villages: Mapping[str, str]) -> dict[str, str]:
-    out = {re.sub(r"\s+", "", str(n)): str(c) for n, c in villages.items()}
-    short: dict[str, set[str]] = {}
-    for n, c in out.items():
-        short.setdefault(_village_key(n), set()).add(c)
-    for k, codes in short.items():
-        if len(codes) == 1 and k not in out:
-            out[k] = next(iter(codes))
-    return out
 
 
 _RULES_ZH = {
@@ -1024,7 +984,7 @@ def _report(data, col_of, columns_found, rej: _Rejections, filled) -> pd.DataFra
     for r in rows:
         cells = []
         for f, i in shown:
-            v = _cell_text(part.at[r, i])
+            v = cell_text(part.at[r, i])
             if not v and filled is not None and f in filled and r in filled.index:
                 v = filled.at[r, f]
             if not v:
@@ -1033,7 +993,7 @@ def _report(data, col_of, columns_found, rej: _Rejections, filled) -> pd.DataFra
                 v = mask_id(_norm_id(v))
             cells.append(f"{header_of.get(f, f)}={v}")
         values.append("；".join(cells))
-        hid = _cell_text(part.at[r, col_of["household_id"]])
+        hid = cell_text(part.at[r, col_of["household_id"]])
         if not hid and filled is not None and "household_id" in filled and r in filled.index:
             hid = filled.at[r, "household_id"]
         hids.append(hid or None)

@@ -10,12 +10,11 @@ into the workspace is :func:`township_atlas.geo.importing.import_table`.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import os
 import re
 import unicodedata
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,11 +22,20 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from shapely.geometry import Point
 
-from .crs import to_metric
-from .read_register import _cell_text, _decode, _kind, open_workbook
-from .read_vector import ImportFailed
+from . import tabular
+from .crs import metric_crs, to_metric
+from .read_vector import (
+    CHINA_LAT,
+    CHINA_LON,
+    GCJ02_NAMES,
+    ImportFailed,
+    open_vector,
+    reproject_to_wgs84,
+    vector_format,
+)
 from .schema import FACILITY_KINDS, INDICATOR_FLAGS, LAYERS, SERVICE_TIERS, WGS84
 
 Note = tuple[str, str]
@@ -39,10 +47,35 @@ TABLE_KINDS = {
     "sites": "relocation_sites",
     "indicators": "indicators",
 }
-HEADER_SEARCH_ROWS = 15
+#: How far (km) outside the township outline a point may lie and still be taken. Facilities
+#: and e-commerce points legitimately lie outside the township: the county hospital and the
+#: county logistics centre are in the county seat, which in a county of up to ~3,000 km² (信丰
+#: 2,878 km²) lies within about 30 km of any of its townships' edges. Beyond that a point is
+#: almost always a mistake (another county, swapped or projected coordinates, a typo in the
+#: degrees), while a typo in the first decimal (~10 km) cannot be told from a real county
+#: facility: hence the note listing every point taken outside the outline.
+REACH_KM = 30.0
 
-_VILLAGE = ("所在行政村", "行政村", "村", "村名", "所在村", "村名称", "行政村名称", "村(社区)")
-_VILLAGE_CODE = ("行政村代码", "村代码", "行政区划代码", "区划代码", "村级代码", "village_code")
+_VILLAGE = (
+    "所在行政村",
+    "行政村",
+    "村",
+    "村名",
+    "所在村",
+    "村名称",
+    "行政村名称",
+    "村(社区)",
+    "XZQMC",  # land-survey attribute names, in vector files
+)
+_VILLAGE_CODE = (
+    "行政村代码",
+    "村代码",
+    "行政区划代码",
+    "区划代码",
+    "村级代码",
+    "village_code",
+    "XZQDM",
+)
 _LON = ("经度", "longitude", "lon", "lng", "x坐标", "东经")
 _LAT = ("纬度", "latitude", "lat", "y坐标", "北纬")
 
@@ -92,8 +125,9 @@ _HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
-_YES = {"是", "有", "1", "y", "yes", "true", "√", "是的", "已通", "达标"}
-_NO = {"否", "无", "0", "n", "no", "false", "×", "不是", "未通", "不达标"}
+#: Indicator tables also say 已通/未通 (a road, a bus) and 达标/不达标 (a clinic, water).
+_YES = tabular.YES_WORDS | {"已通", "达标"}
+_NO = tabular.NO_WORDS | {"未通", "不达标"}
 _STATUS = {
     "existing": "existing",
     "现有": "existing",
@@ -135,10 +169,11 @@ _KIND_SYNONYMS = {
     "电商服务站": "village_station",
     "村电商服务站": "village_station",
     "村级电商服务点": "village_station",
+    "村级电商服务站点": "village_station",
+    "电商服务站点": "village_station",
     "村级服务站": "village_station",
     "村级站": "village_station",
 }
-_VILLAGE_SUFFIX = re.compile(r"(村民委员会|村委会|居民委员会|居委会|社区|村)$")
 
 
 def _norm(text: object) -> str:
@@ -174,6 +209,39 @@ def _lookup(layer: str) -> dict[str, str]:
     return out
 
 
+#: Fields of a table that are not layer columns: the village (name or code) and the point.
+_PSEUDO_FIELDS: dict[str, tuple[str, str]] = {
+    "village": ("所在行政村（名称或代码）", "Village (name or code)"),
+    "longitude": ("经度", "Longitude"),
+    "latitude": ("纬度", "Latitude"),
+}
+
+
+def mappable_fields(kind: str) -> list[tuple[str, str, str]]:
+    """The fields a header of a ``kind`` table may be mapped to, as (field, zh, en).
+
+    Parameters
+    ----------
+    kind : str
+        ``facilities``, ``stations``, ``sites`` or ``indicators``.
+
+    Returns
+    -------
+    list of (field, label_zh, label_en)
+        The layer's columns (``village_code`` as the ``village`` pseudo-field, which takes a
+        name or a code) and, for point layers, ``longitude`` and ``latitude``. Any of these
+        fields is a valid target in ``read_table(columns=...)``; an empty target drops a column.
+    """
+    if kind not in TABLE_KINDS:
+        raise ImportFailed(f"不能导入「{kind}」表", f"cannot import a {kind!r} table")
+    layer = LAYERS[TABLE_KINDS[kind]]
+    out = [("village", *_PSEUDO_FIELDS["village"])]
+    out += [(c.name, c.zh, c.en) for c in layer.columns if c.name != "village_code"]
+    if layer.geometry is not None:  # indicators have no point: lon/lat would be dropped
+        out += [(f, *_PSEUDO_FIELDS[f]) for f in ("longitude", "latitude")]
+    return out
+
+
 def _field_of(header: object, lookup: Mapping[str, str]) -> str | None:
     key = _norm(header)
     if not key:
@@ -194,6 +262,12 @@ class TableRead:
     columns_found: Mapping[str, str]
     notes: tuple[Note, ...]
     what: str
+    #: Every non-empty header of the file, in file order, recognised or not (each once);
+    #: for a vector file its attribute names (not the geometry).
+    headers: tuple[str, ...] = ()
+    #: A vector file's features as read (file CRS, same index as ``data``); None for a table.
+    #: :func:`rows_to_layer` reads the CRS (``--crs``, the file's, or inferred) and the points.
+    geometry: gpd.GeoSeries | None = None
 
 
 def _user_map(layer: str, columns: Mapping[str, str] | None) -> dict[str, str]:
@@ -215,23 +289,38 @@ def _user_map(layer: str, columns: Mapping[str, str] | None) -> dict[str, str]:
     return out
 
 
+def _match(header: list[str], lookup, user) -> dict[str, str]:
+    """``"i:header"`` -> field, one header per field: the user's mapping first (so a header
+    mapped by hand wins over one recognised by name), then the recognised headers in order."""
+    found: dict[str, str] = {}
+    taken: set[str] = set()
+    for by_user in (True, False):
+        for i, cell in enumerate(header):
+            key = _norm(cell)
+            if f"{i}:{cell}" in found or (key in user) != by_user:
+                continue
+            fld = user[key] if by_user else _field_of(cell, lookup)
+            if fld and fld not in taken:
+                found[f"{i}:{cell}"] = fld
+                taken.add(fld)
+    return dict(sorted(found.items(), key=lambda kv: int(kv[0].split(":", 1)[0])))
+
+
 def _header_score(cells, lookup, user) -> int:
     found = set()
     for c in cells:
-        key = _norm(_cell_text(c))
-        fld = user.get(key) if key in user else _field_of(_cell_text(c), lookup)
+        key = _norm(tabular.cell_text(c))
+        fld = user.get(key) if key in user else _field_of(tabular.cell_text(c), lookup)
         if fld:
             found.add(fld)
     return len(found)
 
 
 def _find_header(rows, lookup, user) -> int | None:
-    best, best_score = None, 1
-    for i, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        score = _header_score(cells, lookup, user)
-        if score > best_score:
-            best, best_score = i, score
-    return best
+    # at least two fields recognised; the row recognising the most
+    return tabular.find_header(
+        rows, lambda cells: _header_score(cells, lookup, user), lambda n: n > 1
+    )
 
 
 def _no_header(layer: str) -> ImportFailed:
@@ -240,9 +329,10 @@ def _no_header(layer: str) -> ImportFailed:
         "relocation_sites": "安置点名称、安置类型、设计容量、建设状态",
         "indicators": "行政村、年度、通硬化路、安全饮水",
     }[layer]
+    rows = tabular.HEADER_SEARCH_ROWS
     return ImportFailed(
-        f"在前 {HEADER_SEARCH_ROWS} 行中找不到可识别的表头（如 {heads}）；请用 --columns 指明各列",
-        f"no recognisable header in the first {HEADER_SEARCH_ROWS} rows (such as {heads}); "
+        f"在前 {rows} 行中找不到可识别的表头（如 {heads}）；请用 --columns 指明各列",
+        f"no recognisable header in the first {rows} rows (such as {heads}); "
         "map the columns with --columns",
     )
 
@@ -251,33 +341,24 @@ def _rows_of(
     path: Path, sheet: str | None, layer: str, lookup, user
 ) -> tuple[list[list[object]], int, str]:
     """All rows of the table (as cells), the header's position and what was read."""
-    if _kind(path) == "excel":
-        book, names = open_workbook(path, sheet)
-        for name in names:
-            try:
-                rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            except Exception as exc:
-                raise ImportFailed(
-                    f"无法读取工作表「{name}」：{type(exc).__name__}",
-                    f"cannot read sheet {name!r}: {type(exc).__name__}",
-                ) from exc
-            h = _find_header(rows, lookup, user)
-            if h is not None:
-                return rows, h, f"Excel, sheet {name}"
-        raise _no_header(layer)
-    text, encoding = _decode(path.read_bytes())
-    best = None
-    for delim in (",", "\t", ";"):
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
-        h = _find_header(rows, lookup, user)
-        if h is not None:
-            score = _header_score(rows[h], lookup, user)
-            if best is None or score > best[0]:
-                best = (score, rows, h, delim)
+    if tabular.file_kind(path) == "excel":
+        found = tabular.first_sheet_with_header(
+            path, sheet, lambda rows: _find_header(rows, lookup, user)
+        )
+        if found is None:
+            raise _no_header(layer)
+        name, rows, h, _ = found
+        return rows, h, f"Excel, sheet {name}"
+    text, encoding = tabular.decode_text(path.read_bytes())
+    best = tabular.best_delimiter(
+        lambda delim: tabular.csv_rows(text, delim),
+        lambda rows: _find_header(rows, lookup, user),
+        lambda cells: _header_score(cells, lookup, user),
+    )
     if best is None:
         raise _no_header(layer)
-    _, rows, h, delim = best
-    return rows, h, f"CSV, {encoding}" + ("" if delim == "," else f", {delim!r}")
+    delim, rows, h = best
+    return rows, h, tabular.describe_csv(encoding, delim)
 
 
 def read_table(
@@ -289,9 +370,16 @@ def read_table(
 ) -> TableRead:
     """The rows of a facilities/stations/sites/indicators table as text, by field.
 
-    Raises :class:`~township_atlas.geo.read_vector.ImportFailed` when the file cannot be read
-    or has no recognisable header. ``columns`` maps a source header to a field (a layer column,
-    its Chinese label, or ``village``/``longitude``/``latitude``); an empty target drops it.
+    ``source`` is a table (CSV, Excel) or a vector file (GeoJSON, GeoPackage, Shapefile zipped
+    or bare, KML): then each feature is a row, its attributes are recognised by the same
+    headers, and its point stands for the longitude/latitude (read in :func:`rows_to_layer`).
+    ``sheet`` names the sheet of a workbook, or the layer of a GeoPackage/KML or the Shapefile
+    of a ZIP holding several. ``columns`` maps a source header to a field (a layer column, its
+    Chinese label, or ``village``/``longitude``/``latitude``); an empty target drops it.
+
+    Raises :class:`~township_atlas.geo.read_vector.ImportFailed` when the file cannot be read,
+    has no recognisable header, or is a vector file of facilities, stations or sites without
+    a single point (village boundaries given by mistake, say).
     """
     if kind not in TABLE_KINDS:
         raise ImportFailed(f"不能导入「{kind}」表", f"cannot import a {kind!r} table")
@@ -301,20 +389,17 @@ def read_table(
         raise ImportFailed(f"找不到文件 {path}", f"no file at {path}")
     lookup = _lookup(layer)
     user = _user_map(layer, columns)
+    fmt = vector_format(path)
+    if fmt is not None:
+        return _read_vector(path, fmt, kind, sheet, lookup, user)
     rows, h, what = _rows_of(path, sheet, layer, lookup, user)
-    header = [_cell_text(c) for c in rows[h]]
-    found: dict[str, str] = {}
-    taken: set[str] = set()
-    for i, cell in enumerate(header):
-        key = _norm(cell)
-        fld = user[key] if key in user else _field_of(cell, lookup)
-        if fld and fld not in taken:
-            found[f"{i}:{cell}"] = fld
-            taken.add(fld)
+    header = [tabular.cell_text(c) for c in rows[h]]
+    found = _match(header, lookup, user)
+    taken = set(found.values())
     body = []
     index = []
     for n, cells in enumerate(rows[h + 1 :], start=h + 2):
-        texts = [_cell_text(c) for c in cells]
+        texts = [tabular.cell_text(c) for c in cells]
         if not any(texts):
             continue
         if re.match(r"^(合计|总计|小计|汇总|填表|制表|审核|备注|说明|注[:：])", texts[0] or ""):
@@ -336,33 +421,111 @@ def read_table(
             + ", ".join(f"{k}→{v}" for k, v in columns_found.items()),
         )
     ]
-    return TableRead(layer, data, columns_found, tuple(notes), what)
+    headers = tuple(dict.fromkeys(c for c in header if c))
+    return TableRead(layer, data, columns_found, tuple(notes), what, headers)
+
+
+_FORMAT_NAMES = {
+    "geojson": "GeoJSON",
+    "gpkg": "GeoPackage",
+    "zip": "ZIP",
+    "shp": "Shapefile",
+    "kml": "KML",
+}
+_POINT_TYPES = ("Point", "MultiPoint")
+
+
+def _read_vector(path: Path, fmt: str, kind: str, layer_name, lookup, user) -> TableRead:
+    """A vector file's features as the rows of a table: attributes as text, the geometry kept
+    as read for :func:`rows_to_layer`."""
+    layer = TABLE_KINDS[kind]
+    wants_points = LAYERS[layer].geometry is not None
+    purpose = ("点位", "points") if wants_points else ("要素", "features")
+    raw, _encoding, notes = open_vector(
+        path, layer_name, prefer="point" if wants_points else "polygon", purpose=purpose
+    )
+    raw = raw.reset_index(drop=True)
+    geom_name = raw.geometry.name
+    headers = [str(c) for c in raw.columns if c != geom_name]
+    found = _match(headers, lookup, user)
+    xy = {k: f for k, f in found.items() if f in ("longitude", "latitude")}
+    for k in xy:  # the feature's own point is where it is; coordinate attributes are not read
+        del found[k]
+    index = pd.RangeIndex(1, len(raw) + 1, name="source_row")  # feature number, from 1
+    data = pd.DataFrame(
+        {
+            fld: [_attr_text(v) for v in raw[headers[int(k.split(":", 1)[0])]]]
+            for k, fld in found.items()
+        },
+        index=index,
+        columns=sorted(found.values()),
+    ).astype(object)
+    geometry = gpd.GeoSeries(raw.geometry.to_numpy(), index=index, crs=raw.crs)
+    what = f"{_FORMAT_NAMES[fmt]} {path.name}"
+    if wants_points:
+        _refuse_without_points(geometry, path.name, kind)
+    columns_found = {k.split(":", 1)[1]: v for k, v in found.items()}
+    notes = [
+        (
+            f"读取 {what}：{len(raw)} 个要素，识别的属性："
+            + ("、".join(f"{k}→{v}" for k, v in columns_found.items()) or "（无）"),
+            f"read {what}: {len(raw)} features; attributes recognised: "
+            + (", ".join(f"{k}→{v}" for k, v in columns_found.items()) or "(none)"),
+        ),
+        *notes,
+    ]
+    if xy and wants_points:
+        cols = "、".join(k.split(":", 1)[1] for k in xy)
+        notes.append(
+            (
+                f"位置取自要素的几何图形，{cols} 列不使用",
+                f"positions come from the features' geometry; {cols.replace('、', ', ')} not used",
+            )
+        )
+    return TableRead(layer, data, columns_found, tuple(notes), what, tuple(headers), geometry)
+
+
+def _attr_text(value: object) -> str:
+    """An attribute as text ('' for missing values of any kind: None, NaN, NaT, NA)."""
+    try:
+        if value is None or bool(pd.isna(value)):
+            return ""
+    except (TypeError, ValueError):  # array-like values: take their text
+        pass
+    return tabular.cell_text(value)
+
+
+def _refuse_without_points(geometry: gpd.GeoSeries, name: str, kind: str) -> None:
+    """A vector file for a point layer with features but not one point is the wrong file."""
+    present = geometry[~geometry.isna() & ~geometry.is_empty]
+    if not len(present) or present.geom_type.isin(_POINT_TYPES).any():
+        return
+    types = "、".join(dict.fromkeys(present.geom_type))
+    what = {"facilities": "设施", "stations": "电商网点", "sites": "安置点"}[kind]
+    raise ImportFailed(
+        f"{name} 中的要素是 {types}，没有点：{what}需要点文件（每个{what}一个点）。"
+        "若这是村界，请用 import villages 导入；若要以面代表位置，请先在 GIS 中“要素转点”，"
+        "或改用含经纬度的表格",
+        f"{name} holds {types.replace('、', ', ')} features and no points: {kind} need a point "
+        "file (one point each). If these are village boundaries import them with import "
+        "villages; to place each at its polygon, convert features to points in a GIS first, "
+        "or use a table with longitude and latitude",
+    )
 
 
 # ----------------------------------------------------------------------------- rows -> layer
-def _village_key(name: str) -> str:
-    return _VILLAGE_SUFFIX.sub("", re.sub(r"\s+", "", name))
-
-
 def village_resolver(villages: gpd.GeoDataFrame):
     """A function: village name or code (as text) -> the village code, or None."""
     codes = set(villages["code"].astype(str))
-    names = {
-        re.sub(r"\s+", "", str(n)): str(c)
-        for n, c in zip(villages["name"], villages["code"], strict=True)
-    }
-    short: dict[str, set[str]] = {}
-    for n, c in names.items():
-        short.setdefault(_village_key(n), set()).add(c)
-    for k, cs in short.items():
-        if len(cs) == 1 and k not in names:
-            names[k] = next(iter(cs))
+    names = tabular.village_lookup(dict(zip(villages["name"], villages["code"], strict=True)))
 
     def resolve(text: str) -> str | None:
         value = re.sub(r"\.0+$", "", re.sub(r"\s+", "", text))
+        if len(value) > 12 and value.isdigit() and not value[12:].strip("0"):
+            value = value[:12]  # a land-survey XZQDM: the village code padded with zeros
         if value in codes:
             return value
-        return names.get(value) or names.get(_village_key(value))
+        return names.get(value) or names.get(tabular.village_key(value))
 
     return resolve
 
@@ -382,6 +545,8 @@ class TableRows:
     frame: pd.DataFrame
     rejected: dict[int, list[Note]]
     notes: list[Note]
+    #: How the coordinates were read ("EPSG:4326", "GCJ-02", a file's CRS), None without any.
+    crs_used: str | None = None
 
 
 def rows_to_layer(
@@ -390,8 +555,28 @@ def rows_to_layer(
     villages: gpd.GeoDataFrame,
     *,
     crs: str | None = None,
+    outline: gpd.GeoDataFrame | None = None,
 ) -> TableRows:
-    """Turn the text of each row into the layer's values; bad cells reject their row."""
+    """Turn the text of each row into the layer's values; bad cells reject their row.
+
+    Parameters
+    ----------
+    read : TableRead
+        What :func:`read_table` found.
+    kind : str
+        ``facilities``, ``stations``, ``sites`` or ``indicators``.
+    villages : GeoDataFrame
+        The workspace's villages: names and codes resolve against them, and a row without
+        coordinates is placed at its village's anchor point.
+    crs : str, optional
+        How the coordinates are to be read: ``gcj02`` for AMap/Tencent coordinates (tables
+        take WGS84/CGCS2000 or GCJ-02 degrees).
+    outline : GeoDataFrame, optional
+        The township outline; the union of ``villages`` when None or empty. A point within
+        :data:`REACH_KM` of it is taken (a note counts those outside it); a point farther is
+        rejected with the likely cause (longitude and latitude swapped, projected metres,
+        degrees-minutes-seconds, a wrong column or CRS).
+    """
     layer = read.layer
     data = read.data
     notes: list[Note] = []
@@ -427,9 +612,7 @@ def rows_to_layer(
             if fld not in data:
                 continue
             v = data[fld].map(_norm).str.replace(r"^([01])\.0+$", r"\1", regex=True)
-            res = pd.Series(pd.NA, index=data.index, dtype="boolean")
-            res[v.isin(_YES)] = True
-            res[v.isin(_NO)] = False
+            res = tabular.yes_no(v, _YES, _NO)
             label = LAYERS[layer].column(fld)
             reject(
                 (v != "") & res.isna(),
@@ -551,7 +734,21 @@ def rows_to_layer(
                     "sites without 编号 got a stable id from their name (S-…)",
                 )
             )
-    geoms, anchored_rows, more = _points(data, code, villages, reject, crs)
+    if read.geometry is not None:
+        coords = _vector_coordinates(read.geometry, data, reject, crs)
+    elif "longitude" in data and "latitude" in data:
+        coords = _table_coordinates(data, reject, crs)
+    else:
+        coords = Coords.none(data.index)
+    geoms, anchored_rows, more = _points(
+        data,
+        code,
+        villages,
+        reject,
+        coords,
+        _outline_shape(outline, villages),
+        vector=read.geometry is not None,
+    )
     notes += more
     if "village" not in data:  # a point tells its village
         inside = _village_of(geoms, villages)
@@ -567,7 +764,14 @@ def rows_to_layer(
     # a row placed at its village's anchor keeps the point the workspace already has
     out["_anchored"] = [bool(a) for a in anchored_rows]
     frame = gpd.GeoDataFrame(out, geometry=geoms, crs=WGS84)
-    return TableRows(frame, rej, notes)
+    return TableRows(frame, rej, notes, coords.crs_used)
+
+
+def _outline_shape(outline: gpd.GeoDataFrame | None, villages: gpd.GeoDataFrame):
+    """The township as one WGS84 shape: ``outline``, or the union of the villages."""
+    if outline is not None and len(outline):
+        return outline.to_crs(WGS84).union_all()
+    return villages.to_crs(WGS84).union_all()
 
 
 def _needs(what: str) -> str:
@@ -582,10 +786,10 @@ def _years(data, out, fld, reject) -> None:
     if fld not in data:
         return
     text = data[fld]
-    year = text.str.extract(r"((?:19|20)\d\d)", expand=False)
-    out[fld] = pd.to_numeric(year, errors="coerce").astype("Int64")
+    found, not_year = tabular.years(text)
+    out[fld] = found.astype("Int64")
     reject(
-        (text != "") & year.isna(),
+        not_year,
         lambda r: f"年度「{text[r]}」不是年份",
         lambda r: f"year {text[r]!r} is not a year",
     )
@@ -606,60 +810,332 @@ def _numbers(data, out, fld, layer, reject, *, whole: bool) -> None:
     out[fld] = num.where(~bad)
 
 
-def _points(data, code, villages, reject, crs) -> tuple[list, list[bool], list[Note]]:
-    """Each row's point: its coordinates, else its village's anchor point."""
-    notes: list[Note] = []
-    has_xy = "longitude" in data and "latitude" in data
-    n = len(data)
-    nan = pd.Series(np.nan, index=data.index)
-    lon = pd.to_numeric(data["longitude"], errors="coerce") if has_xy else nan
-    lat = pd.to_numeric(data["latitude"], errors="coerce") if has_xy else nan.copy()
-    if has_xy:
-        given = (data["longitude"] != "") | (data["latitude"] != "")
-        unreadable = given & (lon.isna() | lat.isna())
-        reject(
-            unreadable,
-            lambda r: f"经纬度「{data.at[r, 'longitude']}, {data.at[r, 'latitude']}」不是数值",
-            lambda r: (
-                f"coordinates {data.at[r, 'longitude']!r}, {data.at[r, 'latitude']!r} "
-                "are not numbers"
-            ),
-        )
-        outside = ~unreadable & given & ~(lon.between(73, 136) & lat.between(3, 54))
-        reject(
-            outside,
-            lambda r: (
-                f"经纬度（{lon[r]}, {lat[r]}）不在中国范围内（经度 73–136，纬度 3–54；"
-                "是否填反或为投影坐标？）"
-            ),
-            lambda r: (
-                f"coordinates ({lon[r]}, {lat[r]}) are outside China "
-                "(longitude 73–136, latitude 3–54; swapped, or projected?)"
-            ),
-        )
-        ok = given & ~unreadable & ~outside
-        if crs and _norm(crs) in ("gcj02", "gcj-02", "火星坐标"):
-            from .gcj02 import gcj02_to_wgs84
+@dataclass(frozen=True)
+class Coords:
+    """Each row's longitude and latitude as WGS84 numbers, the rows that gave a position
+    (``given``), those whose position is a readable point (``ok``), notes on how they were
+    read, and the reading (``crs_used``, None without any)."""
 
-            x, y = gcj02_to_wgs84(lon[ok].to_numpy(), lat[ok].to_numpy())
-            lon[ok], lat[ok] = x, y
-            notes.append(("经纬度按 GCJ-02 读取并转换为 WGS84", "coordinates read as GCJ-02"))
-        elif crs and _norm(crs) not in ("wgs84", "epsg:4326", "4326", "epsg:4490", "cgcs2000"):
-            raise ImportFailed(
-                f"表格的经纬度只能是 WGS84（或 CGCS2000）或 GCJ-02，不支持 --crs {crs}",
-                f"table coordinates are WGS84 (or CGCS2000) or GCJ-02; --crs {crs} not supported",
+    lon: pd.Series
+    lat: pd.Series
+    given: pd.Series
+    ok: pd.Series
+    notes: list[Note]
+    crs_used: str | None
+
+    @classmethod
+    def none(cls, index: pd.Index) -> Coords:
+        """No positions at all: every row goes to its village's anchor point."""
+        nan, no = pd.Series(np.nan, index=index), pd.Series(False, index=index)
+        return cls(nan, nan.copy(), no, no.copy(), [], None)
+
+
+def _table_coordinates(data, reject, crs) -> Coords:
+    """Longitude and latitude of each row as numbers (GCJ-02 shifted to WGS84 when asked),
+    the rows that gave coordinates, and which of them are readable; unreadable rows rejected."""
+    notes: list[Note] = []
+    lon = pd.to_numeric(data["longitude"], errors="coerce")
+    lat = pd.to_numeric(data["latitude"], errors="coerce")
+    given = (data["longitude"] != "") | (data["latitude"] != "")
+    unreadable = given & (lon.isna() | lat.isna())
+    reject(
+        unreadable,
+        lambda r: f"经纬度「{data.at[r, 'longitude']}, {data.at[r, 'latitude']}」不是数值",
+        lambda r: (
+            f"coordinates {data.at[r, 'longitude']!r}, {data.at[r, 'latitude']!r} are not numbers"
+        ),
+    )
+    ok = given & ~unreadable
+    label = None
+    if crs and _norm(crs) in ("gcj02", "gcj-02", "火星坐标"):
+        from .gcj02 import gcj02_to_wgs84
+
+        # only plausible degrees: a swapped or projected pair is judged as given, below
+        shift = ok & lon.between(*CHINA_LON) & lat.between(*CHINA_LAT)
+        x, y = gcj02_to_wgs84(lon[shift].to_numpy(), lat[shift].to_numpy())
+        lon[shift], lat[shift] = x, y
+        notes.append(("经纬度按 GCJ-02 读取并转换为 WGS84", "coordinates read as GCJ-02"))
+        label = "GCJ-02"
+    elif crs and _norm(crs) not in ("wgs84", "epsg:4326", "4326", "epsg:4490", "cgcs2000"):
+        raise ImportFailed(
+            f"表格的经纬度只能是 WGS84（或 CGCS2000）或 GCJ-02，不支持 --crs {crs}",
+            f"table coordinates are WGS84 (or CGCS2000) or GCJ-02; --crs {crs} not supported",
+        )
+    elif ok.any():
+        notes.append(
+            (
+                "经纬度按 WGS84 读取（CGCS2000 与之相差不到 1 米）；"
+                "若来自高德/腾讯地图请加 --crs gcj02",
+                "longitude/latitude read as WGS84 (CGCS2000 differs by under 1 m); "
+                "add --crs gcj02 for coordinates from Amap/Tencent maps",
             )
-        elif ok.any():
-            notes.append(
-                (
-                    "经纬度按 WGS84 读取（CGCS2000 与之相差不到 1 米）；"
-                    "若来自高德/腾讯地图请加 --crs gcj02",
-                    "longitude/latitude read as WGS84 (CGCS2000 differs by under 1 m); "
-                    "add --crs gcj02 for coordinates from Amap/Tencent maps",
-                )
-            )
-    else:
-        ok = pd.Series(False, index=data.index)
+        )
+        label = "EPSG:4326"
+    return Coords(lon, lat, given, ok, notes, label)
+
+
+def _vector_coordinates(geometry: gpd.GeoSeries, data, reject, crs) -> Coords:
+    """Like :func:`_table_coordinates`, from a vector file's features: each point in WGS84
+    (``crs``, the file's CRS, or one inferred as for boundaries). A feature that is not one
+    point is rejected: a polygon's representative point would pass for a surveyed position,
+    and a polygon among points is more likely a stray feature than a facility's footprint."""
+    given = pd.Series(~(geometry.isna() | geometry.is_empty).to_numpy(), index=data.index)
+    kind = geometry.geom_type.where(given, None)
+    parts = shapely.get_num_geometries(geometry.to_numpy())
+    single = given & ((kind == "Point") | ((kind == "MultiPoint") & (parts == 1)))
+    multi = given & (kind == "MultiPoint") & ~single
+    reject(
+        multi,
+        lambda r: f"要素是含 {parts[data.index.get_loc(r)]} 个点的多点，不是一个点；请拆分为单点",
+        lambda r: (
+            f"feature is a MultiPoint of {parts[data.index.get_loc(r)]} points, not one point; "
+            "split it into single points"
+        ),
+    )
+    other = given & ~single & ~multi
+    reject(
+        other,
+        lambda r: (
+            f"几何类型为 {kind[r]}，不是点：设施、网点、安置点只取点要素（可先在 GIS 中要素转点）"
+        ),
+        lambda r: (
+            f"geometry is a {kind[r]}, not a point: facilities, stations and sites take point "
+            "features (convert features to points in a GIS first)"
+        ),
+    )
+    lon = pd.Series(np.nan, index=data.index)
+    lat = pd.Series(np.nan, index=data.index)
+    notes: list[Note] = []
+    label = None
+    if single.any():
+        pts = gpd.GeoSeries(
+            shapely.get_geometry(geometry[single].to_numpy(), 0),
+            index=data.index[single.to_numpy()],
+            crs=geometry.crs,
+        )
+        _refuse_swapped_axes(pts, crs)
+        wgs, choice, notes = reproject_to_wgs84(pts, crs, points=True)
+        lon[single], lat[single] = shapely.get_x(wgs), shapely.get_y(wgs)
+        label = choice.label
+        _reject_unplaceable(pts, lon, lat, choice, data, reject)
+    ok = single & lon.notna() & lat.notna()
+    return Coords(lon, lat, given, ok, notes, label)
+
+
+def _reject_unplaceable(pts: gpd.GeoSeries, lon, lat, choice, data, reject) -> None:
+    """Reject the points the file's CRS cannot turn into degrees (a projection's infinity: a
+    stray point of another CRS, or with X and Y swapped, in a file whose CRS was judged on
+    the others), naming the coordinates as written; ``lon``/``lat`` become NaN there."""
+    bad = pts.index[~(np.isfinite(lon[pts.index]) & np.isfinite(lat[pts.index])).to_numpy()]
+    if not len(bad):
+        return
+    raw = pts[bad].to_numpy()
+    x, y = shapely.get_x(raw), shapely.get_y(raw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        turned = gpd.GeoSeries(gpd.points_from_xy(y, x), crs=choice.crs).to_crs(WGS84)
+    tx, ty = shapely.get_x(turned.to_numpy()), shapely.get_y(turned.to_numpy())
+    swapped = _between(tx, CHINA_LON) & _between(ty, CHINA_LAT)
+    lon[bad], lat[bad] = np.nan, np.nan
+    for r, a, b, turn in zip(bad, x, y, swapped, strict=True):
+        where = f"{_num(a)}, {_num(b)}"
+        hint_zh = "X、Y 像是互换了（互换后在中国范围内）" if turn else "可能用了别的坐标系"
+        hint_en = "X and Y look swapped (swapped, it lies in China)"
+        if not turn:
+            hint_en = "it may be in another CRS"
+        reject(
+            pd.Series(data.index == r, index=data.index),
+            lambda _r, w=where, h=hint_zh: (
+                f"坐标（{w}）按文件的坐标系 {choice.label} 无法换算为经纬度：{h}；"
+                "请检查这一点的坐标"
+            ),
+            lambda _r, w=where, h=hint_en: (
+                f"point ({w}) cannot be read in the file's CRS {choice.label}: {h}; check the "
+                "point's coordinates"
+            ),
+        )
+
+
+def _refuse_swapped_axes(pts: gpd.GeoSeries, crs: str | None) -> None:
+    """Most points' X a latitude and Y a longitude of China: the file's axes are swapped
+    (software that writes EPSG:4490/4326 in latitude, longitude order). Said as such rather
+    than as the CRS check's "projected metres", which such a file also fails. When at least
+    half of the points read as longitude, latitude in China, the swapped ones are the rows'
+    mistakes, not the file's: they are rejected one by one (:func:`_check_reach`)."""
+    if crs is not None and crs.strip().casefold() not in GCJ02_NAMES:
+        return
+    if pts.crs is not None and not pts.crs.is_geographic:
+        return
+    arr = pts.to_numpy()
+    x, y = shapely.get_x(arr), shapely.get_y(arr)
+    n = len(arr)
+    swapped = _between(x, CHINA_LAT) & _between(y, CHINA_LON)
+    right = _between(x, CHINA_LON) & _between(y, CHINA_LAT)
+    m = int(swapped.sum())
+    if not n or 2 * m < n or 2 * int(right.sum()) >= n:
+        return
+    x0, x1, y0, y1 = x[swapped].min(), x[swapped].max(), y[swapped].min(), y[swapped].max()
+    who_zh = "文件中的点" if m == n else f"文件中 {n} 个点有 {m} 个"
+    who_en = "the file's points have" if m == n else f"{m} of the file's {n} points have"
+    raise ImportFailed(
+        f"{who_zh} X 在 {x0:.4g}–{x1:.4g}、Y 在 {y0:.4g}–{y1:.4g}：经度与纬度互换了"
+        "（X 应为经度、Y 应为纬度；常见于按“纬度, 经度”轴序写出的 EPSG:4490/4326 文件）。"
+        "请在 GIS 中交换坐标轴后再导入",
+        f"{who_en} X {x0:.4g}–{x1:.4g} and Y {y0:.4g}–{y1:.4g}: longitude and "
+        "latitude are swapped (X must be longitude, Y latitude; software writing EPSG:4490/"
+        "4326 in latitude, longitude order does this). Swap the axes in a GIS and import "
+        "again",
+    )
+
+
+def _between(values: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
+    return (values >= bounds[0]) & (values <= bounds[1])
+
+
+def _metres_from(lon: np.ndarray, lat: np.ndarray, shape, metric) -> np.ndarray:
+    """Distance in metres from each (lon, lat) to ``shape`` (already in ``metric``); infinite
+    for pairs that are not degrees at all (latitude beyond ±90°)."""
+    out = np.full(len(lon), np.inf)
+    valid = np.isfinite(lon) & np.isfinite(lat) & (np.abs(lon) <= 180) & (np.abs(lat) <= 90)
+    if valid.any():
+        pts = gpd.GeoSeries(gpd.points_from_xy(lon[valid], lat[valid]), crs=WGS84).to_crs(metric)
+        d = shapely.distance(pts.to_numpy(), shape)
+        out[valid] = np.where(np.isfinite(d), d, np.inf)
+    return out
+
+
+def _num(value: float) -> str:
+    """A coordinate as written: degrees to 6 decimals, metres whole, no exponent."""
+    if abs(value) >= 1000:
+        return f"{value:.0f}"
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def _from_dms(value: np.ndarray) -> np.ndarray:
+    """``115.0630`` read as 115°06′30″ (degrees, minutes, seconds written as a decimal);
+    NaN where the digits cannot be minutes and seconds."""
+    deg = np.floor(value)
+    minutes_x100 = np.round((value - deg) * 10_000, 6)  # MMSS as a number
+    mm = np.floor(minutes_x100 / 100)
+    ss = minutes_x100 - mm * 100
+    ok = (mm < 60) & (ss < 60)
+    return np.where(ok, deg + mm / 60 + ss / 3600, np.nan)
+
+
+def _far_reason(x: float, y: float, dist: float, cause: str, *, vector: bool) -> Note:
+    """Why a point beyond :data:`REACH_KM` is refused, with what to do: ``cause`` is
+    ``swapped`` (swapping puts it at the township), ``metres`` (not degrees at all), ``dms``
+    (read as degrees-minutes-seconds it lies at the township) or '' (a wrong column or CRS, or
+    a point of another place)."""
+    where_en = f"({_num(x)}, {_num(y)})"
+    where_zh = f"（{where_en[1:-1]}）"
+    if cause == "swapped":
+        return (
+            f"坐标{where_zh}的经度与纬度像是填反了：互换后在乡镇附近；"
+            + ("请交换这一点的 X、Y 坐标" if vector else "请交换两列"),
+            f"point {where_en}: longitude and latitude look swapped (swapped, it lies at the "
+            "township); " + ("swap the point's X and Y" if vector else "swap the two columns"),
+        )
+    if cause == "metres":
+        return (
+            f"坐标{where_zh}不是经纬度（像是投影坐标，单位米）："
+            + (
+                "请检查这一点的坐标，或用 --crs 声明文件的坐标系"
+                if vector
+                else "表格只收 WGS84 或 GCJ-02 经纬度，投影坐标请先换算或存为矢量文件导入"
+            ),
+            f"point {where_en} is not longitude/latitude (projected metres?): "
+            + (
+                "check the point's coordinates, or declare the file's CRS with --crs"
+                if vector
+                else "tables take WGS84 or GCJ-02 degrees; convert projected coordinates first "
+                "or import them as a vector file"
+            ),
+        )
+    if cause == "dms":
+        return (
+            f"坐标{where_zh}像是把度分秒写成了小数（如 115°06′30″ 写成 115.0630）："
+            "按度分秒读则在乡镇附近；请换算为十进制度",
+            f"point {where_en} looks like degrees-minutes-seconds written as a decimal "
+            "(115°06′30″ as 115.0630): read so it lies at the township; convert to decimal "
+            "degrees",
+        )
+    km_zh = f"距乡镇界 {dist / 1000:,.0f} km，" if np.isfinite(dist) else ""
+    km_en = f"{dist / 1000:,.0f} km from the township, " if np.isfinite(dist) else ""
+    return (
+        f"坐标{where_zh}{km_zh}超出 {REACH_KM:g} km 范围：请检查"
+        + (
+            "文件的坐标系是否正确（可用 --crs 指定）"
+            if vector
+            else "经纬度列是否选对、坐标是否为 WGS84 或 GCJ-02 经纬度"
+        )
+        + "，以及这一点是否属于本乡镇",
+        f"point {where_en} is {km_en}beyond the {REACH_KM:g} km reach: check "
+        + (
+            "the file's CRS (declare it with --crs)"
+            if vector
+            else "that the longitude/latitude columns are the right ones and hold WGS84 or "
+            "GCJ-02 degrees"
+        )
+        + ", and that the point belongs to this township",
+    )
+
+
+def _check_reach(coords: Coords, data, ok, outline_shape, reject, *, vector: bool) -> list[Note]:
+    """Reject points farther than :data:`REACH_KM` from the township, saying the likely cause;
+    note those outside it but within reach. Returns the note; ``ok`` is updated in place."""
+    lon, lat = coords.lon, coords.lat
+    metric = metric_crs(gpd.GeoDataFrame(geometry=[outline_shape], crs=WGS84))
+    shape = gpd.GeoSeries([outline_shape], crs=WGS84).to_crs(metric).iloc[0]
+    rows = data.index[ok.to_numpy(dtype=bool)]
+    x, y = lon[rows].to_numpy(dtype=float), lat[rows].to_numpy(dtype=float)
+    dist = _metres_from(x, y, shape, metric)
+    reach = REACH_KM * 1000
+    far = dist > reach
+    swapped = far & (_metres_from(y, x, shape, metric) <= reach)
+    metres = far & ~swapped & ((np.abs(x) > 180) | (np.abs(y) > 90))
+    with np.errstate(invalid="ignore"):
+        read_as_dms = _metres_from(_from_dms(x), _from_dms(y), shape, metric)
+    dms = far & ~swapped & ~metres & (read_as_dms <= reach)
+    for i in np.flatnonzero(far):
+        cause = "swapped" if swapped[i] else "metres" if metres[i] else "dms" if dms[i] else ""
+        zh, en = _far_reason(x[i], y[i], dist[i], cause, vector=vector)
+        reject(
+            pd.Series(data.index == rows[i], index=data.index),
+            lambda _r, z=zh: z,
+            lambda _r, e=en: e,
+        )
+    ok.loc[rows[far]] = False
+    outside = (dist > 0) & ~far
+    if not outside.any():
+        return []
+    listed = [int(r) for r in rows[outside]]
+    worst = float(dist[outside].max()) / 1000
+    shown = "、".join(map(str, listed[:10])) + ("…" if len(listed) > 10 else "")
+    shown_en = ", ".join(map(str, listed[:10])) + (", …" if len(listed) > 10 else "")
+    return [
+        (
+            f"{len(listed)} 个点在乡镇界之外（最远 {worst:.1f} km），在 {REACH_KM:g} km 范围内照常"
+            f"导入（如县医院、县物流中心）：第 {shown} 行",
+            f"{len(listed)} point{'s lie' if len(listed) > 1 else ' lies'} outside the township "
+            f"outline (at most {worst:.1f} km); "
+            f"within {REACH_KM:g} km they are taken (a county hospital, the county logistics "
+            f"centre): rows {shown_en}",
+        )
+    ]
+
+
+def _points(
+    data, code, villages, reject, coords: Coords, outline_shape, *, vector: bool
+) -> tuple[list, list[bool], list[Note]]:
+    """Each row's point: its coordinates (within reach of the township), else its village's
+    anchor point."""
+    lon, lat, given = coords.lon, coords.lat, coords.given
+    notes = list(coords.notes)
+    ok = coords.ok.copy()
+    if ok.any():
+        notes += _check_reach(coords, data, ok, outline_shape, reject, vector=vector)
+    n = len(data)
     anchors = village_anchors(villages)
     geoms: list = [None] * n
     is_anchor = [False] * n
@@ -667,11 +1143,11 @@ def _points(data, code, villages, reject, crs) -> tuple[list, list[bool], list[N
     for i, r in enumerate(data.index):
         if ok[r]:
             geoms[i] = Point(float(lon[r]), float(lat[r]))
-        elif isinstance(code[r], str) and (not has_xy or not given[r]):
+        elif isinstance(code[r], str) and not given[r]:
             geoms[i] = anchors[code[r]]
             is_anchor[i] = True
             anchored += 1
-        elif not has_xy or not given[r]:
+        elif not given[r]:
             if data.at[r, "village"] if "village" in data else "":
                 continue  # rejected already: unknown village
             reject(

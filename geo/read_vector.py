@@ -101,6 +101,8 @@ class VectorImport:
     crs_used: str
     extra: pd.DataFrame = field(default_factory=pd.DataFrame)
     encoding: str | None = None
+    #: Every attribute header of the file in file order, recognised or not (not the geometry).
+    headers: tuple[str, ...] = ()
 
     @property
     def rows_read(self) -> int:
@@ -175,6 +177,23 @@ def _alias_keys(layer: Layer) -> dict[str, list[str]]:
                 ordered.append(k)
         keys[col.name] = ordered
     return keys
+
+
+def mappable_fields(kind: BoundaryKind) -> list[tuple[str, str, str]]:
+    """The fields a header of a ``kind`` boundary file may be mapped to, as (field, zh, en).
+
+    Parameters
+    ----------
+    kind : {"villages", "township"}
+
+    Returns
+    -------
+    list of (field, label_zh, label_en)
+        The layer's columns, each a valid target in ``read_boundaries(columns=...)``.
+    """
+    if kind not in ("villages", "township"):
+        raise ValueError(f"kind must be 'villages' or 'township', not {kind!r}")
+    return [(c.name, c.zh, c.en) for c in LAYERS[kind].columns]
 
 
 def match_columns(
@@ -397,7 +416,7 @@ def _extract_shapefile(path: Path, layer: str | None, into: Path) -> tuple[Path,
         ) from exc
 
 
-def _pick_layer(source: str, name: str, layer: str | None) -> str | None:
+def _pick_layer(source: str, name: str, layer: str | None, prefer: str = "polygon") -> str | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a damaged file's warnings: the error says it all
@@ -414,9 +433,9 @@ def _pick_layer(source: str, name: str, layer: str | None) -> str | None:
         return layer
     if len(names) <= 1:
         return None
-    polygonal = [str(n) for n, g in layers if g and "polygon" in str(g).lower()]
-    if len(polygonal) == 1:
-        return polygonal[0]
+    preferred = [str(n) for n, g in layers if g and prefer in str(g).lower()]
+    if len(preferred) == 1:
+        return preferred[0]
     raise ImportFailed(
         f"{name} 有多个图层（{', '.join(names)}），请指定要导入的图层",
         f"{name} has several layers ({', '.join(names)}); name the layer to import",
@@ -435,7 +454,12 @@ _QUIET = ("as JSON; leaving as string",)
 
 
 def _read(
-    source: str | bytes, name: str, layer: str | None, encoding: str | None, notes: list[Note]
+    source: str | bytes,
+    name: str,
+    layer: str | None,
+    encoding: str | None,
+    notes: list[Note],
+    purpose: Note = ("边界", "boundaries"),
 ):
     """The file's features; the reader's warnings (GDAL's among them) become notes."""
     with warnings.catch_warnings(record=True) as caught:
@@ -455,20 +479,28 @@ def _read(
         notes.append((f"读取 {name} 时的提示：{text}", f"reader warning for {name}: {text}"))
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
         raise ImportFailed(
-            f"{name} 没有几何图形（边界），无法作为边界导入",
-            f"{name} holds no geometry (boundaries) and cannot be imported as boundaries",
+            f"{name} 没有几何图形（{purpose[0]}），无法作为{purpose[0]}导入",
+            f"{name} holds no geometry ({purpose[1]}) and cannot be imported as {purpose[1]}",
         )
     return frame
 
 
 def _open(
-    path: Path, layer: str | None, scratch: Path
+    path: Path,
+    layer: str | None,
+    scratch: Path,
+    prefer: str = "polygon",
+    purpose: Note = ("边界", "boundaries"),
 ) -> tuple[gpd.GeoDataFrame, str | None, list[Note]]:
     """The raw frame of ``path``, the encoding used and notes."""
     kind = _sniff(path)
     name = path.name
     notes: list[Note] = []
-    encoding: str | None = None
+
+    def read(source: str | bytes, label: str, pick: bool, encoding: str | None = None):
+        chosen = _pick_layer(str(path), label, layer, prefer) if pick else None
+        return _read(source, label, chosen, encoding, notes, purpose)
+
     if kind == "zip":
         try:
             with zipfile.ZipFile(path) as zf:
@@ -481,18 +513,16 @@ def _open(
         if any(m.endswith(".shp") for m in inner):
             shp, member = _extract_shapefile(path, layer, scratch)
             name = f"{path.name}/{member}"
-            encoding, notes = _shapefile_encoding(shp, name)
-            return _read(str(shp), name, None, encoding, notes), encoding, notes
+            encoding, found = _shapefile_encoding(shp, name)
+            notes += found
+            return read(str(shp), name, False, encoding), encoding, notes
         if any(m.endswith(".kml") for m in inner):  # KMZ
-            return (
-                _read(str(path), name, _pick_layer(str(path), name, layer), None, notes),
-                None,
-                notes,
-            )
+            return read(str(path), name, True), None, notes
         raise _not_vector(name, "ZIP 中没有 .shp 或 .kml 文件", "the ZIP holds no .shp or .kml")
     if kind == "shp":
-        encoding, notes = _shapefile_encoding(path, name)
-        return _read(str(path), name, None, encoding, notes), encoding, notes
+        encoding, found = _shapefile_encoding(path, name)
+        notes += found
+        return read(str(path), name, False, encoding), encoding, notes
     if kind == "geojson":
         with path.open("rb") as f:
             sample = f.read(_SAMPLE_BYTES)
@@ -506,10 +536,57 @@ def _open(
                     "be UTF-8)",
                 )
             )
-            return _read(data, name, None, None, notes), "GB18030", notes
-        return _read(str(path), name, None, None, notes), None, notes
+            return read(data, name, False), "GB18030", notes
+        return read(str(path), name, False), None, notes
     # gpkg, kml
-    return _read(str(path), name, _pick_layer(str(path), name, layer), None, notes), None, notes
+    return read(str(path), name, True), None, notes
+
+
+def vector_format(path: str | os.PathLike) -> str | None:
+    """``geojson``, ``gpkg``, ``zip`` (a zipped Shapefile or KMZ), ``shp`` or ``kml`` when
+    ``path`` is a vector file we read, else None (a table, or anything else)."""
+    source = Path(path)
+    try:
+        kind = _sniff(source)
+    except (ImportFailed, OSError):
+        return None
+    if kind != "zip":
+        return kind
+    try:  # an Excel workbook is a ZIP too: only one holding a .shp or .kml is a vector file
+        with zipfile.ZipFile(source) as zf:
+            inner = [m.lower() for m in zf.namelist()]
+    except (zipfile.BadZipFile, OSError):
+        return None
+    return kind if any(m.endswith((".shp", ".kml")) for m in inner) else None
+
+
+def open_vector(
+    path: str | os.PathLike,
+    layer: str | None = None,
+    *,
+    prefer: str = "polygon",
+    purpose: Note = ("边界", "boundaries"),
+) -> tuple[gpd.GeoDataFrame, str | None, list[Note]]:
+    """The features of a vector file as read, the attribute encoding used, and notes.
+
+    Parameters
+    ----------
+    path : path-like
+        GeoJSON, GeoPackage, Shapefile (zipped or bare) or KML/KMZ.
+    layer : str, optional
+        The layer of a GeoPackage/KML, or the Shapefile of a ZIP holding several.
+    prefer : str
+        With several layers and none named, the one whose geometry type contains this
+        (``polygon``, ``point``) is taken when it is the only one.
+    purpose : (zh, en)
+        What the geometry is for, in the message for a file without any.
+
+    Raises :class:`ImportFailed` when the file cannot be read. GBK attributes without a
+    ``.cpg`` are detected; the coordinates are left in the file's CRS (see
+    :func:`reproject_to_wgs84`).
+    """
+    with tempfile.TemporaryDirectory(prefix="atlas-import-") as scratch:
+        return _open(Path(path), layer, Path(scratch), prefer, purpose)
 
 
 # ----------------------------------------------------------------------------- CRS
@@ -729,6 +806,134 @@ def _to_wgs84(geoms: gpd.GeoSeries, choice: CrsChoice) -> tuple[np.ndarray, list
                 )
             )
     return np.asarray(out, dtype=object), notes
+
+
+def reproject_to_wgs84(
+    geoms: gpd.GeoSeries, crs: str | None = None, *, points: bool = False
+) -> tuple[np.ndarray, CrsChoice, list[Note]]:
+    """``geoms`` (in the file's CRS, ``geoms.crs``) in WGS84, the reading chosen, and notes.
+
+    ``crs`` is the user's ``--crs`` (``gcj02`` for AMap/Tencent coordinates), over the
+    file's; without either the CRS is inferred from the coordinates (CGCS2000 degrees,
+    Gauss-Krüger zones), and :class:`ImportFailed` says which ``--crs`` to give when it
+    cannot be. Geometry is made 2D.
+
+    With ``points`` (a file of facilities, stations or sites, each feature its own position)
+    a few bad points do not condemn the file: when the CRS cannot be inferred from, or is
+    implausible for, the extent of all the points, but at least half of them
+    (:data:`POINT_MAJORITY`) read as positions in China under one reading, that reading is
+    taken. The others are left to the caller's per-point checks, and a note counts them.
+    Boundaries (``points=False``) are judged on the extent of every feature, as one shape.
+    """
+    try:
+        choice = choose_crs(geoms.crs, crs, _finite_bounds(geoms.to_numpy()))
+        outliers = 0
+    except ImportFailed:
+        majority = _majority_choice(geoms, crs) if points else None
+        if majority is None:
+            raise
+        choice, outliers, total = majority
+    wgs, notes = _to_wgs84(geoms, choice)
+    if outliers:  # replaces the note on data outside China, which points at the CRS
+        notes = [_outlier_note(choice, outliers, total)]
+    return wgs, choice, [*choice.notes, *notes]
+
+
+#: Share of a point file's points that must read as positions in China for the CRS to be
+#: judged on them alone (see :func:`reproject_to_wgs84`).
+POINT_MAJORITY = 0.5
+
+
+def _point_xy(geoms: gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray]:
+    """X and Y of each present geometry (its centroid unless a point); NaN when unreadable."""
+    arr = geoms.to_numpy()
+    arr = arr[~shapely.is_missing(arr) & ~shapely.is_empty(arr)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        centre = np.where(shapely.get_type_id(arr) == 0, arr, shapely.centroid(arr))
+        return shapely.get_x(centre).astype(float), shapely.get_y(centre).astype(float)
+
+
+def _in_china_after(choice: CrsChoice, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Which (x, y) lie in China's box once read in ``choice`` (GCJ-02's shift of a few
+    hundred metres does not matter here)."""
+    finite = np.isfinite(x) & np.isfinite(y)
+    out = np.zeros(len(x), dtype=bool)
+    if not finite.any():
+        return out
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pts = gpd.GeoSeries(gpd.points_from_xy(x[finite], y[finite]), crs=choice.crs)
+        wgs = pts.to_crs(WGS84).to_numpy()
+        lon, lat = shapely.get_x(wgs), shapely.get_y(wgs)
+    out[finite] = (
+        np.isfinite(lon)
+        & np.isfinite(lat)
+        & (lon >= CHINA_LON[0])
+        & (lon <= CHINA_LON[1])
+        & (lat >= CHINA_LAT[0])
+        & (lat <= CHINA_LAT[1])
+    )
+    return out
+
+
+def _reading_of(x: float, y: float) -> str | None:
+    """The reading an undeclared coordinate pair fits, as :func:`infer_crs` tells them
+    apart: degrees in China, a Gauss-Krüger zone (number in X), or zone-less metres."""
+    if not (math.isfinite(x) and math.isfinite(y)):
+        return None
+    if _in_china((x, y, x, y)):
+        return "degrees"
+    if CHINA_NORTHING[0] <= y <= CHINA_NORTHING[1]:
+        zone = _gk_zone_of(x, x)
+        if zone is not None:
+            return f"zone {zone}"
+        if 150_000 <= x <= 850_000:
+            return "metres"
+    return None
+
+
+def _majority_choice(geoms: gpd.GeoSeries, user: str | None) -> tuple[CrsChoice, int, int] | None:
+    """The reading under which at least :data:`POINT_MAJORITY` of the points lie in China,
+    the number of the others and of all points; None when there is no such reading.
+
+    The CRS is the user's or the file's when given, else inferred (:func:`infer_crs`) from
+    the points sharing the most common reading; either way it is checked on the points that
+    read well only. :class:`ImportFailed` when the majority's own reading cannot be told
+    (zone-less Gauss-Krüger metres): its message says what to declare.
+    """
+    x, y = _point_xy(geoms)
+    total = len(x)
+    if not total:
+        return None
+    if user is None and geoms.crs is None:
+        readings = [_reading_of(float(a), float(b)) for a, b in zip(x, y, strict=True)]
+        counts = pd.Series([r for r in readings if r is not None], dtype=object).value_counts()
+        if counts.empty or counts.iloc[0] < POINT_MAJORITY * total:
+            return None
+        same = np.array([r == counts.index[0] for r in readings])
+        bounds = np.array([x[same].min(), y[same].min(), x[same].max(), y[same].max()])
+        choice = choose_crs(None, None, bounds)
+    else:
+        choice = choose_crs(geoms.crs, user, None)  # the CRS given, not yet checked
+    good = _in_china_after(choice, x, y)
+    if good.sum() < POINT_MAJORITY * total:
+        return None
+    bounds = np.array([x[good].min(), y[good].min(), x[good].max(), y[good].max()])
+    _check_plausible(choice, bounds)
+    return choice, int(total - good.sum()), total
+
+
+def _outlier_note(choice: CrsChoice, outliers: int, total: int) -> Note:
+    return (
+        f"{total} 个点中有 {outliers} 个按 {choice.label} 读取不在中国范围内"
+        "（如经纬度互换、投影坐标混入）：坐标系按其余 "
+        f"{total - outliers} 个点判断，这 {outliers} 个点逐个检查，原因见被拒绝的行",
+        f"{outliers} of {total} points {'does' if outliers == 1 else 'do'} not lie in China "
+        f"read as {choice.label} (longitude and latitude swapped, projected metres among "
+        f"degrees, …): the CRS was judged on the other {total - outliers}, and these points "
+        "are checked one by one (see the rejected rows)",
+    )
 
 
 # ----------------------------------------------------------------------------- values
@@ -1015,8 +1220,7 @@ def read_boundaries(
         raise ImportFailed(f"找不到文件 {source}", f"no file at {source}")
     schema = LAYERS[kind]
     code_length = schema.column("code").length or 12
-    with tempfile.TemporaryDirectory(prefix="atlas-import-") as scratch:
-        raw, encoding, notes = _open(source, layer, Path(scratch))
+    raw, encoding, notes = open_vector(source, layer)
     raw = raw.reset_index(drop=True)
     geom_name = raw.geometry.name
     headers = [str(c) for c in raw.columns if c != geom_name]
@@ -1035,9 +1239,7 @@ def read_boundaries(
             )
 
     geoms = raw.geometry
-    choice = choose_crs(raw.crs, crs, _finite_bounds(geoms.to_numpy()))
-    notes.extend(choice.notes)
-    wgs, crs_notes = _to_wgs84(geoms, choice)
+    wgs, choice, crs_notes = reproject_to_wgs84(geoms, crs)
     notes.extend(crs_notes)
 
     n = len(raw)
@@ -1185,4 +1387,5 @@ def read_boundaries(
         crs_used=choice.label,
         extra=extra,
         encoding=encoding,
+        headers=tuple(headers),
     )

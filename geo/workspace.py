@@ -2,14 +2,20 @@
 
 A workspace is written whole to a temporary file beside the target and moved into place with
 ``os.replace``, so a reader never sees a half-written file and a failed write leaves the old one
-as it was. Every layer is validated on write and on read.
+as it was. A killed writer leaves its temporary file behind; the next write of the workspace
+removes it. Every layer is validated on write and on read.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import re
+import socket
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +28,14 @@ from .schema import LAYERS, REQUIRED_LAYERS, SCHEMA_VERSION, WGS84, Layer
 from .validate import Problem, SchemaError, coerce, problems
 
 META_LAYER = "atlas_meta"
+#: A write's temporary file untouched this long (seconds) is left over from a killed writer:
+#: a write refreshes its file as each layer goes in and takes seconds, not an hour.
+STALE_AFTER = 3600.0
+_TEMP = ".writing-"
+#: Temporary files of the writers before they were named after their workspace.
+_LEGACY_TEMP = re.compile(r"\.writing-[a-z0-9_]{8}\.gpkg(-journal|-wal|-shm)?")
+#: Workspaces whose lock this thread holds (update_workspace writes through write_workspace).
+_HELD = threading.local()
 
 
 def empty_frame(layer: Layer) -> pd.DataFrame:
@@ -122,7 +136,8 @@ def write_workspace(
         raise SchemaError(found)
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(suffix=".gpkg", prefix=".writing-", dir=target.parent)
+    _remove_stale_temps(target)
+    fd, tmp_name = tempfile.mkstemp(suffix=".gpkg", prefix=_temp_prefix(target), dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     tmp.unlink()
@@ -170,6 +185,16 @@ def update_workspace(
         return write_workspace(target, layers, {**current.meta, **(meta or {})})
 
 
+def _lock_path(target: Path) -> Path:
+    return target.parent / f".{target.name}.lock"
+
+
+def _held() -> set[str]:
+    if not hasattr(_HELD, "paths"):
+        _HELD.paths = set()
+    return _HELD.paths
+
+
 @contextlib.contextmanager
 def _locked(target: Path) -> Iterator[None]:
     try:
@@ -177,13 +202,116 @@ def _locked(target: Path) -> Iterator[None]:
     except ImportError:  # Windows: no advisory locks; single-user use is the norm there
         yield
         return
-    lock = target.parent / f".{target.name}.lock"
-    with open(lock, "a") as handle:
+    key = str(target.resolve())
+    with open(_lock_path(target), "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
+        _held().add(key)
         try:
             yield
         finally:
+            _held().discard(key)
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# ----------------------------------------------------------------------------- stale temp files
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9.-]", "", socket.gethostname())[:40] or "host"
+
+
+def _owner(target: Path) -> str:
+    """The workspace's part of its temporary files' names (a hash for a very long name)."""
+    name = target.name
+    return name if len(name.encode()) <= 100 else hashlib.sha1(name.encode()).hexdigest()[:16]
+
+
+def _temp_prefix(target: Path) -> str:
+    """``.writing-<workspace>~<host>~<pid>~``: whose temporary file it is, so that the next
+    write can tell a killed writer's leftover from a live writer's file."""
+    return f"{_TEMP}{_owner(target)}~{_host()}~{os.getpid()}~"
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs on this machine (True when that cannot be told)."""
+    if os.name != "posix":  # os.kill(pid, 0) would end the process on Windows
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: it exists
+        return True
+    return True
+
+
+def _stale_temps(target: Path, now: float) -> list[Path]:
+    """Temporary files of ``target``'s writers that no live writer is writing: its writer
+    process on this machine is gone, or nobody has written to it for :data:`STALE_AFTER`
+    seconds (a writer on another machine, or a pid used again). Files of writers from before
+    temporary files were named after their workspace count by age alone."""
+    mine = f"{_TEMP}{_owner(target)}~"
+    host = _host()
+    out = []
+    for path in target.parent.iterdir():
+        name = path.name
+        if not name.startswith(_TEMP):
+            continue
+        base = re.sub(r"-(journal|wal|shm)$", "", name)  # SQLite's files beside the temp
+        if base.startswith(mine):
+            found = re.fullmatch(r"([^~]*)~(\d+)~[^~]*\.gpkg", base[len(mine) :])
+            if found is None:  # another workspace whose name starts like this one's
+                continue
+            writer: tuple[str, int] | None = (found[1], int(found[2]))
+        elif _LEGACY_TEMP.fullmatch(name):
+            writer = None
+        else:
+            continue
+        try:
+            age = now - path.stat().st_mtime
+        except OSError:  # removed meanwhile
+            continue
+        gone = writer is not None and writer[0] == host and not _alive(writer[1])
+        if gone or age > STALE_AFTER:
+            out.append(path)
+    return out
+
+
+def _remove_stale_temps(target: Path) -> None:
+    """Remove what killed writers of ``target`` left behind, under the workspace's lock.
+
+    Only while this thread holds the lock, or when nobody holds it: a writer inside its
+    transaction (its temporary file being written) is never touched, whatever the file's age;
+    the lock file is not created for this. Cleaning up never makes a write fail.
+    """
+    if str(target.resolve()) in _held():
+        _unlink(_stale_temps(target, time.time()))
+        return
+    try:
+        import fcntl
+    except ImportError:  # no locks: the age and process rules alone
+        _unlink(_stale_temps(target, time.time()))
+        return
+    try:
+        handle = open(_lock_path(target), "r+")  # noqa: SIM115 - closed below
+    except FileNotFoundError:  # never locked: no transaction can be running
+        _unlink(_stale_temps(target, time.time()))
+        return
+    except OSError:
+        return
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # a writer is in its transaction: leave the folder alone this time
+            return
+        try:
+            _unlink(_stale_temps(target, time.time()))
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _unlink(paths: list[Path]) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def _write_layer(path: Path, name: str, frame: pd.DataFrame) -> None:

@@ -18,6 +18,7 @@ from township_atlas.geo.read_register import (
     RegisterImport,
     hash_id,
     id_valid,
+    mappable_fields,
     mask_id,
     read_register,
 )
@@ -592,3 +593,38 @@ def test_report_shows_filled_down_values_of_merged_cells(tmp_path):
     second = result.rejected.iloc[1]  # 王六's row: 行政村 and 户编号 were merged cells
     assert second["household_id"] == "3607221022010002"
     assert "行政村=新屋村" in second["values"] and "户编号=3607221022010002" in second["values"]
+
+
+# ----------------------------------------------------------------------------- column mapping
+def test_headers_lists_every_header_in_file_order(tmp_path):
+    path = write_xlsx(tmp_path / "r.xlsx", PERSON_HEADER, good_people())
+    result = read_register(path, villages=VILLAGES, id_key=KEY)
+    assert result.headers == tuple(PERSON_HEADER)  # recognised, unused (民族) and personal alike
+    header = ["行政村", "家庭代码", "户编号", "脱贫属性", "人数", "", "备注"]
+    rows = [["新屋村", "M1", "H1", "0", 2, "", ""]]
+    result = read_register(
+        write_csv(tmp_path / "m.csv", header, rows), villages=VILLAGES, id_key=KEY
+    )
+    assert result.headers == ("行政村", "家庭代码", "户编号", "脱贫属性", "人数", "备注")
+
+
+def test_mappable_fields_never_offer_name_or_phone():
+    fields = {f: (zh, en) for f, zh, en in mappable_fields()}
+    assert not {"name_person", "phone", "head_id_hash", "head_id_masked"} & set(fields)
+    assert {"household_id", "village_code", "village_name", "status", "size"} <= set(fields)
+    assert "散列" in fields["id_number"][0] and "hash" in fields["id_number"][1]
+    assert all(zh and en for zh, en in fields.values())
+    with pytest.raises(ValueError):
+        mappable_fields("facilities")
+
+
+@pytest.mark.parametrize("field", [f for f, _, _ in mappable_fields()])
+def test_every_mappable_field_is_a_valid_mapping_target(tmp_path, field):
+    header = ["户编号", "行政村", "脱贫属性", "人数", "甲列"]
+    rows = [["H1", "新屋村", "0", 2, "1"]]
+    path = write_csv(tmp_path / "m.csv", header, rows)
+    result = read_register(path, villages=VILLAGES, id_key=KEY, columns={"甲列": field})
+    # a header mapped by hand wins over one recognised by its name
+    assert result.columns_found["甲列"] == field
+    assert list(result.columns_found.values()).count(field) == 1
+    assert list(result.columns_found) == [h for h in header if h in result.columns_found]

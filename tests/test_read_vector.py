@@ -21,6 +21,7 @@ from township_atlas.geo.read_vector import (
     VectorImport,
     detect_text_encoding,
     infer_crs,
+    mappable_fields,
     normalise_code,
     outside_outline,
     outside_reason,
@@ -104,6 +105,15 @@ def test_good_geojson_with_chinese_headers():
     assert frame["exit_year"].isna().tolist() == [False, True, False]
     assert list(result.extra.columns) == ["备注"]
     assert list(result.extra.index) == [1, 2, 3]
+    assert result.headers == (
+        "行政区划代码",
+        "村名",
+        "户籍人口",
+        "户数",
+        "是否贫困村",
+        "出列年度",
+        "备注",
+    )
     assert "no kind column" in notes_en(result)
     assert shapely.equals(frame.geometry.iloc[0], shapely.MultiPolygon([square(0)]))
 
@@ -348,6 +358,28 @@ def test_user_column_mapping_and_missing_headers(tmp_path):
         read_boundaries(path, "villages", columns={"常住人口": "people"})
     with pytest.raises(ImportFailed, match="not in the file"):
         read_boundaries(path, "villages", columns={"人口": "population"})
+
+
+@pytest.mark.parametrize(
+    ("kind", "field"),
+    [(k, f) for k in ("villages", "township") for f, _, _ in mappable_fields(k)],
+)
+def test_every_mappable_field_is_a_valid_mapping_target(tmp_path, kind, field):
+    path = write_geojson(
+        tmp_path / "odd.geojson",
+        [({"XZQDM": "360722102201", "XZQMC": "石桥村", "甲列": "1"}, square(0))],
+    )
+    result = read_boundaries(path, kind, columns={"甲列": field})
+    assert result.columns_found["甲列"] == field
+    assert list(result.columns_found.values()).count(field) == 1
+    assert result.headers == ("XZQDM", "XZQMC", "甲列")
+
+
+def test_mappable_fields_are_the_layer_columns():
+    assert [f for f, _, _ in mappable_fields("villages")][:3] == ["code", "vintage", "name"]
+    assert ("code", "乡镇代码", "Township code") in mappable_fields("township")
+    with pytest.raises(ValueError):
+        mappable_fields("households")
 
 
 def test_headers_are_case_and_width_tolerant(tmp_path):

@@ -464,3 +464,112 @@ def test_empty_frame_has_the_layer_columns(name):
     assert len(frame) == 0
     assert [c for c in frame.columns if c != "geometry"] == LAYERS[name].names
     assert ("geometry" in frame.columns) == (LAYERS[name].geometry is not None)
+
+
+# ----------------------------------------------------------------------------- stale temp files
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()  # reaped: the pid names no process now
+    return proc.pid
+
+
+def _temp(folder, workspace: str, host: str, pid: int, tag: str, *, age: float = 0.0):
+    import os
+    import time
+
+    path = folder / f".writing-{workspace}~{host}~{pid}~{tag}.gpkg"
+    path.write_bytes(b"half a workspace")
+    if age:
+        stamp = time.time() - age
+        os.utime(path, (stamp, stamp))
+    return path
+
+
+def test_stale_temp_files_of_the_workspace_are_removed_at_the_next_write(existing, tmp_path):
+    import os
+
+    host, me, dead = ws_module._host(), os.getpid(), _dead_pid()
+    hour = ws_module.STALE_AFTER
+    gone = [
+        _temp(tmp_path, "ws.gpkg", host, dead, "dead"),  # its writer was killed
+        _temp(tmp_path, "ws.gpkg", host, me, "old", age=2 * hour),  # untouched for 2 hours
+        _temp(tmp_path, "ws.gpkg", "otherpc", 1, "oldremote", age=2 * hour),
+    ]
+    journal = tmp_path / (gone[0].name + "-journal")  # SQLite's file beside a killed write
+    journal.write_bytes(b"")
+    legacy_old = tmp_path / ".writing-abcd1234.gpkg"  # named before the workspace was in it
+    legacy_old.write_bytes(b"")
+    os.utime(legacy_old, (0, 0))
+    kept = [
+        _temp(tmp_path, "ws.gpkg", host, me, "live"),  # a live writer, still writing
+        _temp(tmp_path, "ws.gpkg", "otherpc", 1, "remote"),  # another machine's, recent
+        _temp(tmp_path, "other.gpkg", host, dead, "theirs"),  # another workspace's
+        _temp(tmp_path, "ws.gpkg~x.gpkg", host, dead, "prefix"),  # a name starting like ours
+    ]
+    legacy_new = tmp_path / ".writing-efgh5678.gpkg"
+    legacy_new.write_bytes(b"")
+    write_workspace(existing, minimal_layers())
+    left = set(folder_listing(tmp_path))
+    assert not {p.name for p in [*gone, journal, legacy_old]} & left
+    assert {p.name for p in [*kept, legacy_new]} <= left
+
+
+def _slow_writer(path, after_layer: str, seconds: float):
+    """A process updating the workspace at ``path`` that pauses ``seconds`` once layer
+    ``after_layer`` is in its temporary file; returns it and that file once it exists."""
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import sys, time\n"
+        "from township_atlas.geo import workspace as w\n"
+        "real = w._write_layer\n"
+        "def slow(path, name, frame):\n"
+        "    real(path, name, frame)\n"
+        f"    if name == {after_layer!r}:\n"
+        f"        time.sleep({seconds})\n"
+        "w._write_layer = slow\n"
+        "w.update_workspace(sys.argv[1], lambda ws: {'villages': ws.villages})\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script, str(path)])
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        temps = [p for p in path.parent.iterdir() if p.name.startswith(f".writing-{path.name}~")]
+        if temps:
+            time.sleep(0.3)  # its first layer is in
+            return proc, temps[0]
+        time.sleep(0.01)
+    proc.kill()
+    raise AssertionError("the writer made no temporary file")
+
+
+def test_a_killed_writers_temp_file_goes_at_the_next_update(existing, tmp_path):
+    import os
+    import signal
+
+    proc, temp = _slow_writer(existing, "township", 60)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert temp.exists()
+    before = existing.read_bytes()
+    ws_module.update_workspace(existing, lambda ws: {"villages": ws.villages})
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".writing-")]
+    assert existing.read_bytes() != before  # written again, after the clean-up
+    assert read_workspace(existing).villages["code"].tolist() == ["360722102201", "360722102202"]
+
+
+def test_a_writer_in_its_transaction_keeps_its_temp_file_whatever_its_age(existing):
+    import os
+    import time
+
+    proc, temp = _slow_writer(existing, "township", 3)
+    old = time.time() - 10 * ws_module.STALE_AFTER
+    os.utime(temp, (old, old))  # as old as a stale one: only the lock protects it now
+    ws_module._remove_stale_temps(existing)
+    assert temp.exists()
+    assert proc.wait(timeout=60) == 0  # it finished its write: its file was still there
+    read_workspace(existing)
