@@ -528,34 +528,22 @@ def cmd_export_map(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from .analysis.imports import record_import
     from .geo.export import excel_bytes
-    from .geo.importing import (
-        TABLE_IMPORT_KINDS,
-        import_boundaries,
-        import_households,
-        import_table,
-    )
+    from .geo.importing import run_import
     from .geo.read_vector import ImportFailed
 
     target = Path(args.workspace) if args.workspace else _workspace_or_demo(None)
-    columns = _columns_file(args.columns) if args.columns else None
-    how = {"accept_partial": args.accept_partial, "dry_run": args.dry_run, "columns": columns}
     try:
-        if args.kind == "households":
-            outcome = import_households(
-                target, args.file, sheet=args.sheet, record=record_import, **how
-            )
-        elif args.kind in TABLE_IMPORT_KINDS:
-            outcome = import_table(
-                target,
-                args.file,
-                args.kind,
-                sheet=args.sheet,
-                crs=args.crs,
-                record=record_import,
-                **how,
-            )
-        else:
-            outcome = import_boundaries(target, args.file, args.kind, crs=args.crs, **how)
+        outcome = run_import(
+            target,
+            args.file,
+            args.kind,
+            record=record_import,
+            crs=args.crs,
+            sheet=args.sheet,
+            columns=_columns_file(args.columns) if args.columns else None,
+            accept_partial=args.accept_partial,
+            dry_run=args.dry_run,
+        )
     except ImportFailed as exc:
         if args.json:
             print(
@@ -607,6 +595,21 @@ def cmd_import(args: argparse.Namespace) -> int:
     else:
         print("没有可导入的行,工作空间未改动")
     return outcome.exit_code
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from .geo.templates import template_file
+
+    villages = None
+    if args.workspace:
+        from .geo.workspace import read_workspace
+
+        villages = read_workspace(_workspace_or_demo(args.workspace)).villages
+    name, data, _mime = template_file(args.kind, villages)
+    out = Path(args.out) if args.out else Path(name)
+    out.write_bytes(data)
+    print(f"模板已写入 {out}", file=sys.stderr)
+    return 0
 
 
 def _columns_file(path: str) -> dict[str, str]:
@@ -759,7 +762,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "import",
-        help="bring a file into the workspace (boundaries, households), checking every row",
+        help="bring a file into the workspace (boundaries, households, tables), checking every row",
         description=(
             "KIND villages or township: GeoJSON, GeoPackage, zipped Shapefile or KML, in "
             "CGCS2000, its Gauss-Kruger zones, WGS84 or GCJ-02 (--crs gcj02). KIND households: "
@@ -771,7 +774,11 @@ def build_parser() -> argparse.ArgumentParser:
             "stations (e-commerce tiers; no 类型 column: village stations), sites (relocation) or "
             "indicators: CSV or Excel with Chinese headers (编号, 类型, 名称, 所在行政村, 状态, "
             "经度, 纬度; 行政村, 年度, 通硬化路 ... 是/否); longitude/latitude in WGS84 "
-            "(--crs gcj02 for Amap/Tencent), without them the village's anchor point."
+            "(--crs gcj02 for Amap/Tencent), without them the village's anchor point; or a "
+            "point file (GeoJSON, GeoPackage, zipped Shapefile, KML). Points more than 30 km "
+            "outside the township are rejected. Registers and indicator tables record every "
+            "change in the history, dated by the years the file names. --dry-run checks and "
+            "writes nothing; `township-atlas template KIND` writes a template to fill in."
         ),
     )
     p.add_argument("kind", choices=IMPORT_KINDS)
@@ -779,7 +786,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("workspace", nargs="?", help="workspace GeoPackage (default: the demo)")
     p.add_argument("--crs", help="the file's CRS when it declares none: EPSG:4490, gcj02, ...")
     p.add_argument("--columns", metavar="FILE", help="CSV or TOML: source header → field name")
-    p.add_argument("--sheet", help="tables: the workbook's sheet (default: the first table)")
+    p.add_argument(
+        "--sheet", help="the workbook's sheet, or a GeoPackage/KML layer (default: the first)"
+    )
     p.add_argument("--accept-partial", action="store_true", help="take the good rows")
     p.add_argument(
         "--dry-run",
@@ -789,6 +798,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", metavar="FILE", help="rejected rows with reasons (.csv or .xlsx)")
     p.add_argument("--json", action="store_true", help="print counts and first rejections")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser(
+        "template",
+        help="write an import template (Excel, or GeoJSON for boundaries) with an example row",
+        description=(
+            "The expected headers, one example row, drop-down lists for the coded columns and a "
+            "说明 sheet explaining each column. Given a workspace, the example row names its "
+            "first village, so the untouched template imports cleanly."
+        ),
+    )
+    p.add_argument("kind", choices=IMPORT_KINDS)
+    p.add_argument("workspace", nargs="?", help="workspace whose villages the example names")
+    p.add_argument("--out", metavar="FILE", help="where to write (default: the template's name)")
+    p.set_defaults(func=cmd_template)
     return parser
 
 

@@ -182,8 +182,12 @@ def undo(
     for r in reversed(list(rows.itertuples())):
         if r.field == ROW and r.new_value == CREATED:
             # A record removed by an undo must come back whole when the undo is itself
-            # replayed backwards, so its fields are cleared as changes before the row goes.
-            back += _clear_fields(ws[r.layer], r.layer, r.record_key)
+            # replayed backwards, so its fields are cleared as changes before the row goes
+            # (those this change set are already set back above).
+            mine = set(rows.loc[rows["record_key"] == r.record_key, "field"])
+            back += [
+                c for c in _clear_fields(ws[r.layer], r.layer, r.record_key) if c.field not in mine
+            ]
         back.append(
             FieldChange(r.layer, r.record_key, r.field, _value(r.layer, r.field, r.old_value))
         )

@@ -39,6 +39,7 @@ class ImportChanges:
     updated: int
     unchanged: int
     kept: int
+    layer: str = "households"
 
     @property
     def changed(self) -> bool:
@@ -47,10 +48,11 @@ class ImportChanges:
     @property
     def summary(self) -> tuple[str, str]:
         """One sentence (zh, en) on what the import changed."""
+        zh, en = ("户", "households") if self.layer == "households" else ("条", "village-years")
         return (
-            f"新增 {self.added} 条,更新 {self.updated} 条(变化记入变更记录),未变 "
-            f"{self.unchanged} 条;文件中没有的 {self.kept} 条保持不变",
-            f"{self.added} added, {self.updated} updated (changes in the history), "
+            f"新增 {self.added} {zh},更新 {self.updated} {zh}(变化记入变更记录),未变 "
+            f"{self.unchanged} {zh};文件中没有的 {self.kept} {zh}保持不变",
+            f"{en}: {self.added} added, {self.updated} updated (changes in the history), "
             f"{self.unchanged} unchanged; {self.kept} not in the file kept as they were",
         )
 
@@ -129,6 +131,7 @@ def record_import(
         updated=n_updated,
         unchanged=len(named & set(both)) - n_updated,
         kept=len(known - named),
+        layer=layer,
     )
 
 

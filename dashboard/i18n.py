@@ -261,26 +261,66 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "rules_reset_done": ("已恢复默认规则。", "Back to the default rules."),
     "page_data": ("数据导入", "Import data"),
     "data_hint": (
-        "导入村界或乡镇界(GeoJSON、GeoPackage、压缩的 Shapefile、KML)。先预览识别到的列、坐标系"
-        "和不能导入的行及原因,确认后一次写入;有问题的文件不会改动工作空间。",
-        "Import village or township boundaries (GeoJSON, GeoPackage, zipped Shapefile, KML). "
-        "Preview the columns and CRS found and every row that cannot be taken, then import in "
-        "one step; a file with problems changes nothing.",
+        "导入村界、乡镇界(GeoJSON、GeoPackage、压缩的 Shapefile、KML)、建档立卡户(国家系统导出的"
+        " Excel/CSV)以及设施、电商网点、安置点和村级指标(Excel/CSV,点位也可用矢量文件)。先检查:"
+        "识别到的列、坐标系、前几行、不能导入的行及原因;确认后一次写入,有问题的文件不会改动工作空间。"
+        "不清楚表头时先下载模板。",
+        "Import village or township boundaries (GeoJSON, GeoPackage, zipped Shapefile, KML), "
+        "household registers (the national system's Excel/CSV export), and facilities, "
+        "e-commerce stations, relocation sites and village indicators (Excel/CSV; point files "
+        "too). First a check: columns and CRS found, the first rows, every row that cannot be "
+        "taken and why; then one step imports it, and a file with problems changes nothing. "
+        "Download a template when unsure of the headers.",
     ),
     "data_kind": ("文件内容", "The file holds"),
     "data_row": ("行号", "Row"),
     "data_reason": ("原因", "Reason"),
     "data_kind_villages": ("村界", "Village boundaries"),
     "data_kind_township": ("乡镇界", "Township outline"),
+    "data_kind_households": ("建档立卡户", "Registered households"),
+    "data_kind_facilities": ("公共服务设施", "Facilities"),
+    "data_kind_stations": ("电商物流网点", "E-commerce stations"),
+    "data_kind_sites": ("易地搬迁安置点", "Relocation sites"),
+    "data_kind_indicators": ("村级基础设施指标", "Village indicators"),
+    "data_template": ("下载模板", "Download a template"),
+    "data_template_help": (
+        "表头、一行示例(用本工作空间的第一个村)、下拉选项和说明页",
+        "Headers, one example row (naming this workspace's first village), drop-down lists "
+        "and an explanation sheet",
+    ),
     "data_crs": ("坐标系(文件未声明时填写)", "CRS (when the file declares none)"),
+    "data_sheet": ("工作表", "Sheet"),
     "data_file": ("选择文件", "Choose a file"),
     "data_failed": (
         "文件不能导入,工作空间未改动:",
         "The file cannot be imported; nothing changed:",
     ),
-    "data_found": ("可导入 {n} 行 · 坐标系 {crs}", "{n} rows can be taken · CRS {crs}"),
+    "data_failed_hint": (
+        "列没有认出:在上方“列的对应”中指定;坐标系不明:在“坐标系”中填写(即命令行的 --crs)。",
+        "A column not recognised: say which it is under “Columns” above; an unclear CRS: fill "
+        "in “CRS” (the command line's --crs).",
+    ),
+    "data_found": (
+        "检查结果:可导入 {n} 行,不能导入 {bad} 行",
+        "Check: {n} rows can be taken, {bad} cannot",
+    ),
+    "data_crs_used": (" · 坐标系 {crs}", " · CRS {crs}"),
+    "data_columns": ("列的对应", "Columns"),
+    "data_columns_help": (
+        "每一列导入到哪个字段;自动识别不对或没有识别的列在这里指定,选“—”不导入该列。改动后重新检查。",
+        "Which field each column fills; fix or add what was not recognised here, “—” leaves a "
+        "column out. The file is checked again after each change.",
+    ),
+    "data_header": ("文件中的列", "Column in the file"),
+    "data_field": ("导入为", "Imported as"),
+    "data_twice": (
+        "同一字段选了多列,只用第一列:{fields}",
+        "Several columns fill one field; the first is used: {fields}",
+    ),
+    "data_first_rows": ("导入后的前几行:", "The first rows as they would go in:"),
     "data_rejected": ("{n} 行不能导入:", "{n} rows cannot be taken:"),
     "data_report": ("下载不能导入的行(CSV)", "Download the rejected rows (CSV)"),
+    "data_report_xlsx": ("下载不能导入的行(Excel)", "Download the rejected rows (Excel)"),
     "data_accept": ("只导入其余的行(跳过 {n} 行)", "Import the other rows (skip {n})"),
     "data_import": ("导入到工作空间", "Import into the workspace"),
     "data_done": ("已导入 {n} 行。", "{n} rows imported."),

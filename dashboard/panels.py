@@ -253,41 +253,6 @@ def meeting_card(ws: Workspace, status: pd.Series, year: int, lang: str) -> None
     st.text(detail.gaps if detail else i18n.t("no_data", lang))
 
 
-def import_preview(read, lang: str) -> None:
-    """What a file holds before it goes in: columns recognised, CRS, notes, first rows, and
-    every row that cannot be taken with the reason (downloadable)."""
-    zh = lang == "zh"
-    st.markdown(f"**{i18n.t('data_found', lang, n=len(read.frame), crs=read.crs_used)}**")
-    st.text(" · ".join(f"{src} → {col}" for src, col in read.columns_found.items()))
-    for note_zh, note_en in read.notes:
-        st.info(note_zh if zh else note_en)
-    st.dataframe(pd.DataFrame(read.frame.drop(columns="geometry")).head(10))
-    if len(read.rejected):
-        st.warning(i18n.t("data_rejected", lang, n=len(read.rejected)))
-        reasons = read.rejected[["source_row", "reason_zh" if zh else "reason_en"]]
-        reasons.columns = [i18n.t("data_row", lang), i18n.t("data_reason", lang)]
-        st.dataframe(reasons, hide_index=True)
-        st.download_button(
-            i18n.t("data_report", lang),
-            read.rejected.to_csv(index=False).encode("utf-8-sig"),
-            file_name="rejected-rows.csv",
-            mime="text/csv",
-            key=S.DATA_REPORT,
-        )
-
-
-def import_outcome(outcome, lang: str) -> None:
-    """Say what the import did: written, unchanged, or nothing taken and why."""
-    if outcome.unchanged:
-        st.info(i18n.t("data_unchanged", lang, n=outcome.taken))
-    elif outcome.written:
-        st.success(i18n.t("data_done", lang, n=outcome.taken))
-    elif outcome.taken:
-        st.warning(i18n.t("data_blocked", lang, n=len(outcome.rejected)))
-    else:
-        st.error(i18n.t("data_nothing", lang))
-
-
 def every(seconds: float | None, tick_key: str, step: Callable[[], None]) -> None:
     """Call ``step`` every ``seconds`` (``None`` or 0: never) and redraw the whole page.
 

@@ -97,6 +97,10 @@ DATA_CRS = "data_crs"
 DATA_ACCEPT = "data_accept_partial"
 DATA_IMPORT = "data_import"
 DATA_REPORT = "data_report"
+DATA_REPORT_XLSX = "data_report_xlsx"
+DATA_SHEET = "data_sheet"  # the workbook's sheet to read
+DATA_MAPPING = "data_mapping"  # prefix of the column-mapping editor's key (one per file)
+DATA_TEMPLATE = "data_template"
 
 DEFAULTS: dict[str, Any] = {
     LANG: "zh",
@@ -184,6 +188,9 @@ DEFAULTS: dict[str, Any] = {
     DATA_ACCEPT: False,
     DATA_IMPORT: False,
     DATA_REPORT: None,
+    DATA_REPORT_XLSX: None,
+    DATA_SHEET: None,
+    DATA_TEMPLATE: None,
     MAP_CLICKS: {},  # never mutated: replaced by a new dict
 }
 

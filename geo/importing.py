@@ -14,7 +14,7 @@ rows rejected (written only with ``accept_partial``), 2 nothing taken.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -152,7 +152,7 @@ def import_boundaries(
         len(frame),
         rejected_frame,
         notes,
-        headers=tuple(getattr(read, "headers", ())),
+        headers=tuple(read.headers),
         columns_found=dict(read.columns_found),
         crs=read.crs_used,
         sample=pd.DataFrame(frame.drop(columns="geometry")).head(SAMPLE_ROWS),
@@ -360,7 +360,7 @@ def import_table(
     target = _existing(workspace)
     read = read_table(source, kind, sheet=sheet, columns=columns)
     current = read_workspace(target)
-    rows = rows_to_layer(read, kind, current.villages, crs=crs)
+    rows = rows_to_layer(read, kind, current.villages, crs=crs, outline=current.township)
     layer = read.layer
     notes = list(read.notes) + list(rows.notes)
     rej: dict[int, list[Note]] = {r: list(v) for r, v in rows.rejected.items()}
@@ -379,9 +379,9 @@ def import_table(
         len(good),
         _table_rejections(read.data, rej),
         notes,
-        headers=tuple(getattr(read, "headers", ())),
+        headers=tuple(read.headers),
         columns_found=dict(read.columns_found),
-        crs=getattr(read, "crs_used", None),
+        crs=rows.crs_used,
         sample=pd.DataFrame(good.drop(columns=["geometry", "_anchored"], errors="ignore")).head(
             SAMPLE_ROWS
         ),
@@ -436,7 +436,7 @@ def import_households(
         len(read.frame),
         rejected,
         list(read.notes),
-        headers=tuple(getattr(read, "headers", ())),
+        headers=tuple(read.headers),
         columns_found=dict(read.columns_found),
         sample=pd.DataFrame(read.frame[shown]).head(SAMPLE_ROWS),
         dry_run=dry_run,
@@ -629,3 +629,104 @@ def _same_table(old: pd.DataFrame, new: pd.DataFrame, layer: str) -> bool:
     ga = gpd.GeoSeries(old.geometry.to_numpy()[oa], crs=WGS84)
     gb = gpd.GeoSeries(new.geometry.to_numpy()[ob], crs=WGS84)
     return bool(ga.geom_equals_exact(gb, tolerance=1e-9).all())
+
+
+# ----------------------------------------------------------------------------- any kind
+def run_import(
+    workspace: str | os.PathLike,
+    source: str | os.PathLike,
+    kind: str,
+    *,
+    record: RecordImport,
+    crs: str | None = None,
+    sheet: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    accept_partial: bool = False,
+    dry_run: bool = False,
+) -> ImportOutcome:
+    """Import a file of any :data:`IMPORT_KINDS` (what ``township-atlas import`` and the Data
+    page call); options a kind does not use are ignored."""
+    how = {"columns": columns, "accept_partial": accept_partial, "dry_run": dry_run}
+    if kind == "households":
+        return import_households(workspace, source, sheet=sheet, record=record, **how)
+    if kind in TABLE_IMPORT_KINDS:
+        return import_table(workspace, source, kind, sheet=sheet, crs=crs, record=record, **how)
+    return import_boundaries(workspace, source, kind, crs=crs, **how)
+
+
+def mappable_fields(kind: str) -> list[tuple[str, str, str]]:
+    """The fields a header of a ``kind`` file may be mapped to, as (field, zh, en)."""
+    if kind == "households":
+        from .read_register import mappable_fields as fields
+    elif kind in TABLE_IMPORT_KINDS:
+        from .read_table import mappable_fields as fields
+    elif kind in BOUNDARY_KINDS:
+        from .read_vector import mappable_fields as fields
+    else:
+        raise ImportFailed(f"不能导入「{kind}」", f"cannot import {kind!r}")
+    return fields(kind)
+
+
+def workbook_sheets(path: str | os.PathLike) -> list[str]:
+    """The sheet names of an Excel workbook (raises ImportFailed when it cannot be read)."""
+    from .tabular import open_workbook
+
+    return open_workbook(Path(path), None)[1]
+
+
+def file_headers(source: str | os.PathLike, kind: str, sheet: str | None = None) -> tuple[str, ...]:
+    """The column headers of a file the import refused, for the user to map by hand.
+
+    Best effort: a table's header is the row (of its first rows) with the most text cells;
+    a vector file's are its attribute fields. Nothing readable gives ``()``.
+    """
+    import pyogrio
+
+    from .read_vector import vector_format
+    from .tabular import DELIMITERS, csv_rows, decode_text, open_workbook
+
+    path = Path(source)
+    try:
+        if kind in BOUNDARY_KINDS or vector_format(path):
+            return tuple(str(f) for f in pyogrio.read_info(path)["fields"])
+        if path.suffix.lower() in (".xlsx", ".xls", ".xlsm", ".ods"):
+            book, names = open_workbook(path, sheet)
+            rows = book.get_sheet_by_name(names[0]).to_python(nrows=_HEADER_ROWS)
+        else:
+            text, _ = decode_text(path.read_bytes()[:200_000])
+            lines = text.splitlines()[:_HEADER_ROWS]
+            delim = max(DELIMITERS, key=lambda d: sum(line.count(d) for line in lines))
+            rows = csv_rows(lines, delim)
+    except (ImportFailed, OSError, ValueError, pyogrio.errors.DataSourceError):
+        return ()
+
+    def texts(row) -> list[str]:
+        return [str(c).strip() for c in row if isinstance(c, str) and str(c).strip()]
+
+    best = max(rows, key=lambda r: len(texts(r)), default=[])
+    return tuple(str(c).strip() for c in best if str(c).strip())
+
+
+_HEADER_ROWS = 15
+
+
+def recognised_headers(kind: str, headers: Sequence[str]) -> dict[str, str]:
+    """Header → field for the ``headers`` a ``kind`` reader would recognise by itself."""
+    out: dict[str, str] = {}
+    if kind in BOUNDARY_KINDS:
+        from .read_vector import match_columns
+
+        return dict(match_columns(list(headers), kind))
+    if kind == "households":
+        from .read_register import _LOOKUP, _norm_header
+
+        pairs = [(h, _LOOKUP.get(_norm_header(h))) for h in headers]
+    else:
+        from .read_table import TABLE_KINDS, _field_of, _lookup
+
+        lookup = _lookup(TABLE_KINDS[kind])
+        pairs = [(h, _field_of(h, lookup)) for h in headers]
+    for header, fld in pairs:
+        if fld and fld not in out.values():
+            out[header] = fld
+    return out

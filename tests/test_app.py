@@ -324,5 +324,10 @@ def test_data_page_previews_and_imports_boundaries(tmp_path, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=90).run()
     at.switch_page("app_pages/data_page.py").run()
     assert not at.exception
-    # AppTest cannot upload a file; the page's parts are checked through its panels.
-    assert at.radio(key="data_kind__zh").value == "villages"
+    # AppTest cannot upload a file: the upload itself is a browser test (test_browser.py)
+    assert at.selectbox(key="data_kind__zh").value == "villages"
+    for kind in ("households", "stations", "indicators"):
+        at.selectbox(key="data_kind__zh").set_value(kind).run()
+        assert not at.exception
+        (button,) = at.get("download_button")
+        assert button.proto.label == "下载模板" and button.proto.url.endswith(".xlsx")

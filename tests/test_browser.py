@@ -363,3 +363,58 @@ def test_data_page_uploads_previews_and_imports(browser, tmp_path, _private_data
         v.page.context.close()
     finally:
         stop_server(server)
+
+
+def test_data_page_maps_an_unknown_column_and_imports_a_register(
+    browser, demo_path, tmp_path, _private_data_dir
+):
+    """A register whose household-size column has a name no office uses: refused at first,
+    then the user picks 人数 for it in the column table, checks again and imports."""
+    import shutil
+
+    from township_atlas.geo.workspace import read_workspace
+
+    ws = tmp_path / "ws.gpkg"
+    shutil.copy(demo_path, ws)
+    register = tmp_path / "register.csv"
+    register.write_text(
+        "行政村,户编号,家里几口人,贫困户属性,主要致贫原因,识别年度,脱贫属性,脱贫年度,联系电话\n"
+        "新屋村,Z1,3,一般贫困户,因病,2016,1,2019,13800000000\n"
+        "李田村,Z2,2,低保户,08,2017,0,,13900000000\n"
+        "没有村,Z3,2,低保户,08,2017,0,,13700000000\n",
+        encoding="utf-8",
+    )
+    server = start_server(ws, _private_data_dir)
+    try:
+        v = visit(browser, f"{server.url}/data", height=1800)
+        page = v.page
+        page.locator("[data-testid=stMain] [data-testid=stSelectbox]").first.click()
+        page.get_by_role("option", name="建档立卡户").click()
+        dropzone = page.locator("[data-testid=stFileUploaderDropzoneInput]")
+        page.wait_for_function(  # the page has rerun for registers: it takes CSV now
+            "() => document.querySelector('[data-testid=stFileUploaderDropzoneInput]')"
+            "?.accept?.includes('.csv')",
+            timeout=30_000,
+        )
+        dropzone.set_input_files(str(register))
+        page.get_by_text("需要人数列").wait_for(timeout=30_000)  # refused: no size column
+        grid = page.locator("[data-testid=stDataFrame]").first
+        box = grid.bounding_box()
+        # third row (家里几口人), second column: open the drop-down, choose 人数
+        page.mouse.dblclick(box["x"] + box["width"] * 0.75, box["y"] + 35 * 3 + 17)
+        page.get_by_text("人数 · size", exact=True).click()
+        page.mouse.click(box["x"] - 30, box["y"] - 30)
+        page.get_by_text("可导入 2 行,不能导入 1 行").wait_for(timeout=30_000)
+        page.get_by_text("「没有村」").first.wait_for(state="attached")  # a grid cell
+        main = page.locator("[data-testid=stMain]").inner_text()
+        assert "13800000000" not in main  # the phone column is read only to be dropped
+        page.get_by_text("只导入其余的行").click()
+        page.get_by_role("button", name="导入到工作空间").click()
+        page.get_by_text("已导入 2 行").wait_for(timeout=30_000)
+        assert v.outside == [] and v.errors == []
+        v.page.context.close()
+    finally:
+        stop_server(server)
+    households = read_workspace(ws).households.set_index("household_id")
+    assert households.loc["Z1", "size"] == 3 and households.loc["Z1", "exit_year"] == 2019
+    assert "Z3" not in households.index

@@ -142,5 +142,5 @@ def test_a_dry_run_says_what_would_change_and_writes_nothing(capsys, ws, tmp_pat
     before = ws.read_bytes()
     code, data = run(capsys, "households", register(tmp_path / "r.csv", rows), str(ws), "--dry-run")
     assert code == 0 and data["dry_run"] and not data["written"] and data["taken"] == 1
-    assert any("新增 1 条" in n["zh"] for n in data["notes"])
+    assert any("新增 1 户" in n["zh"] for n in data["notes"])
     assert ws.read_bytes() == before

@@ -139,3 +139,46 @@ def test_html_in_names_is_kept_as_text(tmp_path):
     import_boundaries(ws, CORPUS / "html_names.geojson", "villages")
     names = list(gpd.read_file(ws, layer="villages")["name"])
     assert any(n.startswith("<img") for n in names)
+
+
+# ----------------------------------------------------------------------------- any kind
+def test_a_boundary_dry_run_reports_columns_crs_and_rows_and_writes_nothing(tmp_path):
+    from township_atlas.analysis.imports import record_import
+    from township_atlas.geo.importing import run_import
+
+    ws = tmp_path / "new.gpkg"
+    out = run_import(
+        ws, CORPUS / "good_chinese_headers.geojson", "villages", record=record_import, dry_run=True
+    )
+    assert out.dry_run and not out.written and not ws.exists() and out.taken == 3
+    assert out.columns_found["村名"] == "name" and "备注" in out.headers
+    assert out.crs and list(out.sample["name"])[:1] and "geometry" not in out.sample
+
+
+def test_headers_of_a_refused_file_for_mapping_by_hand(tmp_path):
+    from township_atlas.geo.importing import file_headers, recognised_headers
+
+    csv = tmp_path / "r.csv"
+    csv.write_text("填报单位:古陂镇\n行政村,户编号,家里几口人,贫困户属性\n新屋村,Z1,3,低保户\n")
+    assert file_headers(csv, "households") == ("行政村", "户编号", "家里几口人", "贫困户属性")
+    found = recognised_headers("households", file_headers(csv, "households"))
+    assert found == {"行政村": "village_name", "户编号": "household_id", "贫困户属性": "category"}
+    table = tmp_path / "f.csv"
+    table.write_text("编号,种类,所在行政村\nF1,村卫生室,新屋村\n", encoding="utf-8")
+    assert recognised_headers("facilities", file_headers(table, "facilities"))["编号"] == (
+        "facility_id"
+    )
+    geojson = CORPUS / "good_chinese_headers.geojson"
+    assert "行政区划代码" in file_headers(geojson, "villages")
+    assert file_headers(tmp_path / "missing.csv", "households") == ()
+
+
+@pytest.mark.parametrize(
+    "kind", ["villages", "township", "households", "facilities", "stations", "sites", "indicators"]
+)
+def test_every_kind_offers_fields_to_map_to(kind):
+    from township_atlas.geo.importing import mappable_fields
+
+    fields = mappable_fields(kind)
+    assert fields and all(f and zh and en for f, zh, en in fields)
+    assert not {"name_person", "phone"} & {f for f, _, _ in fields}  # never stored

@@ -1,65 +1,78 @@
-"""数据导入: upload a boundary file, see what was recognised and every row that cannot be
-taken, then import it into the workspace in one step (or not at all)."""
+"""数据导入: choose what the file holds, upload it, see what would be taken and refused (and
+map the columns that were not recognised), then import it in one step or not at all."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import streamlit as st
 
-from township_atlas.dashboard import i18n, loader, panels
+from township_atlas.dashboard import i18n, import_view, panels
 from township_atlas.dashboard import state as S
-from township_atlas.geo.importing import BOUNDARY_KINDS, import_boundaries
-from township_atlas.geo.read_vector import ImportFailed, read_boundaries
+from township_atlas.geo.schema import IMPORT_KINDS
 
 lang = S.get(S.LANG)
 st.header(i18n.t("page_data", lang))
 panels.flash()
 st.caption(i18n.t("data_hint", lang))
-a, b = st.columns(2)
-kind = a.radio(
+a, b = st.columns([3, 1], vertical_alignment="bottom")
+kind = a.selectbox(
     i18n.t("data_kind", lang),
-    BOUNDARY_KINDS,
+    IMPORT_KINDS,
     format_func=lambda k: i18n.t(f"data_kind_{k}", lang),
-    horizontal=True,
     **S.bind(S.DATA_KIND, lang),
 )
-crs = b.text_input(i18n.t("data_crs", lang), key=S.DATA_CRS, placeholder="EPSG:4490 / gcj02")
+name, data, mime = import_view.template(kind)
+b.download_button(
+    i18n.t("data_template", lang),
+    data,
+    file_name=name,
+    mime=mime,
+    help=i18n.t("data_template_help", lang),
+    key=S.DATA_TEMPLATE,
+)
 upload = st.file_uploader(
-    i18n.t("data_file", lang), type=["geojson", "json", "gpkg", "zip", "kml"], key=S.DATA_FILE
+    i18n.t("data_file", lang), type=import_view.UPLOAD_TYPES[kind], key=S.DATA_FILE
 )
 if upload is None:
     st.stop()
 
+file = import_view.Upload(upload.name, upload.getvalue())
+a, b = st.columns(2)
+crs = ""
+if kind in import_view.CRS_KINDS:
+    crs = a.text_input(i18n.t("data_crs", lang), key=S.DATA_CRS, placeholder="EPSG:4490 / gcj02")
+sheets = import_view.sheets(file)
+sheet = b.selectbox(i18n.t("data_sheet", lang), sheets, key=S.DATA_SHEET) if sheets else None
+opts = import_view.Options(kind, crs.strip() or None, sheet if len(sheets) > 1 else None)
 
-def preview_and_import(source: Path) -> None:
-    try:
-        preview = read_boundaries(source, kind, crs=crs.strip() or None)
-    except ImportFailed as exc:
-        st.error(i18n.t("data_failed", lang))
-        st.text(exc.zh if lang == "zh" else exc.en)
-        return
-    panels.import_preview(preview, lang)
-    accept = st.checkbox(
-        i18n.t("data_accept", lang, n=len(preview.rejected)),
-        key=S.DATA_ACCEPT,
-        disabled=not len(preview.rejected),
-    )
-    if not st.button(i18n.t("data_import", lang), type="primary", key=S.DATA_IMPORT):
-        return
-    try:
-        outcome = import_boundaries(
-            loader.workspace_path(), source, kind, crs=crs.strip() or None, accept_partial=accept
-        )
-    except ImportFailed as exc:
-        st.error(exc.zh if lang == "zh" else exc.en)
-        return
-    panels.import_outcome(outcome, lang)
-
-
-# The readers take a path: the upload lives in a private temporary folder for this run only.
-with tempfile.TemporaryDirectory(prefix="atlas-upload-") as folder:
-    path = Path(folder) / Path(upload.name).name
-    path.write_bytes(upload.getvalue())
-    preview_and_import(path)
+detected = import_view.check(file, opts)
+headers, found = import_view.headers_found(file, opts, detected)
+if headers:
+    unmapped = isinstance(detected, import_view.Refused) or len(headers) > len(found)
+    with st.expander(i18n.t("data_columns", lang), expanded=unmapped):
+        st.caption(i18n.t("data_columns_help", lang))
+        key = import_view.mapping_key(file, opts)
+        changed = import_view.column_mapping(headers, found, kind, lang, key)
+    if changed:
+        opts = import_view.Options(kind, opts.crs, opts.sheet, import_view.as_columns(changed))
+outcome = import_view.check(file, opts)
+if isinstance(outcome, import_view.Refused):
+    st.error(i18n.t("data_failed", lang))
+    st.text(outcome.zh if lang == "zh" else outcome.en)
+    st.caption(i18n.t("data_failed_hint", lang))
+    st.stop()
+import_view.preview(outcome, lang)
+accept = st.checkbox(
+    i18n.t("data_accept", lang, n=len(outcome.rejected)),
+    key=S.DATA_ACCEPT,
+    disabled=not len(outcome.rejected),
+)
+if st.button(
+    i18n.t("data_import", lang),
+    type="primary",
+    key=S.DATA_IMPORT,
+    disabled=outcome.taken == 0,
+):
+    with st.spinner(i18n.t("data_import", lang)):
+        result = import_view.do_import(file, opts, accept)
+    S.set_value(S.FLASH, import_view.result_message(result, lang))
+    st.rerun()

@@ -1,0 +1,277 @@
+"""The Data page's parts: check an upload (cached), map its columns, show what would happen.
+
+Every check is a dry run of the real import (:mod:`township_atlas.geo.importing`), so what
+the page previews is exactly what the import button will do: the same rows taken, the same
+rows refused with the same reasons.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from ..analysis.imports import record_import
+from ..geo.export import excel_bytes
+from ..geo.importing import (
+    ImportOutcome,
+    file_headers,
+    mappable_fields,
+    recognised_headers,
+    run_import,
+    workbook_sheets,
+)
+from ..geo.read_table import TABLE_KINDS
+from ..geo.read_vector import ImportFailed
+from ..geo.schema import LAYERS
+from ..geo.templates import template_file
+from . import i18n, loader
+from . import state as S
+
+#: File types the uploader offers for each kind.
+VECTOR_TYPES = ["geojson", "json", "gpkg", "zip", "kml"]
+TABLE_TYPES = ["xlsx", "xls", "csv"]
+UPLOAD_TYPES = {
+    "villages": VECTOR_TYPES,
+    "township": VECTOR_TYPES,
+    "households": TABLE_TYPES,
+    "facilities": TABLE_TYPES + VECTOR_TYPES,
+    "stations": TABLE_TYPES + VECTOR_TYPES,
+    "sites": TABLE_TYPES + VECTOR_TYPES,
+    "indicators": TABLE_TYPES,
+}
+#: Kinds whose coordinates may need a CRS.
+CRS_KINDS = ("villages", "township", "facilities", "stations", "sites")
+_SKIP = "—"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """The uploaded file as the import needs it: its name (the suffix tells the format)."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Refused:
+    """Why a file cannot be imported at all (an :class:`ImportFailed` as plain data)."""
+
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Options:
+    kind: str
+    crs: str | None = None
+    sheet: str | None = None
+    columns: tuple[tuple[str, str], ...] = ()
+
+
+def _in_folder(upload: Upload, act):
+    # The readers take a path: the upload lives in a private temporary folder for one call.
+    with tempfile.TemporaryDirectory(prefix="atlas-upload-") as folder:
+        path = Path(folder) / Path(upload.name).name
+        path.write_bytes(upload.data)
+        return act(path)
+
+
+def _run(upload: Upload, opts: Options, *, dry_run: bool, accept: bool = False) -> ImportOutcome:
+    return _in_folder(
+        upload,
+        lambda path: run_import(
+            loader.workspace_path(),
+            path,
+            opts.kind,
+            crs=opts.crs,
+            sheet=opts.sheet,
+            columns=dict(opts.columns) or None,
+            accept_partial=accept,
+            dry_run=dry_run,
+            record=record_import,
+        ),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _check(upload: Upload, opts: Options, ws: str, mtime_ns: int) -> ImportOutcome | Refused:
+    # ws and mtime_ns key the cache: after an import the same file is checked again.
+    try:
+        return _run(upload, opts, dry_run=True)
+    except ImportFailed as exc:
+        return Refused(exc.zh, exc.en)
+
+
+def check(upload: Upload, opts: Options) -> ImportOutcome | Refused:
+    """A dry run of importing ``upload``: what would be taken, refused and changed."""
+    path = loader.workspace_path()
+    return _check(upload, opts, str(path), path.stat().st_mtime_ns)
+
+
+def do_import(upload: Upload, opts: Options, accept: bool) -> ImportOutcome | Refused:
+    """Import ``upload`` for real (one transaction)."""
+    try:
+        return _run(upload, opts, dry_run=False, accept=accept)
+    except ImportFailed as exc:
+        return Refused(exc.zh, exc.en)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def sheets(upload: Upload) -> list[str]:
+    """The sheets of an uploaded workbook (none for other files)."""
+    if Path(upload.name).suffix.lower() not in (".xlsx", ".xls", ".xlsm", ".ods"):
+        return []
+    try:
+        return _in_folder(upload, workbook_sheets)
+    except ImportFailed:
+        return []
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _template(kind: str, ws: str, mtime_ns: int) -> tuple[str, bytes, str]:
+    return template_file(kind, loader.load_workspace().villages)
+
+
+def template(kind: str) -> tuple[str, bytes, str]:
+    """The import template of ``kind`` whose example names the workspace's first village."""
+    path = loader.workspace_path()
+    return _template(kind, str(path), path.stat().st_mtime_ns)
+
+
+def _label(field: str, zh: str, en: str, lang: str) -> str:
+    return f"{zh if lang == 'zh' else en} · {field}"
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _headers(upload: Upload, kind: str, sheet: str | None) -> tuple[str, ...]:
+    return _in_folder(upload, lambda path: file_headers(path, kind, sheet))
+
+
+def headers_found(
+    upload: Upload, opts: Options, checked: ImportOutcome | Refused
+) -> tuple[list[str], dict[str, str]]:
+    """The file's headers and those recognised; for a refused file (e.g. a required column
+    not recognised) the headers alone, so the user can say which column is which."""
+    if isinstance(checked, ImportOutcome):
+        found = dict(checked.columns_found)
+        return list(checked.headers) or list(found), found
+    headers = list(_headers(upload, opts.kind, opts.sheet))
+    return headers, recognised_headers(opts.kind, headers)
+
+
+def column_mapping(
+    headers: list[str], found: Mapping[str, str], kind: str, lang: str, key: str
+) -> dict[str, str]:
+    """An editable table of the file's headers and the field each fills; returns the
+    headers the user changed (header → field, "" to leave a column out)."""
+    fields = mappable_fields(kind)
+    label = {f: _label(f, zh, en, lang) for f, zh, en in fields}
+    back = {v: k for k, v in label.items()} | {_SKIP: ""}
+    table = pd.DataFrame(
+        {
+            i18n.t("data_header", lang): headers,
+            i18n.t("data_field", lang): [label.get(found.get(h, ""), _SKIP) for h in headers],
+        }
+    )
+    edited = st.data_editor(
+        table,
+        key=key,
+        hide_index=True,
+        width="stretch",
+        disabled=[i18n.t("data_header", lang)],
+        column_config={
+            i18n.t("data_field", lang): st.column_config.SelectboxColumn(
+                options=[_SKIP, *label.values()], required=True
+            )
+        },
+    )
+    chosen = dict(zip(headers, edited[i18n.t("data_field", lang)].map(back), strict=True))
+    taken = [f for f in chosen.values() if f]
+    twice = sorted({label[f] for f in taken if taken.count(f) > 1})
+    if twice:
+        st.warning(i18n.t("data_twice", lang, fields="、".join(twice)))
+    # a column read only to be dropped (姓名, 联系电话) has no field to show; leave it be
+    return {
+        h: f
+        for h, f in chosen.items()
+        if f != found.get(h, "") and not (f == "" and found.get(h, "") not in label)
+    }
+
+
+def preview(outcome: ImportOutcome, lang: str) -> None:
+    """What the import would do: rows taken and refused, CRS, notes, the first rows, and
+    every refused row with its reason (downloadable as CSV or Excel)."""
+    zh = lang == "zh"
+    crs = i18n.t("data_crs_used", lang, crs=outcome.crs) if outcome.crs else ""
+    st.markdown(
+        f"**{i18n.t('data_found', lang, n=outcome.taken, bad=len(outcome.rejected))}**{crs}"
+    )
+    if outcome.notes:
+        st.info("\n".join(f"- {n_zh if zh else n_en}" for n_zh, n_en in outcome.notes))
+    if outcome.sample is not None and len(outcome.sample):
+        st.caption(i18n.t("data_first_rows", lang))
+        st.dataframe(_labelled(outcome.sample, outcome.kind, lang), hide_index=True)
+    if not len(outcome.rejected):
+        return
+    st.warning(i18n.t("data_rejected", lang, n=len(outcome.rejected)))
+    reasons = outcome.rejected[["source_row", "reason_zh" if zh else "reason_en"]]
+    reasons.columns = [i18n.t("data_row", lang), i18n.t("data_reason", lang)]
+    st.dataframe(reasons, hide_index=True)
+    a, b = st.columns(2)
+    a.download_button(
+        i18n.t("data_report", lang),
+        outcome.rejected.to_csv(index=False).encode("utf-8-sig"),
+        file_name=f"未导入的行-{outcome.kind}.csv",
+        mime="text/csv",
+        key=S.DATA_REPORT,
+    )
+    b.download_button(
+        i18n.t("data_report_xlsx", lang),
+        excel_bytes({"未导入的行 rejected": outcome.rejected}),
+        file_name=f"未导入的行-{outcome.kind}.xlsx",
+        key=S.DATA_REPORT_XLSX,
+    )
+
+
+def _labelled(frame: pd.DataFrame, kind: str, lang: str) -> pd.DataFrame:
+    """``frame`` with its columns named as the data dictionary names them."""
+    spec = LAYERS[TABLE_KINDS.get(kind, kind)]
+    names = {c.name: c.zh if lang == "zh" else c.en for c in spec.columns}
+    return frame.rename(columns=names)
+
+
+def result_message(result: ImportOutcome | Refused, lang: str) -> tuple[str, str]:
+    """(streamlit call, text) saying what an import did."""
+    if isinstance(result, Refused):
+        return "error", f"{i18n.t('data_failed', lang)} {result.zh if lang == 'zh' else result.en}"
+    if result.unchanged:
+        return "info", i18n.t("data_unchanged", lang, n=result.taken)
+    if result.written:
+        said = [i18n.t("data_done", lang, n=result.taken)]
+        said += [
+            zh if lang == "zh" else en
+            for zh, en in result.notes[-1:]
+            if result.kind
+            in (
+                "households",
+                "indicators",
+            )
+        ]
+        return "success", " ".join(said)
+    if result.taken:
+        return "warning", i18n.t("data_blocked", lang, n=len(result.rejected))
+    return "error", i18n.t("data_nothing", lang)
+
+
+def mapping_key(upload: Upload, opts: Options) -> str:
+    """The mapping editor's key: a new file, kind or sheet starts from what was detected."""
+    return f"{S.DATA_MAPPING}:{opts.kind}:{opts.sheet}:{upload.name}:{hash(upload.data)}"
+
+
+def as_columns(changed: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(changed.items()))
