@@ -37,8 +37,7 @@ from .tabular import (
     file_kind,
     find_header,
     first_sheet_with_header,
-    village_key,
-    village_lookup,
+    village_resolver,
     years,
     yes_no,
 )
@@ -115,7 +114,7 @@ PERSONAL_FIELDS = frozenset({"name_person", "id_number", "phone"})
 _FIELDS = frozenset(_HEADERS) | frozenset(HOUSEHOLDS.names)
 #: Fields of this reader that are not households columns but may be mapped, with labels.
 _READER_FIELDS: dict[str, tuple[str, str]] = {
-    "village_name": ("行政村（名称）", "Village name"),
+    "village_name": ("行政村（名称或代码）", "Village (name or code)"),
     "person_id": ("人编号（每人一行时）", "Person id (one row per person)"),
     "relation": ("与户主关系", "Relation to the head"),
     "id_number": ("证件号码（只存散列与遮蔽号码）", "ID number (kept only as hash and mask)"),
@@ -426,6 +425,17 @@ def _map_unique(s: pd.Series, fn) -> pd.Series:
     return pd.Series(conv[codes], index=s.index, dtype=object)
 
 
+def _row_villages(t: pd.DataFrame, resolve) -> tuple[pd.Series, pd.Series]:
+    """Each row's village as written (the code, else the name) and as compared: the code,
+    else the code the name resolves to, else the name."""
+    blank = pd.Series("", index=t.index, dtype=object)
+    code = t["village_code"].str.replace(r"\.0+$", "", regex=True) if "village_code" in t else blank
+    name = t.get("village_name", blank)
+    named = _map_unique(name, lambda v: (resolve(v) if v and resolve else None) or v)
+    has_code = code != ""
+    return code.where(has_code, name), code.where(has_code, named)
+
+
 def _fmt(n: int) -> str:
     return f"{n:,}"
 
@@ -472,7 +482,9 @@ def read_register(
     field of this reader such as ``village_name`` or ``person_id``, or a known Chinese header
     such as ``户编号``; an empty target ignores the column) and overrides the recognised headers.
     ``villages`` maps village names to 12-digit codes (the workspace's villages); codes in the
-    file are checked against its values. ``id_key`` keys the hash of ID numbers.
+    file are checked against its values. 行政村 may hold a name or a code; with a 村代码
+    column too, a row may give either, and a row giving both is rejected when they name
+    different villages. ``id_key`` keys the hash of ID numbers.
 
     Raises :class:`ImportFailed` when nothing can be taken: unreadable file, not a table, no
     recognisable header, sheet not found, or a column every row needs is absent.
@@ -569,8 +581,13 @@ def read_register(
     if per_person_cols:
         fills.append("household_id")
     filled_in = []
+    both = {"village_name", "village_code"} <= set(t.columns)
+    # with both village columns, a row naming its village in one is no merged cell of the other
+    no_village = (t["village_name"] == "") & (t["village_code"] == "") if both else None
     for f in fills:
         blank = t[f] == ""
+        if both and f in ("village_name", "village_code"):
+            blank &= no_village
         if f == "household_id":
             blank &= has_person
         if not blank.any():
@@ -598,15 +615,15 @@ def read_register(
     # ---- one row per person: group by household id, head first
     dup = t["household_id"].duplicated(keep=False)
     per_person = per_person_cols and bool(dup.any())
-    village_field = "village_code" if "village_code" in t else "village_name"
+    resolve = village_resolver(villages) if villages is not None else None
     if per_person:
-        vill = t[village_field].replace("", np.nan)
-        nvill = vill.groupby(t["household_id"]).nunique()
+        shown, vill = _row_villages(t, resolve)
+        nvill = vill.replace("", np.nan).groupby(t["household_id"]).nunique()
         multi = nvill[nvill > 1].index
         if len(multi):
             bad = t["household_id"].isin(multi)
             for hid, grp in t[bad].groupby("household_id", sort=False):
-                vs = "、".join(dict.fromkeys(v for v in grp[village_field] if v))
+                vs = "、".join(dict.fromkeys(v for v in shown[grp.index] if v))
                 rej.add(
                     grp.index,
                     f"户编号 {hid} 出现在多个行政村（{vs}）",
@@ -658,38 +675,52 @@ def read_register(
     out = pd.DataFrame(index=hh.index)
     out["household_id"] = hh.index
 
-    # ---- village
-    if village_field == "village_code":
-        code = hh["village_code"].str.replace(r"\.0+$", "", regex=True)
-        out["village_code"] = code
-        empty = code == ""
-        reject(empty, lambda h: "行政村代码为空", lambda h: "village code is empty")
-        bad = ~empty & ~code.str.fullmatch(r"\d{12}")
+    # ---- village: 村代码, 行政村 (a name or a code), or both, which must then agree
+    blank = pd.Series("", index=hh.index, dtype=object)
+    has_code, has_name = "village_code" in hh, "village_name" in hh
+    vcode = hh["village_code"].str.replace(r"\.0+$", "", regex=True) if has_code else blank
+    vname = hh["village_name"] if has_name else blank
+    named = _map_unique(vname, lambda v: (resolve(v) or "") if v and resolve else "")
+    with_code = vcode != ""
+    bad = with_code & ~vcode.str.fullmatch(r"\d{12}").fillna(False).astype(bool)
+    reject(
+        bad,
+        lambda h: f"行政村代码「{vcode[h]}」不是 12 位代码",
+        lambda h: f"village code {vcode[h]!r} is not a 12-digit code",
+    )
+    unknown = pd.Series(False, index=hh.index)
+    if villages is not None:
+        unknown = with_code & ~bad & ~vcode.isin({str(c) for c in villages.values()})
         reject(
-            bad,
-            lambda h: f"行政村代码「{code[h]}」不是 12 位代码",
-            lambda h: f"village code {code[h]!r} is not a 12-digit code",
+            unknown,
+            lambda h: f"行政村代码「{vcode[h]}」不在工作空间中",
+            lambda h: f"village code {vcode[h]} is not in the workspace",
         )
-        if villages is not None:
-            known = set(villages.values())
-            unknown = ~empty & ~bad & ~code.isin(known)
-            reject(
-                unknown,
-                lambda h: f"行政村代码「{code[h]}」不在工作空间中",
-                lambda h: f"village code {code[h]} is not in the workspace",
-            )
+    reject(
+        with_code & ~bad & ~unknown & (named != "") & (named != vcode),
+        lambda h: f"行政村「{vname[h]}」（{named[h]}）与村代码「{vcode[h]}」不一致",
+        lambda h: f"village {vname[h]!r} ({named[h]}) and village code {vcode[h]} do not agree",
+    )
+    by_name = ~with_code & (vname != "")
+    if resolve is None:  # a code column, no workspace villages: a name cannot stand for it
+        reject(
+            by_name,
+            lambda h: f"行政村代码为空（没有工作空间的行政村，无法按「{vname[h]}」对应）",
+            lambda h: f"village code is empty (no workspace villages to look up {vname[h]!r})",
+        )
     else:
-        name = hh["village_name"]
-        lookup = village_lookup(villages or {})
-        code = _map_unique(name, lambda v: lookup.get(v) or lookup.get(village_key(v)) or "")
-        out["village_code"] = code
-        empty = name == ""
-        reject(empty, lambda h: "行政村为空", lambda h: "village is empty")
         reject(
-            ~empty & (code == ""),
-            lambda h: f"行政村「{name[h]}」不在工作空间中",
-            lambda h: f"village {name[h]!r} is not in the workspace",
+            by_name & (named == ""),
+            lambda h: f"行政村「{vname[h]}」不在工作空间中",
+            lambda h: f"village {vname[h]!r} is not in the workspace",
         )
+    what = {
+        (True, True): ("行政村与村代码均为空", "village and village code are empty"),
+        (True, False): ("行政村为空", "village is empty"),
+        (False, True): ("行政村代码为空", "village code is empty"),
+    }[(has_name, has_code)]
+    reject(~with_code & (vname == ""), lambda h: what[0], lambda h: what[1])
+    out["village_code"] = vcode.where(with_code, named)
 
     # ---- size
     listed = counts.reindex(hh.index)
@@ -811,7 +842,8 @@ def read_register(
     def flag(fld: str) -> pd.Series:
         v = _map_unique(hh[fld], _norm_header).str.replace(r"\.0+$", "", regex=True)
         res = yes_no(v)
-        res[v == ""] = False  # a register leaves 否 blank
+        # an empty cell records no problem: 否 for 危房户/饮水困难, 是 for 饮水安全
+        res[v == ""] = fld == "safe_water"
         lab = {
             "dangerous_house": ("危房户", "dangerous house"),
             "safe_water": ("饮水安全", "safe water"),
@@ -837,6 +869,19 @@ def read_register(
         v = flag(f)
         unsafe |= ~v if f == "safe_water" else v
     out["unsafe_water"] = unsafe
+    if "safe_water" in hh:
+        unknown = hh.index[(hh["safe_water"] == "").to_numpy()]
+        if len(unknown):
+            ex = "、".join(unknown[:5]) + ("…" if len(unknown) > 5 else "")
+            ex_en = ", ".join(unknown[:5]) + (", …" if len(unknown) > 5 else "")
+            notes.append(
+                (
+                    f"{_fmt(len(unknown))} 户的饮水安全为空：未知，按未记录问题处理"
+                    f"（不记为饮水不安全）：{ex}",
+                    f"{_fmt(len(unknown))} households have no 饮水安全 (safe water) entry: "
+                    f"unknown, taken as no problem recorded (not unsafe water): {ex_en}",
+                )
+            )
     if not water:
         absent.append(("饮水安全", "unsafe_water"))
     if absent:

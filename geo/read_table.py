@@ -15,6 +15,7 @@ import os
 import re
 import unicodedata
 import warnings
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -516,18 +517,8 @@ def _refuse_without_points(geometry: gpd.GeoSeries, name: str, kind: str) -> Non
 # ----------------------------------------------------------------------------- rows -> layer
 def village_resolver(villages: gpd.GeoDataFrame):
     """A function: village name or code (as text) -> the village code, or None."""
-    codes = set(villages["code"].astype(str))
-    names = tabular.village_lookup(dict(zip(villages["name"], villages["code"], strict=True)))
-
-    def resolve(text: str) -> str | None:
-        value = re.sub(r"\.0+$", "", re.sub(r"\s+", "", text))
-        if len(value) > 12 and value.isdigit() and not value[12:].strip("0"):
-            value = value[:12]  # a land-survey XZQDM: the village code padded with zeros
-        if value in codes:
-            return value
-        return names.get(value) or names.get(tabular.village_key(value))
-
-    return resolve
+    names = villages["name"].astype(str)
+    return tabular.village_resolver(dict(zip(names, villages["code"].astype(str), strict=True)))
 
 
 def village_anchors(villages: gpd.GeoDataFrame) -> dict[str, Point]:
@@ -587,6 +578,8 @@ def rows_to_layer(
         for r in data.index[np.asarray(mask, dtype=bool)]:
             rej.setdefault(int(r), []).append((zh(r), en(r)))
 
+    head = defaultdict(str, {f: h for h, f in read.columns_found.items()})  # field -> header
+
     def col(fld: str) -> pd.Series:
         return data[fld] if fld in data else pd.Series("", index=data.index, dtype=object)
 
@@ -621,7 +614,9 @@ def rows_to_layer(
             )
             out[fld] = res
         for fld in ("dangerous_houses", "unsafe_water_households", "collective_income"):
-            _numbers(data, out, fld, layer, reject, whole=fld != "collective_income")
+            notes += _numbers(
+                data, out, fld, layer, reject, whole=fld != "collective_income", header=head[fld]
+            )
         absent = [f for f in LAYERS[layer].names if f not in out.columns]
         if absent:
             names = "、".join(LAYERS[layer].column(f).zh for f in absent)
@@ -672,13 +667,24 @@ def rows_to_layer(
             raise ImportFailed("设施表需要类型列（村卫生室、学校……）", _needs("kind"))
         out["name"] = data["name"].replace("", None)
         if "status" in data:
-            s = data["status"].map(lambda v: _STATUS.get(_norm(v)) if v else "existing")
+            # an empty cell is None like an absent column: the upsert keeps a known facility's
+            # status and makes a new one existing
+            s = data["status"].map(lambda v: _STATUS.get(_norm(v)) if v else None)
             reject(
-                s.isna(),
+                (data["status"] != "") & s.isna(),
                 lambda r: f"状态「{data.at[r, 'status']}」应为现有或规划",
                 lambda r: f"status {data.at[r, 'status']!r} should be 现有 (existing) or 规划",
             )
             out["status"] = s
+            blank = int((data["status"] == "").sum())
+            if blank:
+                notes.append(
+                    (
+                        f"{blank} 行状态为空：已有设施保留原状态，新设施记为现有",
+                        f"{blank} row{'s' if blank > 1 else ''} without a status: known "
+                        "facilities keep theirs, new ones are existing",
+                    )
+                )
         else:
             out["status"] = None  # the workspace's status, or existing for a new one
             notes.append(
@@ -721,7 +727,9 @@ def rows_to_layer(
             "demolished_households",
             "built_area_m2",
         ):
-            _numbers(data, out, fld, layer, reject, whole=fld != "built_area_m2")
+            notes += _numbers(
+                data, out, fld, layer, reject, whole=fld != "built_area_m2", header=head[fld]
+            )
         _years(data, out, "completed_year", reject)
         if "site_id" in data:
             out["site_id"] = data["site_id"].replace("", None)
@@ -795,19 +803,72 @@ def _years(data, out, fld, reject) -> None:
     )
 
 
-def _numbers(data, out, fld, layer, reject, *, whole: bool) -> None:
+#: Column unit (the schema's) -> the units a number cell (or its header, in brackets) may be
+#: written in, compared after NFKC and case folding (㎡ and m² are m2), and what to divide by
+#: to get the column's unit; '' is a bare number. Any other unit rejects the row.
+_UNITS: dict[str, dict[str, float]] = {
+    "户": {"": 1, "户": 1},
+    "人": {"": 1, "人": 1},
+    "万元": {"": 1, "万": 1, "万元": 1, "元": 10_000},
+    "m²": {"": 1, "m2": 1, "平方米": 1, "平米": 1},
+}
+_NUMBER = re.compile(r"^([+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)(.*)$")
+
+
+def _unit_key(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold().replace(" ", "")
+
+
+def _numbers(data, out, fld, layer, reject, *, whole: bool, header: str = "") -> list[Note]:
+    """Read ``fld`` as numbers in its column's unit: a unit after the number (5万元, 50000元,
+    3户) or in the header's brackets (村集体经济收入(元)) is converted when it measures the
+    same thing (元 -> 万元) and rejects the row when it does not (12人 in 万元, 3km in 户).
+    Returns a note when the header's unit is converted."""
     if fld not in data:
-        return
-    text = data[fld].str.replace(r"[,，\s户人万元㎡m²]", "", regex=True)
-    num = pd.to_numeric(text, errors="coerce")
-    bad = (text != "") & (num.isna() | ((num % 1 != 0) if whole else False))
+        return []
     lab = LAYERS[layer].column(fld)
+    units = _UNITS.get(lab.unit, {"": 1})
+    m = re.search(r"[(（]([^()（）]*)[)）]\s*$", header)
+    head_unit = _unit_key(m[1]) if m else ""
+    if head_unit in units:  # a bare number is in the header's unit
+        units = {**units, "": units[head_unit]}
+    text = data[fld].map(lambda v: re.sub(r"[,，\s]", "", _unit_key(v)))
+    parts = text.str.extract(_NUMBER)
+    value = pd.to_numeric(parts[0], errors="coerce")
+    unit = parts[1].fillna("")
+    div = unit.map(units)
+    num = value / div
+    no_number = (text != "") & value.isna()
+    wrong_unit = value.notna() & div.isna()
+    not_whole = value.notna() & div.notna() & ((num % 1 != 0) if whole else False)
+    what_zh, what_en = ("整数", "whole number") if whole else ("数值", "number")
     reject(
-        bad,
-        lambda r: f"{lab.zh}「{data.at[r, fld]}」不是{'整数' if whole else '数值'}",
-        lambda r: f"{lab.en} {data.at[r, fld]!r} is not a {'whole ' if whole else ''}number",
+        no_number | not_whole,
+        lambda r: f"{lab.zh}「{data.at[r, fld]}」不是{what_zh}",
+        lambda r: f"{lab.en} {data.at[r, fld]!r} is not a {what_en}",
     )
-    out[fld] = num.where(~bad)
+    fits = "、".join(u for u in _UNITS.get(lab.unit, {}) if u)
+    reject(
+        wrong_unit,
+        lambda r: (
+            f"{lab.zh}「{data.at[r, fld]}」的单位「{unit[r]}」不适用于本列（单位 {lab.unit}"
+            + (f"，可写 {fits}" if fits else "")
+            + "）"
+        ),
+        lambda r: (
+            f"{lab.en} {data.at[r, fld]!r}: unit {unit[r]!r} does not fit the column (in "
+            + (f"{lab.unit}; write {fits.replace('、', ', ')})" if fits else "plain numbers)")
+        ),
+    )
+    out[fld] = num.where(~(no_number | wrong_unit | not_whole))
+    if units[""] != 1 and (value.notna() & (unit == "")).any():
+        return [
+            (
+                f"{header} 列按表头单位 {m[1]} 读取，换算为{lab.unit}",
+                f"{header} read in the header's unit {m[1]} and converted to {lab.unit}",
+            )
+        ]
+    return []
 
 
 @dataclass(frozen=True)
@@ -876,7 +937,9 @@ def _table_coordinates(data, reject, crs) -> Coords:
 
 def _vector_coordinates(geometry: gpd.GeoSeries, data, reject, crs) -> Coords:
     """Like :func:`_table_coordinates`, from a vector file's features: each point in WGS84
-    (``crs``, the file's CRS, or one inferred as for boundaries). A feature that is not one
+    (``crs``, the file's CRS, or one inferred as for boundaries, but judged on the points that
+    read well when at least half do: a swapped or projected point among them is rejected by
+    :func:`_check_reach` or :func:`_reject_unplaceable`, not the file). A feature that is not one
     point is rejected: a polygon's representative point would pass for a surveyed position,
     and a polygon among points is more likely a stray feature than a facility's footprint."""
     given = pd.Series(~(geometry.isna() | geometry.is_empty).to_numpy(), index=data.index)

@@ -210,6 +210,32 @@ def village_key(name: str) -> str:
     return _VILLAGE_SUFFIX.sub("", re.sub(r"\s+", "", name))
 
 
+def village_code_text(text: str) -> str:
+    """A cell as a village code might be written: no spaces, no ``.0``, and a land-survey
+    XZQDM (the 12-digit code padded with zeros) cut to 12 digits."""
+    value = re.sub(r"\.0+$", "", re.sub(r"\s+", "", str(text)))
+    if len(value) > 12 and value.isdigit() and not value[12:].strip("0"):
+        value = value[:12]
+    return value
+
+
+def village_resolver(villages: Mapping[str, str]) -> Callable[[str], str | None]:
+    """A function: a cell naming a village by name *or* by code -> the village's code, or None.
+
+    ``villages`` maps the workspace's village names to their codes; a code is taken when it is
+    one of them, a name as :func:`village_lookup` matches it (古陂村, 古陂, 古陂村委会)."""
+    codes = {str(c) for c in villages.values()}
+    names = village_lookup(villages)
+
+    def resolve(text: str) -> str | None:
+        value = village_code_text(text)
+        if value in codes:
+            return value
+        return names.get(value) or names.get(village_key(value))
+
+    return resolve
+
+
 def village_lookup(villages: Mapping[str, str]) -> dict[str, str]:
     """Village name (no spaces) -> code, with each short name (:func:`village_key`) that
     names one village only: 古陂 for 古陂村, unless 古陂社区 is a village too."""

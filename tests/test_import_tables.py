@@ -666,3 +666,90 @@ def test_indicators_from_village_polygons_join_by_code(demo_ws, ws_path, tmp_pat
     assert not rows.rejected
     assert list(rows.frame["village_code"]) == list(demo_ws.villages["code"].head(2))
     assert list(rows.frame["road_hardened"]) == [True, False]
+
+
+# ----------------------------------------------------------------------------- empty cells, units
+def test_an_empty_status_cell_keeps_the_workspace_status(ws_path, tmp_path):
+    fac = read_workspace(ws_path)["facilities"]
+    planned = fac[fac["status"] == "planned"].iloc[0]
+    src = _csv(
+        tmp_path / "f.csv",
+        "编号,类型,名称,所在行政村,状态\n"
+        f"{planned.facility_id},{planned.kind},{planned['name']},{planned.village_code},\n"
+        "E1,村卫生室,无状态新卫生室,古陂村,\n"
+        "E2,村卫生室,规划卫生室,古陂村,规划\n",
+    )
+    read = read_table(src, "facilities")
+    rows = rows_to_layer(read, "facilities", read_workspace(ws_path).villages)
+    status = rows.frame["status"]
+    assert status.isna().tolist() == [True, True, False] and status.iloc[2] == "planned"
+    assert any(zh.startswith("2 行状态为空") for zh, _ in rows.notes)
+    out = import_table(ws_path, src, "facilities")
+    assert out.written and out.exit_code == 0, out.rejected
+    new = read_workspace(ws_path)["facilities"].set_index("facility_id")
+    assert new.loc[planned.facility_id, "status"] == "planned"  # not overwritten
+    assert new.loc["E1", "status"] == "existing"  # a new facility without one: existing
+    assert new.loc["E2", "status"] == "planned"
+
+
+def _indicator_rows(demo_ws, tmp_path, header: str, lines: list[str]):
+    src = _csv(tmp_path / "units.csv", header + "\n" + "\n".join(lines) + "\n")
+    return rows_to_layer(read_table(src, "indicators"), "indicators", demo_ws.villages)
+
+
+def test_numbers_with_units_are_converted_to_the_column_unit_or_rejected(demo_ws, tmp_path):
+    rows = _indicator_rows(
+        demo_ws,
+        tmp_path,
+        "行政村,年度,危房户数,村集体经济收入(万元)",
+        [
+            "古陂村,2030,3户,5万",  # row 2
+            "古陂村,2031,2,50000元",  # yuan in a 万元 column: 5 万元, not 50000
+            "古陂村,2032,0,5万元",
+            "古陂村,2033,1,5",
+            "古陂村,2034,0,12人",  # row 6: persons are no money
+            "古陂村,2035,3km,1",  # row 7: km are no households
+            "古陂村,2036,1.5户,1",  # row 8
+            '古陂村,2037,1,"12,500元"',  # row 9
+        ],
+    )
+    f = rows.frame
+    assert f.loc[[2, 3, 4, 5, 9], "collective_income"].tolist() == [5, 5, 5, 5, 1.25]
+    assert f.loc[[2, 3, 4, 5], "dangerous_houses"].tolist() == [3, 2, 0, 1]
+    assert sorted(rows.rejected) == [6, 7, 8]
+    zh, en = _reasons(rows), _reasons(rows, 1)
+    assert zh[6] == "村集体经济收入「12人」的单位「人」不适用于本列（单位 万元，可写 万、万元、元）"
+    assert en[6] == (
+        "Collective income '12人': unit '人' does not fit the column (in 万元; write 万, 万元, 元)"
+    )
+    assert "「km」" in zh[7] and "单位 户" in zh[7] and "unit 'km'" in en[7]
+    assert zh[8] == "危房户数「1.5户」不是整数"
+
+
+def test_a_unit_in_the_header_is_the_unit_of_bare_numbers(demo_ws, tmp_path):
+    rows = _indicator_rows(
+        demo_ws,
+        tmp_path,
+        "行政村,年度,村集体经济收入（元）",
+        ["古陂村,2030,50000", "古陂村,2031,3万元"],
+    )
+    assert not rows.rejected
+    assert rows.frame["collective_income"].tolist() == [5, 3]
+    assert any("换算为万元" in zh and "converted to 万元" in en for zh, en in rows.notes)
+
+
+def test_site_numbers_take_their_own_units_only(demo_ws, tmp_path):
+    src = _csv(
+        tmp_path / "sites.csv",
+        "安置点名称,所在行政村,计划搬迁户数,计划搬迁人数,建筑面积\n"
+        "甲安置点,古陂村,30户,100人,2400㎡\n"
+        "乙安置点,古陂村,10,40,1200平方米\n"
+        "丙安置点,古陂村,30人,100,2400\n",
+    )
+    rows = rows_to_layer(read_table(src, "sites"), "sites", demo_ws.villages)
+    f = rows.frame
+    assert f.loc[[2, 3], "planned_households"].tolist() == [30, 10]
+    assert f.loc[[2, 3], "planned_persons"].tolist() == [100, 40]
+    assert f.loc[[2, 3], "built_area_m2"].tolist() == [2400, 1200]
+    assert list(rows.rejected) == [4]
+    assert "计划搬迁户数「30人」的单位「人」" in _reasons(rows)[4]

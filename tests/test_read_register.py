@@ -628,3 +628,87 @@ def test_every_mappable_field_is_a_valid_mapping_target(tmp_path, field):
     assert result.columns_found["甲列"] == field
     assert list(result.columns_found.values()).count(field) == 1
     assert list(result.columns_found) == [h for h in header if h in result.columns_found]
+
+
+# ----------------------------------------------------------------------------- villages, water
+HH_HEADER = ["户编号", "人数", "贫困户属性", "脱贫属性"]
+
+
+def test_a_village_code_in_the_village_column_resolves(tmp_path):
+    rows = [
+        ["360722102201", "C1", 2, "低保户", "0"],
+        [360722102202, "C2", 1, "低保户", "0"],  # a number, as Excel stores it
+        ["新屋村", "C3", 1, "低保户", "0"],
+        ["360722999999", "C4", 1, "低保户", "0"],
+    ]
+    path = write_csv(tmp_path / "v.csv", ["行政村", *HH_HEADER], rows, "utf-8-sig")
+    result = read_register(path, villages=VILLAGES, id_key=KEY)
+    f = result.frame.set_index("household_id")
+    assert f["village_code"].to_dict() == {
+        "C1": "360722102201",
+        "C2": "360722102202",
+        "C3": "360722102201",
+    }
+    assert list(result.rejected["reason_zh"]) == ["行政村「360722999999」不在工作空间中"]
+
+    people = good_people()
+    people[1][2] = "360722102201"  # 新屋村 by its code on one person's row: one village
+    path = write_xlsx(tmp_path / "p.xlsx", PERSON_HEADER, people, merge=False)
+    result = read_register(path, villages=VILLAGES, id_key=KEY)
+    assert result.rejected.empty, result.rejected.to_dict("records")
+    assert len(result.frame) == 3
+
+
+def test_village_name_and_code_columns_must_agree_and_either_suffices(tmp_path):
+    rows = [
+        ["", "", "D6", 1, "低保户", "0"],  # first: nothing above to fill it from
+        ["新屋村", "360722102201", "D1", 2, "低保户", "0"],  # agree
+        ["新屋村", "360722102202", "D2", 1, "低保户", "0"],  # 新屋村 is …201: disagree
+        ["李田村", "", "D3", 1, "低保户", "0"],  # no code: the name is enough
+        ["", "360722102208", "D4", 1, "低保户", "0"],  # no name: the code is enough
+        ["不存在村", "", "D5", 1, "低保户", "0"],
+    ]
+    header = ["行政村", "村代码", *HH_HEADER]
+    path = write_csv(tmp_path / "v.csv", header, rows, "utf-8-sig")
+    result = read_register(path, villages=VILLAGES, id_key=KEY)
+    f = result.frame.set_index("household_id")
+    assert f["village_code"].to_dict() == {
+        "D1": "360722102201",
+        "D3": "360722102202",
+        "D4": "360722102208",
+    }
+    rej = result.rejected.set_index("household_id")
+    assert rej.loc["D2", "reason_zh"] == (
+        "行政村「新屋村」（360722102201）与村代码「360722102202」不一致"
+    )
+    assert rej.loc["D2", "reason_en"] == (
+        "village '新屋村' (360722102201) and village code 360722102202 do not agree"
+    )
+    assert rej.loc["D5", "reason_zh"] == "行政村「不存在村」不在工作空间中"
+    assert rej.loc["D6", "reason_en"] == "village and village code are empty"
+    assert "merged cells" not in notes_en(result)  # a row giving one column is no merged cell
+
+
+def test_an_empty_safe_water_cell_records_no_problem_and_is_counted(tmp_path):
+    header = ["行政村", *HH_HEADER, "危房户", "饮水安全", "饮水困难"]
+    rows = [
+        ["新屋村", "W1", 1, "低保户", "0", "", "", ""],  # nothing known: no problem
+        ["新屋村", "W2", 1, "低保户", "0", "", "否", ""],  # unsafe
+        ["新屋村", "W3", 1, "低保户", "0", "", "是", ""],
+        ["新屋村", "W4", 1, "低保户", "0", "", "", "是"],  # difficulty says unsafe
+    ]
+    result = read_register(
+        write_csv(tmp_path / "w.csv", header, rows, "utf-8-sig"), villages=VILLAGES, id_key=KEY
+    )
+    assert result.rejected.empty
+    f = result.frame.set_index("household_id")
+    assert f["unsafe_water"].to_dict() == {"W1": False, "W2": True, "W3": False, "W4": True}
+    assert not f["dangerous_house"].any()
+    water = [n for n in result.notes if "饮水安全为空" in n[0]]
+    assert water == [
+        (
+            "2 户的饮水安全为空：未知，按未记录问题处理（不记为饮水不安全）：W1、W4",
+            "2 households have no 饮水安全 (safe water) entry: unknown, taken as no problem "
+            "recorded (not unsafe water): W1, W4",
+        )
+    ]

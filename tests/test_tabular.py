@@ -75,3 +75,14 @@ def test_village_lookup_short_names_only_when_unambiguous():
     assert lookup["新屋村"] == "3" and lookup["新屋"] == "3" and lookup["太平"] == "4"
     assert "古陂" not in lookup  # 古陂村 or 古陂居委会: cannot be told
     assert tabular.village_key("太平 村民委员会") == "太平"
+
+
+def test_village_resolver_takes_a_name_or_a_code():
+    resolve = tabular.village_resolver(
+        {"古陂村": "360722102200", "古陂居委会": "360722102001", "新屋村": "360722102201"}
+    )
+    assert resolve("古陂村") == "360722102200"
+    assert resolve("新屋") == resolve("新屋村委会") == "360722102201"
+    assert resolve("360722102001") == resolve(" 360722102001.0") == "360722102001"
+    assert resolve("3607221020010000000") == "360722102001"  # a land-survey XZQDM, padded
+    assert resolve("360722999999") is None and resolve("古陂") is None  # unknown, ambiguous
