@@ -59,8 +59,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .geo.workspace import read_workspace
 
-    path = _workspace_or_demo(args.workspace)
-    read_workspace(path)  # fail here, with the reason, rather than in the browser
+    if args.create and args.workspace and not Path(args.workspace).exists():
+        # A new workspace: the 数据导入 page alone, until its villages are imported
+        path = Path(args.workspace)
+        if path.suffix.lower() != ".gpkg" or not path.resolve().parent.is_dir():
+            return _fail(f"--create: a new workspace is a .gpkg file in an existing folder: {path}")
+        print(f"新工作空间 {path}: 在“数据导入”页导入村界后生成", file=sys.stderr)
+    elif args.workspace and not Path(args.workspace).exists():
+        return _fail(
+            f"no workspace at {args.workspace}; to start a new one there: "
+            f"township-atlas serve {args.workspace} --create"
+        )
+    else:
+        path = _workspace_or_demo(args.workspace)
+        read_workspace(path)  # fail here, with the reason, rather than in the browser
     app = Path(__file__).parent / "dashboard" / "app.py"
     env = {**os.environ, "TOWNSHIP_ATLAS_WORKSPACE": str(path.resolve())}
     cmd = [
@@ -643,6 +655,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8501)
     p.add_argument("--address", default="127.0.0.1", help="listen address (default 127.0.0.1)")
     p.add_argument("--headless", action="store_true", help="do not open a browser")
+    p.add_argument(
+        "--create",
+        action="store_true",
+        help="WORKSPACE does not exist yet: open the import page to make it from villages",
+    )
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("summary", help="township totals, by category, and per village")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from township_atlas.dashboard import assets, sidebar
+from township_atlas.dashboard import assets, loader, sidebar
 from township_atlas.dashboard import state as S
 from township_atlas.dashboard.i18n import t
 
@@ -23,82 +23,84 @@ assets.register()
 # Not "pages/": Streamlit would list that folder as legacy pages before st.navigation runs.
 PAGES = Path(__file__).parent / "app_pages"
 lang = S.get(S.LANG)
-page = st.navigation(
-    [
-        st.Page(
-            PAGES / "map_page.py",
-            title=t("page_map", lang),
-            icon=":material/map:",
-            url_path="map",
-            default=True,
-        ),
-        st.Page(
-            PAGES / "meeting_page.py",
-            title=t("page_meeting", lang),
-            icon=":material/co_present:",
-            url_path="meeting",
-        ),
-        st.Page(
-            PAGES / "plan_page.py",
-            title=t("page_plan", lang),
-            icon=":material/hub:",
-            url_path="plan",
-        ),
-        st.Page(
-            PAGES / "plans_page.py",
-            title=t("page_plans", lang),
-            icon=":material/compare:",
-            url_path="plans",
-        ),
-        st.Page(
-            PAGES / "progress_page.py",
-            title=t("page_progress", lang),
-            icon=":material/flag:",
-            url_path="progress",
-        ),
-        st.Page(
-            PAGES / "gaps_page.py",
-            title=t("page_gaps", lang),
-            icon=":material/construction:",
-            url_path="gaps",
-        ),
-        st.Page(
-            PAGES / "relocation_page.py",
-            title=t("page_relocation", lang),
-            icon=":material/home_work:",
-            url_path="relocation",
-        ),
-        st.Page(
-            PAGES / "record_page.py",
-            title=t("page_record", lang),
-            icon=":material/edit_note:",
-            url_path="record",
-        ),
-        st.Page(
-            PAGES / "villages_page.py",
-            title=t("page_villages", lang),
-            icon=":material/table_view:",
-            url_path="villages",
-        ),
-        st.Page(
-            PAGES / "data_page.py",
-            title=t("page_data", lang),
-            icon=":material/upload_file:",
-            url_path="data",
-        ),
-        st.Page(
-            PAGES / "rules_page.py",
-            title=t("page_rules", lang),
-            icon=":material/rule:",
-            url_path="rules",
-        ),
-        st.Page(
-            PAGES / "schema_page.py",
-            title=t("page_schema", lang),
-            icon=":material/menu_book:",
-            url_path="schema",
-        ),
-    ]
+ALL_PAGES = (
+    st.Page(
+        PAGES / "map_page.py",
+        title=t("page_map", lang),
+        icon=":material/map:",
+        url_path="map",
+        default=True,
+    ),
+    st.Page(
+        PAGES / "meeting_page.py",
+        title=t("page_meeting", lang),
+        icon=":material/co_present:",
+        url_path="meeting",
+    ),
+    st.Page(
+        PAGES / "plan_page.py",
+        title=t("page_plan", lang),
+        icon=":material/hub:",
+        url_path="plan",
+    ),
+    st.Page(
+        PAGES / "plans_page.py",
+        title=t("page_plans", lang),
+        icon=":material/compare:",
+        url_path="plans",
+    ),
+    st.Page(
+        PAGES / "progress_page.py",
+        title=t("page_progress", lang),
+        icon=":material/flag:",
+        url_path="progress",
+    ),
+    st.Page(
+        PAGES / "gaps_page.py",
+        title=t("page_gaps", lang),
+        icon=":material/construction:",
+        url_path="gaps",
+    ),
+    st.Page(
+        PAGES / "relocation_page.py",
+        title=t("page_relocation", lang),
+        icon=":material/home_work:",
+        url_path="relocation",
+    ),
+    st.Page(
+        PAGES / "record_page.py",
+        title=t("page_record", lang),
+        icon=":material/edit_note:",
+        url_path="record",
+    ),
+    st.Page(
+        PAGES / "villages_page.py",
+        title=t("page_villages", lang),
+        icon=":material/table_view:",
+        url_path="villages",
+    ),
+    st.Page(
+        PAGES / "data_page.py",
+        title=t("page_data", lang),
+        icon=":material/upload_file:",
+        url_path="data",
+    ),
+    st.Page(
+        PAGES / "rules_page.py",
+        title=t("page_rules", lang),
+        icon=":material/rule:",
+        url_path="rules",
+    ),
+    st.Page(
+        PAGES / "schema_page.py",
+        title=t("page_schema", lang),
+        icon=":material/menu_book:",
+        url_path="schema",
+    ),
 )
+# A workspace still to be made has only the import page: its first villages import makes it.
+DATA = PAGES / "data_page.py"
+NEW = st.Page(DATA, title=t("page_data", lang), icon=":material/upload_file:", url_path="data")
+page = st.navigation([NEW] if loader.is_new() else list(ALL_PAGES))
 sidebar.draw()
 page.run()

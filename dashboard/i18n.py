@@ -273,6 +273,17 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "Download a template when unsure of the headers.",
     ),
     "data_kind": ("文件内容", "The file holds"),
+    "data_new": (
+        "新工作空间 {name}:先导入村界,导入后生成工作空间(乡镇界取各村边界的合并,可再导入),"
+        "然后可导入建档立卡户、设施、网点、安置点和指标。",
+        "New workspace {name}: import the village boundaries first; that makes the workspace "
+        "(its township outline the union of the villages, until one is imported), then "
+        "households, facilities, stations, sites and indicators can follow.",
+    ),
+    "new_workspace": (
+        "新工作空间 {name} 尚无数据:在“数据导入”中导入村界。",
+        "New workspace {name} has no data yet: import the village boundaries under Import data.",
+    ),
     "data_row": ("行号", "Row"),
     "data_reason": ("原因", "Reason"),
     "data_kind_villages": ("村界", "Village boundaries"),

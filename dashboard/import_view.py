@@ -109,8 +109,7 @@ def _check(upload: Upload, opts: Options, ws: str, mtime_ns: int) -> ImportOutco
 
 def check(upload: Upload, opts: Options) -> ImportOutcome | Refused:
     """A dry run of importing ``upload``: what would be taken, refused and changed."""
-    path = loader.workspace_path()
-    return _check(upload, opts, str(path), path.stat().st_mtime_ns)
+    return _check(upload, opts, str(loader.workspace_path()), loader.workspace_mtime())
 
 
 def do_import(upload: Upload, opts: Options, accept: bool) -> ImportOutcome | Refused:
@@ -134,13 +133,13 @@ def sheets(upload: Upload) -> list[str]:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _template(kind: str, ws: str, mtime_ns: int) -> tuple[str, bytes, str]:
-    return template_file(kind, loader.load_workspace().villages)
+    return template_file(kind, None if loader.is_new() else loader.load_workspace().villages)
 
 
 def template(kind: str) -> tuple[str, bytes, str]:
-    """The import template of ``kind`` whose example names the workspace's first village."""
-    path = loader.workspace_path()
-    return _template(kind, str(path), path.stat().st_mtime_ns)
+    """The import template of ``kind`` whose example names the workspace's first village
+    (a neutral example while the workspace is still to be made)."""
+    return _template(kind, str(loader.workspace_path()), loader.workspace_mtime())
 
 
 def _label(field: str, zh: str, en: str, lang: str) -> str:
@@ -211,6 +210,8 @@ def preview(outcome: ImportOutcome, lang: str) -> None:
     st.markdown(
         f"**{i18n.t('data_found', lang, n=outcome.taken, bad=len(outcome.rejected))}**{crs}"
     )
+    if outcome.unchanged:
+        st.success(i18n.t("data_unchanged", lang, n=outcome.taken))
     if outcome.notes:
         st.info("\n".join(f"- {n_zh if zh else n_en}" for n_zh, n_en in outcome.notes))
     if outcome.sample is not None and len(outcome.sample):

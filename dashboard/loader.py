@@ -21,6 +21,19 @@ def workspace_path() -> Path:
     return Path(named) if named else ensure_demo()
 
 
+def is_new() -> bool:
+    """Whether the workspace is still to be made (``serve NEW.gpkg --create``): its first
+    import of village boundaries on the 数据导入 page creates it."""
+    return not workspace_path().exists()
+
+
+def workspace_mtime() -> int:
+    """The workspace file's modification time (ns; 0 while it does not exist): part of the
+    key of everything cached from it."""
+    path = workspace_path()
+    return path.stat().st_mtime_ns if path.exists() else 0
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
 def _read(path: str, mtime_ns: int) -> Workspace:
     # mtime_ns is part of the cache key: a rewritten workspace is read again.

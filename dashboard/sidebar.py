@@ -34,6 +34,9 @@ def draw() -> None:
         )
         lang = S.get(S.LANG)
         st.title(i18n.t("app_title", lang))
+        if loader.is_new():
+            st.info(i18n.t("new_workspace", lang, name=loader.workspace_path().name))
+            return
         try:
             ws = loader.load_workspace()
         except Exception as exc:  # any unreadable file: say why, then stop every page

@@ -52,10 +52,10 @@ class Server:
     process: subprocess.Popen
 
 
-def start_server(workspace: Path, home: Path) -> Server:
+def start_server(workspace: Path, home: Path, *extra: str) -> Server:
     port = free_port()
     env = {**os.environ, "TOWNSHIP_ATLAS_HOME": str(home)}
-    cmd = [sys.executable, "-m", "township_atlas.cli", "serve", str(workspace)]
+    cmd = [sys.executable, "-m", "township_atlas.cli", "serve", str(workspace), *extra]
     cmd += ["--port", str(port), "--headless"]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
@@ -343,26 +343,33 @@ def test_the_standalone_html_map_draws_every_village_from_disk_offline(browser, 
     context.close()
 
 
-def test_data_page_uploads_previews_and_imports(browser, tmp_path, _private_data_dir):
-    from township_atlas.geo.importing import import_boundaries
+def test_a_new_workspace_is_made_by_importing_its_villages_on_the_data_page(
+    browser, tmp_path, _private_data_dir
+):
+    from township_atlas.geo.workspace import read_workspace
 
     corpus = Path(__file__).parent / "import_corpus" / "vector"
-    ws = tmp_path / "imported.gpkg"
-    import_boundaries(ws, corpus / "good_chinese_headers.geojson", "villages")
-    server = start_server(ws, _private_data_dir)
+    ws = tmp_path / "new.gpkg"
+    server = start_server(ws, _private_data_dir, "--create")
     try:
-        v = visit(browser, f"{server.url}/data", height=1400)
+        v = visit(browser, server.url, height=1400)
+        v.page.get_by_text("新工作空间 new.gpkg:先导入村界").wait_for(timeout=30_000)
+        assert v.page.get_by_role("link", name="一张图").count() == 0  # only the import page
         upload = v.page.locator("[data-testid=stFileUploaderDropzoneInput]")
         upload.set_input_files(str(corpus / "truncated.geojson"))
         v.page.get_by_text("文件不能导入,工作空间未改动").wait_for(timeout=30_000)
+        assert not ws.exists()
         upload.set_input_files(str(corpus / "good_chinese_headers.geojson"))
         v.page.get_by_text("可导入 3 行").wait_for(timeout=30_000)
         v.page.get_by_role("button", name="导入到工作空间").click()
-        v.page.get_by_text("3 行与工作空间中的相同,无需更改。").wait_for(timeout=30_000)
+        v.page.get_by_text("已导入 3 行").wait_for(timeout=30_000)
+        v.page.get_by_role("link", name="一张图").wait_for(timeout=30_000)  # every page now
+        v.page.get_by_text("3 行与工作空间中的相同").wait_for(timeout=30_000)
         assert v.outside == [] and v.errors == []
         v.page.context.close()
     finally:
         stop_server(server)
+    assert len(read_workspace(ws).villages) == 3
 
 
 def test_data_page_maps_an_unknown_column_and_imports_a_register(
@@ -392,8 +399,9 @@ def test_data_page_maps_an_unknown_column_and_imports_a_register(
         page.get_by_role("option", name="建档立卡户").click()
         dropzone = page.locator("[data-testid=stFileUploaderDropzoneInput]")
         page.wait_for_function(  # the page has rerun for registers: it takes CSV now
-            "() => document.querySelector('[data-testid=stFileUploaderDropzoneInput]')"
-            "?.accept?.includes('.csv')",
+            "() => { const u = document.querySelectorAll("
+            "'[data-testid=stFileUploaderDropzoneInput]');"
+            " return u.length === 1 && u[0].accept.includes('.csv'); }",
             timeout=30_000,
         )
         dropzone.set_input_files(str(register))

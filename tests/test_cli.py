@@ -119,3 +119,11 @@ def test_no_subcommand_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as exc:
         main([])
     assert exc.value.code == 2
+
+
+def test_serve_names_create_for_a_workspace_that_does_not_exist(tmp_path, capsys):
+    missing = tmp_path / "new.gpkg"
+    assert main(["serve", str(missing)]) == 1
+    assert f"township-atlas serve {missing} --create" in capsys.readouterr().err
+    assert main(["serve", str(tmp_path / "nowhere" / "x.gpkg"), "--create"]) == 1
+    assert "existing folder" in capsys.readouterr().err

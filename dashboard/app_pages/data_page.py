@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from township_atlas.dashboard import i18n, import_view, panels
+from township_atlas.dashboard import i18n, import_view, loader, panels
 from township_atlas.dashboard import state as S
 from township_atlas.geo.schema import IMPORT_KINDS
 
@@ -13,10 +13,12 @@ lang = S.get(S.LANG)
 st.header(i18n.t("page_data", lang))
 panels.flash()
 st.caption(i18n.t("data_hint", lang))
+if loader.is_new():  # the villages make the workspace; everything else goes into it
+    st.warning(i18n.t("data_new", lang, name=loader.workspace_path().name))
 a, b = st.columns([3, 1], vertical_alignment="bottom")
 kind = a.selectbox(
     i18n.t("data_kind", lang),
-    IMPORT_KINDS,
+    ("villages",) if loader.is_new() else IMPORT_KINDS,
     format_func=lambda k: i18n.t(f"data_kind_{k}", lang),
     **S.bind(S.DATA_KIND, lang),
 )
@@ -70,7 +72,7 @@ if st.button(
     i18n.t("data_import", lang),
     type="primary",
     key=S.DATA_IMPORT,
-    disabled=outcome.taken == 0,
+    disabled=outcome.taken == 0 or outcome.unchanged,
 ):
     with st.spinner(i18n.t("data_import", lang)):
         result = import_view.do_import(file, opts, accept)
