@@ -254,15 +254,8 @@ def result_message(result: ImportOutcome | Refused, lang: str) -> tuple[str, str
         return "info", i18n.t("data_unchanged", lang, n=result.taken)
     if result.written:
         said = [i18n.t("data_done", lang, n=result.taken)]
-        said += [
-            zh if lang == "zh" else en
-            for zh, en in result.notes[-1:]
-            if result.kind
-            in (
-                "households",
-                "indicators",
-            )
-        ]
+        if result.changes:
+            said.append(result.changes[0] if lang == "zh" else result.changes[1])
         return "success", " ".join(said)
     if result.taken:
         return "warning", i18n.t("data_blocked", lang, n=len(result.rejected))

@@ -73,6 +73,8 @@ class ImportOutcome:
     sample: pd.DataFrame | None = None
     #: A dry run: nothing was to be written, whatever the other fields say would happen.
     dry_run: bool = False
+    #: What a recorded import changes (zh, en), e.g. households added and updated.
+    changes: Note | None = None
 
     @property
     def exit_code(self) -> int:
@@ -503,7 +505,7 @@ def _commit(
     if not layers:
         return replace(outcome, unchanged=True)
     notes = [*outcome.notes, summary] if summary else list(outcome.notes)
-    return replace(outcome, notes=notes, written=not dry_run)
+    return replace(outcome, notes=notes, written=not dry_run, changes=summary)
 
 
 def _key_text(frame: pd.DataFrame, layer: str) -> pd.Series:
