@@ -74,6 +74,12 @@ ALL_PAGES = (
         url_path="record",
     ),
     st.Page(
+        PAGES / "household_page.py",
+        title=t("page_households", lang),
+        icon=":material/person_search:",
+        url_path="households",
+    ),
+    st.Page(
         PAGES / "villages_page.py",
         title=t("page_villages", lang),
         icon=":material/table_view:",

@@ -17,6 +17,37 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "app_title": ("乡镇扶贫一张图", "Township Atlas"),
     "page_map": ("一张图", "Map"),
     "page_villages": ("村情总表", "Villages"),
+    "page_households": ("农户查询", "Households"),
+    "hh_hint": (
+        "按户编号、户主证件号码(完整 18 位,只在本机按密钥散列后比对,不保存)或遮蔽号码"
+        "(如 360722****1234)查找一户:登记信息、逐年状态和每一条变更记录。"
+        "不显示、不保存姓名和电话。",
+        "Find a household by 户编号, the head's full ID number (hashed with this machine's key "
+        "to match, never stored) or its masked form (e.g. 360722****1234): its record, its "
+        "status year by year and every recorded change. Names and phones are neither shown "
+        "nor stored.",
+    ),
+    "hh_query": ("户编号或证件号码", "Household number or ID number"),
+    "hh_none": ("没有找到这户。", "No household found."),
+    "hh_found": ("找到 {n} 户", "{n} household(s) found"),
+    "hh_field": ("项目", "Field"),
+    "hh_value": ("内容", "Value"),
+    "hh_old": ("原值", "Before"),
+    "hh_new": ("新值", "After"),
+    "hh_years": ("逐年状态(年末)", "Status at each year's end"),
+    "hh_years_hint": (
+        "按识别、脱贫、返贫、纳入监测年度推算;● 为当年在监测中。",
+        "From the years identified, exited, fell back and monitored; ● under monitoring.",
+    ),
+    "hh_changes": ("变更记录", "Recorded changes"),
+    "hh_record": ("这一户", "The household"),
+    "hh_created": ("登记", "added"),
+    "hh_no_changes": ("这户没有登记过变更。", "No change recorded for this household."),
+    "hh_poor": ("未脱贫", "poor"),
+    "hh_returned": ("返贫", "fell back"),
+    "hh_exited": ("已脱贫", "exited"),
+    "hh_not_identified": ("未识别", "not yet"),
+    "hh_not_registered": ("非建档户", "not registered"),
     "page_schema": ("数据字典", "Data dictionary"),
     "year": ("年度", "Year"),
     "indicator": ("专题指标", "Indicator"),
@@ -173,6 +204,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "change_household_fell_back": ("户返贫", "Household fell back"),
     "change_household_monitored": ("纳入监测", "Household monitored"),
     "change_undo": ("撤销", "Undo"),
+    "change_import": ("导入", "Import"),
     "record_date": ("生效日期", "Effective date"),
     "record_field": ("指标", "Indicator"),
     "record_new_value": ("新值(现为 {now})", "New value (now {now})"),

@@ -91,6 +91,8 @@ MEETING_BRIEF = "meeting_brief"  # the brief download button
 MEETING_EXPORT_HTML = "meeting_export_html"
 MEETING_EXPORT_PNG = "meeting_export_png"
 MAP_CLICKS = "map_clicks"  # per map key: (last click as drawn, the same point in WGS84)
+HH_QUERY = "hh_query"  # 农户查询: 户编号 or ID number typed in
+HH_CHOICE = "hh_choice"
 DATA_KIND = "data_kind"  # 数据导入: what the uploaded file holds
 DATA_FILE = "data_file"
 DATA_CRS = "data_crs"
@@ -182,6 +184,8 @@ DEFAULTS: dict[str, Any] = {
     MEETING_BRIEF: None,
     MEETING_EXPORT_HTML: None,
     MEETING_EXPORT_PNG: None,
+    HH_QUERY: "",
+    HH_CHOICE: None,
     DATA_KIND: "villages",
     DATA_FILE: None,
     DATA_CRS: "",

@@ -1,0 +1,38 @@
+"""农户查询: find a household by 户编号 or the head's ID number; its record (ID masked), its
+status year by year and every recorded change to it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from township_atlas.analysis.household_lookup import find_households
+from township_atlas.dashboard import household_view, i18n, loader, view
+from township_atlas.dashboard import state as S
+
+lang = S.get(S.LANG)
+ws = loader.load_workspace()
+st.header(i18n.t("page_households", lang))
+st.caption(i18n.t("hh_hint", lang))
+query = st.text_input(
+    i18n.t("hh_query", lang), key=S.HH_QUERY, placeholder="户编号 / 证件号码 / 360722****1234"
+)
+if not query.strip():
+    st.stop()
+found = find_households(ws.households, query, household_view.id_hash(query))
+if found.empty:
+    st.info(i18n.t("hh_none", lang))
+    st.stop()
+names = dict(zip(ws.villages["code"].astype(str), ws.villages["name"], strict=True))
+labels = {
+    str(r["household_id"]): household_view.choice_label(r, names) for _, r in found.iterrows()
+}
+chosen = st.selectbox(
+    i18n.t("hh_found", lang, n=len(found)), list(labels), format_func=labels.get, key=S.HH_CHOICE
+)
+row = found.set_index(found["household_id"].astype(str)).loc[chosen]
+st.subheader(labels[chosen])
+household_view.record(ws, row, lang)
+st.markdown(f"**{i18n.t('hh_years', lang)}**")
+household_view.years(row, range(view.first_year(ws), view.latest_year(ws) + 1), lang)
+st.markdown(f"**{i18n.t('hh_changes', lang)}**")
+household_view.changes(ws, chosen, lang)

@@ -1,0 +1,115 @@
+"""The 农户查询 page's parts: the household's record, its years, and its changes."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from ..analysis import history, household_lookup
+from ..geo.paths import id_key
+from ..geo.read_register import hash_id
+from ..geo.schema import CAUSES, LAYERS
+from ..geo.workspace import Workspace
+from . import i18n
+from .record_panels import field_label
+
+_FULL_ID = re.compile(r"^\d{17}[\dXx]$")
+_STATUS_COLOURS = {
+    "poor": "#c62828",
+    "returned": "#8e24aa",
+    "exited": "#1a7f37",
+    "not_identified": "#9e9e9e",
+    "not_registered": "#9e9e9e",
+}
+
+
+def id_hash(query: str) -> str | None:
+    """The keyed hash of a full ID number typed in (``None`` for anything else): how an ID is
+    matched without the workspace ever holding one."""
+    text = re.sub(r"\s+", "", query)
+    return hash_id(text, id_key()) if _FULL_ID.match(text) else None
+
+
+def choice_label(row: pd.Series, names: dict[str, str]) -> str:
+    village = names.get(str(row["village_code"]), str(row["village_code"]))
+    return f"{row['household_id']} · {village} · {row['category'] or '—'} · {row['status'] or '—'}"
+
+
+def record(ws: Workspace, row: pd.Series, lang: str) -> None:
+    """The household's fields, labelled as the data dictionary names them (ID masked)."""
+    names = dict(zip(ws.villages["code"].astype(str), ws.villages["name"], strict=True))
+    shown = []
+    for col in LAYERS["households"].columns:
+        if col.name in ("household_id", "head_id_hash"):
+            continue
+        value = row[col.name]
+        if col.name == "village_code":
+            value = names.get(str(value), value)
+        elif col.name == "cause" and str(value) in CAUSES:
+            value = f"{value} {CAUSES[str(value)][0 if lang == 'zh' else 1]}"
+        elif isinstance(value, (bool, np.bool_)):
+            value = i18n.t("yes" if value else "no", lang)
+        elif isinstance(value, (float, np.floating)) and pd.notna(value):
+            value = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+        label = (
+            i18n.t("village", lang)
+            if col.name == "village_code"
+            else field_label("households", col.name, lang)
+        )
+        shown.append(
+            {
+                i18n.t("hh_field", lang): label,
+                i18n.t("hh_value", lang): "—" if value is None or pd.isna(value) else str(value),
+            }
+        )
+    # tall enough for every field: a record read at a glance, not scrolled
+    st.dataframe(
+        pd.DataFrame(shown), hide_index=True, width="stretch", height=35 * (len(shown) + 1) + 3
+    )
+
+
+def years(row: pd.Series, span: range, lang: str) -> None:
+    """One coloured cell per year: poor, exited, fell back, not yet identified; ● monitored."""
+    table = household_lookup.status_by_year(row, span)
+    cells = "".join(
+        f"<td style='padding:4px 8px;color:#fff;background:{_STATUS_COLOURS[s]};"
+        f"text-align:center'>{y}<br>{i18n.t('hh_' + s, lang)}{' ●' if m else ''}</td>"
+        for y, s, m in table.itertuples(index=False)
+    )
+    st.html(f"<table style='border-collapse:separate;border-spacing:2px'><tr>{cells}</tr></table>")
+    st.caption(i18n.t("hh_years_hint", lang))
+
+
+def changes(ws: Workspace, household_id: str, lang: str) -> None:
+    """Every recorded change to the household, oldest first."""
+    table = household_lookup.household_changes(ws["history"], household_id)
+    if table.empty:
+        st.info(i18n.t("hh_no_changes", lang))
+        return
+    shown = pd.DataFrame(
+        {
+            i18n.t("record_change", lang): table["change_id"],
+            i18n.t("record_date", lang): table["changed_at"],
+            i18n.t("record_kind", lang): [i18n.t(f"change_{k}", lang) for k in table["kind"]],
+            i18n.t("hh_field", lang): [_field(f, lang) for f in table["field"]],
+            i18n.t("hh_old", lang): [_shown(v, lang) for v in table["old_value"]],
+            i18n.t("hh_new", lang): [_shown(v, lang) for v in table["new_value"]],
+            i18n.t("record_note", lang): table["note"].fillna(""),
+        }
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def _field(field: str, lang: str) -> str:
+    if field == history.ROW:
+        return i18n.t("hh_record", lang)
+    return field_label("households", field, lang)
+
+
+def _shown(value: object, lang: str) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    return i18n.t("hh_created", lang) if value == history.CREATED else str(value)
