@@ -107,6 +107,7 @@ ALL_PAGES = (
 # A workspace still to be made has only the import page: its first villages import makes it.
 DATA = PAGES / "data_page.py"
 NEW = st.Page(DATA, title=t("page_data", lang), icon=":material/upload_file:", url_path="data")
-page = st.navigation([NEW] if loader.is_new() else list(ALL_PAGES))
+# Every page listed: "View 3 more" hid 数据导入, 规则设置 and 数据字典 behind a click.
+page = st.navigation([NEW] if loader.is_new() else list(ALL_PAGES), expanded=True)
 sidebar.draw()
 page.run()
