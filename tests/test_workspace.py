@@ -519,32 +519,42 @@ def test_stale_temp_files_of_the_workspace_are_removed_at_the_next_write(existin
 
 def _slow_writer(path, after_layer: str, seconds: float):
     """A process updating the workspace at ``path`` that pauses ``seconds`` once layer
-    ``after_layer`` is in its temporary file; returns it and that file once it exists."""
+    ``after_layer`` is in its temporary file; returns it and that file once it pauses.
+
+    The writer says when it pauses (a marker file): its temporary file is made, removed and
+    made again by the first layer, so seeing its name is not enough on a busy machine."""
     import subprocess
     import sys
     import time
 
+    marker = path.parent / "writer-paused"
     script = (
-        "import sys, time\n"
+        "import pathlib, sys, time\n"
         "from township_atlas.geo import workspace as w\n"
         "real = w._write_layer\n"
         "def slow(path, name, frame):\n"
         "    real(path, name, frame)\n"
         f"    if name == {after_layer!r}:\n"
+        f"        pathlib.Path({str(marker)!r}).touch()\n"
         f"        time.sleep({seconds})\n"
         "w._write_layer = slow\n"
         "w.update_workspace(sys.argv[1], lambda ws: {'villages': ws.villages})\n"
     )
     proc = subprocess.Popen([sys.executable, "-c", script, str(path)])
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        temps = [p for p in path.parent.iterdir() if p.name.startswith(f".writing-{path.name}~")]
-        if temps:
-            time.sleep(0.3)  # its first layer is in
+        if marker.exists():
+            marker.unlink()
+            temps = [
+                p for p in path.parent.iterdir() if p.name.startswith(f".writing-{path.name}~")
+            ]
+            assert len(temps) == 1 and temps[0].exists()
             return proc, temps[0]
+        if proc.poll() is not None:
+            break
         time.sleep(0.01)
     proc.kill()
-    raise AssertionError("the writer made no temporary file")
+    raise AssertionError("the writer never paused in its transaction")
 
 
 def test_a_killed_writers_temp_file_goes_at_the_next_update(existing, tmp_path):
