@@ -354,15 +354,18 @@ def _apply(
     return out, done
 
 
+def record_keys(frame: pd.DataFrame, layer: str) -> pd.Series:
+    """The history's record key of every row: ``household_id``; ``village_code/year``."""
+    if layer == "indicators":
+        return frame["village_code"].astype(str) + "/" + frame["year"].astype("Int64").astype(str)
+    if layer == "households":
+        return frame["household_id"].astype(str)
+    raise ChangeError(f"changes to {layer} are not recorded")
+
+
 def _labels(frame: pd.DataFrame, layer: str) -> dict[str, object]:
     """Record key → index label of every record of ``frame``."""
-    if layer == "indicators":
-        keys = frame["village_code"].astype(str) + "/" + frame["year"].astype("Int64").astype(str)
-    elif layer == "households":
-        keys = frame["household_id"].astype(str)
-    else:
-        raise ChangeError(f"changes to {layer} are not recorded")
-    return dict(zip(keys, frame.index, strict=True))
+    return dict(zip(record_keys(frame, layer), frame.index, strict=True))
 
 
 def _next_label(frame: pd.DataFrame) -> int:

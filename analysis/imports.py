@@ -23,7 +23,7 @@ import pandas as pd
 from ..geo.schema import LAYERS
 from ..geo.validate import coerce
 from ..geo.workspace import Workspace
-from .history import ROW, value_text
+from .history import ROW, record_keys, value_text
 
 #: Layers whose imports are recorded in the history.
 RECORDED_LAYERS = ("households", "indicators")
@@ -57,13 +57,6 @@ class ImportChanges:
         )
 
 
-def record_key(frame: pd.DataFrame, layer: str) -> pd.Series:
-    """The history's record key of every row (``household_id``; ``village_code/year``)."""
-    if layer == "households":
-        return frame["household_id"].astype(str)
-    return frame["village_code"].astype(str) + "/" + frame["year"].astype("Int64").astype(str)
-
-
 def record_import(
     ws: Workspace,
     layer: str,
@@ -82,7 +75,7 @@ def record_import(
     spec = LAYERS[layer]
     old = coerce(spec, pd.DataFrame(ws[layer]).reindex(columns=spec.names))
     new = coerce(spec, pd.DataFrame(new).reindex(columns=spec.names))
-    old_keys, new_keys = record_key(old, layer), record_key(new, layer)
+    old_keys, new_keys = record_keys(old, layer), record_keys(new, layer)
     old_by = old.set_index(old_keys.to_numpy())
     new_by = new.set_index(new_keys.to_numpy())
     known = set(old_keys)

@@ -31,7 +31,7 @@ from .read_vector import (
     outside_share,
     read_boundaries,
 )
-from .schema import IMPORT_KINDS, LAYERS, WGS84
+from .schema import LAYERS, WGS84
 from .validate import coerce
 from .workspace import (
     Workspace,
@@ -44,7 +44,6 @@ from .workspace import (
 Note = tuple[str, str]
 #: Boundary kinds ``township-atlas import`` takes from vector files.
 BOUNDARY_KINDS = ("villages", "township")
-__all__ = ["BOUNDARY_KINDS", "IMPORT_KINDS", "TABLE_IMPORT_KINDS", "ImportOutcome"]
 #: Rows of a file shown before it goes in.
 SAMPLE_ROWS = 10
 #: Counts a boundary file may lack; a new village gets 0 and a note says to fill them in.
@@ -714,21 +713,14 @@ _HEADER_ROWS = 15
 
 def recognised_headers(kind: str, headers: Sequence[str]) -> dict[str, str]:
     """Header → field for the ``headers`` a ``kind`` reader would recognise by itself."""
-    out: dict[str, str] = {}
     if kind in BOUNDARY_KINDS:
         from .read_vector import match_columns
 
         return dict(match_columns(list(headers), kind))
     if kind == "households":
-        from .read_register import _LOOKUP, _norm_header
+        from .read_register import recognised_headers as recognised
 
-        pairs = [(h, _LOOKUP.get(_norm_header(h))) for h in headers]
-    else:
-        from .read_table import TABLE_KINDS, _field_of, _lookup
+        return recognised(headers)
+    from .read_table import recognised_headers as recognised
 
-        lookup = _lookup(TABLE_KINDS[kind])
-        pairs = [(h, _field_of(h, lookup)) for h in headers]
-    for header, fld in pairs:
-        if fld and fld not in out.values():
-            out[header] = fld
-    return out
+    return recognised(kind, headers)

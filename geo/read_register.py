@@ -18,7 +18,7 @@ import hmac
 import io
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -218,6 +218,17 @@ class RegisterImport:
     @property
     def ok(self) -> bool:
         return self.rejected.empty
+
+
+def recognised_headers(headers: Sequence[str]) -> dict[str, str]:
+    """Header → field for the ``headers`` this reader recognises by name (the first header
+    naming a field wins), e.g. for a page to show what a refused file's columns mean."""
+    out: dict[str, str] = {}
+    for header in headers:
+        fld = _LOOKUP.get(_norm_header(header))
+        if fld and fld not in out.values():
+            out[header] = fld
+    return out
 
 
 def mappable_fields(kind: str = "households") -> list[tuple[str, str, str]]:

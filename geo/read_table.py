@@ -16,7 +16,7 @@ import re
 import unicodedata
 import warnings
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -216,6 +216,18 @@ _PSEUDO_FIELDS: dict[str, tuple[str, str]] = {
     "longitude": ("经度", "Longitude"),
     "latitude": ("纬度", "Latitude"),
 }
+
+
+def recognised_headers(kind: str, headers: Sequence[str]) -> dict[str, str]:
+    """Header → field for the ``headers`` of a ``kind`` table this reader recognises by name
+    (the first header naming a field wins)."""
+    lookup = _lookup(TABLE_KINDS[kind])
+    out: dict[str, str] = {}
+    for header in headers:
+        fld = _field_of(header, lookup)
+        if fld and fld not in out.values():
+            out[header] = fld
+    return out
 
 
 def mappable_fields(kind: str) -> list[tuple[str, str, str]]:
