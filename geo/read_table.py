@@ -129,7 +129,8 @@ _HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
 #: Indicator tables also say 已通/未通 (a road, a bus) and 达标/不达标 (a clinic, water).
 _YES = tabular.YES_WORDS | {"已通", "达标"}
 _NO = tabular.NO_WORDS | {"未通", "不达标"}
-_STATUS = {
+#: Status words of a facilities table → stored status (templates offer the Chinese ones).
+FACILITY_STATUS_WORDS = {
     "existing": "existing",
     "现有": "existing",
     "已建": "existing",
@@ -681,7 +682,7 @@ def rows_to_layer(
         if "status" in data:
             # an empty cell is None like an absent column: the upsert keeps a known facility's
             # status and makes a new one existing
-            s = data["status"].map(lambda v: _STATUS.get(_norm(v)) if v else None)
+            s = data["status"].map(lambda v: FACILITY_STATUS_WORDS.get(_norm(v)) if v else None)
             reject(
                 (data["status"] != "") & s.isna(),
                 lambda r: f"状态「{data.at[r, 'status']}」应为现有或规划",

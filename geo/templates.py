@@ -28,8 +28,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from shapely.geometry import Point, box, mapping
 
-from .read_table import _STATUS as _FACILITY_STATUS_WORDS
-from .read_table import village_anchors
+from .read_table import FACILITY_STATUS_WORDS, village_anchors
 from .read_vector import kind_from_name
 from .schema import (
     CAUSES,
@@ -280,7 +279,7 @@ def _lon_lat() -> list[_Column]:
 
 def _status_word(status: str) -> str:
     """The first Chinese word the table reader takes for a facility status (现有, 规划)."""
-    return next(w for w, s in _FACILITY_STATUS_WORDS.items() if s == status and not w.isascii())
+    return next(w for w, s in FACILITY_STATUS_WORDS.items() if s == status and not w.isascii())
 
 
 def _facility_table(ex: _Example, kind: str) -> tuple[list[_Column], dict[str, object]]:
