@@ -93,6 +93,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # first run must just open the map (and a run without a terminal must not die).
         "--server.showEmailPrompt",
         "false",
+        # Streamlit 1.67 puts an "install agent skills" card over the app on a local,
+        # non-headless run (a projector in a meeting); its own welcome text goes with it,
+        # and the line below prints the address instead.
+        "--logger.hideWelcomeMessage",
+        "true",
         "--client.toolbarMode",
         "minimal",
     ]
