@@ -6,18 +6,22 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test lint format bench demo clean
+# constraints.txt pins every package at the version the test suite last passed with, so a new
+# release upstream cannot break a fresh install. `make lock` refreshes it from a passing venv.
+PIP_INSTALL := $(BIN)/python -m pip install --quiet -c constraints.txt
+
+.PHONY: run test check lint format bench demo lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP_INSTALL) -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP_INSTALL) -e '.[test]'
 	touch $(VENV)/.installed $@
 
 run: $(VENV)/.installed
@@ -27,6 +31,12 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# The edit loop: ruff and the tests that need no browser, no PDF and no subprocess server.
+check: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -q -x -m "not browser and not slow"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
@@ -41,6 +51,9 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_map_load.py
 	$(BIN)/python benchmarks/bench_placement.py
 	$(BIN)/python benchmarks/bench_history.py
+
+lock: $(VENV)/.installed-test
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^township' > constraints.txt
 
 demo: $(VENV)/.installed
 	$(BIN)/township-atlas demo --out out/demo.gpkg

@@ -38,6 +38,10 @@ class Column:
     length: int | None = None
     #: Other spellings accepted on input and stored as the allowed value they name.
     aliases: tuple[tuple[str, str], ...] = ()
+    #: Other headers that name this column in files people bring (the national system's
+    #: wordings, older names). Matched through :mod:`township_atlas.geo.headers`, which also
+    #: takes 是否/有无 prefixes, units in brackets and full-width punctuation in its stride.
+    headers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,8 @@ HOUSEHOLD_STATUSES = ("未脱贫", "已脱贫", "返贫", "监测")
 STATUS_EN = {"未脱贫": "not exited", "已脱贫": "exited", "返贫": "fell back", "监测": "monitored"}
 #: Since 2021 monitoring covers three kinds of households.
 MONITOR_KINDS = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户")
+#: Whether an exited household still receives support (the national system's 脱贫属性 1 and 4).
+POLICY_SUPPORT = ("享受政策", "不享受政策")
 
 FACILITY_KINDS = {
     "clinic": ("村卫生室", "village clinic"),
@@ -262,6 +268,22 @@ HOUSEHOLDS = Layer(
             "monitor_kind", "str", "监测类型", "Monitor kind", required=False, allowed=MONITOR_KINDS
         ),
         _year("monitor_year", "纳入监测年度", "Monitored since", required=False),
+        Column(
+            "policy_support",
+            "str",
+            "脱贫户享受政策",
+            "Exited, policy support",
+            required=False,
+            allowed=POLICY_SUPPORT,
+            meaning="an exited household still receiving support (脱贫属性 1) or no longer (4)",
+        ),
+        _year(
+            "risk_cleared_year",
+            "风险消除年度",
+            "Risk cleared",
+            required=False,
+            meaning="year a monitored household's risk was marked cleared (已消除风险)",
+        ),
         _flag("dangerous_house", "危房户", "Dangerous house", "lives in a dangerous house now"),
         _flag("unsafe_water", "饮水不安全", "Unsafe water", "has no safe drinking water now"),
         Column(
@@ -274,6 +296,33 @@ HOUSEHOLDS = Layer(
             minimum=0,
         ),
         Column("relocation_site", "str", "安置点", "Relocation site", required=False),
+        # 三保障 and labour, counted from the register's person rows (see the members layer).
+        _count(
+            "out_of_school",
+            "失学辍学人数",
+            "Out of school",
+            "人",
+            required=False,
+            meaning="members of compulsory-school age who dropped out or never enrolled (失学辍学)",
+        ),
+        _count(
+            "no_medical_insurance",
+            "未参加基本医疗保险人数",
+            "No basic medical insurance",
+            "人",
+            required=False,
+            meaning="members not in 城乡居民基本医疗保险",
+        ),
+        _count(
+            "no_serious_illness_insurance",
+            "未参加大病保险人数",
+            "No serious-illness insurance",
+            "人",
+            required=False,
+        ),
+        _count("labour_persons", "劳动力人数", "Labour", "人", required=False),
+        _count("migrant_workers", "务工人数", "Working away", "人", required=False),
+        _count("ill_or_disabled", "患病或残疾人数", "Ill or disabled", "人", required=False),
         Column(
             "head_id_hash",
             "str",

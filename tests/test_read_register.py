@@ -22,6 +22,7 @@ from township_atlas.geo.read_register import (
     mask_id,
     read_register,
 )
+from township_atlas.geo.schema import HOUSEHOLDS
 from township_atlas.geo.validate import problems
 
 CORPUS = Path(__file__).resolve().parent / "import_corpus" / "register"
@@ -169,25 +170,7 @@ def test_per_person_xlsx_with_title_rows_and_merged_cells(tmp_path):
     result = read_register(path, villages=VILLAGES, id_key=KEY)
     assert result.rejected.empty, result.rejected
     f = result.frame.set_index("household_id")
-    assert list(result.frame.columns) == [
-        "household_id",
-        "village_code",
-        "size",
-        "category",
-        "cause",
-        "identified_year",
-        "exit_year",
-        "return_year",
-        "status",
-        "monitor_kind",
-        "monitor_year",
-        "dangerous_house",
-        "unsafe_water",
-        "income_per_capita",
-        "relocation_site",
-        "head_id_hash",
-        "head_id_masked",
-    ]
+    assert list(result.frame.columns) == HOUSEHOLDS.names
     assert f.loc["3607221022010001", "size"] == 3
     assert f.loc["3607221022010002", "size"] == 2
     assert f.loc["3607221022020001", "village_code"] == "360722102202"

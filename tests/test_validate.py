@@ -68,6 +68,14 @@ def households(**columns) -> pd.DataFrame:
         "relocation_site": [None, None, None],
         "head_id_hash": ["9f" * 32, None, None],
         "head_id_masked": ["360722********1234", None, None],
+        "policy_support": ["享受政策", None, None],
+        "risk_cleared_year": [None, None, None],
+        "out_of_school": [0, 1, None],
+        "no_medical_insurance": [0, 0, None],
+        "no_serious_illness_insurance": [0, 0, None],
+        "labour_persons": [2, 1, None],
+        "migrant_workers": [1, 0, None],
+        "ill_or_disabled": [0, 1, None],
     }
     data.update(columns)
     return pd.DataFrame(data)
