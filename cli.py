@@ -545,7 +545,7 @@ def cmd_export_map(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from .analysis.imports import record_import
     from .geo.export import excel_bytes
-    from .geo.importing import run_import
+    from .geo.importing import import_failure, run_import
     from .geo.read_vector import ImportFailed
 
     target = Path(args.workspace) if args.workspace else _workspace_or_demo(None)
@@ -560,8 +560,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             columns=_columns_file(args.columns) if args.columns else None,
             accept_partial=args.accept_partial,
             dry_run=args.dry_run,
+            confirm_large=args.confirm_large,
         )
-    except ImportFailed as exc:
+    except (ImportFailed, OSError, MemoryError, SchemaError, DataSourceError) as exc:
+        exc = exc if isinstance(exc, ImportFailed) else import_failure(exc, args.file)
         if args.json:
             print(
                 json.dumps(
@@ -612,6 +614,21 @@ def cmd_import(args: argparse.Namespace) -> int:
     else:
         print("没有可导入的行,工作空间未改动")
     return outcome.exit_code
+
+
+def cmd_import_safely(args: argparse.Namespace) -> int:
+    """``import`` that never ends in a traceback: whatever escapes :func:`cmd_import` (a
+    reader's unforeseen error on a hostile file) is one line naming the file, exit 2."""
+    from .geo.importing import import_failure
+
+    try:
+        return cmd_import(args)
+    except Exception as exc:
+        failed = import_failure(exc, args.file)
+        print(
+            f"township-atlas: 未导入 / nothing imported: {failed.zh} / {failed.en}", file=sys.stderr
+        )
+        return 2
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -818,8 +835,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="check the file and say what would change; write nothing",
     )
     p.add_argument("--report", metavar="FILE", help="rejected rows with reasons (.csv or .xlsx)")
+    p.add_argument(
+        "--confirm-large",
+        action="store_true",
+        help="import even when the result looks implausible (more villages than a county, "
+        "more registered people than the township's population)",
+    )
     p.add_argument("--json", action="store_true", help="print counts and first rejections")
-    p.set_defaults(func=cmd_import)
+    p.set_defaults(func=cmd_import_safely)
 
     p = sub.add_parser(
         "template",

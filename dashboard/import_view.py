@@ -20,6 +20,7 @@ from ..geo.export import excel_bytes
 from ..geo.importing import (
     ImportOutcome,
     file_headers,
+    import_failure,
     mappable_fields,
     recognised_headers,
     run_import,
@@ -74,14 +75,23 @@ class Options:
 
 
 def _in_folder(upload: Upload, act):
-    # The readers take a path: the upload lives in a private temporary folder for one call.
+    # The readers take a path: the upload (names, IDs, phones) lives in a private temporary
+    # folder for this one call and is removed however the call ends.
     with tempfile.TemporaryDirectory(prefix="atlas-upload-") as folder:
-        path = Path(folder) / Path(upload.name).name
+        path = Path(folder) / (Path(upload.name).name or "upload")
         path.write_bytes(upload.data)
         return act(path)
 
 
-def _run(upload: Upload, opts: Options, *, dry_run: bool, accept: bool = False) -> ImportOutcome:
+def _refused(exc: Exception, upload: Upload) -> Refused:
+    """Any failure of an import as one message: a hostile file never becomes a traceback."""
+    failed = exc if isinstance(exc, ImportFailed) else import_failure(exc, upload.name)
+    return Refused(failed.zh, failed.en)
+
+
+def _run(
+    upload: Upload, opts: Options, *, dry_run: bool, accept: bool = False, confirm: bool = False
+) -> ImportOutcome:
     return _in_folder(
         upload,
         lambda path: run_import(
@@ -94,6 +104,7 @@ def _run(upload: Upload, opts: Options, *, dry_run: bool, accept: bool = False) 
             accept_partial=accept,
             dry_run=dry_run,
             record=record_import,
+            confirm_large=confirm,
         ),
     )
 
@@ -103,8 +114,8 @@ def _check(upload: Upload, opts: Options, ws: str, mtime_ns: int) -> ImportOutco
     # ws and mtime_ns key the cache: after an import the same file is checked again.
     try:
         return _run(upload, opts, dry_run=True)
-    except ImportFailed as exc:
-        return Refused(exc.zh, exc.en)
+    except Exception as exc:  # the page says why, the server goes on
+        return _refused(exc, upload)
 
 
 def check(upload: Upload, opts: Options) -> ImportOutcome | Refused:
@@ -112,22 +123,26 @@ def check(upload: Upload, opts: Options) -> ImportOutcome | Refused:
     return _check(upload, opts, str(loader.workspace_path()), loader.workspace_mtime())
 
 
-def do_import(upload: Upload, opts: Options, accept: bool) -> ImportOutcome | Refused:
-    """Import ``upload`` for real (one transaction)."""
+def do_import(
+    upload: Upload, opts: Options, accept: bool, confirm: bool = False
+) -> ImportOutcome | Refused:
+    """Import ``upload`` for real (one transaction); ``confirm`` lets an implausibly large
+    result through."""
     try:
-        return _run(upload, opts, dry_run=False, accept=accept)
-    except ImportFailed as exc:
-        return Refused(exc.zh, exc.en)
+        return _run(upload, opts, dry_run=False, accept=accept, confirm=confirm)
+    except Exception as exc:  # a full disk, a hostile file: one message, nothing changed
+        return _refused(exc, upload)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def sheets(upload: Upload) -> list[str]:
-    """The sheets of an uploaded workbook (none for other files)."""
+    """The sheets of an uploaded workbook (none for other files, or one that cannot be read:
+    the check then says why)."""
     if Path(upload.name).suffix.lower() not in (".xlsx", ".xls", ".xlsm", ".ods"):
         return []
     try:
         return _in_folder(upload, workbook_sheets)
-    except ImportFailed:
+    except Exception:
         return []
 
 
@@ -148,7 +163,10 @@ def _label(field: str, zh: str, en: str, lang: str) -> str:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _headers(upload: Upload, kind: str, sheet: str | None) -> tuple[str, ...]:
-    return _in_folder(upload, lambda path: file_headers(path, kind, sheet))
+    try:
+        return _in_folder(upload, lambda path: file_headers(path, kind, sheet))
+    except Exception:  # best effort: a file that cannot be read has no headers to map
+        return ()
 
 
 def headers_found(
@@ -260,6 +278,17 @@ def result_message(result: ImportOutcome | Refused, lang: str) -> tuple[str, str
     if result.taken:
         return "warning", i18n.t("data_blocked", lang, n=len(result.rejected))
     return "error", i18n.t("data_nothing", lang)
+
+
+#: The widget key of the tick that confirms an implausibly large import.
+CONFIRM_KEY = "data_confirm_large"
+
+
+def confirm_label(lang: str) -> str:
+    """The confirmation tick's label (to move into i18n with the page's other strings)."""
+    if lang == "zh":
+        return "数据量超出常理，我已核对无误，仍要导入"
+    return "The numbers are beyond the usual; I have checked them and want to import"
 
 
 def mapping_key(upload: Upload, opts: Options) -> str:

@@ -36,9 +36,9 @@ from .validate import coerce
 from .workspace import (
     Workspace,
     read_workspace,
+    transact,
     update_workspace,
     validate_workspace,
-    write_workspace,
 )
 
 Note = tuple[str, str]
@@ -74,6 +74,8 @@ class ImportOutcome:
     dry_run: bool = False
     #: What a recorded import changes (zh, en), e.g. households added and updated.
     changes: Note | None = None
+    #: Why the result looks implausible (needs ``confirm_large`` to be written).
+    large: tuple[Note, ...] = ()
 
     @property
     def exit_code(self) -> int:
@@ -96,6 +98,7 @@ class ImportOutcome:
             "columns": dict(self.columns_found),
             "crs": self.crs,
             "notes": [{"zh": zh, "en": en} for zh, en in self.notes],
+            "needs_confirmation": [{"zh": zh, "en": en} for zh, en in self.large],
             "first_rejections": self.rejected[cols].head(first).to_dict("records")
             if len(self.rejected)
             else [],
@@ -111,19 +114,54 @@ def import_boundaries(
     columns: Mapping[str, str] | None = None,
     accept_partial: bool = False,
     dry_run: bool = False,
+    confirm_large: bool = False,
 ) -> ImportOutcome:
     """Import village or township boundaries into ``workspace`` (created when absent).
 
     Villages already in the workspace keep what the file does not say (their counts, poverty
     status, exit years); new villages need a code and a name, and counts the file lacks start
     at 0 with a note. Villages outside the township outline are rejected. ``dry_run`` checks
-    everything and writes nothing.
+    everything and writes nothing. Past :func:`implausible` limits nothing is written
+    unless ``confirm_large``.
+
+    The change is worked out inside the locked transaction, from the workspace as it is at
+    that moment: two imports at once both land (neither is computed from a stale read).
     """
     if kind not in BOUNDARY_KINDS:
         raise ImportFailed(f"不能导入「{kind}」", f"cannot import {kind!r} boundaries")
     read = read_boundaries(source, kind, crs=crs, columns=columns)
     target = Path(workspace)
     current = read_workspace(target) if target.exists() else None
+    outcome, layers = _boundary_plan(read, current, kind, dry_run=dry_run)
+    if outcome.unchanged:
+        return outcome
+    if dry_run:
+        return _with_large(outcome, current, layers, kind)
+    if not layers or (len(outcome.rejected) and not accept_partial):
+        return outcome  # nothing can be taken: the workspace is not even locked
+    said: list[tuple[ImportOutcome, bool]] = []
+
+    def change(ws: Workspace | None) -> dict[str, pd.DataFrame]:
+        outcome, layers = _boundary_plan(read, ws, kind, dry_run=False)
+        said.append((outcome, ws is None))
+        if not layers or (len(outcome.rejected) and not accept_partial):
+            return {}
+        if ws is not None and _same(ws[kind], layers[kind], kind):
+            said[-1] = (replace(outcome, unchanged=True), False)
+            return {}
+        said[-1] = (_with_large(outcome, ws, layers, kind, confirm=confirm_large), ws is None)
+        return {kind: layers[kind], **_extra(layers, kind)} if ws is not None else layers
+
+    written = transact(target, change, created_meta={"imported_from": Path(source).name})
+    outcome, created = said[-1]
+    return replace(outcome, written=written, created=written and created)
+
+
+def _boundary_plan(
+    read, current: Workspace | None, kind: str, *, dry_run: bool
+) -> tuple[ImportOutcome, dict[str, pd.DataFrame]]:
+    """What importing ``read`` into ``current`` does: the outcome, and the layers to write
+    (none when no row can be taken)."""
     notes = list(read.notes)
     rejected = [read.rejected]
     frame = read.frame
@@ -133,16 +171,18 @@ def import_boundaries(
             share = outside_share(frame[outside], current.township)
             rejected.append(_rejections(frame[outside], [outside_reason(s) for s in share]))
             frame = frame[~outside]
-    layers, more_notes = _merged(current, frame, kind)
-    notes += more_notes
-    # Whatever the workspace as a whole refuses (a bad value, a duplicate) is a rejected row.
-    bad = _row_problems(layers, kind, frame)
-    if bad:
-        rows = frame.iloc[sorted(bad)]
-        rejected.append(_rejections(rows, [bad[i] for i in sorted(bad)]))
-        keep = [i for i in range(len(frame)) if i not in bad]
-        frame = frame.iloc[keep]
+    layers: dict[str, pd.DataFrame] = {}
+    if len(frame):
         layers, more_notes = _merged(current, frame, kind)
+        # Whatever the workspace as a whole refuses (a bad value, a duplicate) is a rejected row.
+        bad = _row_problems(layers, kind, frame)
+        if bad:
+            rows = frame.iloc[sorted(bad)]
+            rejected.append(_rejections(rows, [bad[i] for i in sorted(bad)]))
+            keep = [i for i in range(len(frame)) if i not in bad]
+            frame = frame.iloc[keep]
+            layers, more_notes = _merged(current, frame, kind) if len(frame) else ({}, [])
+        notes += more_notes
     rejected_frame = (
         pd.concat([r for r in rejected if len(r)], ignore_index=True)
         if any(len(r) for r in rejected)
@@ -159,17 +199,111 @@ def import_boundaries(
         sample=pd.DataFrame(frame.drop(columns="geometry")).head(SAMPLE_ROWS),
         dry_run=dry_run,
     )
-    if len(frame) == 0 or (len(rejected_frame) and not accept_partial and not dry_run):
+    if layers and current is not None and _same(current[kind], layers[kind], kind):
+        outcome = replace(outcome, unchanged=True)
+    return outcome, layers
+
+
+# ----------------------------------------------------------------------------- plausibility
+#: Past these an import needs explicit confirmation (``--confirm-large``, the page's tick):
+#: a county has a few hundred villages and tens of thousands of registered households, a
+#: township tens of villages. A real county (300 villages, 60,000 households) passes.
+MAX_VILLAGES = 1_000
+MAX_VILLAGES_PER_TOWNSHIP = 150
+MAX_HOUSEHOLDS = 200_000
+
+
+def implausible(layers: Mapping[str, pd.DataFrame], changed: Sequence[str]) -> list[Note]:
+    """Why the workspace ``layers`` (after an import changing ``changed``) look wrong: more
+    villages than a county has, hundreds under one township code, more households or
+    registered people than the township has people. Empty when nothing is implausible."""
+    out: list[Note] = []
+    villages = layers.get("villages")
+    if "villages" in changed and villages is not None and len(villages):
+        n = len(villages)
+        if n > MAX_VILLAGES:
+            out.append(
+                (
+                    f"工作空间将有 {n:,} 个村，超过一个县的村数（上限 {MAX_VILLAGES:,}）",
+                    f"the workspace would hold {n:,} villages, more than a county has "
+                    f"(limit {MAX_VILLAGES:,})",
+                )
+            )
+        per = villages["code"].astype(str).str[:9].value_counts()
+        if len(per) and per.iloc[0] > MAX_VILLAGES_PER_TOWNSHIP:
+            out.append(
+                (
+                    f"乡镇代码 {per.index[0]} 下有 {per.iloc[0]:,} 个村"
+                    f"（一个乡镇通常只有几十个，上限 {MAX_VILLAGES_PER_TOWNSHIP}）",
+                    f"township code {per.index[0]} has {per.iloc[0]:,} villages (a township "
+                    f"has tens; limit {MAX_VILLAGES_PER_TOWNSHIP})",
+                )
+            )
+    households = layers.get("households")
+    if "households" in changed and households is not None and len(households):
+        n = len(households)
+        people = int(pd.to_numeric(households.get("size"), errors="coerce").fillna(0).sum())
+        population = _population(layers)
+        if n > MAX_HOUSEHOLDS:
+            out.append(
+                (
+                    f"工作空间将有 {n:,} 户建档立卡户（上限 {MAX_HOUSEHOLDS:,}）",
+                    f"the workspace would hold {n:,} registered households "
+                    f"(limit {MAX_HOUSEHOLDS:,})",
+                )
+            )
+        if population and max(n, people) > population:
+            out.append(
+                (
+                    f"建档立卡 {n:,} 户 {people:,} 人，多于乡镇户籍人口 {population:,} 人",
+                    f"{n:,} registered households of {people:,} people: more than the "
+                    f"township's population of {population:,}",
+                )
+            )
+    return out
+
+
+def _population(layers: Mapping[str, pd.DataFrame]) -> int:
+    """The township's population: its outline's, else the sum of its villages' (0: unknown)."""
+    for name in ("township", "villages"):
+        frame = layers.get(name)
+        if frame is not None and "population" in frame and len(frame):
+            total = int(pd.to_numeric(frame["population"], errors="coerce").fillna(0).sum())
+            if total:
+                return total
+    return 0
+
+
+def _large_failed(found: list[Note]) -> ImportFailed:
+    zh = "；".join(z for z, _ in found)
+    en = "; ".join(e for _, e in found)
+    return ImportFailed(
+        f"{zh}。数据可能有误；确认无误请加 --confirm-large（数据导入页：勾选确认）后再导入",
+        f"{en}. The data may be wrong; if it is right, import again with --confirm-large "
+        "(the Data page: tick the confirmation)",
+    )
+
+
+def _with_large(
+    outcome: ImportOutcome,
+    current: Workspace | None,
+    layers: Mapping[str, pd.DataFrame],
+    kind: str,
+    *,
+    confirm: bool = False,
+) -> ImportOutcome:
+    """``outcome`` with the implausibilities of writing ``layers`` (a layer or several, over
+    ``current``) among its notes; a real import without ``confirm`` raises
+    :class:`ImportFailed` instead, so nothing is written."""
+    if not layers:
         return outcome
-    if current is not None and _same(current[kind], layers[kind], kind):
-        return replace(outcome, unchanged=True)
-    if dry_run:
+    after = {**(dict(current.layers) if current is not None else {}), **layers}
+    found = implausible(after, list(layers))
+    if not found:
         return outcome
-    if current is None:
-        write_workspace(target, layers, {"imported_from": Path(source).name})
-        return replace(outcome, written=True, created=True)
-    update_workspace(target, lambda ws: {kind: layers[kind], **_extra(layers, kind)})
-    return replace(outcome, written=True)
+    if not outcome.dry_run and not confirm:
+        raise _large_failed(found)
+    return replace(outcome, notes=[*outcome.notes, *found], large=tuple(found))
 
 
 def _merged(current: Workspace | None, frame: gpd.GeoDataFrame, kind: str):
@@ -207,7 +341,7 @@ def _defaults(frame: gpd.GeoDataFrame, kind: str, notes: list[Note]) -> gpd.GeoD
     if kind == "villages":
         zero = [c for c in _COUNTS if c not in out or out[c].isna().any()]
         for col in zero:
-            out[col] = out[col].fillna(0) if col in out else 0
+            out[col] = _filled(out[col], 0) if col in out else 0
         if zero:
             names = "、".join(LAYERS["villages"].column(c).zh for c in zero)
             notes.append(
@@ -232,8 +366,17 @@ def _defaults(frame: gpd.GeoDataFrame, kind: str, notes: list[Note]) -> gpd.GeoD
             "illustrative": False,
         }
     for col, value in defaults.items():
-        out[col] = out[col].fillna(value) if col in out else value
+        out[col] = _filled(out[col], value) if col in out else value
     return out
+
+
+def _filled(values: pd.Series, value: object) -> pd.Series:
+    """``values`` with ``value`` where empty, whatever their dtype (a column taken from the
+    workspace is Arrow-typed and refuses a fill of another type: 2023 into a text vintage)."""
+    try:
+        return values.fillna(value)
+    except (TypeError, ValueError, ArithmeticError):  # pyarrow's ArrowInvalid is a ValueError
+        return values.astype(object).where(values.notna(), value)
 
 
 def _outline_from(villages: gpd.GeoDataFrame, notes: list[Note]) -> gpd.GeoDataFrame:
@@ -344,6 +487,7 @@ def import_table(
     accept_partial: bool = False,
     dry_run: bool = False,
     record: RecordImport | None = None,
+    confirm_large: bool = False,
 ) -> ImportOutcome:
     """Import a facilities, stations, relocation sites or indicators table (CSV or Excel).
 
@@ -400,7 +544,7 @@ def import_table(
         done = recorded(ws, layer, new, _key_text(good, layer), **stamp)
         return (done.layers, done.summary) if done.changed else ({}, None)
 
-    return _commit(target, current, change, outcome, dry_run)
+    return _commit(target, current, change, outcome, dry_run, confirm_large)
 
 
 def import_households(
@@ -412,6 +556,7 @@ def import_households(
     columns: Mapping[str, str] | None = None,
     accept_partial: bool = False,
     dry_run: bool = False,
+    confirm_large: bool = False,
 ) -> ImportOutcome:
     """Import a household register (Excel or CSV, per person or per household).
 
@@ -457,7 +602,7 @@ def import_households(
         done = record(ws, "households", new, ids, **stamp)
         return (done.layers, done.summary) if done.changed else ({}, None)
 
-    return _commit(target, current, change, outcome, dry_run)
+    return _commit(target, current, change, outcome, dry_run, confirm_large)
 
 
 def _existing(workspace: str | os.PathLike) -> Path:
@@ -485,26 +630,36 @@ def _commit(
     change: Callable[[Workspace], tuple[dict[str, pd.DataFrame], Note | None]],
     outcome: ImportOutcome,
     dry_run: bool,
+    confirm_large: bool = False,
 ) -> ImportOutcome:
     """Run ``change`` on the workspace (a dry run on the copy read) and say what it did.
 
     The change runs once, inside the locked transaction, so what is written is computed from
-    the workspace as it is at that moment."""
-    said: list[tuple[dict[str, pd.DataFrame], Note | None]] = []
+    the workspace as it is at that moment. Past :func:`implausible` limits a real import
+    without ``confirm_large`` raises :class:`ImportFailed` inside it: nothing is written."""
+    said: list[tuple[dict[str, pd.DataFrame], Note | None, tuple[Note, ...]]] = []
 
     def run(ws: Workspace) -> dict[str, pd.DataFrame]:
-        said.append(change(ws))
-        return said[-1][0]
+        layers, summary = change(ws)
+        checked = _with_large(outcome, ws, layers, outcome.kind, confirm=confirm_large)
+        said.append((layers, summary, checked.large))
+        return layers
 
     if dry_run:
         run(current)
     else:
         update_workspace(target, run)  # writes nothing when the change is empty
-    layers, summary = said[-1]
+    layers, summary, large = said[-1]
     if not layers:
         return replace(outcome, unchanged=True)
     notes = [*outcome.notes, summary] if summary else list(outcome.notes)
-    return replace(outcome, notes=notes, written=not dry_run, changes=summary)
+    return replace(
+        outcome,
+        notes=[*notes, *large],
+        written=not dry_run,
+        changes=summary,
+        large=large,
+    )
 
 
 def _key_text(frame: pd.DataFrame, layer: str) -> pd.Series:
@@ -644,10 +799,17 @@ def run_import(
     columns: Mapping[str, str] | None = None,
     accept_partial: bool = False,
     dry_run: bool = False,
+    confirm_large: bool = False,
 ) -> ImportOutcome:
     """Import a file of any :data:`IMPORT_KINDS` (what ``township-atlas import`` and the Data
-    page call); options a kind does not use are ignored."""
-    how = {"columns": columns, "accept_partial": accept_partial, "dry_run": dry_run}
+    page call); options a kind does not use are ignored. ``confirm_large`` lets through
+    what :func:`implausible` flags."""
+    how = {
+        "columns": columns,
+        "accept_partial": accept_partial,
+        "dry_run": dry_run,
+        "confirm_large": confirm_large,
+    }
     if kind == "households":
         return import_households(workspace, source, sheet=sheet, record=record, **how)
     if kind in TABLE_IMPORT_KINDS:
@@ -684,7 +846,7 @@ def file_headers(source: str | os.PathLike, kind: str, sheet: str | None = None)
     import pyogrio
 
     from .read_vector import vector_format
-    from .tabular import DELIMITERS, csv_rows, decode_text, open_workbook
+    from .tabular import DELIMITERS, csv_rows, decode_text, open_workbook, sheet_rows
 
     path = Path(source)
     try:
@@ -692,7 +854,7 @@ def file_headers(source: str | os.PathLike, kind: str, sheet: str | None = None)
             return tuple(str(f) for f in pyogrio.read_info(path)["fields"])
         if path.suffix.lower() in (".xlsx", ".xls", ".xlsm", ".ods"):
             book, names = open_workbook(path, sheet)
-            rows = book.get_sheet_by_name(names[0]).to_python(nrows=_HEADER_ROWS)
+            rows = sheet_rows(book, names[0], nrows=_HEADER_ROWS)
         else:
             text, _ = decode_text(path.read_bytes()[:200_000])
             lines = text.splitlines()[:_HEADER_ROWS]
@@ -724,3 +886,44 @@ def recognised_headers(kind: str, headers: Sequence[str]) -> dict[str, str]:
     from .read_table import recognised_headers as recognised
 
     return recognised(kind, headers)
+
+
+# ----------------------------------------------------------------------------- failures
+def import_failure(exc: BaseException, file: str | os.PathLike) -> ImportFailed:
+    """An import's failure other than :class:`ImportFailed` as one (zh, en), naming the
+    file: a full disk, a folder that cannot be written, memory, anything unexpected."""
+    import errno
+
+    from pyogrio.errors import DataSourceError
+
+    from .validate import SchemaError
+
+    name = Path(file).name
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        zh, en = (
+            "磁盘空间不足，工作空间未改动",
+            "no space left on the disk; the workspace is unchanged",
+        )
+    elif isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        where = exc.filename or ""
+        zh = f"没有写入权限（{where}），工作空间未改动"
+        en = f"permission denied ({where}); the workspace is unchanged"
+    elif isinstance(exc, FileNotFoundError):
+        zh, en = f"找不到文件：{exc.filename or exc}", f"no such file: {exc.filename or exc}"
+    elif isinstance(exc, OSError):
+        text = exc.strerror or str(exc)
+        zh, en = f"读写文件出错：{text}", f"cannot read or write a file: {text}"
+    elif isinstance(exc, MemoryError):
+        zh, en = "文件太大，内存不足", "the file is too big: out of memory"
+    elif isinstance(exc, SchemaError | DataSourceError):
+        zh = "工作空间文件无效或无法读取，未改动"
+        en = f"the workspace is not valid or cannot be read: {_one_line(exc)}"
+    else:
+        zh = f"导入时出现意外错误（{type(exc).__name__}：{_one_line(exc)}）"
+        en = f"unexpected error while importing ({type(exc).__name__}: {_one_line(exc)})"
+    return ImportFailed(f"{name}：{zh}", f"{name}: {en}")
+
+
+def _one_line(exc: BaseException, limit: int = 300) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -23,6 +23,7 @@ import tempfile
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -361,6 +362,104 @@ def _shapefile_encoding(shp: Path, name: str) -> tuple[str | None, list[Note]]:
     return None, []
 
 
+# ----------------------------------------------------------------------------- ZIP limits
+#: The most entries a ZIP may list (a Shapefile is 3–8 files; a workbook a few dozen).
+MAX_ZIP_MEMBERS = 10_000
+#: The most the files taken from a ZIP may expand to, together.
+MAX_UNZIPPED = 1 << 30
+#: The highest compression ratio a large member (over :data:`RATIO_FROM` bytes) may have:
+#: DEFLATE reaches ~1,000:1 only on data made to be a ZIP bomb; a .dbf of padded text fields
+#: compresses ~100:1.
+MAX_RATIO = 500
+RATIO_FROM = 10 << 20
+
+
+def _zip_refused(name: str, zh: str, en: str) -> ImportFailed:
+    return ImportFailed(
+        f"{name}：{zh}；文件异常（可能是压缩炸弹或被篡改），未导入",
+        f"{name}: {en}; the file is abnormal (a ZIP bomb or tampered with); not imported",
+    )
+
+
+def check_zip_directory(path: Path) -> None:
+    """Refuse a ZIP whose directory lists more than :data:`MAX_ZIP_MEMBERS` entries, read
+    from its end record before :mod:`zipfile` builds an object for every entry."""
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        fh.seek(max(0, size - (1 << 16) - 22))
+        tail = fh.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) < at + 22:
+        return  # no end record: zipfile says the file is damaged
+    entries = int.from_bytes(tail[at + 10 : at + 12], "little")
+    if entries > MAX_ZIP_MEMBERS:  # 0xFFFF: ZIP64, more than 65,534 entries
+        raise _zip_refused(
+            path.name,
+            f"ZIP 中有 {entries:,} 个以上的文件（最多 {MAX_ZIP_MEMBERS:,} 个）",
+            f"the ZIP lists {entries:,} or more entries (at most {MAX_ZIP_MEMBERS:,})",
+        )
+
+
+def check_zip_members(name: str, members: list[zipfile.ZipInfo]) -> None:
+    """Refuse ``members`` of ZIP ``name`` that escape the folder they are unpacked in, expand
+    to more than :data:`MAX_UNZIPPED` together, or are compressed beyond :data:`MAX_RATIO`."""
+    total = 0
+    for m in members:
+        parts = m.filename.replace("\\", "/").split("/")
+        if m.filename.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]:
+            raise _zip_refused(
+                name,
+                f"其中的 {m.filename!r} 指向解压目录之外",
+                f"its member {m.filename!r} points outside the folder it is unpacked in",
+            )
+        if m.file_size > RATIO_FROM and m.file_size > MAX_RATIO * max(m.compress_size, 1):
+            raise _zip_refused(
+                name,
+                f"{m.filename} 的压缩比为 {m.file_size / max(m.compress_size, 1):,.0f}:1"
+                f"（最多 {MAX_RATIO}:1）",
+                f"{m.filename} is compressed {m.file_size / max(m.compress_size, 1):,.0f}:1 "
+                f"(at most {MAX_RATIO}:1)",
+            )
+        total += m.file_size
+    if total > MAX_UNZIPPED:
+        raise _zip_refused(
+            name,
+            f"解压后共 {total:,} 字节，超过 {MAX_UNZIPPED:,} 字节的上限",
+            f"its files expand to {total:,} bytes, over the {MAX_UNZIPPED:,}-byte limit",
+        )
+
+
+def _copy_member(zf: zipfile.ZipFile, member: zipfile.ZipInfo, target: Path, budget: int) -> int:
+    """Unpack ``member`` to ``target`` counting real bytes (a directory can understate a
+    member's size); returns what is left of ``budget``. A failed write (a full disk) is an
+    :class:`OSError` of the disk, never a damaged file."""
+    with zf.open(member) as src, target.open("wb") as dst:
+        while chunk := src.read(1 << 20):
+            budget -= len(chunk)
+            if budget < 0:
+                raise _zip_refused(
+                    Path(zf.filename or "ZIP").name,
+                    f"解压后超过 {MAX_UNZIPPED:,} 字节的上限",
+                    f"its files expand beyond the {MAX_UNZIPPED:,}-byte limit",
+                )
+            _write_out(dst, chunk)
+    return budget
+
+
+class _DiskError(Exception):
+    """An OSError while writing the unpacked files (kept apart from reading the ZIP)."""
+
+    def __init__(self, exc: OSError):
+        self.exc = exc
+
+
+def _write_out(dst, chunk: bytes) -> None:
+    try:
+        dst.write(chunk)
+    except OSError as exc:
+        raise _DiskError(exc) from exc
+
+
 # ----------------------------------------------------------------------------- opening files
 def _extract_shapefile(path: Path, layer: str | None, into: Path) -> tuple[Path, str]:
     """Extract the one (or the named) shapefile of zip ``path`` into ``into``."""
@@ -403,17 +502,27 @@ def _extract_shapefile(path: Path, layer: str | None, into: Path) -> tuple[Path,
                         f"the Shapefile in {path.name} lacks its {ext} file (.shp, .shx and .dbf "
                         "are needed)",
                     )
+            check_zip_members(path.name, list(got.values()))
+            budget = MAX_UNZIPPED
             for ext, m in got.items():
-                target = into / f"layer{ext}"
-                with zf.open(m) as src, target.open("wb") as dst:
-                    while chunk := src.read(1 << 20):
-                        dst.write(chunk)
+                try:
+                    budget = _copy_member(zf, m, into / f"layer{ext}", budget)
+                except _DiskError as exc:
+                    raise exc.exc from None  # the disk's error, said as such by the caller
             return into / "layer.shp", Path(shp.filename).name
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
-        raise ImportFailed(
-            f"{path.name} 不是完整的 ZIP 文件，可能已损坏或被截断（{exc}）",
-            f"{path.name} is not a complete ZIP file; it may be damaged or truncated ({exc})",
-        ) from exc
+    except OSError as exc:
+        if exc.errno is not None:  # the disk (or the folder), not the ZIP
+            raise
+        raise _damaged_zip(path, exc) from exc
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error) as exc:
+        raise _damaged_zip(path, exc) from exc
+
+
+def _damaged_zip(path: Path, exc: BaseException) -> ImportFailed:
+    return ImportFailed(
+        f"{path.name} 不是完整的 ZIP 文件，可能已损坏或被截断（{exc}）",
+        f"{path.name} is not a complete ZIP file; it may be damaged or truncated ({exc})",
+    )
 
 
 def _pick_layer(source: str, name: str, layer: str | None, prefer: str = "polygon") -> str | None:
@@ -502,21 +611,21 @@ def _open(
         return _read(source, label, chosen, encoding, notes, purpose)
 
     if kind == "zip":
+        check_zip_directory(path)
         try:
             with zipfile.ZipFile(path) as zf:
-                inner = [m.lower() for m in zf.namelist()]
-        except (zipfile.BadZipFile, OSError) as exc:
-            raise ImportFailed(
-                f"{path.name} 不是完整的 ZIP 文件，可能已损坏或被截断（{exc}）",
-                f"{path.name} is not a complete ZIP file; it may be damaged or truncated ({exc})",
-            ) from exc
+                listed = zf.infolist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
+            raise _damaged_zip(path, exc) from exc
+        inner = [m.filename.lower() for m in listed]
         if any(m.endswith(".shp") for m in inner):
             shp, member = _extract_shapefile(path, layer, scratch)
             name = f"{path.name}/{member}"
             encoding, found = _shapefile_encoding(shp, name)
             notes += found
             return read(str(shp), name, False, encoding), encoding, notes
-        if any(m.endswith(".kml") for m in inner):  # KMZ
+        if any(m.endswith(".kml") for m in inner):  # KMZ: GDAL reads the KML whole
+            check_zip_members(path.name, [m for m in listed if not m.is_dir()])
             return read(str(path), name, True), None, notes
         raise _not_vector(name, "ZIP 中没有 .shp 或 .kml 文件", "the ZIP holds no .shp or .kml")
     if kind == "shp":
@@ -553,9 +662,12 @@ def vector_format(path: str | os.PathLike) -> str | None:
     if kind != "zip":
         return kind
     try:  # an Excel workbook is a ZIP too: only one holding a .shp or .kml is a vector file
+        check_zip_directory(source)
         with zipfile.ZipFile(source) as zf:
             inner = [m.lower() for m in zf.namelist()]
-    except (zipfile.BadZipFile, OSError):
+    except ImportFailed:
+        return kind  # an abnormal ZIP: the vector reader refuses it and says why
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError):
         return None
     return kind if any(m.endswith((".shp", ".kml")) for m in inner) else None
 
@@ -616,8 +728,20 @@ def _label(crs: CRS) -> str:
     return f"EPSG:{epsg}" if epsg else crs.name
 
 
+def _all_finite(geoms: np.ndarray) -> np.ndarray:
+    """Per geometry: whether every coordinate is a finite number (no NaN, no Infinity)."""
+    coords, owner = shapely.get_coordinates(geoms, return_index=True)  # x, y: z may be NaN
+    bad = np.unique(owner[~np.isfinite(coords).all(axis=1)])
+    out = np.ones(len(geoms), dtype=bool)
+    out[bad] = False
+    return out
+
+
 def _finite_bounds(geoms: np.ndarray) -> np.ndarray | None:
+    """The extent of the geometries whose coordinates are all finite (a feature with NaN
+    or Infinity is refused on its own, it does not hide the others' CRS)."""
     present = geoms[~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)]
+    present = present[_all_finite(present)]
     if not len(present):
         return None
     bounds = shapely.total_bounds(present)
@@ -1063,6 +1187,15 @@ def _fix_geometry(geom) -> tuple[object | None, Note | None, bool]:
     """(MultiPolygon, problem, repaired)."""
     if geom is None or shapely.is_missing(geom) or geom.is_empty:
         return None, ("几何图形为空或无法读取", "geometry is missing, empty or unreadable"), False
+    if not _all_finite(np.array([geom], dtype=object))[0]:
+        return (
+            None,
+            (
+                "坐标不是有限数值（NaN 或 Infinity），无法使用",
+                "a coordinate is not a finite number (NaN or Infinity)",
+            ),
+            False,
+        )
     kind = geom.geom_type
     if kind not in _POLYGONAL:
         part = _polygonal_part(geom) if kind == "GeometryCollection" else None
@@ -1073,9 +1206,12 @@ def _fix_geometry(geom) -> tuple[object | None, Note | None, bool]:
                 False,
             )
         geom = part
-    if geom.is_valid:
-        return _polygonal_part(geom), None, False
-    fixed = _polygonal_part(shapely.make_valid(geom))
+    try:
+        if geom.is_valid:
+            return _polygonal_part(geom), None, False
+        fixed = _polygonal_part(shapely.make_valid(geom))
+    except shapely.errors.GEOSException as exc:  # GEOS refuses what it cannot compute
+        return None, (f"几何图形无法处理（{exc}）", f"geometry cannot be processed ({exc})"), False
     if fixed is None or fixed.area == 0:
         return (
             None,

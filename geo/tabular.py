@@ -12,6 +12,7 @@ import codecs
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -74,13 +75,103 @@ def decode_text(data: bytes) -> tuple[str, str]:
         ) from exc
 
 
+#: The most columns a sheet may reach (registers have ~30–40, indicator tables fewer).
+MAX_COLUMNS = 500
+#: The most cells a sheet's extent (A1 to its last cell) may hold: 10 million, room for a
+#: 100,000-person register of 40 columns twice over. calamine allocates the whole extent
+#: (32 bytes a cell) before a row can be read, so a single cell at XFD1048576 would ask for
+#: 512 GiB and abort the process: the extent is measured from the file first.
+MAX_CELLS = 10_000_000
+#: The most a worksheet's XML may expand to (calamine streams it; measuring it is linear).
+MAX_SHEET_XML = 2 << 30
+#: The most any other part of a workbook may expand to (shared strings and styles are loaded
+#: whole).
+MAX_PART = 256 << 20
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_CHUNK = 1 << 22
+
+
+def workbook_format(path: Path) -> str | None:
+    """``xlsx``, ``xlsb``, ``ods`` or ``xls`` from the file's contents, else None."""
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head.startswith(_OLE):
+        return "xls"
+    if not head.startswith(b"PK"):
+        return None
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    if "xl/workbook.bin" in names:
+        return "xlsb"
+    if "content.xml" in names:
+        return "ods"
+    return "xlsx"
+
+
+def _too_big(name: str, what_zh: str, what_en: str) -> ImportFailed:
+    return ImportFailed(
+        f"工作表「{name}」{what_zh}，超出可导入的范围（最多 {MAX_COLUMNS} 列、"
+        f"{MAX_CELLS:,} 个单元格）：请删去表格之外的内容（或另存为只含数据的新表）后再导入",
+        f"sheet {name!r} {what_en}, beyond what can be imported (at most {MAX_COLUMNS} "
+        f"columns, {MAX_CELLS:,} cells): delete what lies outside the table (or save the data "
+        "alone as a new workbook) and import again",
+    )
+
+
+def check_extent(name: str, rows: int, cols: int) -> None:
+    """Refuse a sheet whose extent from A1 (``rows`` × ``cols``) is beyond the limits."""
+    if cols > MAX_COLUMNS:
+        raise _too_big(name, f"有内容的单元格远至第 {cols:,} 列", f"has a cell in column {cols:,}")
+    if rows * cols > MAX_CELLS:
+        raise _too_big(
+            name,
+            f"的范围为 {rows:,} 行 × {cols:,} 列（{rows * cols:,} 个单元格）",
+            f"spans {rows:,} rows × {cols:,} columns ({rows * cols:,} cells)",
+        )
+
+
+def _check_parts(path: Path, fmt: str) -> None:
+    """Refuse a workbook whose parts expand beyond :data:`MAX_SHEET_XML` / :data:`MAX_PART`
+    (a ZIP bomb), by the sizes its directory declares (the sheet scan counts real bytes)."""
+    from .read_vector import check_zip_directory
+
+    check_zip_directory(path)
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            sheet = info.filename.startswith("xl/worksheets/") or info.filename == "content.xml"
+            cap = MAX_SHEET_XML if sheet else MAX_PART
+            if info.file_size > cap:
+                raise ImportFailed(
+                    f"{path.name} 中的 {info.filename} 解压后有 {info.file_size:,} 字节，"
+                    f"超过 {cap:,} 字节的上限：文件异常（可能是压缩炸弹），未导入",
+                    f"{info.filename} in {path.name} expands to {info.file_size:,} bytes, over "
+                    f"the {cap:,}-byte limit: the file is abnormal (a ZIP bomb?); not imported",
+                )
+
+
 def open_workbook(path: Path, sheet: str | None) -> tuple[CalamineWorkbook, list[str]]:
     """The workbook and the names of the sheets to look in (the one asked for, else all);
-    an unreadable workbook or a sheet it does not have is fatal."""
+    an unreadable workbook, one whose parts are too big, or a sheet it does not have is
+    fatal."""
+    fmt = workbook_format(path)
+    if fmt == "xlsb":
+        raise ImportFailed(
+            "不支持 Excel 二进制工作簿（.xlsb）：请在 Excel 中另存为 .xlsx 后再导入",
+            "Excel binary workbooks (.xlsb) are not read: save it as .xlsx and import again",
+        )
     try:
+        if fmt in ("xlsx", "ods"):
+            _check_parts(path, fmt)
         book = CalamineWorkbook.from_path(str(path))
         names = list(book.sheet_names)
-    except Exception as exc:  # calamine raises its own error types for broken workbooks
+    except ImportFailed:
+        raise
+    except BaseException as exc:  # calamine's errors, and its Rust panics (not Exceptions)
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
         raise ImportFailed(
             f"无法读取 Excel 文件：{type(exc).__name__}",
             f"cannot read the Excel file: {type(exc).__name__}",
@@ -93,17 +184,236 @@ def open_workbook(path: Path, sheet: str | None) -> tuple[CalamineWorkbook, list
     return book, [sheet] if sheet is not None else names
 
 
-def sheet_rows(book: CalamineWorkbook, name: str) -> list[list[Any]]:
-    """Every row of sheet ``name`` as Python values, blank rows kept (so row numbers stay
-    true); python-calamine directly, since pandas' calamine engine converts every cell in
-    Python and doubles the time of a 100,000-row sheet."""
+def sheet_rows(book: CalamineWorkbook, name: str, nrows: int | None = None) -> list[list[Any]]:
+    """Every row of sheet ``name`` (the first ``nrows`` when given) as Python values, blank
+    rows kept (so row numbers stay true); python-calamine directly, since pandas' calamine
+    engine converts every cell in Python and doubles the time of a 100,000-row sheet.
+
+    The sheet's extent is measured before calamine loads it (:func:`check_extent`): a
+    workbook with a far-away cell is refused, never allowed to exhaust memory.
+    """
     try:
-        return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    except Exception as exc:
+        guard_sheet(Path(book.path), name)
+        loaded = book.get_sheet_by_name(name)
+        end_row, end_col = loaded.end or (-1, -1)
+        check_extent(name, end_row + 1, end_col + 1)  # what to_python pads out from A1
+        if nrows is not None:
+            return loaded.to_python(skip_empty_area=False, nrows=nrows)
+        return loaded.to_python(skip_empty_area=False)
+    except ImportFailed:
+        raise
+    except BaseException as exc:  # calamine's errors, and its Rust panics (not Exceptions)
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
         raise ImportFailed(
             f"无法读取工作表「{name}」：{type(exc).__name__}",
             f"cannot read sheet {name!r}: {type(exc).__name__}",
         ) from exc
+
+
+def guard_sheet(path: Path, name: str) -> None:
+    """Refuse sheet ``name`` of the workbook at ``path`` when its cells reach beyond the
+    limits, measured from the file without loading it (.xlsx, .ods). An .xls sheet is at
+    most 65,536 × 256 cells (512 MiB in calamine): it is checked once loaded."""
+    fmt = workbook_format(path)
+    if fmt == "xlsx":
+        rows, cols = _xlsx_extent(path, name)
+    elif fmt == "ods":
+        rows, cols = _ods_extent(path, name)
+    else:
+        return
+    check_extent(name, rows, cols)
+
+
+# ----------------------------------------------------------------------------- xlsx extents
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+#: The prefix of the sheet's elements (``x:`` in files from the .NET OpenXML SDK), if any.
+_SHEET_DATA = re.compile(rb"<(\w+:)?sheetData\b")
+_TAG = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*)>")
+_REF = re.compile(rb"\br\s*=\s*[\"']([A-Za-z]*)(\d*)[\"']")
+
+
+def _cell_patterns(prefix: bytes) -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
+    """Regexes for the cells of a sheet whose elements carry ``prefix``: any cell's opening
+    tag, one naming its place first, the row of such a cell, and its column of two or three
+    letters when the cell is not self-closing (self-closing cells hold no value: calamine
+    leaves them out)."""
+    c = re.escape(b"<" + prefix + b"c")
+    return (
+        re.compile(c + rb"[\s>/]"),
+        re.compile(c + rb' r="'),
+        re.compile(c + rb' r="[A-Z]{1,3}(\d+)"'),
+        re.compile(c + rb' r="([A-Z]{2,3})\d+"(?:[^>]*[^/>])?>'),
+    )
+
+
+def _sheet_part(zf: zipfile.ZipFile, name: str) -> list[str]:
+    """The worksheet XML of sheet ``name`` (every worksheet when the workbook's own index
+    cannot be followed: all are then measured)."""
+    import xml.etree.ElementTree as ET
+
+    every = [n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+    try:
+        book = ET.fromstring(zf.read("xl/workbook.xml"))
+        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ET.ParseError):
+        return every
+    target = {r.get("Id"): r.get("Target", "") for r in rels}
+    for sheet in book.iter():
+        if sheet.tag.endswith("}sheet") and sheet.get("name") == name:
+            t = target.get(sheet.get(f"{_REL_NS}id"), "")
+            part = t.lstrip("/") if t.startswith("/") else f"xl/{t}"
+            part = re.sub(r"[^/]+/\.\./", "", part)
+            return [part] if part in zf.namelist() else every
+    return every
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+def _xlsx_extent(path: Path, name: str) -> tuple[int, int]:
+    """(last row, last column), 1-based, that calamine would give sheet ``name``: the
+    furthest cell with content, counted from the XML in bounded chunks."""
+    rows = cols = 0
+    with zipfile.ZipFile(path) as zf:
+        for part in _sheet_part(zf, name):
+            r, c = _scan_sheet_xml(zf, part)
+            rows, cols = max(rows, r), max(cols, c)
+    return rows, cols
+
+
+def _scan_sheet_xml(zf: zipfile.ZipFile, part: str) -> tuple[int, int]:
+    """(last row, last column) of the cells of worksheet ``part`` that may hold a value,
+    read in bounded chunks.
+
+    Fast path: every cell names its place first (``<c r="B7"``, as Excel and the common
+    writers write it), and the places are collected in C by ``findall`` (columns A–Z need
+    no look: 26 is assumed). Otherwise (cells without ``r`` take the place after the
+    previous one) the tags are walked one by one.
+    """
+    rows = cols = 0
+    seen = 0
+    tail = b""
+    patterns = None
+    walk = False
+    state = [0, 0]  # the walk's current row and column
+    with zf.open(part) as fh:
+        while True:
+            chunk = fh.read(_CHUNK)
+            seen += len(chunk)
+            if seen > MAX_SHEET_XML:
+                raise ImportFailed(
+                    f"工作表 {part} 解压后超过 {MAX_SHEET_XML:,} 字节：文件异常，未导入",
+                    f"worksheet {part} expands beyond {MAX_SHEET_XML:,} bytes: abnormal; "
+                    "not imported",
+                )
+            data = tail + chunk
+            cut = data.rfind(b"<") if chunk else len(data)
+            cut = cut if cut > 0 else len(data)
+            body, tail = data[:cut], data[cut:]
+            if patterns is None and not walk:
+                found = _SHEET_DATA.search(body)
+                if found is not None:
+                    patterns = _cell_patterns(found[1] or b"")
+                elif len(body) > _CHUNK:  # no sheetData in the first 4 MiB: walk it all
+                    walk = True
+            if patterns is not None and not walk:
+                any_cell, placed, row_of, wide = patterns
+                if len(any_cell.findall(body)) != len(placed.findall(body)):
+                    walk = True
+                else:
+                    numbers = set(row_of.findall(body))
+                    if numbers:
+                        last = max(numbers, key=lambda n: (len(n.lstrip(b"0")), n.lstrip(b"0")))
+                        rows, cols = max(rows, int(last)), max(cols, 26)
+                        state[0] = rows
+                    letters = set(wide.findall(body))
+                    if letters:
+                        cols = max(cols, max(_column_number(c) for c in letters))
+            if walk:
+                rows, cols = _walk(body, state, rows, cols)
+            if not chunk:
+                return rows, cols
+
+
+def _walk(body: bytes, state: list[int], rows: int, cols: int) -> tuple[int, int]:
+    """Rows and cells one by one, as calamine places them: a row or cell without ``r`` comes
+    after the one before it."""
+    for m in _TAG.finditer(body):
+        ref = _REF.search(m[2])
+        if m[1] == b"row":
+            state[0] = int(ref[2]) if ref and ref[2] else state[0] + 1
+            state[1] = 0
+            continue
+        if ref and ref[1] and ref[2]:
+            state[1], state[0] = _column_number(ref[1]), int(ref[2])
+        else:
+            state[1] += 1
+        if not m[2].endswith(b"/"):
+            rows, cols = max(rows, state[0]), max(cols, state[1])
+    return rows, cols
+
+
+# ----------------------------------------------------------------------------- ods extents
+_ODS_TAG = re.compile(rb"<(/?)table:(table|table-row|table-cell|covered-table-cell)\b([^>]*?)(/?)>")
+_ODS_NAME = re.compile(rb'table:name="([^"]*)"')
+_ODS_ROWS = re.compile(rb'number-rows-repeated="(\d+)"')
+_ODS_COLS = re.compile(rb'number-columns-repeated="(\d+)"')
+
+
+def _ods_extent(path: Path, name: str) -> tuple[int, int]:
+    """(last row, last column) of the cells with content in table ``name`` of an .ods,
+    repeated rows and cells counted out (a row repeated a million times is a million rows);
+    empty cells and rows, which LibreOffice repeats to the sheet's end, do not count."""
+    want = name.encode()
+    rows = cols = 0
+    row = col = 0
+    repeat = 1
+    row_end = 0
+    inside = False
+    with zipfile.ZipFile(path) as zf, zf.open("content.xml") as fh:
+        tail = b""
+        while True:
+            chunk = fh.read(_CHUNK)
+            data = tail + chunk
+            cut = data.rfind(b"<") if chunk else len(data)
+            cut = cut if cut > 0 else len(data)
+            body, tail = data[:cut], data[cut:]
+            for m in _ODS_TAG.finditer(body):
+                closing, tag, attrs, empty = m[1], m[2], m[3], m[4]
+                if tag == b"table":
+                    found = _ODS_NAME.search(attrs)
+                    inside = not closing and found is not None and _xml_text(found[1]) == want
+                    row = 0
+                elif not inside:
+                    continue
+                elif tag == b"table-row" and not closing:
+                    n = _ODS_ROWS.search(attrs)
+                    repeat, col, row_end = (int(n[1]) if n else 1), 0, 0
+                    if empty:
+                        row += repeat
+                elif tag == b"table-row":
+                    if row_end:
+                        rows, cols = max(rows, row + repeat), max(cols, row_end)
+                    row += repeat
+                elif not closing:
+                    n = _ODS_COLS.search(attrs)
+                    span = int(n[1]) if n else 1
+                    if not empty or b"value-type" in attrs:
+                        row_end = col + span
+                    col += span
+            if not chunk:
+                return rows, cols
+
+
+def _xml_text(raw: bytes) -> bytes:
+    import html
+
+    return html.unescape(raw.decode("utf-8", "replace")).encode()
 
 
 def first_sheet_with_header(

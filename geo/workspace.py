@@ -185,6 +185,38 @@ def update_workspace(
         return write_workspace(target, layers, {**current.meta, **(meta or {})})
 
 
+def transact(
+    path: str | os.PathLike,
+    change: Callable[[Workspace | None], Mapping[str, pd.DataFrame]],
+    meta: Mapping[str, str] | None = None,
+    *,
+    created_meta: Mapping[str, str] | None = None,
+) -> bool:
+    """:func:`update_workspace` for a workspace that may not exist yet: ``change`` gets the
+    workspace as it is under the lock (None when there is none) and returns the layers to
+    put in place; a new workspace gets ``created_meta``. Two writers making the same new
+    workspace take turns like any others: the second sees the first's file.
+
+    Returns
+    -------
+    bool
+        Whether anything was written.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)  # the lock file lives beside it
+    with _locked(target):
+        current = read_workspace(target) if target.exists() else None
+        changed = change(current)
+        if not changed and not meta:
+            return False
+        if current is None:
+            write_workspace(target, changed, {**(created_meta or {}), **(meta or {})})
+        else:
+            layers = {**current.layers, **changed}
+            write_workspace(target, layers, {**current.meta, **(meta or {})})
+        return True
+
+
 def _lock_path(target: Path) -> Path:
     return target.parent / f".{target.name}.lock"
 

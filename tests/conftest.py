@@ -36,3 +36,33 @@ def demo_ws(demo_path: Path):
     from township_atlas.geo.workspace import read_workspace
 
     return read_workspace(demo_path)
+
+
+#: Files whose tests build or copy workspaces, run the CLI in a subprocess, render PDFs or run
+#: whole pages: `make check` (the edit loop) leaves them to `make test`.
+SLOW_FILES = frozenset(
+    {
+        "test_app.py",
+        "test_brief.py",
+        "test_cli.py",
+        "test_cli_monitor.py",
+        "test_cli_plan.py",
+        "test_demo.py",
+        "test_import_history.py",
+        "test_import_households.py",
+        "test_import_tables.py",
+        "test_importing.py",
+        "test_monitor_pages.py",
+        "test_templates.py",
+        "test_workspace.py",
+        "test_hostile_files.py",
+        "test_register_corpus.py",
+        "test_table_corpus.py",
+    }
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.name in SLOW_FILES:
+            item.add_marker(pytest.mark.slow)

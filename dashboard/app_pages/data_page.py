@@ -68,13 +68,17 @@ accept = st.checkbox(
     key=S.DATA_ACCEPT,
     disabled=not len(outcome.rejected),
 )
+confirm = False
+if outcome.large:  # implausibly large: imported only when the user says it is right
+    st.warning("\n".join(f"- {zh if lang == 'zh' else en}" for zh, en in outcome.large))
+    confirm = st.checkbox(import_view.confirm_label(lang), key=import_view.CONFIRM_KEY)
 if st.button(
     i18n.t("data_import", lang),
     type="primary",
     key=S.DATA_IMPORT,
-    disabled=outcome.taken == 0 or outcome.unchanged,
+    disabled=outcome.taken == 0 or outcome.unchanged or (bool(outcome.large) and not confirm),
 ):
     with st.spinner(i18n.t("data_import", lang)):
-        result = import_view.do_import(file, opts, accept)
+        result = import_view.do_import(file, opts, accept, confirm)
     S.set_value(S.FLASH, import_view.result_message(result, lang))
     st.rerun()
