@@ -1,11 +1,16 @@
 """Read hand-kept tables (CSV or Excel) of facilities, stations, relocation sites and indicators.
 
 Township offices keep these lists in spreadsheets with plain Chinese headers (编号, 类型, 名称,
-所在行政村, 经度, 纬度, 通硬化路 …), often with a title row above the header. This module finds
-the header, recognises the columns and turns each row into the values of one workspace layer;
-a row that cannot be read (an unknown village or kind, a 是/否 cell that says something else,
-coordinates that are not numbers) is reported with the reason in Chinese and English. Merging
-into the workspace is :func:`township_atlas.geo.importing.import_table`.
+所在行政村, 经度, 纬度, 是否通硬化路 …), often with a title row above the header, a units row
+or a column-number row below it, and a header cell merged over two rows. This module finds the
+header, recognises the columns through :mod:`township_atlas.geo.headers` (so 有无标准化卫生室,
+村集体经济收入（元）and 通沥青(水泥)路 are recognised as the fields they name) and turns each row
+into the values of one workspace layer; a row that cannot be read (an unknown village or kind,
+a 是/否 cell that says something else, coordinates that are not numbers) is reported with the
+reason in Chinese and English, and a column the kind cannot do without is one file-level
+message naming the file's nearest headers and the ``--columns`` line that maps one. Merging
+into the workspace is :func:`township_atlas.geo.importing.import_table`; :func:`keep_absent`
+gives the rows of a table that lacks some columns the values the workspace already has.
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ import unicodedata
 import warnings
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -28,6 +34,7 @@ from shapely.geometry import Point
 
 from . import tabular
 from .crs import metric_crs, to_metric
+from .headers import HeaderMatcher, columns_hint, layer_spellings, matcher, normalise
 from .read_vector import (
     CHINA_LAT,
     CHINA_LON,
@@ -57,6 +64,9 @@ TABLE_KINDS = {
 #: facility: hence the note listing every point taken outside the outline.
 REACH_KM = 30.0
 
+# ----------------------------------------------------------------------------- header spellings
+#: Headers naming the village by name. ``village`` is a pseudo-field of every table (a name or
+#: a code); it is not a layer column, so these stay here.
 _VILLAGE = (
     "所在行政村",
     "行政村",
@@ -66,69 +76,332 @@ _VILLAGE = (
     "村名称",
     "行政村名称",
     "村(社区)",
+    "村(居)",
+    "村(居)委会",
+    "村(居)名称",
+    "村委会",
+    "村民委员会",
+    "村居",
     "XZQMC",  # land-survey attribute names, in vector files
 )
+#: Headers of a 12-digit 统计用区划代码 naming the village (BRIEF §3): preferred over a name
+#: column when a file has both.
 _VILLAGE_CODE = (
     "行政村代码",
     "村代码",
     "行政区划代码",
     "区划代码",
+    "统计用区划代码",
+    "统计用区划代码(12位)",
+    "行政村区划代码",
+    "村级区划代码",
     "村级代码",
     "village_code",
     "XZQDM",
 )
-_LON = ("经度", "longitude", "lon", "lng", "x坐标", "东经")
-_LAT = ("纬度", "latitude", "lat", "y坐标", "北纬")
+_LON = ("经度", "longitude", "lon", "lng", "x坐标", "东经", "GPS经度", "坐标经度")
+_LAT = ("纬度", "latitude", "lat", "y坐标", "北纬", "GPS纬度", "坐标纬度")
 
-#: field -> header spellings (compared after :func:`_norm`); layer columns' own names and
-#: Chinese labels are added by :func:`_lookup`.
-_HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
+#: Other spellings of the layers' columns in the tables offices keep, beyond each column's
+#: name, zh and en (compared through :mod:`township_atlas.geo.headers`, which adds 是否/有无/已
+#: prefixes, units in brackets, full-width punctuation and 情况/状况 suffixes by itself).
+#: MOVE ONTO schema Column.headers: every entry here is a layer column's ``headers``; once
+#: there, :func:`_spellings` reads them through :func:`~township_atlas.geo.headers.layer_spellings`
+#: and this dict goes. (``village_code`` entries are the code spellings above.)
+TABLE_HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
     "facilities": {
-        "facility_id": ("编号", "设施编号", "站点编号", "网点编号", "代码", "id"),
-        "kind": ("类型", "设施类型", "站点类型", "网点类型", "类别", "层级"),
-        "name": ("名称", "设施名称", "站点名称", "网点名称", "服务站名称"),
-        "status": ("状态", "建设状态", "现状"),
-        "opened_year": ("建成年度", "建成年份", "建成时间", "开业年度", "设立年度"),
+        "facility_id": ("设施编号", "站点编号", "网点编号", "代码", "id"),
+        "kind": ("设施类型", "站点类型", "网点类型", "类别", "层级", "站点层级"),
+        "name": (
+            "名称",
+            "设施名称",
+            "站点名称",
+            "网点名称",
+            "服务站名称",
+            "服务站点名称",
+            "机构名称",
+        ),
+        "status": ("建设状态", "现状", "运营状态"),
+        "opened_year": ("建成年份", "建成时间", "开业年度", "设立年度", "建站年度"),
     },
     "relocation_sites": {
-        "site_id": ("编号", "安置点编号", "代码", "id"),
-        "name": ("安置点名称", "名称", "安置点"),
-        "site_type": ("安置类型", "安置方式", "类型"),
-        "capacity_households": ("设计容量", "设计容量(户)", "容量"),
-        "planned_households": ("计划搬迁户数", "计划搬迁户"),
-        "planned_persons": ("计划搬迁人数", "计划搬迁人口"),
-        "moved_households": ("已入住户数", "入住户数"),
-        "moved_persons": ("已入住人数", "入住人数"),
-        "built_area_m2": ("建筑面积", "建筑面积(m²)", "建筑面积(m2)", "建筑面积(平方米)"),
-        "status": ("建设状态", "状态"),
-        "demolished_households": ("已拆旧复垦户数", "拆旧复垦户数", "已拆旧户数"),
-        "completed_year": ("建成年度", "建成年份", "竣工年度"),
+        "site_id": ("安置点编号", "代码", "id"),
+        "name": ("名称", "安置点", "集中安置点名称"),
+        "site_type": ("安置方式", "类型", "安置点类型"),
+        "capacity_households": ("设计容量(户)", "容量", "安置规模", "设计安置户数"),
+        "planned_households": ("计划搬迁户", "计划安置户数"),
+        "planned_persons": ("计划搬迁人口", "计划安置人数"),
+        "moved_households": ("入住户数", "已搬迁入住户数"),
+        "moved_persons": ("入住人数", "已搬迁入住人数"),
+        "built_area_m2": ("建筑面积(m²)", "建筑面积(m2)", "建筑面积(平方米)", "总建筑面积"),
+        "status": ("状态",),
+        "demolished_households": ("拆旧复垦户数", "已拆旧户数", "拆旧户数"),
+        "completed_year": ("建成年份", "竣工年度", "建成年度"),
     },
     "indicators": {
-        "year": ("年度", "年份", "年"),
-        "road_hardened": ("通硬化路", "是否通硬化路", "通硬化路面"),
-        "bus": ("通客运班车", "是否通客运班车", "通客车"),
-        "safe_water": ("安全饮水", "饮水安全", "是否安全饮水"),
-        "power": ("生产生活用电", "通生产生活用电", "通电"),
-        "radio_tv": ("广播电视", "通广播电视"),
-        "broadband": ("通宽带", "宽带", "是否通宽带"),
-        "clinic": ("标准化卫生室", "有标准化卫生室", "卫生室"),
-        "doctor": ("合格村医", "有合格村医", "村医"),
-        "activity_centre": ("文化活动室", "有文化活动室", "综合文化服务中心"),
-        "dangerous_houses": ("危房户数", "危房户", "危房数"),
-        "unsafe_water_households": ("饮水不安全户数", "饮水不安全户"),
+        "year": ("年份", "年", "统计年度", "统计年份", "填报年度", "监测年度"),
+        # 贫困村退出 indicators as township offices word them: the national 退出标准
+        # (有一条通村公路实现硬化, 具备条件的村通客运班车, 广播电视户户通, 有综合性文化服务中心,
+        # 有标准化卫生室, 有合格乡村医生或执业(助理)医师, 基本实现通宽带) and the provinces'
+        # "一降五通七有" (通水、通电、通路、通广播电视、通宽带; 有卫生室、有文化体育活动场所).
+        "road_hardened": (
+            "通硬化路面",
+            "通沥青(水泥)路",
+            "通沥青或水泥路",
+            "通水泥路",
+            "通沥青路",
+            "硬化路",
+            "通村公路硬化",
+            "通村公路实现硬化",
+            "有一条通村公路实现硬化",
+            "通村硬化路",
+            "行政村通硬化路",
+            "通路",
+        ),
+        "bus": (
+            "通客车",
+            "通班车",
+            "客运班车",
+            "通农村客运",
+            "通公交",
+            "具备条件的村通客运班车",
+            "具备条件的村实现通客运班车",
+        ),
+        "safe_water": (
+            "饮水安全",
+            "自来水",
+            "通自来水",
+            "安全饮用水",
+            "饮用水安全",
+            "通安全饮水",
+            "农村饮水安全",
+            "通水",
+        ),
+        "power": (
+            "通生产生活用电",
+            "通动力电",
+            "动力电",
+            "农网改造",
+            "农网改造升级",
+            "生活用电",
+            "通电",
+            "电力入户",
+        ),
+        "radio_tv": ("通广播电视", "广播电视户户通", "户户通", "有线电视", "广电"),
+        "broadband": (
+            "宽带",
+            "宽带网络",
+            "光纤宽带",
+            "通光纤",
+            "4G",
+            "4G网络",
+            "4G信号",
+            "4G信号覆盖",
+            "通4G",
+            "通宽带或通讯",
+            "宽带网络覆盖",
+        ),
+        "clinic": (
+            "标准化村卫生室",
+            "卫生室",
+            "村卫生室",
+            "村卫生室达标",
+            "卫生室达标",
+            "标准化卫生室达标",
+        ),
+        "doctor": (
+            "合格乡村医生",
+            "乡村医生",
+            "村医",
+            "执业(助理)医师",
+            "执业助理医师",
+            "合格乡村医生或执业(助理)医师",
+            "合格村医或执业(助理)医师",
+        ),
+        "activity_centre": (
+            "文化室",
+            "村级综合文化服务中心",
+            "综合文化服务中心",
+            "综合性文化服务中心",
+            "村综合文化服务中心",
+            "文化活动中心",
+            "综合性文化活动中心",
+            "村级活动场所",
+            "文化体育活动场所",
+            "文化活动场所",
+            "党群服务中心",
+            "村级党群服务中心",
+        ),
+        "dangerous_houses": (
+            "危房户",
+            "危房数",
+            "C/D级危房户数",
+            "CD级危房户数",
+            "C级D级危房户数",
+            "现有危房户数",
+            "存量危房户数",
+        ),
+        "unsafe_water_households": (
+            "饮水不安全户",
+            "饮水困难户数",
+            "饮水困难户",
+            "未解决饮水安全户数",
+            "饮水不达标户数",
+        ),
         "collective_income": (
             "村集体经济收入(万元)",
-            "村集体经济收入",
             "集体经济收入",
             "村集体收入",
+            "村集体经济经营性收入",
+            "集体经济经营性收入",
+            "村级集体经济收入",
+            "村集体经济年收入",
         ),
     },
 }
+#: Headers such tables carry that no field takes: they are never reported as unrecognised.
+_KNOWN_UNUSED = (
+    "序号",
+    "备注",
+    "说明",
+    "省",
+    "市",
+    "县",
+    "县(市、区)",
+    "县(区)",
+    "乡镇",
+    "乡(镇)",
+    "镇",
+    "乡镇(街道)",
+    "自然村",
+    "村民小组",
+    "组",
+    "地址",
+    "详细地址",
+    "站点地址",
+    "联系人",
+    "联系电话",
+    "负责人",
+    "站长",
+    "填表人",
+    "运营主体",
+)
+#: Village columns an indicator table often carries that belong to the villages import.
+_KNOWN_UNUSED_INDICATORS = (
+    "户籍人口",
+    "总人口",
+    "人口",
+    "总户数",
+    "户数",
+    "贫困户数",
+    "贫困人口",
+    "贫困人口数",
+    "贫困发生率",
+    "低保户",
+    "低保户数",
+    "五保户",
+    "五保户数",
+    "村属性",
+    "贫困村",
+    "出列",
+    "出列年度",
+    "计划出列年度",
+    "通邮政快递",
+    "幼儿园",
+)
+#: Fields of a table that are not layer columns: the village (name or code) and the point.
+_PSEUDO_FIELDS: dict[str, tuple[str, str]] = {
+    "village": ("所在行政村（名称或代码）", "Village (name or code)"),
+    "longitude": ("经度", "Longitude"),
+    "latitude": ("纬度", "Latitude"),
+}
 
-#: Indicator tables also say 已通/未通 (a road, a bus) and 达标/不达标 (a clinic, water).
-_YES = tabular.YES_WORDS | {"已通", "达标"}
-_NO = tabular.NO_WORDS | {"未通", "不达标"}
+
+def _spellings(layer: str) -> dict[str, tuple[str, ...]]:
+    """field -> spellings for the tables of ``layer``: the schema's (name, zh, en, headers),
+    :data:`TABLE_HEADERS`, and the pseudo-fields ``village`` (a name), ``village_code`` (a
+    12-digit code; read as ``village``), ``longitude``/``latitude`` for point layers."""
+    out = {
+        f: (*names, *TABLE_HEADERS[layer].get(f, ()))
+        for f, names in layer_spellings(LAYERS[layer], skip=("village_code",)).items()
+    }
+    village_col = LAYERS[layer].column("village_code")
+    out["village"] = _VILLAGE
+    out["village_code"] = (village_col.zh, *village_col.headers, *_VILLAGE_CODE)
+    if layer == "indicators":
+        out["village_code"] = (*out["village_code"], "代码")
+    else:  # indicators have no point, but a village polygon's attributes may hold the pair
+        out["village"] = (*out["village"], village_col.zh)
+        out["village_code"] = tuple(s for s in out["village_code"] if s != village_col.zh)
+    out["longitude"], out["latitude"] = _LON, _LAT
+    return out
+
+
+@cache
+def header_matcher(layer: str) -> HeaderMatcher:
+    """The :class:`~township_atlas.geo.headers.HeaderMatcher` of the tables of ``layer``."""
+    unused = _KNOWN_UNUSED + (_KNOWN_UNUSED_INDICATORS if layer == "indicators" else ())
+    return matcher(_spellings(layer), unused)
+
+
+def _public(fld: str | None) -> str | None:
+    """The field as callers see it: a village code column is the ``village`` field."""
+    return "village" if fld == "village_code" else fld
+
+
+# ----------------------------------------------------------------------------- cell values
+#: 是/否 cells as offices fill them, compared after :func:`_cell_key`: ticks and crosses, 1/0,
+#: Y/N, 已通/未通 (a road, a bus), 达标/不达标 (a clinic, water), 已建/未建 (a centre) …
+YES_WORDS = tabular.YES_WORDS | {
+    "通",
+    "已通",
+    "达标",
+    "已达标",
+    "已建",
+    "已建成",
+    "建成",
+    "已",
+    "合格",
+    "具备",
+    "已覆盖",
+    "覆盖",
+    "已实现",
+    "实现",
+    "已安装",
+    "已接入",
+    "满足",
+    "已满足",
+    "配备",
+    "已配备",
+    "✓",
+    "✔",
+    "☑",
+    "t",
+}
+NO_WORDS = tabular.NO_WORDS | {
+    "不通",
+    "未通",
+    "不达标",
+    "未达标",
+    "未建",
+    "未建成",
+    "未",
+    "没有",
+    "不合格",
+    "不具备",
+    "未覆盖",
+    "未实现",
+    "未安装",
+    "未接入",
+    "不满足",
+    "未满足",
+    "未配备",
+    "✗",
+    "✘",
+    "☒",
+    "x",
+    "f",
+}
 #: Status words of a facilities table → stored status (templates offer the Chinese ones).
 FACILITY_STATUS_WORDS = {
     "existing": "existing",
@@ -179,9 +452,17 @@ _KIND_SYNONYMS = {
 
 
 def _norm(text: object) -> str:
-    """Comparison key: NFKC (full-width → half-width), case-folded, no spaces, _ - or *."""
+    """Comparison key of a cell: NFKC (full width → half width), case-folded, no spaces, _ - *."""
     value = unicodedata.normalize("NFKC", "" if text is None else str(text)).casefold()
     return re.sub(r"[\s_\-*]+", "", value)
+
+
+def _cell_key(text: object) -> str:
+    """A 是/否 cell compared: :func:`_norm`, ``1.0`` as ``1``, a bracketed remark dropped
+    (是（水泥路） → 是)."""
+    key = re.sub(r"^([01])\.0+$", r"\1", _norm(text))
+    bare = re.sub(r"[(（][^()（）]*[)）]", "", key)
+    return bare or key
 
 
 def _kind_lookup() -> dict[str, str]:
@@ -196,39 +477,12 @@ def _kind_lookup() -> dict[str, str]:
 _KINDS = _kind_lookup()
 
 
-def _lookup(layer: str) -> dict[str, str]:
-    """Header key -> field (layer column, or ``village``, ``longitude``, ``latitude``)."""
-    out: dict[str, str] = {}
-    extra: dict[str, tuple[str, ...]] = {"longitude": _LON, "latitude": _LAT}
-    extra["village"] = _VILLAGE + _VILLAGE_CODE
-    for fld, names in {**_HEADERS[layer], **extra}.items():
-        for n in names:
-            out.setdefault(_norm(n), fld)
-    for col in LAYERS[layer].columns:
-        target = "village" if col.name == "village_code" else col.name
-        out.setdefault(_norm(col.name), target)
-        out.setdefault(_norm(col.zh), target)
-    return out
-
-
-#: Fields of a table that are not layer columns: the village (name or code) and the point.
-_PSEUDO_FIELDS: dict[str, tuple[str, str]] = {
-    "village": ("所在行政村（名称或代码）", "Village (name or code)"),
-    "longitude": ("经度", "Longitude"),
-    "latitude": ("纬度", "Latitude"),
-}
-
-
 def recognised_headers(kind: str, headers: Sequence[str]) -> dict[str, str]:
     """Header → field for the ``headers`` of a ``kind`` table this reader recognises by name
-    (the first header naming a field wins)."""
-    lookup = _lookup(TABLE_KINDS[kind])
-    out: dict[str, str] = {}
-    for header in headers:
-        fld = _field_of(header, lookup)
-        if fld and fld not in out.values():
-            out[header] = fld
-    return out
+    (one header per field: a village code column before a name column, else the first)."""
+    m = header_matcher(TABLE_KINDS[kind])
+    found = _match(list(headers), m, {})
+    return {headers[i]: fld for i, fld in found.items()}
 
 
 def mappable_fields(kind: str) -> list[tuple[str, str, str]]:
@@ -256,16 +510,6 @@ def mappable_fields(kind: str) -> list[tuple[str, str, str]]:
     return out
 
 
-def _field_of(header: object, lookup: Mapping[str, str]) -> str | None:
-    key = _norm(header)
-    if not key:
-        return None
-    if key in lookup:
-        return lookup[key]
-    bare = re.sub(r"\(.*\)$", "", key)  # 设计容量(户) -> 设计容量
-    return lookup.get(bare)
-
-
 @dataclass(frozen=True)
 class TableRead:
     """What :func:`read_table` found: one row per source row (``source_row`` as the
@@ -282,97 +526,235 @@ class TableRead:
     #: A vector file's features as read (file CRS, same index as ``data``); None for a table.
     #: :func:`rows_to_layer` reads the CRS (``--crs``, the file's, or inferred) and the points.
     geometry: gpd.GeoSeries | None = None
+    #: The fields the file carries (the columns of ``data``: ``village``, ``longitude`` … as
+    #: well as layer columns); a year read from the title counts.
+    present: frozenset[str] = frozenset()
+    #: field -> the unit a units row under the header gives its column (户, 万元 …).
+    units: Mapping[str, str] = field(default_factory=dict)
+    #: Headers recognised as nothing -> the fields nearest to them (best first, maybe none).
+    unrecognised: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _user_map(layer: str, columns: Mapping[str, str] | None) -> dict[str, str]:
-    lookup = _lookup(layer)
-    fields = set(lookup.values())
+    """A ``--columns`` mapping as normalised header -> field ('' leaves a column out). A target
+    may be a field, its Chinese label or any spelling of it; ``village_code`` is ``village``."""
+    m = header_matcher(layer)
+    fields = {_public(f) for f in m.spellings}
     out: dict[str, str] = {}
     for src, dst in (columns or {}).items():
-        target = str(dst or "").strip()
-        if target == "village_code":
-            target = "village"
+        target = _public(str(dst or "").strip()) or ""
         if target and target not in fields:
-            target = lookup.get(_norm(target), "")
+            target = _public(m.field(target)) or ""
             if not target:
                 raise ImportFailed(
                     f"列对应关系中的目标「{dst}」不是{LAYERS[layer].zh}的字段",
                     f"column mapping target {dst!r} is not a field of {layer}",
                 )
-        out[_norm(src)] = target
+        out[normalise(src)] = target
     return out
 
 
-def _match(header: list[str], lookup, user) -> dict[str, str]:
-    """``"i:header"`` -> field, one header per field: the user's mapping first (so a header
-    mapped by hand wins over one recognised by name), then the recognised headers in order."""
-    found: dict[str, str] = {}
+def _match(header: Sequence[object], m: HeaderMatcher, user: Mapping[str, str]) -> dict[int, str]:
+    """Column position -> field, one column per field: the user's mapping first (a header
+    mapped by hand wins over one recognised by name), then a village code column, then the
+    recognised headers in order."""
+    found: dict[int, str] = {}
     taken: set[str] = set()
-    for by_user in (True, False):
-        for i, cell in enumerate(header):
-            key = _norm(cell)
-            if f"{i}:{cell}" in found or (key in user) != by_user:
-                continue
-            fld = user[key] if by_user else _field_of(cell, lookup)
-            if fld and fld not in taken:
-                found[f"{i}:{cell}"] = fld
-                taken.add(fld)
-    return dict(sorted(found.items(), key=lambda kv: int(kv[0].split(":", 1)[0])))
+    texts = ["" if c is None else str(c) for c in header]
+    recognised: dict[int, str] = {}
+    for i, cell in enumerate(texts):
+        if not cell.strip():
+            continue
+        key = normalise(cell)
+        if key in user:
+            if user[key] and user[key] not in taken:
+                found[i] = user[key]
+                taken.add(user[key])
+        else:
+            fld = m.field(cell)
+            if fld:
+                recognised[i] = fld
+    for i in sorted(recognised, key=lambda i: (recognised[i] != "village_code", i)):
+        fld = _public(recognised[i])
+        if fld not in taken:
+            found[i] = fld
+            taken.add(fld)
+    return dict(sorted(found.items()))
 
 
-def _header_score(cells, lookup, user) -> int:
+def _unrecognised(header: Sequence[str], found: Mapping[int, str], m) -> dict[str, tuple]:
+    """Headers neither recognised (nor mapped) nor known to be unused, with their nearest
+    fields (public names)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for i, cell in enumerate(header):
+        if not cell or i in found or m.unused(cell) or m.field(cell):
+            continue
+        near = tuple(dict.fromkeys(_public(f) for f in m.nearest(cell)))
+        out.setdefault(cell, near)
+    return out
+
+
+def _unrecognised_note(unrec: Mapping[str, tuple[str, ...]]) -> Note | None:
+    """One note naming the headers not read, each with its nearest field and ``--columns``
+    line (or the page's column grid)."""
+    if not unrec:
+        return None
+    zh, en = [], []
+    for h, near in unrec.items():
+        if near:
+            zh.append(
+                f"「{h}」（最接近 {'、'.join(near)}；"
+                f"如要读取：--columns 行 {columns_hint(h, near)}）"
+            )
+            en.append(
+                f"{h!r} (nearest {', '.join(near)}; to read it: --columns line "
+                f"{columns_hint(h, near)})"
+            )
+        else:
+            zh.append(f"「{h}」")
+            en.append(repr(h))
+    return (
+        "未识别、不导入的列：" + "，".join(zh) + "。在数据导入页的列对应表中也可指定",
+        "columns not recognised and not imported: "
+        + "; ".join(en)
+        + ". The import page's column grid maps them too",
+    )
+
+
+def _header_score(cells, m: HeaderMatcher, user) -> int:
     found = set()
     for c in cells:
-        key = _norm(tabular.cell_text(c))
-        fld = user.get(key) if key in user else _field_of(tabular.cell_text(c), lookup)
+        text = tabular.cell_text(c)
+        key = normalise(text)
+        fld = user.get(key) if key in user else _public(m.field(text))
         if fld:
             found.add(fld)
     return len(found)
 
 
-def _find_header(rows, lookup, user) -> int | None:
-    # at least two fields recognised; the row recognising the most
-    return tabular.find_header(
-        rows, lambda cells: _header_score(cells, lookup, user), lambda n: n > 1
-    )
+def _find_header(rows, m, user) -> int | None:
+    # at least two fields recognised; the row recognising the most, each row read with the
+    # cells of a header merged over it from the row above
+    merged = [_header_texts(rows, i, m) for i in range(min(len(rows), tabular.HEADER_SEARCH_ROWS))]
+    return tabular.find_header(merged, lambda cells: _header_score(cells, m, user), lambda n: n > 1)
 
 
-def _no_header(layer: str) -> ImportFailed:
+def _no_header(layer: str, rows: list[list[object]] | None = None, m=None) -> ImportFailed:
     heads = {
         "facilities": "编号、类型、名称、所在行政村、经度、纬度",
         "relocation_sites": "安置点名称、安置类型、设计容量、建设状态",
         "indicators": "行政村、年度、通硬化路、安全饮水",
     }[layer]
-    rows = tabular.HEADER_SEARCH_ROWS
+    n = tabular.HEADER_SEARCH_ROWS
+    zh = f"在前 {n} 行中找不到可识别的表头（如 {heads}）"
+    en = f"no recognisable header in the first {n} rows (such as {heads})"
+    near = _near_cells(rows or [], m) if m is not None else {}
+    if near:
+        shown = list(near.items())[:5]
+        zh += "；与字段相近的列：" + "，".join(
+            f"「{h}」≈{'、'.join(f)}（--columns 行 {columns_hint(h, f)}）" for h, f in shown
+        )
+        en += "; columns near a field: " + "; ".join(
+            f"{h!r} ≈ {', '.join(f)} (--columns line {columns_hint(h, f)})" for h, f in shown
+        )
     return ImportFailed(
-        f"在前 {rows} 行中找不到可识别的表头（如 {heads}）；请用 --columns 指明各列",
-        f"no recognisable header in the first {rows} rows (such as {heads}); "
-        "map the columns with --columns",
+        zh + "；请用 --columns 文件（每行“表头,字段”）指明各列，或在数据导入页的列对应表中选择",
+        en + '; map the columns with --columns FILE (a CSV of "source header,field") or the '
+        "import page's column grid",
     )
+
+
+def _near_cells(rows: list[list[object]], m: HeaderMatcher) -> dict[str, tuple[str, ...]]:
+    """The cells of the likeliest header row among the first rows (the one with the most
+    cells that look like a field's header), with the fields each looks like."""
+    best: dict[str, tuple[str, ...]] = {}
+    for cells in rows[: tabular.HEADER_SEARCH_ROWS]:
+        near: dict[str, tuple[str, ...]] = {}
+        for c in cells:
+            text = tabular.cell_text(c)
+            if text and len(text) <= 30 and text not in near:
+                fields = tuple(dict.fromkeys(_public(f) for f in m.nearest(text)))
+                if fields:
+                    near[text] = fields
+        if len(near) > len(best):
+            best = near
+    return best
 
 
 def _rows_of(
-    path: Path, sheet: str | None, layer: str, lookup, user
-) -> tuple[list[list[object]], int, str]:
-    """All rows of the table (as cells), the header's position and what was read."""
+    path: Path, sheet: str | None, layer: str, m, user
+) -> tuple[list[list[object]], int, str, str]:
+    """All rows of the table (as cells), the header's position, what was read and the sheet's
+    name ('' for a CSV)."""
     if tabular.file_kind(path) == "excel":
         found = tabular.first_sheet_with_header(
-            path, sheet, lambda rows: _find_header(rows, lookup, user)
+            path, sheet, lambda rows: _find_header(rows, m, user)
         )
         if found is None:
-            raise _no_header(layer)
+            book, names = tabular.open_workbook(path, sheet)
+            raise _no_header(layer, tabular.sheet_rows(book, names[0]), m)
         name, rows, h, _ = found
-        return rows, h, f"Excel, sheet {name}"
+        return rows, h, f"Excel, sheet {name}", name
     text, encoding = tabular.decode_text(path.read_bytes())
     best = tabular.best_delimiter(
         lambda delim: tabular.csv_rows(text, delim),
-        lambda rows: _find_header(rows, lookup, user),
-        lambda cells: _header_score(cells, lookup, user),
+        lambda rows: _find_header(rows, m, user),
+        lambda cells: _header_score(cells, m, user),
     )
     if best is None:
-        raise _no_header(layer)
+        raise _no_header(layer, tabular.csv_rows(text, ","), m)
     delim, rows, h = best
-    return rows, h, tabular.describe_csv(encoding, delim)
+    return rows, h, tabular.describe_csv(encoding, delim), ""
+
+
+#: A cell of a units row under the header: （户）, 万元, 是/否 …
+_UNIT_CELL = re.compile(
+    r"^[(（]?(户|人|个|万元|元|万|m2|m²|㎡|平方米|平米|年|km|公里|是/否|是或否|%)[)）]?$"
+)
+_TOTAL_ROW = re.compile(r"^(合计|总计|小计|汇总|填表|制表|审核|备注|说明|注[:：]|单位[:：])")
+
+
+def _header_texts(rows: list[list[object]], h: int, m: HeaderMatcher) -> list[str]:
+    """The header row's texts; an empty cell under a header merged over two rows (行政村 in
+    the row above a row of sub-headers) takes the cell above when that names a field."""
+    header = [tabular.cell_text(c) for c in rows[h]]
+    if h == 0:
+        return header
+    above = [tabular.cell_text(c) for c in rows[h - 1]]
+    header += [""] * (len(above) - len(header))
+    for i, up in enumerate(above):
+        if not header[i] and up and (m.field(up) or m.unused(up)):
+            header[i] = up
+    return header
+
+
+def _is_units_row(texts: list[str]) -> bool:
+    cells = [_norm(t) for t in texts if t]
+    return bool(cells) and all(_UNIT_CELL.match(c) for c in cells)
+
+
+def _is_numbering_row(texts: list[str]) -> bool:
+    """The column-number row of official forms: 1 2 3 … or 甲 乙 1 2 …"""
+    cells = [t.strip() for t in texts if t]
+    digits = [int(float(c)) for c in cells if re.fullmatch(r"\d+(\.0+)?", c)]
+    letters = [c for c in cells if c in ("甲", "乙", "丙", "丁", "戊")]
+    if len(cells) < 3 or len(digits) + len(letters) != len(cells) or len(digits) < 2:
+        return False
+    return digits == list(range(digits[0], digits[0] + len(digits)))
+
+
+def _title_year(rows: list[list[object]], h: int, sheet: str) -> tuple[int, str] | None:
+    """The one year the title rows above the header (or the sheet's name) give: 古陂镇2020年
+    贫困村退出指标统计表. None when there is none or more than one."""
+    texts = [tabular.cell_text(c) for r in rows[:h] for c in r] + [sheet]
+    found = {
+        (int(y), t) for t in texts if t for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", t)
+    }
+    years = {y for y, _ in found}
+    if len(years) != 1:
+        return None
+    year = years.pop()
+    return year, next(t for y, t in sorted(found) if y == year)
 
 
 def read_table(
@@ -391,6 +773,10 @@ def read_table(
     of a ZIP holding several. ``columns`` maps a source header to a field (a layer column, its
     Chinese label, or ``village``/``longitude``/``latitude``); an empty target drops it.
 
+    Under the header, a units row (（户） （万元）…) gives the units of its columns and a
+    column-number row (1 2 3 …) is skipped; total and signature rows (合计, 填表人：…) are
+    skipped. An indicator table without a year column takes the one year of its title.
+
     Raises :class:`~township_atlas.geo.read_vector.ImportFailed` when the file cannot be read,
     has no recognisable header, or is a vector file of facilities, stations or sites without
     a single point (village boundaries given by mistake, say).
@@ -401,32 +787,35 @@ def read_table(
     path = Path(source)
     if not path.is_file():
         raise ImportFailed(f"找不到文件 {path}", f"no file at {path}")
-    lookup = _lookup(layer)
+    m = header_matcher(layer)
     user = _user_map(layer, columns)
     fmt = vector_format(path)
     if fmt is not None:
-        return _read_vector(path, fmt, kind, sheet, lookup, user)
-    rows, h, what = _rows_of(path, sheet, layer, lookup, user)
-    header = [tabular.cell_text(c) for c in rows[h]]
-    found = _match(header, lookup, user)
-    taken = set(found.values())
-    body = []
-    index = []
+        return _read_vector(path, fmt, kind, sheet, m, user)
+    rows, h, what, sheet_name = _rows_of(path, sheet, layer, m, user)
+    header = _header_texts(rows, h, m)
+    found = _match(header, m, user)
+    body, index, units = [], [], {}
     for n, cells in enumerate(rows[h + 1 :], start=h + 2):
         texts = [tabular.cell_text(c) for c in cells]
-        if not any(texts):
+        if not any(texts) or _TOTAL_ROW.match(texts[0] or ""):
             continue
-        if re.match(r"^(合计|总计|小计|汇总|填表|制表|审核|备注|说明|注[:：])", texts[0] or ""):
+        if not body and _is_units_row(texts):
+            units = {
+                f: re.sub(r"[()（）]", "", texts[i])
+                for i, f in found.items()
+                if i < len(texts) and texts[i]
+            }
             continue
-        rec = {}
-        for key, fld in found.items():
-            i = int(key.split(":", 1)[0])
-            rec[fld] = texts[i] if i < len(texts) else ""
-        body.append(rec)
+        if not body and _is_numbering_row(texts):
+            continue
+        body.append({f: texts[i] if i < len(texts) else "" for i, f in found.items()})
         index.append(n)
-    data = pd.DataFrame(body, index=pd.Index(index, name="source_row"), columns=sorted(taken))
+    data = pd.DataFrame(
+        body, index=pd.Index(index, name="source_row"), columns=sorted(found.values())
+    )
     data = data.fillna("").astype(object)
-    columns_found = {k.split(":", 1)[1]: v for k, v in found.items()}
+    columns_found = {header[i]: f for i, f in found.items()}
     notes: list[Note] = [
         (
             f"读取 {what}：第 {h + 1} 行为表头，识别的列："
@@ -435,8 +824,41 @@ def read_table(
             + ", ".join(f"{k}→{v}" for k, v in columns_found.items()),
         )
     ]
+    if units:
+        head_of = {f: h for h, f in columns_found.items()}
+        notes.append(
+            (
+                "表头下一行为单位行：" + "、".join(f"{head_of[f]} {u}" for f, u in units.items()),
+                "a units row under the header: "
+                + ", ".join(f"{head_of[f]} {u}" for f, u in units.items()),
+            )
+        )
+    if layer == "indicators" and "year" not in data and len(data):
+        titled = _title_year(rows, h, sheet_name)
+        if titled is not None:
+            year, title = titled
+            data["year"] = str(year)
+            notes.append(
+                (
+                    f"文件没有年度列：年度取自标题「{title}」，全部记为 {year} 年",
+                    f"no year column: the year {year} is taken from the title {title!r}",
+                )
+            )
+    unrec = _unrecognised(header, found, m)
+    if (note := _unrecognised_note(unrec)) is not None:
+        notes.append(note)
     headers = tuple(dict.fromkeys(c for c in header if c))
-    return TableRead(layer, data, columns_found, tuple(notes), what, headers)
+    return TableRead(
+        layer,
+        data,
+        columns_found,
+        tuple(notes),
+        what,
+        headers,
+        present=frozenset(data.columns),
+        units=units,
+        unrecognised=unrec,
+    )
 
 
 _FORMAT_NAMES = {
@@ -449,7 +871,7 @@ _FORMAT_NAMES = {
 _POINT_TYPES = ("Point", "MultiPoint")
 
 
-def _read_vector(path: Path, fmt: str, kind: str, layer_name, lookup, user) -> TableRead:
+def _read_vector(path: Path, fmt: str, kind: str, layer_name, m, user) -> TableRead:
     """A vector file's features as the rows of a table: attributes as text, the geometry kept
     as read for :func:`rows_to_layer`."""
     layer = TABLE_KINDS[kind]
@@ -461,16 +883,13 @@ def _read_vector(path: Path, fmt: str, kind: str, layer_name, lookup, user) -> T
     raw = raw.reset_index(drop=True)
     geom_name = raw.geometry.name
     headers = [str(c) for c in raw.columns if c != geom_name]
-    found = _match(headers, lookup, user)
-    xy = {k: f for k, f in found.items() if f in ("longitude", "latitude")}
-    for k in xy:  # the feature's own point is where it is; coordinate attributes are not read
-        del found[k]
+    found = _match(headers, m, user)
+    xy = {i: f for i, f in found.items() if f in ("longitude", "latitude")}
+    for i in xy:  # the feature's own point is where it is; coordinate attributes are not read
+        del found[i]
     index = pd.RangeIndex(1, len(raw) + 1, name="source_row")  # feature number, from 1
     data = pd.DataFrame(
-        {
-            fld: [_attr_text(v) for v in raw[headers[int(k.split(":", 1)[0])]]]
-            for k, fld in found.items()
-        },
+        {fld: [_attr_text(v) for v in raw[headers[i]]] for i, fld in found.items()},
         index=index,
         columns=sorted(found.values()),
     ).astype(object)
@@ -478,7 +897,7 @@ def _read_vector(path: Path, fmt: str, kind: str, layer_name, lookup, user) -> T
     what = f"{_FORMAT_NAMES[fmt]} {path.name}"
     if wants_points:
         _refuse_without_points(geometry, path.name, kind)
-    columns_found = {k.split(":", 1)[1]: v for k, v in found.items()}
+    columns_found = {headers[i]: f for i, f in found.items()}
     notes = [
         (
             f"读取 {what}：{len(raw)} 个要素，识别的属性："
@@ -489,14 +908,26 @@ def _read_vector(path: Path, fmt: str, kind: str, layer_name, lookup, user) -> T
         *notes,
     ]
     if xy and wants_points:
-        cols = "、".join(k.split(":", 1)[1] for k in xy)
+        cols = "、".join(headers[i] for i in xy)
         notes.append(
             (
                 f"位置取自要素的几何图形，{cols} 列不使用",
                 f"positions come from the features' geometry; {cols.replace('、', ', ')} not used",
             )
         )
-    return TableRead(layer, data, columns_found, tuple(notes), what, tuple(headers), geometry)
+    unrec = _unrecognised(headers, {**found, **xy}, m)
+    present = frozenset(data.columns) | ({"longitude", "latitude"} if wants_points else set())
+    return TableRead(
+        layer,
+        data,
+        columns_found,
+        tuple(notes),
+        what,
+        tuple(headers),
+        geometry,
+        present=present,
+        unrecognised=unrec,
+    )
 
 
 def _attr_text(value: object) -> str:
@@ -551,6 +982,39 @@ class TableRows:
     notes: list[Note]
     #: How the coordinates were read ("EPSG:4326", "GCJ-02", a file's CRS), None without any.
     crs_used: str | None = None
+    #: The layer columns the file gave (or the reader filled for every row: a generated id, the
+    #: village a point lies in). The others are absent: :func:`keep_absent` gives them the
+    #: workspace's values before the rows go in.
+    present: frozenset[str] = frozenset()
+
+
+class _Rows:
+    """The rows being read: the file's text (``data``), the layer values so far (``out``),
+    notes, and the rejected rows with their reasons."""
+
+    def __init__(self, read: TableRead) -> None:
+        self.read = read
+        self.layer = read.layer
+        self.data = read.data
+        self.out = pd.DataFrame(index=read.data.index)
+        self.notes: list[Note] = []
+        self.rej: dict[int, list[Note]] = {}
+        self.head = defaultdict(str, {f: h for h, f in read.columns_found.items()})
+
+    def reject(self, mask, zh, en) -> None:
+        for r in self.data.index[np.asarray(mask, dtype=bool)]:
+            self.rej.setdefault(int(r), []).append((zh(r), en(r)))
+
+    def col(self, fld: str) -> pd.Series:
+        data = self.data
+        return data[fld] if fld in data else pd.Series("", index=data.index, dtype=object)
+
+    def header(self, fld: str) -> str:
+        """The column's header, with the unit of a units row under it in brackets."""
+        head, unit = self.head[fld], self.read.units.get(fld, "")
+        if unit and not re.search(r"[(（][^()（）]*[)）]\s*$", head):
+            return f"{head}({unit})"
+        return head
 
 
 def rows_to_layer(
@@ -580,203 +1044,312 @@ def rows_to_layer(
         :data:`REACH_KM` of it is taken (a note counts those outside it); a point farther is
         rejected with the likely cause (longitude and latitude swapped, projected metres,
         degrees-minutes-seconds, a wrong column or CRS).
+
+    Raises :class:`~township_atlas.geo.read_vector.ImportFailed` (one file-level message, never
+    the same reason on every row) when a column the kind cannot do without is absent: it names
+    the column, the file's nearest headers and the ``--columns`` line that maps one.
     """
-    layer = read.layer
-    data = read.data
-    notes: list[Note] = []
-    rej: dict[int, list[Note]] = {}
-    out = pd.DataFrame(index=data.index)
+    _require_columns(read, kind)
+    rows = _Rows(read)
+    code = _village_codes(rows, villages)
+    if read.layer == "indicators":
+        _indicator_values(rows)
+        present = frozenset(rows.out.columns)
+        return TableRows(rows.out, rows.rej, rows.notes, present=present)
+    if read.layer == "facilities":
+        _facility_values(rows, kind)
+    else:
+        _site_values(rows)
+    return _place(rows, code, villages, crs, outline)
 
-    def reject(mask, zh, en) -> None:
-        for r in data.index[np.asarray(mask, dtype=bool)]:
-            rej.setdefault(int(r), []).append((zh(r), en(r)))
 
-    head = defaultdict(str, {f: h for h, f in read.columns_found.items()})  # field -> header
+# ----------------------------------------------------------------------------- rows: steps
+#: Columns a kind of table cannot do without (``kind`` is optional for stations).
+_REQUIRED_COLUMNS = {
+    "facilities": ("name", "kind"),
+    "stations": ("name",),
+    "sites": ("name",),
+    "indicators": ("village", "year"),
+}
+_KIND_ZH = {
+    "facilities": "设施表",
+    "stations": "电商网点表",
+    "sites": "安置点表",
+    "indicators": "指标表",
+}
 
-    def col(fld: str) -> pd.Series:
-        return data[fld] if fld in data else pd.Series("", index=data.index, dtype=object)
 
-    # ---- village
+def _field_label(layer: str, fld: str) -> tuple[str, str]:
+    if fld in _PSEUDO_FIELDS:
+        return _PSEUDO_FIELDS[fld]
+    col = LAYERS[layer].column(fld)
+    return col.zh, col.en
+
+
+def _nearest_headers(read: TableRead, fld: str) -> list[str]:
+    """The file's headers not read that look most like ``fld``'s (nearest first)."""
+    return [h for h, near in read.unrecognised.items() if fld in near]
+
+
+def _absent_column(read: TableRead, kind: str, flds: Sequence[str], extra: Note = ("", "")):
+    """The one file-level message for a required column (or one of ``flds``) the file lacks."""
+    zh_label = "或".join(f"{_field_label(read.layer, f)[0]}（{f}）" for f in flds)
+    en_label = " or ".join(f"{_field_label(read.layer, f)[1]} ({f})" for f in flds)
+    near = [(h, f) for f in flds for h in _nearest_headers(read, f)]
+    if near:
+        hints = [f"「{h}」（--columns 行 {columns_hint(h, [f])}）" for h, f in near[:3]]
+        hints_en = [f"{h!r} (--columns line {columns_hint(h, [f])})" for h, f in near[:3]]
+        zh_near = "；文件中最接近的表头：" + "、".join(hints)
+        en_near = "; the file's nearest headers: " + ", ".join(hints_en)
+    else:
+        shown = "、".join(read.headers[:12]) or "（无）"
+        zh_near = f"；文件中没有相近的表头（表头：{shown}）"
+        en_near = f"; no header of the file is near it (headers: {', '.join(read.headers[:12])})"
+    return ImportFailed(
+        f"{_KIND_ZH[kind]}需要{zh_label}列，文件中没有{extra[0]}{zh_near}。请改表头，或用 "
+        "--columns 文件（每行“表头,字段”）、数据导入页的列对应表指明哪一列是它",
+        f"the {kind} table needs a {en_label} column and the file has none{extra[1]}{en_near}. "
+        'Rename the header, or map it with --columns FILE (a CSV of "source header,field") or '
+        "the import page's column grid",
+    )
+
+
+def _require_columns(read: TableRead, kind: str) -> None:
+    """Refuse, once for the file, a table without a column its kind cannot do without."""
+    if kind not in TABLE_KINDS:
+        raise ImportFailed(f"不能导入「{kind}」表", f"cannot import a {kind!r} table")
+    for fld in _REQUIRED_COLUMNS[kind]:
+        if fld not in read.data:
+            if fld == "year":
+                extra = ("，标题中也没有唯一的年份", ", nor does its title give one year")
+                raise _absent_column(read, kind, [fld], extra)
+            raise _absent_column(read, kind, [fld])
+    points = read.geometry is not None or {"longitude", "latitude"} <= set(read.data.columns)
+    if read.layer != "indicators" and "village" not in read.data and not points and len(read.data):
+        raise _absent_column(
+            read,
+            kind,
+            ["village", "longitude"],
+            ("，也没有经纬度，无法定位", " nor longitude/latitude to place the rows"),
+        )
+
+
+def _village_codes(rows: _Rows, villages: gpd.GeoDataFrame) -> pd.Series:
+    """Each row's village code from its village cell (a name or a code); unknown ones rejected."""
     resolve = village_resolver(villages)
-    vtext = col("village")
+    vtext = rows.col("village")
     code = vtext.map(lambda v: resolve(v) if v else None)
-    reject(
+    rows.reject(
         (vtext != "") & code.isna(),
         lambda r: f"行政村「{vtext[r]}」不在工作空间中",
         lambda r: f"village {vtext[r]!r} is not in the workspace",
     )
-    out["village_code"] = code
+    rows.out["village_code"] = code
+    return code
 
-    if layer == "indicators":
-        if "village" not in data:
-            raise ImportFailed("指标表需要行政村列（行政村/村名/行政村代码）", _needs("village"))
-        if "year" not in data:
-            raise ImportFailed("指标表需要年度列", _needs("year"))
-        reject(vtext == "", lambda r: "行政村为空", lambda r: "village is empty")
-        _years(data, out, "year", reject)
-        for fld in INDICATOR_FLAGS:
-            if fld not in data:
-                continue
-            v = data[fld].map(_norm).str.replace(r"^([01])\.0+$", r"\1", regex=True)
-            res = tabular.yes_no(v, _YES, _NO)
-            label = LAYERS[layer].column(fld)
-            reject(
-                (v != "") & res.isna(),
-                lambda r, f=fld, lab=label: f"{lab.zh}「{data.at[r, f]}」应为“是”或“否”",
-                lambda r, f=fld, lab=label: f"{lab.en} {data.at[r, f]!r} should be 是 or 否",
-            )
-            out[fld] = res
-        for fld in ("dangerous_houses", "unsafe_water_households", "collective_income"):
-            notes += _numbers(
-                data, out, fld, layer, reject, whole=fld != "collective_income", header=head[fld]
-            )
-        absent = [f for f in LAYERS[layer].names if f not in out.columns]
-        if absent:
-            names = "、".join(LAYERS[layer].column(f).zh for f in absent)
-            notes.append(
-                (
-                    f"文件中没有{names}：已有的村年度保留原值，新的村年度须补全",
-                    f"the file has no {', '.join(absent)}: existing village-years keep theirs; "
-                    "new ones need them",
-                )
-            )
-        return TableRows(out, rej, notes)
 
-    # ---- facilities / stations
-    if layer == "facilities":
-        if "name" not in data:
-            raise ImportFailed("设施表需要名称列", _needs("name"))
-        if "kind" in data:
-            k = data["kind"].map(lambda v: _KINDS.get(_norm(v)) if v else None)
-            reject(
-                (data["kind"] != "") & k.isna(),
-                lambda r: (
-                    f"类型「{data.at[r, 'kind']}」不是已知设施类型"
-                    f"（{'、'.join(zh for zh, _ in FACILITY_KINDS.values())}）"
-                ),
-                lambda r: f"kind {data.at[r, 'kind']!r} is not a known facility kind",
+def _indicator_values(rows: _Rows) -> None:
+    """Year, 是/否 flags and counts of an indicator table; a note names the indicators the
+    file does not carry (they keep the workspace's values: :func:`keep_absent`)."""
+    data, layer = rows.data, rows.layer
+    rows.reject(rows.col("village") == "", lambda r: "行政村为空", lambda r: "village is empty")
+    _years(data, rows.out, "year", rows.reject)
+    for fld in INDICATOR_FLAGS:
+        if fld in data:
+            rows.out[fld] = _flags(rows, fld)
+    for fld in ("dangerous_houses", "unsafe_water_households", "collective_income"):
+        rows.notes += _numbers(
+            data,
+            rows.out,
+            fld,
+            layer,
+            rows.reject,
+            whole=fld != "collective_income",
+            header=rows.header(fld),
+        )
+    absent = [f for f in LAYERS[layer].names if f not in rows.out.columns]
+    if absent:
+        names = "、".join(LAYERS[layer].column(f).zh for f in absent)
+        rows.notes.append(
+            (
+                f"文件中没有{names}：这些指标不变——已有的村年度保留原值，"
+                "新的村年度沿用该村此前最近一年的值",
+                f"the file has no {', '.join(absent)}: those indicators stay as they were "
+                "(existing village-years keep theirs, new ones take the village's latest "
+                "earlier year)",
             )
-            if kind == "stations":
-                k = k.fillna("village_station").where(data["kind"] != "", "village_station")
-                other = k.notna() & ~k.isin(SERVICE_TIERS)
-                reject(
-                    other,
-                    lambda r: (
-                        f"类型「{data.at[r, 'kind']}」不是电商网点（县级物流中心、"
-                        "乡镇电商服务中心、村级电商服务站）"
-                    ),
-                    lambda r: f"kind {data.at[r, 'kind']!r} is not an e-commerce tier",
-                )
-            out["kind"] = k
-        elif kind == "stations":
-            out["kind"] = "village_station"
-            notes.append(
-                (
-                    "文件中没有类型列：全部记为村级电商服务站",
-                    "no kind column: every row is a village e-commerce station",
-                )
+        )
+
+
+def _flags(rows: _Rows, fld: str) -> pd.Series:
+    """A 是/否 column as booleans; a cell that is neither rejects its row."""
+    data = rows.data
+    res = tabular.yes_no(data[fld].map(_cell_key), YES_WORDS, NO_WORDS)
+    label = LAYERS[rows.layer].column(fld)
+    rows.reject(
+        (data[fld] != "") & res.isna(),
+        lambda r: f"{label.zh}「{data.at[r, fld]}」应为“是”或“否”",
+        lambda r: f"{label.en} {data.at[r, fld]!r} should be 是 or 否",
+    )
+    return res
+
+
+def _facility_values(rows: _Rows, kind: str) -> None:
+    """Kind, name, status, year and id of a facilities or stations table."""
+    data, out = rows.data, rows.out
+    if "kind" in data:
+        out["kind"] = _facility_kinds(rows, kind)
+    else:  # stations only: _require_columns refuses a facilities table without kinds
+        out["kind"] = "village_station"
+        rows.notes.append(
+            (
+                "文件中没有类型列：全部记为村级电商服务站",
+                "no kind column: every row is a village e-commerce station",
             )
-        else:
-            raise ImportFailed("设施表需要类型列（村卫生室、学校……）", _needs("kind"))
-        out["name"] = data["name"].replace("", None)
-        if "status" in data:
-            # an empty cell is None like an absent column: the upsert keeps a known facility's
-            # status and makes a new one existing
-            s = data["status"].map(lambda v: FACILITY_STATUS_WORDS.get(_norm(v)) if v else None)
-            reject(
-                (data["status"] != "") & s.isna(),
-                lambda r: f"状态「{data.at[r, 'status']}」应为现有或规划",
-                lambda r: f"status {data.at[r, 'status']!r} should be 现有 (existing) or 规划",
+        )
+    out["name"] = data["name"].replace("", None)
+    _facility_status(rows)
+    _years(data, out, "opened_year", rows.reject)
+    if "facility_id" in data:
+        out["facility_id"] = data["facility_id"].replace("", None)
+    missing = out["facility_id"].isna() if "facility_id" in out else None
+    if missing is None or missing.any():
+        gen = [_stable_id("F", f"{k}|{n}") for k, n in zip(out["kind"], data["name"], strict=True)]
+        gen_s = pd.Series(gen, index=data.index)
+        out["facility_id"] = gen_s if missing is None else out["facility_id"].fillna(gen_s)
+        rows.notes.append(
+            (
+                "没有编号的行按类型与名称生成了固定编号（F- 开头），再次导入时编号不变",
+                "rows without 编号 got a stable id from kind and name (F-…), the same "
+                "on every import",
             )
-            out["status"] = s
-            blank = int((data["status"] == "").sum())
-            if blank:
-                notes.append(
-                    (
-                        f"{blank} 行状态为空：已有设施保留原状态，新设施记为现有",
-                        f"{blank} row{'s' if blank > 1 else ''} without a status: known "
-                        "facilities keep theirs, new ones are existing",
-                    )
-                )
-        else:
-            out["status"] = None  # the workspace's status, or existing for a new one
-            notes.append(
-                (
-                    "文件中没有状态列：已有设施保留原状态，新设施记为现有",
-                    "no status column: known facilities keep theirs, new ones are existing",
-                )
+        )
+
+
+def _facility_kinds(rows: _Rows, kind: str) -> pd.Series:
+    data = rows.data
+    k = data["kind"].map(lambda v: _KINDS.get(_norm(v)) if v else None)
+    rows.reject(
+        (data["kind"] != "") & k.isna(),
+        lambda r: (
+            f"类型「{data.at[r, 'kind']}」不是已知设施类型"
+            f"（{'、'.join(zh for zh, _ in FACILITY_KINDS.values())}）"
+        ),
+        lambda r: f"kind {data.at[r, 'kind']!r} is not a known facility kind",
+    )
+    if kind == "stations":
+        k = k.fillna("village_station").where(data["kind"] != "", "village_station")
+        rows.reject(
+            k.notna() & ~k.isin(SERVICE_TIERS),
+            lambda r: (
+                f"类型「{data.at[r, 'kind']}」不是电商网点（县级物流中心、"
+                "乡镇电商服务中心、村级电商服务站）"
+            ),
+            lambda r: f"kind {data.at[r, 'kind']!r} is not an e-commerce tier",
+        )
+    return k
+
+
+def _facility_status(rows: _Rows) -> None:
+    """Status words as existing/planned; an empty cell or no column is None: the upsert keeps
+    a known facility's status and makes a new one existing."""
+    data = rows.data
+    if "status" not in data:
+        rows.out["status"] = None
+        rows.notes.append(
+            (
+                "文件中没有状态列：已有设施保留原状态，新设施记为现有",
+                "no status column: known facilities keep theirs, new ones are existing",
             )
-        _years(data, out, "opened_year", reject)
-        if "facility_id" in data:
-            out["facility_id"] = data["facility_id"].replace("", None)
-        missing = out["facility_id"].isna() if "facility_id" in out else None
-        if missing is None or missing.any():
-            gen = [
-                _stable_id("F", f"{k}|{n}") for k, n in zip(out["kind"], data["name"], strict=True)
-            ]
-            gen_s = pd.Series(gen, index=data.index)
-            out["facility_id"] = gen_s if missing is None else out["facility_id"].fillna(gen_s)
-            notes.append(
-                (
-                    "没有编号的行按类型与名称生成了固定编号（F- 开头），再次导入时编号不变",
-                    "rows without 编号 got a stable id from kind and name (F-…), the same "
-                    "on every import",
-                )
+        )
+        return
+    s = data["status"].map(lambda v: FACILITY_STATUS_WORDS.get(_norm(v)) if v else None)
+    rows.reject(
+        (data["status"] != "") & s.isna(),
+        lambda r: f"状态「{data.at[r, 'status']}」应为现有或规划",
+        lambda r: f"status {data.at[r, 'status']!r} should be 现有 (existing) or 规划",
+    )
+    rows.out["status"] = s
+    blank = int((data["status"] == "").sum())
+    if blank:
+        rows.notes.append(
+            (
+                f"{blank} 行状态为空：已有设施保留原状态，新设施记为现有",
+                f"{blank} row{'s' if blank > 1 else ''} without a status: known "
+                "facilities keep theirs, new ones are existing",
             )
-    else:  # relocation sites
-        if "name" not in data:
-            raise ImportFailed("安置点表需要安置点名称列", _needs("name"))
-        out["name"] = data["name"].replace("", None)
-        for fld in ("site_type", "status"):
-            if fld in data:
-                v = data[fld].replace("", None)
-                out[fld] = v.map(lambda x: _SITE_STATUS.get(x, x)) if fld == "status" else v
-        for fld in (
-            "capacity_households",
-            "planned_households",
-            "planned_persons",
-            "moved_households",
-            "moved_persons",
-            "demolished_households",
-            "built_area_m2",
-        ):
-            notes += _numbers(
-                data, out, fld, layer, reject, whole=fld != "built_area_m2", header=head[fld]
+        )
+
+
+_SITE_NUMBERS = (
+    "capacity_households",
+    "planned_households",
+    "planned_persons",
+    "moved_households",
+    "moved_persons",
+    "demolished_households",
+    "built_area_m2",
+)
+
+
+def _site_values(rows: _Rows) -> None:
+    """Name, type, status, numbers, year and id of a relocation sites table."""
+    data, out = rows.data, rows.out
+    out["name"] = data["name"].replace("", None)
+    for fld in ("site_type", "status"):
+        if fld in data:
+            v = data[fld].replace("", None)
+            out[fld] = v.map(lambda x: _SITE_STATUS.get(x, x)) if fld == "status" else v
+    for fld in _SITE_NUMBERS:
+        rows.notes += _numbers(
+            data,
+            out,
+            fld,
+            rows.layer,
+            rows.reject,
+            whole=fld != "built_area_m2",
+            header=rows.header(fld),
+        )
+    _years(data, out, "completed_year", rows.reject)
+    if "site_id" in data:
+        out["site_id"] = data["site_id"].replace("", None)
+    if "site_id" not in out or out["site_id"].isna().any():
+        gen_s = pd.Series([_stable_id("S", n) for n in data["name"]], index=data.index)
+        out["site_id"] = out["site_id"].fillna(gen_s) if "site_id" in out else gen_s
+        rows.notes.append(
+            (
+                "没有编号的安置点按名称生成了固定编号（S- 开头）",
+                "sites without 编号 got a stable id from their name (S-…)",
             )
-        _years(data, out, "completed_year", reject)
-        if "site_id" in data:
-            out["site_id"] = data["site_id"].replace("", None)
-        if "site_id" not in out or out["site_id"].isna().any():
-            gen_s = pd.Series([_stable_id("S", n) for n in data["name"]], index=data.index)
-            out["site_id"] = out["site_id"].fillna(gen_s) if "site_id" in out else gen_s
-            notes.append(
-                (
-                    "没有编号的安置点按名称生成了固定编号（S- 开头）",
-                    "sites without 编号 got a stable id from their name (S-…)",
-                )
-            )
+        )
+
+
+def _place(rows: _Rows, code: pd.Series, villages, crs, outline) -> TableRows:
+    """Each row's point (its coordinates, its feature's point, or its village's anchor) and,
+    without a village column, the village it lies in."""
+    read, data, out = rows.read, rows.data, rows.out
     if read.geometry is not None:
-        coords = _vector_coordinates(read.geometry, data, reject, crs)
+        coords = _vector_coordinates(read.geometry, data, rows.reject, crs)
     elif "longitude" in data and "latitude" in data:
-        coords = _table_coordinates(data, reject, crs)
+        coords = _table_coordinates(data, rows.reject, crs)
     else:
         coords = Coords.none(data.index)
     geoms, anchored_rows, more = _points(
         data,
         code,
         villages,
-        reject,
+        rows.reject,
         coords,
         _outline_shape(outline, villages),
         vector=read.geometry is not None,
     )
-    notes += more
+    rows.notes += more
     if "village" not in data:  # a point tells its village
         inside = _village_of(geoms, villages)
         inside.index = out.index
         out["village_code"] = inside
         if inside.notna().any():
-            notes.append(
+            rows.notes.append(
                 (
                     "文件中没有所在行政村：按坐标所在的村界确定",
                     "no village column: each point's village is the one it lies in",
@@ -784,8 +1357,125 @@ def rows_to_layer(
             )
     # a row placed at its village's anchor keeps the point the workspace already has
     out["_anchored"] = [bool(a) for a in anchored_rows]
+    present = frozenset(c for c in out.columns if c in LAYERS[rows.layer].names)
+    if "status" not in data:
+        present -= {"status"}
     frame = gpd.GeoDataFrame(out, geometry=geoms, crs=WGS84)
-    return TableRows(frame, rej, notes, coords.crs_used)
+    return TableRows(frame, rows.rej, rows.notes, coords.crs_used, present | {"geometry"})
+
+
+# ----------------------------------------------------------------------------- absent columns
+#: What a new row takes for an absent column the upsert fills anyway (a new facility is
+#: existing).
+_NEW_ROW_DEFAULTS = {"facilities": {"status": "existing"}}
+
+
+def _key_text(frame: pd.DataFrame, keys: Sequence[str]) -> pd.Series:
+    """The layer key of each row as one text (codes and ids as text, years as whole numbers)."""
+    parts = []
+    for k in keys:
+        s = pd.Series(frame[k], index=frame.index)
+        num = pd.to_numeric(s, errors="coerce")
+        if k == "year" or k.endswith("_year"):
+            s = num.astype("Int64").astype("string")
+        parts.append(s.astype("string").fillna(""))
+    out = parts[0]
+    for p in parts[1:]:
+        out = out + "/" + p
+    return out
+
+
+def keep_absent(
+    incoming: pd.DataFrame, current: pd.DataFrame | None, present: frozenset[str], layer: str
+) -> pd.DataFrame:
+    """The ``incoming`` rows with the columns their file does not carry filled in.
+
+    A table may carry only some columns (an indicator table of 危房户数 alone); the others are
+    absent, not empty: each incoming row takes them from the ``current`` row of the same key
+    (village and year, facility id, site id), and a new indicator row from the same village's
+    latest earlier year (an indicator stays as it was until a file says otherwise). A new
+    facility is existing. Cells of the columns the file does carry are never touched (an
+    empty cell there is the file's, and the row is judged by it).
+
+    Parameters
+    ----------
+    incoming : DataFrame
+        :attr:`TableRows.frame` (or any frame of the layer's columns).
+    current : DataFrame or None
+        The workspace's rows of ``layer``.
+    present : frozenset of str
+        :attr:`TableRows.present`: the columns the file carried.
+    layer : str
+        The layer's name.
+
+    Raises :class:`~township_atlas.geo.read_vector.ImportFailed` with one file-level message
+    when a required column is absent and some incoming rows have no value to keep for it (new
+    rows, with no earlier year of their village): it names the column and those rows.
+    """
+    spec = LAYERS[layer]
+    out = incoming.copy()
+    keys = list(spec.key)
+    absent = [c.name for c in spec.columns if c.name not in present and c.name not in keys]
+    if not absent or not len(out):
+        return out
+    for col in absent:
+        if col not in out:
+            out[col] = None
+        out[col] = out[col].astype(object).where(out[col].notna(), None)
+    have = current is not None and len(current) > 0
+    if have:
+        cur = pd.DataFrame(current).copy()
+        cur["_k"] = _key_text(cur, keys).to_numpy()
+        by_key = cur.drop_duplicates("_k", keep="last").set_index("_k")
+        new_keys = _key_text(out, keys)
+        for col in absent:
+            known = new_keys.map(by_key[col]).astype(object)
+            out[col] = out[col].where(out[col].notna(), known)
+        if layer == "indicators":
+            _carry_forward(out, cur, absent)
+    for col, value in _NEW_ROW_DEFAULTS.get(layer, {}).items():
+        if col in absent:
+            out[col] = out[col].where(out[col].notna(), value)
+    _refuse_unfilled(out, absent, layer)
+    return out
+
+
+def _carry_forward(out: pd.DataFrame, cur: pd.DataFrame, absent: list[str]) -> None:
+    """New village-years take each absent indicator from the village's latest earlier year."""
+    years = pd.to_numeric(cur["year"], errors="coerce")
+    cur = cur.assign(_y=years, _v=cur["village_code"].astype(str)).sort_values("_y")
+    row_years = pd.to_numeric(out["year"], errors="coerce")
+    for i in out.index:
+        need = [c for c in absent if out.at[i, c] is None or pd.isna(out.at[i, c])]
+        if not need or pd.isna(row_years[i]):
+            continue
+        earlier = cur[(cur["_v"] == str(out.at[i, "village_code"])) & (cur["_y"] < row_years[i])]
+        if len(earlier):
+            last = earlier.iloc[-1]
+            for c in need:
+                out.at[i, c] = last[c]
+
+
+def _refuse_unfilled(out: pd.DataFrame, absent: list[str], layer: str) -> None:
+    spec = LAYERS[layer]
+    required = [c for c in absent if spec.column(c).required]
+    empty = {c: out.index[out[c].isna().to_numpy()].tolist() for c in required}
+    empty = {c: rows for c, rows in empty.items() if rows}
+    if not empty:
+        return
+    rows = sorted({r for v in empty.values() for r in v})
+    cols_zh = "、".join(spec.column(c).zh for c in empty)
+    cols_en = ", ".join(empty)
+    keys = _key_text(out.loc[rows], list(spec.key)).tolist()
+    shown = "、".join(keys[:8]) + ("…" if len(keys) > 8 else "")
+    shown_en = ", ".join(keys[:8]) + (", …" if len(keys) > 8 else "")
+    raise ImportFailed(
+        f"文件中没有{cols_zh}列，而 {len(rows)} 行是工作空间中还没有的记录（{shown}），"
+        "没有可保留的原值：请在文件中加上这些列，或先导入含这些列的表",
+        f"the file has no {cols_en} column and {len(rows)} of its rows are new ({shown_en}), "
+        "with no value to keep: add the columns to the file, or first import a table that "
+        "has them",
+    )
 
 
 def _outline_shape(outline: gpd.GeoDataFrame | None, villages: gpd.GeoDataFrame):
@@ -793,10 +1483,6 @@ def _outline_shape(outline: gpd.GeoDataFrame | None, villages: gpd.GeoDataFrame)
     if outline is not None and len(outline):
         return outline.to_crs(WGS84).union_all()
     return villages.to_crs(WGS84).union_all()
-
-
-def _needs(what: str) -> str:
-    return f"the table needs a {what} column"
 
 
 def _stable_id(prefix: str, text: str) -> str:

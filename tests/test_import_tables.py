@@ -13,7 +13,13 @@ from shapely.geometry import Point
 from township_atlas.cli import main
 from township_atlas.geo.crs import to_metric
 from township_atlas.geo.importing import import_table
-from township_atlas.geo.read_table import TABLE_KINDS, mappable_fields, read_table, rows_to_layer
+from township_atlas.geo.read_table import (
+    TABLE_KINDS,
+    keep_absent,
+    mappable_fields,
+    read_table,
+    rows_to_layer,
+)
 from township_atlas.geo.read_vector import ImportFailed
 from township_atlas.geo.workspace import read_workspace
 
@@ -753,3 +759,62 @@ def test_site_numbers_take_their_own_units_only(demo_ws, tmp_path):
     assert f.loc[[2, 3], "built_area_m2"].tolist() == [2400, 1200]
     assert list(rows.rejected) == [4]
     assert "计划搬迁户数「30人」的单位「人」" in _reasons(rows)[4]
+
+
+# ----------------------------------------------------------------------------- file-level messages
+@pytest.mark.parametrize(
+    ("kind", "text", "says"),
+    [
+        ("indicators", "行政村,统计年月,通硬化路\n古陂村,2020-12,是\n", ["年度", "统计年月,year"]),
+        ("indicators", "村庄,年度,通硬化路\n古陂村,2020,是\n", ["行政村", "村庄,village"]),
+        ("facilities", "类型,所在行政村,设施\n村卫生室,古陂村,甲\n", ["名称", "设施"]),
+        ("facilities", "编号,类型,名称\nA,村卫生室,甲\nB,学校,乙\n", ["经度", "无法定位"]),
+    ],
+)
+def test_a_required_column_absent_is_one_file_level_message(demo_ws, tmp_path, kind, text, says):
+    src = _csv(tmp_path / "t.csv", text)
+    with pytest.raises(ImportFailed) as err:
+        rows_to_layer(read_table(src, kind), kind, demo_ws.villages)
+    assert all(s in err.value.zh for s in says), err.value.zh
+    assert "--columns" in err.value.zh and "--columns" in err.value.en
+
+
+def test_no_header_names_the_nearest_fields_of_the_likeliest_row(tmp_path):
+    src = _csv(tmp_path / "t.csv", "村庄,统计年月,硬化道路\n古陂村,2020,是\n")
+    with pytest.raises(ImportFailed) as err:
+        read_table(src, "indicators")
+    assert "统计年月,year" in err.value.zh and "硬化道路,road_hardened" in err.value.en
+    assert "古陂村" not in err.value.zh  # a village name in the first row is no header
+
+
+def test_an_unrecognised_header_is_named_with_its_nearest_field(demo_ws, tmp_path):
+    src = _csv(tmp_path / "t.csv", "序号,行政村,年度,是否通硬化公路,危房户数\n1,古陂村,2020,是,1\n")
+    read = read_table(src, "indicators")
+    assert read.unrecognised == {"是否通硬化公路": ("road_hardened", "bus")}
+    note = next(zh for zh, _ in read.notes if zh.startswith("未识别"))
+    assert "是否通硬化公路,road_hardened" in note and "序号" not in note
+    rows = rows_to_layer(read, "indicators", demo_ws.villages)
+    assert rows.present == {"village_code", "year", "dangerous_houses"}
+
+
+def test_the_users_mapping_wins_over_a_recognised_header_of_the_same_field(tmp_path):
+    src = _csv(tmp_path / "t.csv", "行政村,年度,通硬化路,路况\n古陂村,2020,否,是\n")
+    read = read_table(src, "indicators", columns={"路况": "road_hardened"})
+    assert read.columns_found == {"行政村": "village", "年度": "year", "路况": "road_hardened"}
+    assert read.data["road_hardened"].tolist() == ["是"]
+
+
+def test_keep_absent_fills_facilities_from_the_workspace_and_new_ones_are_existing(
+    demo_ws, tmp_path
+):
+    planned = demo_ws["facilities"][demo_ws["facilities"]["status"] == "planned"].iloc[0]
+    src = _csv(
+        tmp_path / "f.csv",
+        f"编号,类型,名称,所在行政村\n{planned.facility_id},{planned.kind},改名,古陂村\n"
+        "K9,村卫生室,新卫生室,古陂村\n",
+    )
+    rows = rows_to_layer(read_table(src, "facilities"), "facilities", demo_ws.villages)
+    assert "status" not in rows.present and "opened_year" not in rows.present
+    kept = keep_absent(rows.frame, demo_ws["facilities"], rows.present, "facilities")
+    assert kept["status"].tolist() == ["planned", "existing"]
+    assert kept["name"].tolist() == ["改名", "新卫生室"]  # present columns are the file's
