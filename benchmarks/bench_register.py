@@ -34,9 +34,13 @@ HEADER = [
 
 
 def _ids(rng: np.random.Generator, n: int) -> list[str]:
-    body = [f"360722{y}{m:02d}{d:02d}{s:03d}" for y, m, d, s in zip(
-        rng.integers(1940, 2015, n), rng.integers(1, 13, n), rng.integers(1, 29, n),
-        rng.integers(0, 1000, n), strict=True)]  # fmt: skip
+    # Synthetic and unique (a real register has no person twice): the sequence number walks
+    # through the day's 1,000 numbers, days through the years.
+    days = rng.permutation(75 * 12 * 28)[: -(-n // 1000)]
+    body = [
+        f"360722{1940 + d // 336}{d % 336 // 28 + 1:02d}{d % 28 + 1:02d}{i % 1000:03d}"
+        for i, d in ((i, days[i // 1000]) for i in range(n))
+    ]
     weights = [pow(2, 17 - i, 11) for i in range(17)]
     return [
         b + "10X98765432"[sum(int(c) * w for c, w in zip(b, weights, strict=True)) % 11]

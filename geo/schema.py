@@ -81,14 +81,27 @@ CATEGORY_GROUP = {
     "低保户": "政策保障",
     "特困供养户": "政策保障",
 }
-#: Spellings of the categories found in plans and exports (the brief's table among them).
+#: Spellings of the categories found in plans and exports (the brief's table among them) and
+#: the national system's 贫困户属性 over the years: 一般贫困户, 低保贫困户 (扶贫低保户),
+#: 低保户 (农村低保户), 特困供养贫困户 (五保贫困户 before 2016, 五保户 in the plans).
 CATEGORY_ALIASES = (
     ("扶贫低保户", "低保贫困户"),
+    ("低保贫困", "低保贫困户"),
+    ("农村低保户", "低保户"),
+    ("低保", "低保户"),
+    ("一般贫困", "一般贫困户"),
+    ("扶贫户", "一般贫困户"),  # the 2013 form's A3 (扶贫户 / 扶贫低保户)
     ("五保户", "特困供养户"),
     ("五保贫困户", "特困供养户"),
+    ("五保", "特困供养户"),
+    ("特困供养贫困户", "特困供养户"),
+    ("特困供养", "特困供养户"),
+    ("特困供养人员", "特困供养户"),
     ("特困供养(五保)户", "特困供养户"),
     ("特困供养（五保）户", "特困供养户"),
     ("特困户", "特困供养户"),
+    ("分散供养特困户", "特困供养户"),
+    ("集中供养特困户", "特困供养户"),
 )
 CATEGORY_EN = {
     "一般贫困户": "ordinary poor",
@@ -112,13 +125,417 @@ CAUSES = {
     "11": ("自身发展动力不足", "lack of motivation"),
     "99": ("其他", "other"),
 }
+#: Other wordings of the causes (the code, the name, the name with 致贫, its code without the
+#: leading zero are read too): older forms, one-word entries, and the 2021+ 防返贫监测 system's
+#: 风险类型 where one of the codes means the same.
+CAUSE_ALIASES: tuple[tuple[str, str], ...] = (
+    ("病", "01"),
+    ("疾病", "01"),
+    ("因大病", "01"),
+    ("因慢性病", "01"),
+    ("残", "02"),
+    ("残疾", "02"),
+    ("因残疾", "02"),
+    ("学", "03"),
+    ("因上学", "03"),
+    ("灾", "04"),
+    ("因自然灾害", "04"),
+    ("自然灾害", "04"),
+    ("缺少土地", "05"),
+    ("缺地", "05"),
+    ("土地少", "05"),
+    ("缺少水", "06"),
+    ("缺水源", "06"),
+    ("缺少技术", "07"),
+    ("缺技能", "07"),
+    ("缺少技能", "07"),
+    ("缺少劳力", "08"),
+    ("缺劳动力", "08"),
+    ("缺少劳动力", "08"),
+    ("缺少资金", "09"),
+    ("缺资本", "09"),
+    ("交通落后", "10"),
+    ("交通条件差", "10"),
+    ("交通不便", "10"),
+    ("发展动力不足", "11"),
+    ("自身动力不足", "11"),
+    ("内生动力不足", "11"),
+    ("缺乏发展动力", "11"),
+    ("自身发展动力不足", "11"),
+    ("其它", "99"),
+    ("其他原因", "99"),
+    # 2021+ 风险类型 without a code of their own
+    ("因意外事故", "99"),
+    ("因产业项目失败", "99"),
+    ("因务工就业不稳", "99"),
+    ("因就业不稳", "99"),
+    ("因收入骤减", "99"),
+    ("因支出骤增", "99"),
+    ("住房出现安全问题", "99"),
+    ("饮水安全问题", "99"),
+)
 
 HOUSEHOLD_STATUSES = ("未脱贫", "已脱贫", "返贫", "监测")
 STATUS_EN = {"未脱贫": "not exited", "已脱贫": "exited", "返贫": "fell back", "监测": "monitored"}
 #: Since 2021 monitoring covers three kinds of households.
 MONITOR_KINDS = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户")
+#: Other spellings of the monitor kinds, and the 防返贫监测 system's codes 1–3.
+MONITOR_ALIASES = (
+    ("1", "脱贫不稳定户"),
+    ("2", "边缘易致贫户"),
+    ("3", "突发严重困难户"),
+    ("不稳定户", "脱贫不稳定户"),
+    ("脱贫不稳定", "脱贫不稳定户"),
+    ("脱贫监测户", "脱贫不稳定户"),
+    ("边缘户", "边缘易致贫户"),
+    ("边缘易致贫", "边缘易致贫户"),
+    ("边缘易致贫对象", "边缘易致贫户"),
+    ("边缘贫困户", "边缘易致贫户"),
+    ("严重困难户", "突发严重困难户"),
+    ("突发严重困难", "突发严重困难户"),
+    ("突发困难户", "突发严重困难户"),
+)
 #: Whether an exited household still receives support (the national system's 脱贫属性 1 and 4).
 POLICY_SUPPORT = ("享受政策", "不享受政策")
+
+#: Every status word of the national system over the years, as the layer's status: 脱贫属性
+#: codes 0/1/3/4 (2016–2020), 户类型 and 脱贫属性 texts of the 2021+ 防返贫监测 exports, and
+#: the plans' wordings. What else a word says (support, monitor kind, risk cleared) is in
+#: STATUS_POLICY, STATUS_MONITOR_KIND and STATUS_RISK_CLEARED.
+#:
+#: A monitored household whose risk is cleared (风险消除, 已消除风险) keeps the status 监测 with
+#: risk_cleared_year set: the system keeps it on the monitoring roster (marked cleared, no
+#: longer helped as a monitored household); 已脱贫 would need an exit year an 边缘易致贫户
+#: never had and a category it never had, and 未脱贫 would count it as poor. "Monitored now"
+#: is 监测 without a risk_cleared_year (or one after the year shown).
+STATUS_ALIASES = (
+    ("0", "未脱贫"),
+    ("1", "已脱贫"),
+    ("3", "返贫"),
+    ("4", "已脱贫"),
+    ("贫困", "未脱贫"),
+    ("贫困户", "未脱贫"),
+    ("未脱贫户", "未脱贫"),
+    ("预脱贫", "未脱贫"),  # planned to exit this year: not exited until it does
+    ("拟脱贫", "未脱贫"),
+    ("脱贫", "已脱贫"),
+    ("脱贫户", "已脱贫"),
+    ("已脱贫户", "已脱贫"),
+    ("稳定脱贫", "已脱贫"),
+    ("已脱贫(享受政策)", "已脱贫"),
+    ("脱贫(享受政策)", "已脱贫"),
+    ("脱贫享受政策", "已脱贫"),
+    ("已脱贫享受政策", "已脱贫"),
+    ("享受政策", "已脱贫"),
+    ("已脱贫(不再享受政策)", "已脱贫"),
+    ("脱贫(不再享受政策)", "已脱贫"),
+    ("已脱贫(不享受政策)", "已脱贫"),
+    ("脱贫(不享受政策)", "已脱贫"),
+    ("脱贫不享受政策", "已脱贫"),
+    ("已脱贫不享受政策", "已脱贫"),
+    ("脱贫不再享受政策", "已脱贫"),
+    ("已脱贫不再享受政策", "已脱贫"),
+    ("不再享受政策", "已脱贫"),
+    ("不享受政策", "已脱贫"),
+    ("返贫户", "返贫"),
+    ("返贫人口", "返贫"),
+    ("监测户", "监测"),
+    ("监测对象", "监测"),
+    ("防返贫监测对象", "监测"),
+    ("纳入监测", "监测"),
+    ("脱贫不稳定户", "监测"),
+    ("边缘易致贫户", "监测"),
+    ("突发严重困难户", "监测"),
+    ("脱贫户(监测对象)", "监测"),
+    ("脱贫户(脱贫不稳定户)", "监测"),
+    ("已消除风险", "监测"),
+    ("风险已消除", "监测"),
+    ("风险消除", "监测"),
+    ("已消除风险监测对象", "监测"),
+    ("未消除风险", "监测"),
+    ("风险未消除", "监测"),
+)
+#: Status words that say whether an exited household still receives support.
+STATUS_POLICY = {
+    "1": "享受政策",
+    "已脱贫(享受政策)": "享受政策",
+    "脱贫(享受政策)": "享受政策",
+    "脱贫享受政策": "享受政策",
+    "已脱贫享受政策": "享受政策",
+    "享受政策": "享受政策",
+    "4": "不享受政策",
+    "已脱贫(不再享受政策)": "不享受政策",
+    "脱贫(不再享受政策)": "不享受政策",
+    "已脱贫(不享受政策)": "不享受政策",
+    "脱贫(不享受政策)": "不享受政策",
+    "脱贫不享受政策": "不享受政策",
+    "已脱贫不享受政策": "不享受政策",
+    "脱贫不再享受政策": "不享受政策",
+    "已脱贫不再享受政策": "不享受政策",
+    "不再享受政策": "不享受政策",
+    "不享受政策": "不享受政策",
+}
+#: Status words that name the monitor kind too.
+STATUS_MONITOR_KIND = {
+    "脱贫不稳定户": "脱贫不稳定户",
+    "边缘易致贫户": "边缘易致贫户",
+    "突发严重困难户": "突发严重困难户",
+    "脱贫户(脱贫不稳定户)": "脱贫不稳定户",
+}
+#: Status words that say whether a monitored household's risk is cleared.
+STATUS_RISK_CLEARED = {
+    "已消除风险": True,
+    "风险已消除": True,
+    "风险消除": True,
+    "已消除风险监测对象": True,
+    "未消除风险": False,
+    "风险未消除": False,
+}
+#: Whether a monitored household's risk is cleared, as a 风险是否消除 column writes it.
+RISK_CLEARED_WORDS = {
+    "已消除": True,
+    "已消除风险": True,
+    "风险已消除": True,
+    "消除": True,
+    "风险消除": True,
+    "未消除": False,
+    "未消除风险": False,
+    "风险未消除": False,
+}
+
+#: 是/否 cells as the national system, offices and Excel write them (compared case-folded,
+#: without spaces, after NFKC: full-width Ｙ is Y).
+YES_WORDS = frozenset(
+    {"是", "有", "1", "y", "yes", "true", "√", "✓", "✔", "是的", "对", "已参加", "参加", "已参保"}
+)
+NO_WORDS = frozenset(
+    {"否", "无", "0", "n", "no", "false", "×", "✗", "✘", "不是", "没有", "未参加", "未参保", "未"}
+)
+#: 危房户 cells beyond 是/否: the housing-safety grades (C and D are dangerous, A and B not).
+DANGEROUS_HOUSE_WORDS = {
+    "c": True,
+    "d": True,
+    "c级": True,
+    "d级": True,
+    "c级危房": True,
+    "d级危房": True,
+    "危房": True,
+    "危房户": True,
+    "是危房": True,
+    "a": False,
+    "b": False,
+    "a级": False,
+    "b级": False,
+    "安全": False,
+    "安全住房": False,
+    "非危房": False,
+    "不是危房": False,
+}
+
+# ----------------------------------------------------------------------------- members
+#: 与户主关系 of the national system.
+RELATIONS = (
+    "户主",
+    "配偶",
+    "之子",
+    "之女",
+    "之儿媳",
+    "之女婿",
+    "之孙子",
+    "之孙女",
+    "之外孙子",
+    "之外孙女",
+    "之父",
+    "之母",
+    "之岳父",
+    "之岳母",
+    "之公公",
+    "之婆婆",
+    "之祖父",
+    "之祖母",
+    "之外祖父",
+    "之外祖母",
+    "之兄弟姐妹",
+    "之曾孙子女",
+    "其他",
+)
+RELATION_ALIASES = (
+    ("本人", "户主"),
+    ("户主本人", "户主"),
+    ("本人(户主)", "户主"),
+    ("户主(本人)", "户主"),
+    ("之本人", "户主"),
+    ("妻", "配偶"),
+    ("之妻", "配偶"),
+    ("妻子", "配偶"),
+    ("夫", "配偶"),
+    ("之夫", "配偶"),
+    ("丈夫", "配偶"),
+    ("子", "之子"),
+    ("儿子", "之子"),
+    ("长子", "之子"),
+    ("次子", "之子"),
+    ("女", "之女"),
+    ("女儿", "之女"),
+    ("长女", "之女"),
+    ("次女", "之女"),
+    ("儿媳", "之儿媳"),
+    ("媳", "之儿媳"),
+    ("女婿", "之女婿"),
+    ("孙子", "之孙子"),
+    ("孙女", "之孙女"),
+    ("外孙", "之外孙子"),
+    ("外孙子", "之外孙子"),
+    ("外孙女", "之外孙女"),
+    ("父亲", "之父"),
+    ("父", "之父"),
+    ("母亲", "之母"),
+    ("母", "之母"),
+    ("岳父", "之岳父"),
+    ("岳母", "之岳母"),
+    ("公公", "之公公"),
+    ("婆婆", "之婆婆"),
+    ("祖父", "之祖父"),
+    ("祖母", "之祖母"),
+    ("兄弟姐妹", "之兄弟姐妹"),
+    ("兄", "之兄弟姐妹"),
+    ("弟", "之兄弟姐妹"),
+    ("姐", "之兄弟姐妹"),
+    ("妹", "之兄弟姐妹"),
+    ("其它", "其他"),
+    ("01", "户主"),
+    ("02", "配偶"),
+)
+#: 文化程度 (the system's levels; technical secondary counts as 高中).
+EDUCATION = ("学龄前儿童", "文盲或半文盲", "小学", "初中", "高中", "大专及以上")
+EDUCATION_ALIASES = (
+    ("学龄前", "学龄前儿童"),
+    ("文盲", "文盲或半文盲"),
+    ("半文盲", "文盲或半文盲"),
+    ("不识字或识字很少", "文盲或半文盲"),
+    ("小学文化", "小学"),
+    ("初中文化", "初中"),
+    ("中专", "高中"),
+    ("中职", "高中"),
+    ("职高", "高中"),
+    ("技校", "高中"),
+    ("高中或中专", "高中"),
+    ("高中及中专", "高中"),
+    ("大专", "大专及以上"),
+    ("本科", "大专及以上"),
+    ("本科及以上", "大专及以上"),
+    ("大学", "大专及以上"),
+    ("研究生", "大专及以上"),
+)
+#: 在校生状况 by stage (the system lists each grade: 小学三年级, 七年级, 高职二年级 …).
+SCHOOLING = (
+    "学前教育",
+    "小学",
+    "初中",
+    "高中",
+    "中职",
+    "高职高专",
+    "本科及以上",
+    "送教上门",
+    "失学辍学",
+    "非在校生",
+)
+SCHOOLING_ALIASES = (
+    ("学前", "学前教育"),
+    ("幼儿园", "学前教育"),
+    ("七年级", "初中"),
+    ("八年级", "初中"),
+    ("九年级", "初中"),
+    ("初一", "初中"),
+    ("初二", "初中"),
+    ("初三", "初中"),
+    ("高一", "高中"),
+    ("高二", "高中"),
+    ("高三", "高中"),
+    ("普通高中", "高中"),
+    ("中专", "中职"),
+    ("职高", "中职"),
+    ("技校", "中职"),
+    ("中等职业教育", "中职"),
+    ("高职", "高职高专"),
+    ("大专", "高职高专"),
+    ("高等职业教育", "高职高专"),
+    ("本科", "本科及以上"),
+    ("大学", "本科及以上"),
+    ("研究生", "本科及以上"),
+    ("硕士", "本科及以上"),
+    ("博士", "本科及以上"),
+    ("失学", "失学辍学"),
+    ("辍学", "失学辍学"),
+    ("失学或辍学", "失学辍学"),
+    ("失学、辍学", "失学辍学"),
+    ("非在校", "非在校生"),
+    ("不在校", "非在校生"),
+    ("否", "非在校生"),
+    ("无", "非在校生"),
+)
+#: 健康状况: one of these, or several (残疾,长期慢性病); stored as three flags per member.
+HEALTH = ("健康", "长期慢性病", "患有大病", "残疾")
+HEALTH_ALIASES = (
+    ("良好", "健康"),
+    ("正常", "健康"),
+    ("慢性病", "长期慢性病"),
+    ("长期慢性病患者", "长期慢性病"),
+    ("大病", "患有大病"),
+    ("重病", "患有大病"),
+    ("患大病", "患有大病"),
+    ("重大疾病", "患有大病"),
+    ("残疾人", "残疾"),
+    ("患病", "长期慢性病"),
+)
+#: 劳动技能 of the national system (弱劳动力或半劳动力 since 2019).
+LABOUR_SKILLS = ("普通劳动力", "技能劳动力", "弱劳动力或半劳动力", "丧失劳动力", "无劳动力")
+#: Those that count as labour (劳动力人数).
+LABOUR_COUNTED = ("普通劳动力", "技能劳动力", "弱劳动力或半劳动力")
+LABOUR_ALIASES = (
+    ("普通", "普通劳动力"),
+    ("一般劳动力", "普通劳动力"),
+    ("有劳动力", "普通劳动力"),
+    ("技能", "技能劳动力"),
+    ("技术劳动力", "技能劳动力"),
+    ("弱劳动力", "弱劳动力或半劳动力"),
+    ("半劳动力", "弱劳动力或半劳动力"),
+    ("弱劳力", "弱劳动力或半劳动力"),
+    ("半劳力", "弱劳动力或半劳动力"),
+    ("丧失", "丧失劳动力"),
+    ("丧失劳动能力", "丧失劳动力"),
+    ("无劳动能力", "无劳动力"),
+    ("无", "无劳动力"),
+)
+#: 务工状况 of the national system.
+WORK_STATUSES = ("乡(镇)内务工", "乡(镇)外县内务工", "县外省内务工", "省外务工", "其他", "未务工")
+#: Those that count as working (务工人数).
+WORK_COUNTED = ("乡(镇)内务工", "乡(镇)外县内务工", "县外省内务工", "省外务工")
+WORK_ALIASES = (
+    ("乡镇内务工", "乡(镇)内务工"),
+    ("乡内务工", "乡(镇)内务工"),
+    ("镇内务工", "乡(镇)内务工"),
+    ("乡(镇)内", "乡(镇)内务工"),
+    ("乡镇外县内务工", "乡(镇)外县内务工"),
+    ("乡外县内务工", "乡(镇)外县内务工"),
+    ("镇外县内务工", "乡(镇)外县内务工"),
+    ("乡(镇)外县内", "乡(镇)外县内务工"),
+    ("县外省内", "县外省内务工"),
+    ("省内县外务工", "县外省内务工"),
+    ("省内务工", "县外省内务工"),
+    ("省外", "省外务工"),
+    ("外省务工", "省外务工"),
+    ("跨省务工", "省外务工"),
+    ("境外务工", "省外务工"),
+    ("其它", "其他"),
+    ("无", "未务工"),
+    ("否", "未务工"),
+    ("非务工", "未务工"),
+    ("不务工", "未务工"),
+    ("未外出务工", "未务工"),
+    ("在家务农", "未务工"),
+    ("务农", "未务工"),
+)
 
 FACILITY_KINDS = {
     "clinic": ("村卫生室", "village clinic"),
@@ -164,7 +581,8 @@ def _code(name: str, zh: str, en: str, length: int, **kw) -> Column:
 
 
 def _year(name: str, zh: str, en: str, **kw) -> Column:
-    return Column(name, "year", zh, en, minimum=1980, maximum=2100, **kw)
+    kw = {"minimum": 1980, "maximum": 2100, **kw}
+    return Column(name, "year", zh, en, **kw)
 
 
 def _count(name: str, zh: str, en: str, unit: str, **kw) -> Column:
@@ -246,9 +664,37 @@ HOUSEHOLDS = Layer(
     "demo; no names, ID or phone numbers are stored here.",
     None,
     (
-        Column("household_id", "str", "户编号", "Household id"),
-        _code("village_code", "行政村代码", "Village code", 12),
-        _count("size", "人数", "Persons", "人", maximum=30),
+        Column(
+            "household_id",
+            "str",
+            "户编号",
+            "Household id",
+            headers=("户号", "户码", "家庭编号", "户主编号", "户编码", "户代码"),
+        ),
+        _code(
+            "village_code",
+            "行政村代码",
+            "Village code",
+            12,
+            headers=(
+                "村代码",
+                "行政区划代码",
+                "村级代码",
+                "区划代码",
+                "统计用区划代码",
+                "行政村区划代码",
+                "村编码",
+                "行政村编码",
+            ),
+        ),
+        _count(
+            "size",
+            "人数",
+            "Persons",
+            "人",
+            maximum=30,
+            headers=("家庭人口数", "家庭人口", "户人数", "人口数", "家庭人数", "家庭成员数"),
+        ),
         Column(
             "category",
             "str",
@@ -258,16 +704,74 @@ HOUSEHOLDS = Layer(
             allowed=HOUSEHOLD_CATEGORIES,
             meaning="empty for a monitored household that was never registered poor",
             aliases=CATEGORY_ALIASES,
+            headers=("户属性", "贫困户类型", "贫困户类别", "原贫困户属性", "脱贫户属性"),
         ),
-        Column("cause", "str", "主要致贫原因", "Main cause", required=False, allowed=tuple(CAUSES)),
-        _year("identified_year", "识别年度", "Identified", required=False),
-        _year("exit_year", "脱贫年度", "Exit year", required=False),
-        _year("return_year", "返贫年度", "Fell back", required=False),
-        Column("status", "str", "脱贫状态", "Status", allowed=HOUSEHOLD_STATUSES),
         Column(
-            "monitor_kind", "str", "监测类型", "Monitor kind", required=False, allowed=MONITOR_KINDS
+            "cause",
+            "str",
+            "主要致贫原因",
+            "Main cause",
+            required=False,
+            allowed=tuple(CAUSES),
+            aliases=CAUSE_ALIASES,
+            headers=("致贫原因", "主要风险类型", "风险类型", "主要返贫致贫风险", "致贫返贫风险"),
         ),
-        _year("monitor_year", "纳入监测年度", "Monitored since", required=False),
+        _year(
+            "identified_year",
+            "识别年度",
+            "Identified",
+            required=False,
+            headers=("识别年份", "识别时间", "纳入年度", "建档立卡年度", "识别标准年度"),
+        ),
+        _year(
+            "exit_year",
+            "脱贫年度",
+            "Exit year",
+            required=False,
+            headers=("脱贫年份", "脱贫时间", "计划脱贫年度", "脱贫(计划)年度"),
+        ),
+        _year(
+            "return_year",
+            "返贫年度",
+            "Fell back",
+            required=False,
+            headers=("返贫年份", "返贫时间"),
+        ),
+        Column(
+            "status",
+            "str",
+            "脱贫状态",
+            "Status",
+            allowed=HOUSEHOLD_STATUSES,
+            # STATUS_ALIASES are read by the register reader, not applied on every
+            # validation: a status word also says support, monitor kind or risk cleared
+            # (STATUS_POLICY …), which only the reader can store.
+            headers=("脱贫属性", "贫困户状态", "脱贫标志", "户类型", "脱贫户类型", "农户类型"),
+        ),
+        Column(
+            "monitor_kind",
+            "str",
+            "监测类型",
+            "Monitor kind",
+            required=False,
+            allowed=MONITOR_KINDS,
+            aliases=MONITOR_ALIASES,
+            headers=("监测对象类型", "监测对象类别", "监测户类型", "监测户类别", "监测类别"),
+        ),
+        _year(
+            "monitor_year",
+            "纳入监测年度",
+            "Monitored since",
+            required=False,
+            headers=(
+                "监测年度",
+                "纳入监测时间",
+                "识别监测时间",
+                "监测对象识别时间",
+                "纳入监测日期",
+                "监测识别时间",
+            ),
+        ),
         Column(
             "policy_support",
             "str",
@@ -276,16 +780,32 @@ HOUSEHOLDS = Layer(
             required=False,
             allowed=POLICY_SUPPORT,
             meaning="an exited household still receiving support (脱贫属性 1) or no longer (4)",
+            headers=("享受政策", "是否享受扶贫政策", "享受政策情况"),
+            aliases=(("是", "享受政策"), ("否", "不享受政策"), ("不再享受政策", "不享受政策")),
         ),
         _year(
             "risk_cleared_year",
             "风险消除年度",
-            "Risk cleared",
+            "Year risk cleared",
             required=False,
-            meaning="year a monitored household's risk was marked cleared (已消除风险)",
+            meaning="year a monitored household's risk was marked cleared (已消除风险); it "
+            "stays 监测 on the roster",
+            headers=("风险消除时间", "风险消除日期", "消除风险时间", "风险消除年份"),
         ),
-        _flag("dangerous_house", "危房户", "Dangerous house", "lives in a dangerous house now"),
-        _flag("unsafe_water", "饮水不安全", "Unsafe water", "has no safe drinking water now"),
+        _flag(
+            "dangerous_house",
+            "危房户",
+            "Dangerous house",
+            "lives in a dangerous house now (C or D grade)",
+            headers=("危房", "危房等级", "住房安全等级", "房屋安全等级", "住房鉴定等级"),
+        ),
+        _flag(
+            "unsafe_water",
+            "饮水不安全",
+            "Unsafe water",
+            "has no safe drinking water now",
+            headers=("饮水不安全户",),
+        ),
         Column(
             "income_per_capita",
             "float",
@@ -294,8 +814,16 @@ HOUSEHOLDS = Layer(
             unit="元",
             required=False,
             minimum=0,
+            headers=("家庭人均纯收入", "人均收入", "家庭年人均纯收入", "人均纯收入(元)"),
         ),
-        Column("relocation_site", "str", "安置点", "Relocation site", required=False),
+        Column(
+            "relocation_site",
+            "str",
+            "安置点",
+            "Relocation site",
+            required=False,
+            headers=("安置点名称", "搬迁安置点"),
+        ),
         # 三保障 and labour, counted from the register's person rows (see the members layer).
         _count(
             "out_of_school",
@@ -342,6 +870,139 @@ HOUSEHOLDS = Layer(
         ),
     ),
     key=("household_id",),
+)
+
+MEMBERS = Layer(
+    "members",
+    "家庭成员",
+    "Household members",
+    "The people of each registered household as the register lists them (one row per person): "
+    "relation, birth year, schooling, health, labour, work and insurance, with the national "
+    "system's values. No name, ID number or phone number is ever stored here.",
+    None,
+    (
+        Column("household_id", "str", "户编号", "Household id"),
+        Column(
+            "person_id",
+            "str",
+            "人编号",
+            "Person id",
+            meaning="the register's 人编号; else the household id and the row's place in it",
+            headers=("成员编号", "个人编号", "人员编号", "人码"),
+        ),
+        Column(
+            "relation",
+            "str",
+            "与户主关系",
+            "Relation to the head",
+            required=False,
+            allowed=RELATIONS,
+            aliases=RELATION_ALIASES,
+            headers=("与户主的关系", "家庭关系", "关系"),
+        ),
+        _year(
+            "birth_year",
+            "出生年份",
+            "Birth year",
+            required=False,
+            minimum=1900,
+            meaning="from 出生日期, else 年龄 and the register's year, else digits 7–10 of the ID",
+        ),
+        Column(
+            "education",
+            "str",
+            "文化程度",
+            "Education",
+            required=False,
+            allowed=EDUCATION,
+            aliases=EDUCATION_ALIASES,
+            headers=("学历", "受教育程度"),
+        ),
+        Column(
+            "schooling",
+            "str",
+            "在校生状况",
+            "Schooling",
+            required=False,
+            allowed=SCHOOLING,
+            aliases=SCHOOLING_ALIASES,
+            meaning="stage of a pupil or student (the register gives the grade), 失学辍学 for a "
+            "child out of school, 非在校生 for everyone else",
+            headers=("在校生情况", "在校学生", "在校生", "就学情况", "就读情况"),
+        ),
+        _flag(
+            "chronic_illness",
+            "长期慢性病",
+            "Chronic illness",
+            "健康状况 names 长期慢性病",
+            required=False,
+        ),
+        _flag(
+            "serious_illness",
+            "患有大病",
+            "Serious illness",
+            "健康状况 names 患有大病",
+            required=False,
+        ),
+        _flag("disabled", "残疾", "Disabled", "健康状况 names 残疾", required=False),
+        Column(
+            "labour_skill",
+            "str",
+            "劳动技能",
+            "Labour skill",
+            required=False,
+            allowed=LABOUR_SKILLS,
+            aliases=LABOUR_ALIASES,
+            headers=("劳动能力", "劳动力状况", "劳动力类型"),
+        ),
+        Column(
+            "work",
+            "str",
+            "务工状况",
+            "Work",
+            required=False,
+            allowed=WORK_STATUSES,
+            aliases=WORK_ALIASES,
+            headers=("务工情况", "务工地点", "外出务工状况", "就业状况", "务工区域"),
+        ),
+        Column(
+            "work_months",
+            "int",
+            "务工时间",
+            "Months worked",
+            unit="月",
+            required=False,
+            minimum=0,
+            maximum=12,
+            headers=("务工时间(月)", "务工月数", "外出务工时间", "务工时长"),
+        ),
+        _flag(
+            "medical_insurance",
+            "参加城乡居民基本医疗保险",
+            "Basic medical insurance",
+            "in 城乡居民基本医疗保险 (新农合 before 2017)",
+            required=False,
+            headers=(
+                "城乡居民基本医疗保险",
+                "参加基本医疗保险",
+                "基本医疗保险",
+                "参加新型农村合作医疗",
+                "参加新农合",
+                "新农合",
+                "参加城乡居民医保",
+                "参加居民医保",
+            ),
+        ),
+        _flag(
+            "serious_illness_insurance",
+            "参加大病保险",
+            "Serious-illness insurance",
+            "in 城乡居民大病保险",
+            required=False,
+            headers=("参加大病医疗", "大病保险", "参加大病医疗保险", "大病医疗保险"),
+        ),
+    ),
+    key=("household_id", "person_id"),
 )
 
 INDICATORS = Layer(
@@ -544,6 +1205,7 @@ LAYERS: dict[str, Layer] = {
         TOWNSHIP,
         VILLAGES,
         HOUSEHOLDS,
+        MEMBERS,
         INDICATORS,
         FACILITIES,
         SITES,

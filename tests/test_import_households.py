@@ -71,7 +71,8 @@ def test_a_newer_register_updates_households_and_records_each_change(capsys, ws,
     assert (row["status"], row["exit_year"]) == ("已脱贫", 2025)
     changes = after["history"][after["history"]["change_id"] == "C00002"]
     assert set(changes["kind"]) == {"import"}
-    assert set(changes["field"]) == {"status", "exit_year"}
+    # code 1 says the exited household still receives support: that is recorded too
+    assert set(changes["field"]) == {"status", "exit_year", "policy_support"}
     assert history.changes_table(after["history"]).iloc[0]["change_id"] == "C00002"
 
 

@@ -583,12 +583,22 @@ def test_headers_lists_every_header_in_file_order(tmp_path):
     path = write_xlsx(tmp_path / "r.xlsx", PERSON_HEADER, good_people())
     result = read_register(path, villages=VILLAGES, id_key=KEY)
     assert result.headers == tuple(PERSON_HEADER)  # recognised, unused (民族) and personal alike
-    header = ["行政村", "家庭代码", "户编号", "脱贫属性", "人数", "", "备注"]
-    rows = [["新屋村", "M1", "H1", "0", 2, "", ""]]
+    # 贫困户属性 added: a file without it is now refused once for the file (issue 11), not
+    # row by row
+    header = ["行政村", "家庭代码", "户编号", "脱贫属性", "人数", "", "备注", "贫困户属性"]
+    rows = [["新屋村", "M1", "H1", "0", 2, "", "", "低保户"]]
     result = read_register(
         write_csv(tmp_path / "m.csv", header, rows), villages=VILLAGES, id_key=KEY
     )
-    assert result.headers == ("行政村", "家庭代码", "户编号", "脱贫属性", "人数", "备注")
+    assert result.headers == (
+        "行政村",
+        "家庭代码",
+        "户编号",
+        "脱贫属性",
+        "人数",
+        "备注",
+        "贫困户属性",
+    )
 
 
 def test_mappable_fields_never_offer_name_or_phone():
@@ -603,8 +613,9 @@ def test_mappable_fields_never_offer_name_or_phone():
 
 @pytest.mark.parametrize("field", [f for f, _, _ in mappable_fields()])
 def test_every_mappable_field_is_a_valid_mapping_target(tmp_path, field):
-    header = ["户编号", "行政村", "脱贫属性", "人数", "甲列"]
-    rows = [["H1", "新屋村", "0", 2, "1"]]
+    # 贫困户属性 added (issue 11: a missing required column is one file-level refusal)
+    header = ["户编号", "行政村", "脱贫属性", "人数", "贫困户属性", "甲列"]
+    rows = [["H1", "新屋村", "0", 2, "低保户", "1"]]
     path = write_csv(tmp_path / "m.csv", header, rows)
     result = read_register(path, villages=VILLAGES, id_key=KEY, columns={"甲列": field})
     # a header mapped by hand wins over one recognised by its name
