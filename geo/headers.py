@@ -1,10 +1,11 @@
 """How a column header in a file names a field: one mechanism for every reader.
 
 Offices word the same column many ways: ``是否通硬化路``, ``有无标准化卫生室``,
-``人均纯收入（元）``, ``村集体经济收入(万元)``, full-width brackets, stars marking required columns. A reader declares
-the spellings it knows per field (most come from :class:`~township_atlas.geo.schema.Column`
-``name``, ``zh``, ``en`` and ``headers``); :class:`HeaderMatcher` then recognises the whole
-family of each spelling, and names the nearest fields for a header it cannot place.
+``人均纯收入（元）``, ``村集体经济收入(万元)``, full-width brackets, stars marking required
+columns. A reader declares the spellings it knows per field (most come from
+:class:`~township_atlas.geo.schema.Column` ``name``, ``zh``, ``en`` and ``headers``);
+:class:`HeaderMatcher` then recognises the whole family of each spelling, and names the nearest
+fields for a header it cannot place.
 
 The forms of a header are tried from the most to the least literal, so an exact spelling always
 wins over a family resemblance: the text as written (normalised), without bracketed parts

@@ -7,7 +7,7 @@ once: its Chinese and English label, meaning, unit and allowed values.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 Kind = Literal["str", "code", "int", "float", "bool", "year"]
@@ -1198,6 +1198,179 @@ PLANS = Layer(
     ),
     key=("plan_name", "station_id"),
 )
+
+# ----------------------------------------------------------------------------- table headers
+#: Other spellings of the table layers' columns as township offices write them, beyond each
+#: column's name, zh and en (compared through :mod:`township_atlas.geo.headers`, which adds
+#: 是否/有无/已 prefixes, units in brackets, full-width punctuation and 情况/状况 suffixes by
+#: itself). They become the columns' ``headers`` below.
+_TABLE_HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
+    "facilities": {
+        "facility_id": ("设施编号", "站点编号", "网点编号", "代码", "id"),
+        "kind": ("设施类型", "站点类型", "网点类型", "类别", "层级", "站点层级"),
+        "name": (
+            "名称",
+            "设施名称",
+            "站点名称",
+            "网点名称",
+            "服务站名称",
+            "服务站点名称",
+            "机构名称",
+        ),
+        "status": ("建设状态", "现状", "运营状态"),
+        "opened_year": ("建成年份", "建成时间", "开业年度", "设立年度", "建站年度"),
+    },
+    "relocation_sites": {
+        "site_id": ("安置点编号", "代码", "id"),
+        "name": ("名称", "安置点", "集中安置点名称"),
+        "site_type": ("安置方式", "类型", "安置点类型"),
+        "capacity_households": ("设计容量(户)", "容量", "安置规模", "设计安置户数"),
+        "planned_households": ("计划搬迁户", "计划安置户数"),
+        "planned_persons": ("计划搬迁人口", "计划安置人数"),
+        "moved_households": ("入住户数", "已搬迁入住户数"),
+        "moved_persons": ("入住人数", "已搬迁入住人数"),
+        "built_area_m2": ("建筑面积(m²)", "建筑面积(m2)", "建筑面积(平方米)", "总建筑面积"),
+        "status": ("状态",),
+        "demolished_households": ("拆旧复垦户数", "已拆旧户数", "拆旧户数"),
+        "completed_year": ("建成年份", "竣工年度", "建成年度"),
+    },
+    "indicators": {
+        "year": ("年份", "年", "统计年度", "统计年份", "填报年度", "监测年度"),
+        # 贫困村退出 indicators as township offices word them: the national 退出标准
+        # (有一条通村公路实现硬化, 具备条件的村通客运班车, 广播电视户户通, 有综合性文化服务中心,
+        # 有标准化卫生室, 有合格乡村医生或执业(助理)医师, 基本实现通宽带) and the provinces'
+        # "一降五通七有" (通水、通电、通路、通广播电视、通宽带; 有卫生室、有文化体育活动场所).
+        "road_hardened": (
+            "通硬化路面",
+            "通沥青(水泥)路",
+            "通沥青或水泥路",
+            "通水泥路",
+            "通沥青路",
+            "硬化路",
+            "通村公路硬化",
+            "通村公路实现硬化",
+            "有一条通村公路实现硬化",
+            "通村硬化路",
+            "行政村通硬化路",
+            "通路",
+        ),
+        "bus": (
+            "通客车",
+            "通班车",
+            "客运班车",
+            "通农村客运",
+            "通公交",
+            "具备条件的村通客运班车",
+            "具备条件的村实现通客运班车",
+        ),
+        "safe_water": (
+            "饮水安全",
+            "自来水",
+            "通自来水",
+            "安全饮用水",
+            "饮用水安全",
+            "通安全饮水",
+            "农村饮水安全",
+            "通水",
+        ),
+        "power": (
+            "通生产生活用电",
+            "通动力电",
+            "动力电",
+            "农网改造",
+            "农网改造升级",
+            "生活用电",
+            "通电",
+            "电力入户",
+        ),
+        "radio_tv": ("通广播电视", "广播电视户户通", "户户通", "有线电视", "广电"),
+        "broadband": (
+            "宽带",
+            "宽带网络",
+            "光纤宽带",
+            "通光纤",
+            "4G",
+            "4G网络",
+            "4G信号",
+            "4G信号覆盖",
+            "通4G",
+            "通宽带或通讯",
+            "宽带网络覆盖",
+        ),
+        "clinic": (
+            "标准化村卫生室",
+            "卫生室",
+            "村卫生室",
+            "村卫生室达标",
+            "卫生室达标",
+            "标准化卫生室达标",
+        ),
+        "doctor": (
+            "合格乡村医生",
+            "乡村医生",
+            "村医",
+            "执业(助理)医师",
+            "执业助理医师",
+            "合格乡村医生或执业(助理)医师",
+            "合格村医或执业(助理)医师",
+        ),
+        "activity_centre": (
+            "文化室",
+            "村级综合文化服务中心",
+            "综合文化服务中心",
+            "综合性文化服务中心",
+            "村综合文化服务中心",
+            "文化活动中心",
+            "综合性文化活动中心",
+            "村级活动场所",
+            "文化体育活动场所",
+            "文化活动场所",
+            "党群服务中心",
+            "村级党群服务中心",
+        ),
+        "dangerous_houses": (
+            "危房户",
+            "危房数",
+            "C/D级危房户数",
+            "CD级危房户数",
+            "C级D级危房户数",
+            "现有危房户数",
+            "存量危房户数",
+        ),
+        "unsafe_water_households": (
+            "饮水不安全户",
+            "饮水困难户数",
+            "饮水困难户",
+            "未解决饮水安全户数",
+            "饮水不达标户数",
+        ),
+        "collective_income": (
+            "村集体经济收入(万元)",
+            "集体经济收入",
+            "村集体收入",
+            "村集体经济经营性收入",
+            "集体经济经营性收入",
+            "村级集体经济收入",
+            "村集体经济年收入",
+        ),
+    },
+}
+
+
+def _with_headers(layer: Layer, spellings: dict[str, tuple[str, ...]]) -> Layer:
+    """``layer`` with ``spellings`` added to its columns' ``headers``."""
+    unknown = set(spellings) - set(layer.names)
+    if unknown:
+        raise ValueError(f"{layer.name} has no column(s) {sorted(unknown)}")
+    columns = tuple(
+        replace(c, headers=(*c.headers, *spellings.get(c.name, ()))) for c in layer.columns
+    )
+    return replace(layer, columns=columns)
+
+
+FACILITIES = _with_headers(FACILITIES, _TABLE_HEADERS["facilities"])
+SITES = _with_headers(SITES, _TABLE_HEADERS["relocation_sites"])
+INDICATORS = _with_headers(INDICATORS, _TABLE_HEADERS["indicators"])
 
 LAYERS: dict[str, Layer] = {
     layer.name: layer

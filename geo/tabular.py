@@ -22,14 +22,12 @@ import pandas as pd
 from python_calamine import CalamineWorkbook
 
 from .read_vector import ImportFailed  # one kind of fatal import problem for every reader
+from .schema import NO_WORDS, YES_WORDS  # 是/否 cells: declared once, in the schema
 
 #: How many rows from the top are searched for the header row.
 HEADER_SEARCH_ROWS = 15
 #: What may stand between the cells of a CSV, in the order tried.
 DELIMITERS = (",", "\t", ";")
-#: 是/否 cells, compared after the reader's own normalisation (case-folded, no spaces).
-YES_WORDS = frozenset({"是", "有", "1", "y", "yes", "true", "√", "是的"})
-NO_WORDS = frozenset({"否", "无", "0", "n", "no", "false", "×", "不是"})
 #: A year anywhere in a cell: 2019, 2019年, 2019-06-30.
 YEAR = r"((?:19|20)\d\d)"
 
