@@ -15,6 +15,7 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
+from ..data.demo import is_demo
 from ..geo.brief_pdf import BarChart, Brief, LegendEntry, MapPanel, Page, Table, TextBlock, Tile
 from ..geo.crs import to_metric
 from ..geo.map_render import OUTLINE_COLOUR, RIVER_COLOUR, ROAD_STYLE, MapLayers
@@ -93,7 +94,16 @@ def brief_content(
         source=ws.meta.get("source") or "未注明",
         data_date=ws.meta.get("data_date") or "未注明",
         keywords=(ctx.township, str(year), "扶贫", "简报"),
+        notice=demo_notice(ws, ctx.township),
     )
+
+
+def demo_notice(ws: Workspace, township: str) -> str:
+    """The warning a brief of the demo workspace carries on every page ("" for real data):
+    its households, indicators, stations and relocation are invented."""
+    if not is_demo(ws.meta):
+        return ""
+    return f"演示数据：{township}的户、指标、网点与搬迁数据均为虚构，仅供演示，不得作为实际情况引用"
 
 
 def _village_code(ws: Workspace, village: str) -> str:
@@ -196,6 +206,14 @@ class _Context:
         self.corner = (f"{year}年末", f"数据截至 {ws.meta.get('data_date') or '未注明'}")
 
     # ------------------------------------------------------------------ shared
+    def register_line(self, code: str | None = None) -> str:
+        """The register in one sentence (the township's, or village ``code``'s) at the year's
+        end: 建档立卡 N户 M人, of which exited, remaining, fallen back, monitored."""
+        hh = self.past.households
+        if code is not None:
+            hh = hh[hh["village_code"].astype(str) == code]
+        return poverty.register_sentence(poverty.register_figures(hh, self.year), "zh")
+
     def village_series(self) -> dict[int, pd.DataFrame]:
         """Each year's village figures (the register as it stood at that year's end)."""
         if self._by_year is None:
@@ -323,6 +341,7 @@ class _Context:
             chart=chart,
             blocks=(self.village_table(),),
             corner=self.corner,
+            lead=(self.register_line(),),
         )
 
     def village_table(self) -> Table:
@@ -478,6 +497,7 @@ class _Context:
             ),
             map=panel,
             tiles=tiles,
+            lead=(self.register_line(code),),
             chart=chart,
             blocks=(
                 self.category_table(code),

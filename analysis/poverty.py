@@ -175,3 +175,78 @@ def years_span(households: pd.DataFrame, default: int = 2020) -> tuple[int, int]
     if values.empty:
         return default, default
     return int(values.min()), int(values.max())
+
+
+def register_figures(households: pd.DataFrame, year: int) -> dict:
+    """The 建档立卡 register at the end of ``year``, as a brief opens with it (plain ints).
+
+    ``registered_*``: on the register by ``year`` (identified by then); ``exited_*``: of those,
+    not poor at the end of ``year``; ``remaining_*``: poor then (fallen back included);
+    ``returned_*``: fell back (返贫) in or before ``year``, whether exited again or not;
+    ``monitored_*``: under 防返贫 monitoring at the end of ``year`` (registered or not), and
+    ``monitored_registered_households`` of them on the register.
+    """
+    reg = registered_mask(households) & (households["identified_year"].fillna(0) <= year)
+    reg = reg.fillna(False).astype(bool)
+    remaining = remaining_mask(households, year)
+    exited = reg & ~remaining
+    returned = reg & returned_mask(households, year).astype(bool)
+    monitored = monitored_mask(households, year)
+    size = pd.to_numeric(households["size"], errors="coerce").fillna(0)
+
+    def people(mask: pd.Series) -> int:
+        return int(size[mask].sum())
+
+    return {
+        "year": int(year),
+        "registered_households": int(reg.sum()),
+        "registered_people": people(reg),
+        "exited_households": int(exited.sum()),
+        "exited_people": people(exited),
+        "remaining_households": int(remaining.sum()),
+        "remaining_people": people(remaining),
+        "returned_households": int(returned.sum()),
+        "returned_people": people(returned),
+        "monitored_households": int(monitored.sum()),
+        "monitored_people": people(monitored),
+        "monitored_registered_households": int((monitored & reg).sum()),
+    }
+
+
+def register_sentence(fig: dict, lang: str = "zh") -> str:
+    """:func:`register_figures` in one sentence: "建档立卡 966户 3,017人，已脱贫 …"."""
+    if lang == "zh":
+        text = (
+            f"建档立卡 {fig['registered_households']:,}户 {fig['registered_people']:,}人，"
+            f"其中已脱贫 {fig['exited_households']:,}户 {fig['exited_people']:,}人，"
+            f"未脱贫 {fig['remaining_households']:,}户 {fig['remaining_people']:,}人"
+        )
+        if fig["returned_households"]:
+            text += f"（累计返贫 {fig['returned_households']:,}户 {fig['returned_people']:,}人）"
+        if not _monitoring(fig):
+            return text + "。"
+        return text + (
+            f"；防返贫监测 {fig['monitored_households']:,}户 {fig['monitored_people']:,}人。"
+        )
+    text = (
+        f"Registered poor (建档立卡): {fig['registered_households']:,} households, "
+        f"{fig['registered_people']:,} people; exited {fig['exited_households']:,} households, "
+        f"{fig['exited_people']:,} people; still poor {fig['remaining_households']:,} "
+        f"households, {fig['remaining_people']:,} people"
+    )
+    if fig["returned_households"]:
+        text += (
+            f" (fell back so far: {fig['returned_households']:,} households, "
+            f"{fig['returned_people']:,} people)"
+        )
+    if not _monitoring(fig):
+        return text + "."
+    return text + (
+        f"; monitored: {fig['monitored_households']:,} households, "
+        f"{fig['monitored_people']:,} people."
+    )
+
+
+def _monitoring(fig: dict) -> bool:
+    """Whether the sentence speaks of monitoring: from 2021 on, or when anyone is monitored."""
+    return fig["year"] >= 2021 or fig["monitored_households"] > 0

@@ -103,8 +103,11 @@ def plan(
     """
     if (add is None) == (target_share is None):
         raise ValueError("give either a number of stations to add or a target coverage")
+    if weight == "villages" and weight not in demand.columns:
+        # every demand point is one village: the planner's own files need no column for it
+        demand = demand.assign(villages=1)
     if weight not in demand.columns:
-        known = [w for w in WEIGHTS if w in demand.columns] or list(demand.columns)
+        known = [w for w in WEIGHTS if w in demand.columns or w == "villages"]
         raise ValueError(f"unknown weight {weight!r}; use one of {', '.join(known)}")
     for r in (radius_m, township_radius_m or 0.0):
         if r < 0:

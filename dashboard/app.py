@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from township_atlas.dashboard import assets, loader, sidebar
+from township_atlas.dashboard import assets, loader, sidebar, view
 from township_atlas.dashboard import state as S
 from township_atlas.dashboard.i18n import t
 
@@ -110,4 +110,8 @@ NEW = st.Page(DATA, title=t("page_data", lang), icon=":material/upload_file:", u
 # Every page listed: "View 3 more" hid 数据导入, 规则设置 and 数据字典 behind a click.
 page = st.navigation([NEW] if loader.is_new() else list(ALL_PAGES), expanded=True)
 sidebar.draw()
+# The demo's figures are invented: every page says so, above its own content.
+banner = view.demo_banner(loader.load_meta(), lang)
+if banner:
+    st.warning(banner, icon=":material/science:")
 page.run()

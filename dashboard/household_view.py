@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ..analysis import history, household_lookup
+from ..analysis import exit_rules, history, household_lookup
 from ..geo.paths import id_key
 from ..geo.read_register import hash_id
 from ..geo.schema import CAUSES, LAYERS
@@ -81,6 +81,37 @@ def years(row: pd.Series, span: range, lang: str) -> None:
     )
     st.html(f"<table style='border-collapse:separate;border-spacing:2px'><tr>{cells}</tr></table>")
     st.caption(i18n.t("hh_years_hint", lang))
+
+
+def exit_checks(ws: Workspace, household_id: str, year: int, rules, lang: str) -> None:
+    """The household's exit checks at ``year`` (its scorecard): each check, what the register
+    says and the result; nothing for a household not on the register."""
+    card = exit_rules.household_scorecard(ws.households, household_id, year, rules, ws["history"])
+    if not card:
+        return
+    st.markdown(f"**{i18n.t('hh_exit_checks', lang, year=year)}**")
+    st.caption(i18n.t("hh_exit_checks_hint", lang))
+
+    def result(item: dict) -> str:
+        if not item["enabled"]:
+            return i18n.t("hh_check_off", lang)
+        if item["ok"] is None:
+            return i18n.t("hh_check_unrecorded", lang)
+        return i18n.t("hh_check_ok" if item["ok"] else "hh_check_fail", lang)
+
+    st.dataframe(
+        pd.DataFrame(
+            {
+                i18n.t("hh_check", lang): [i18n.t(f"hh_check_{c['check']}", lang) for c in card],
+                i18n.t("hh_check_value", lang): [
+                    c["value_zh"] if lang == "zh" else c["value_en"] for c in card
+                ],
+                i18n.t("hh_check_result", lang): [result(c) for c in card],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 
 
 def changes(ws: Workspace, household_id: str, lang: str) -> None:

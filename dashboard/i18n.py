@@ -40,6 +40,32 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "From the years identified, exited, fell back and monitored; ● under monitoring.",
     ),
     "hh_changes": ("变更记录", "Recorded changes"),
+    "hh_exit_checks": ("脱贫标准核查({year}年末)", "Exit checks (end of {year})"),
+    "hh_exit_checks_hint": (
+        "收入高于扶贫标准,两不愁三保障。已脱贫户按脱贫当年的收入核查(变更记录中有时);"
+        "未登记的项目不算未达标,但未核查。",
+        "Income above the poverty line, and 两不愁三保障. An exited household is checked on "
+        "the income of its exit year where the change history has it; a check not recorded "
+        "is not a failure, but it was not made.",
+    ),
+    "hh_check": ("核查项", "Check"),
+    "hh_check_value": ("登记情况", "Register says"),
+    "hh_check_result": ("结果", "Result"),
+    "hh_check_income": ("人均纯收入高于扶贫标准", "Income above the poverty line"),
+    "hh_check_house": ("住房安全有保障(非危房)", "Safe housing (no dangerous house)"),
+    "hh_check_water": ("饮水安全有保障", "Safe drinking water"),
+    "hh_check_education": (
+        "义务教育有保障(失学辍学人数为 0)",
+        "Compulsory education (nobody of school age out of school)",
+    ),
+    "hh_check_insurance": (
+        "基本医疗有保障(未参加基本医保人数为 0)",
+        "Basic medical insurance (every member insured)",
+    ),
+    "hh_check_ok": ("✔ 达标", "✔ met"),
+    "hh_check_fail": ("✘ 未达标", "✘ not met"),
+    "hh_check_unrecorded": ("未登记,未核查", "not recorded: not checked"),
+    "hh_check_off": ("规则未要求", "not required by the rules"),
     "hh_record": ("这一户", "The household"),
     "hh_created": ("登记", "added"),
     "hh_no_changes": ("这户没有登记过变更。", "No change recorded for this household."),
@@ -75,6 +101,13 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "basemap_settings_problem": ("设置文件无法读取:`{problem}`", "Bad settings file: `{problem}`"),
     "workspace": ("工作空间", "Workspace"),
     "illustrative": ("边界为示意,不作为权属依据", "Boundaries are illustrative (示意)"),
+    "demo_banner": (
+        "演示数据:{township}的户、指标、网点与搬迁数据均为虚构,仅供演示,"
+        "请勿作为实际情况引用或汇报。",
+        "Demo data: the households, indicators, service points and relocation of {township} "
+        "are invented, for demonstration only: do not present them as real.",
+    ),
+    "demo_legend": ("演示数据 · 各项数据均为虚构", "Demo data · all figures invented"),
     "registered": ("建档立卡(累计)", "Registered"),
     "remaining": ("年末未脱贫", "Remaining poor"),
     "remaining_short": ("未脱贫(人)", "Remaining (people)"),

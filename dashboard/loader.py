@@ -8,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from ..data.demo import ensure_demo
-from ..geo.workspace import Workspace, read_workspace
+from ..geo.workspace import Workspace, read_meta, read_workspace
 from .view import MapSpec, map_spec
 
 #: Set by ``township-atlas serve``; without it the dashboard opens the demo township.
@@ -38,6 +38,18 @@ def workspace_mtime() -> int:
 def _read(path: str, mtime_ns: int) -> Workspace:
     # mtime_ns is part of the cache key: a rewritten workspace is read again.
     return read_workspace(path)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _meta(path: str, mtime_ns: int) -> dict[str, str]:
+    return read_meta(path)
+
+
+def load_meta() -> dict[str, str]:
+    """The current workspace's metadata (``{}`` while it is new or when it cannot be read):
+    what a page needs before, or without, reading the layers."""
+    path = workspace_path()
+    return _meta(str(path), path.stat().st_mtime_ns) if path.exists() else {}
 
 
 def load_workspace() -> Workspace:

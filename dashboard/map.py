@@ -29,7 +29,7 @@ from ..geo import gcj02
 from ..geo.schema import WGS84
 from . import assets, basemaps, i18n
 from . import state as S
-from .view import TIER_STYLE, MapSpec
+from .view import TIER_STYLE, MapSpec, demo_banner
 
 VILLAGE_PANE = "villages"
 _FONT = "'Noto Sans CJK SC','Noto Sans SC','Microsoft YaHei','PingFang SC',sans-serif"
@@ -100,6 +100,11 @@ def _legend_html(spec: MapSpec) -> str:
         rows.append(
             f'<div style="margin-top:6px;color:#a50f15;font-weight:700">'
             f"示意图 · {esc(i18n.t('illustrative', lang))}</div>"
+        )
+    if spec.demo:
+        rows.append(
+            f'<div class="ta-demo" style="color:#a50f15;font-weight:700">'
+            f"{esc(i18n.t('demo_legend', lang))}</div>"
         )
     style = (
         "background:rgba(255,255,255,.94);padding:8px 10px;border-radius:6px;"
@@ -526,4 +531,13 @@ def standalone_html(spec: MapSpec) -> str:
     head.add_child(Element(f"<title>{html.escape(spec.title)}</title>"), name="title", index=0)
     head.add_child(Element(f"<style>{css}</style>"), name="leaflet_css_inline", index=1)
     head.add_child(Element(f"<script>{script}</script>"), name="leaflet_js_inline", index=2)
+    if spec.demo:  # a file travels without the dashboard's banner: it carries its own
+        notice = esc(demo_banner({"synthetic_demo": "true"}, spec.lang, spec.township))
+        _Control(
+            f'<div class="ta-demo-banner" style="background:#fdecea;color:#a50f15;'
+            f"border:2px solid #b30000;border-radius:4px;padding:6px 12px;font:700 14px/1.4 "
+            f'{_FONT};max-width:70vw">{notice}</div>',
+            "topright",
+            "ta-demo-control",
+        ).add_to(m)
     return m.get_root().render()

@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import geopandas as gpd
 
+from ..analysis import history, poverty
 from ..analysis.key_figures import Figure
 from ..geo.workspace import Workspace
 from . import i18n
@@ -34,6 +35,16 @@ def figure_text(f: Figure, lang: str) -> tuple[str, str, str | None]:
         value = f"{int(f.value)} / {f.total}"
         change = None if not f.change else f"{int(f.change):+d}"
     return label, value, change
+
+
+def register_text(ws: Workspace, year: int, code: str | None, lang: str) -> str:
+    """The register at the end of ``year`` in one sentence (the township's, or village
+    ``code``'s): 建档立卡 N户 M人, of which exited, remaining, fallen back, monitored. What a
+    meeting hears first."""
+    households = history.state_at(ws, f"{year}-12-31").households
+    if code is not None:
+        households = households[households["village_code"].astype(str) == code]
+    return poverty.register_sentence(poverty.register_figures(households, year), lang)
 
 
 #: Village names on the projector (the ordinary map uses 13 px).

@@ -16,6 +16,7 @@ from ..analysis import classify as classify_mod
 from ..analysis import coverage as coverage_mod
 from ..analysis import gaps as gaps_mod
 from ..analysis import poverty, relocation, station_plan
+from ..data.demo import is_demo
 from ..geo.schema import SERVICE_TIERS, WGS84
 from ..geo.workspace import Workspace
 from . import i18n
@@ -65,11 +66,32 @@ class MapSpec:
     layers: frozenset[str] = field(default_factory=lambda: frozenset(ALL_LAYERS))
     basemap: str = "none"
     illustrative: bool = True
+    #: The workspace is the synthetic demo: the legend (and an exported page) says its figures
+    #: are invented.
+    demo: bool = False
+    #: The township's name (for the demo notice of an exported map).
+    township: str = ""
     #: Planner overlays: stations with their service area: name, colour, dashed, radius_m (a
     #: circle, straight-line mode) or reach (the reachable roads, road mode; else None).
     plan: gpd.GeoDataFrame | None = None
     #: Pixel size of village names; larger on a projector, read from the back of a room.
     label_size: int = 13
+
+
+def township_name(ws: Workspace) -> str:
+    """The township's name: its outline's, else the workspace metadata's ("" when neither)."""
+    if len(ws.township) and "name" in ws.township and pd.notna(ws.township["name"].iloc[0]):
+        return str(ws.township["name"].iloc[0])
+    return str(ws.meta.get("township_name", ""))
+
+
+def demo_banner(meta: dict[str, str], lang: str, township: str = "") -> str:
+    """The notice every page of the demo workspace shows, from its metadata ("" for real
+    data)."""
+    if not is_demo(meta):
+        return ""
+    name = township or meta.get("township_name") or ("本镇" if lang == "zh" else "the township")
+    return i18n.t("demo_banner", lang, township=name)
 
 
 def latest_year(ws: Workspace) -> int:
@@ -240,6 +262,8 @@ def map_spec(
         basemap=basemap,
         illustrative=bool(ws.township["illustrative"].fillna(False).any())
         or bool(ws.villages["illustrative"].fillna(False).any()),
+        demo=is_demo(ws.meta),
+        township=township_name(ws),
     )
 
 

@@ -42,11 +42,12 @@ __all__ = [
     "build_demo_layers",
     "demo_meta",
     "ensure_demo",
+    "is_demo",
 ]
 
 DEMO_SEED = 2014
 #: Bump whenever the generator's output changes: a stored demo of another version is rebuilt.
-DEMO_VERSION = "3"
+DEMO_VERSION = "4"
 TOWNSHIP_CODE = "360722102"
 TOWNSHIP_NAME = "古陂镇"
 COUNTY, CITY, PROVINCE = "信丰县", "赣州市", "江西省"
@@ -56,6 +57,10 @@ POPULATION = 42_931
 VILLAGER_GROUPS = 302
 DATA_DATE = "2025-06-30"
 SOURCE = "示意数据 synthetic demo"
+
+#: Metadata key marking a workspace as this synthetic demo ("true"): every page, brief and
+#: exported map of it says its figures are invented.
+DEMO_META_KEY = "synthetic_demo"
 
 #: Town seat (WGS84 lon, lat) and the 信丰 county seat, which lies outside the township.
 SEAT_LONLAT = (115.099, 25.335)
@@ -882,6 +887,9 @@ def build_demo_layers(seed: int = DEMO_SEED) -> dict[str, pd.DataFrame]:
         "history": empty_frame(LAYERS["history"]),
         "station_plans": empty_frame(LAYERS["station_plans"]),
     }
+    # layers the demo does not make (e.g. the register's person rows, ``members``) are empty
+    for name, layer in LAYERS.items():
+        layers.setdefault(name, empty_frame(layer))
     return layers
 
 
@@ -897,9 +905,20 @@ def demo_meta(seed: int = DEMO_SEED) -> dict[str, str]:
         "data_date": DATA_DATE,
         "source": SOURCE,
         "illustrative": "true",
+        DEMO_META_KEY: "true",
         "demo_seed": str(seed),
         "demo_version": DEMO_VERSION,
     }
+
+
+def is_demo(meta) -> bool:
+    """Whether a workspace's metadata (``Workspace.meta``) is the synthetic demo's: marked
+    with :data:`DEMO_META_KEY` ("true"; "false" once real data replace it), or written by the
+    demo builder (an older demo carries only its ``demo_version``)."""
+    flag = str(meta.get(DEMO_META_KEY, "")).strip().lower()
+    if flag in ("true", "false"):  # an import of real data into the demo may set "false"
+        return flag == "true"
+    return bool(str(meta.get("demo_version", "")).strip())
 
 
 def build_demo(path: str | os.PathLike) -> Path:

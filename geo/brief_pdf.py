@@ -126,6 +126,8 @@ class Page:
     chart: BarChart | None = None
     blocks: tuple[Table | TextBlock, ...] = ()
     corner: tuple[str, ...] = ()  # short lines at the top right (year, data date)
+    #: what the page opens with, above the key figures (the register: 建档立卡 N 户 M 人, …)
+    lead: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,9 @@ class Brief:
     data_date: str
     author: str = "乡镇扶贫一张图 Township Atlas"
     keywords: tuple[str, ...] = field(default_factory=tuple)
+    #: a warning every page carries in a red band under its header (demo data: invented
+    #: figures must not be presented as real); "" for none
+    notice: str = ""
 
 
 # ----------------------------------------------------------------------------- rendering
@@ -161,11 +166,16 @@ def render_map_page(
     if paper not in PAPERS:
         raise ValueError(f"paper {paper!r}: use A4 or A3")
     chosen = brief.pages[page]
-    single = Brief(brief.title, (chosen,), brief.source, brief.data_date, brief.author)
+    single = Brief(
+        brief.title, (chosen,), brief.source, brief.data_date, brief.author, notice=brief.notice
+    )
     writer = _Writer(single, paper, font or cjk_font())
     writer.pdf.add_page()
     writer.text(MARGIN, MARGIN, chosen.title, 15, bold=True)
     top = MARGIN + 9
+    if brief.notice:
+        writer.notice(_Box(MARGIN, top - 1.0, PAGE_W - 2 * MARGIN, NOTICE_H))
+        top += NOTICE_H + 1.0
     writer.map_panel(chosen.map, _Box(MARGIN, top, PAGE_W - 2 * MARGIN, PAGE_H - top - 14))
     writer.footer(1, 1)
     return bytes(writer.pdf.output())
@@ -230,6 +240,7 @@ MARGIN = 10.0
 MAP_W = 152.0
 GUTTER = 6.0
 BODY_TOP = 29.0
+NOTICE_H = 6.0  # the red band of a brief's notice (demo data), under the header
 BODY_BOTTOM = PAGE_H - MARGIN - 6.0
 PT = 25.4 / 72  # mm per point
 
@@ -350,19 +361,45 @@ class _Writer:
         for number, page in enumerate(self.brief.pages, start=1):
             self.pdf.add_page()
             self.header(page)
-            self.map_panel(page.map, _Box(MARGIN, BODY_TOP, MAP_W, BODY_BOTTOM - BODY_TOP))
+            top = BODY_TOP
+            if page.lead:
+                top = self.lead(page.lead, _Box(MARGIN, BODY_TOP - 1.0, PAGE_W - 2 * MARGIN, 0))
+                top += 2.0
+            self.map_panel(page.map, _Box(MARGIN, top, MAP_W, BODY_BOTTOM - top))
             right = MARGIN + MAP_W + GUTTER
-            self.column(
-                page, _Box(right, BODY_TOP, PAGE_W - MARGIN - right, BODY_BOTTOM - BODY_TOP)
-            )
+            self.column(page, _Box(right, top, PAGE_W - MARGIN - right, BODY_BOTTOM - top))
             self.footer(number, total)
         return bytes(self.pdf.output())
+
+    def notice(self, box: _Box, size: float = 8.5) -> None:
+        """The brief's notice (demo data) in a red box: one line, or two when ``box`` is
+        tall enough and the line too long."""
+        self.fill("#fdecea")
+        self.draw(ACCENT, 0.35)
+        self.pdf.rect(box.x, box.y, box.w, box.h, style="DF")
+        lines = [self.brief.notice]
+        if box.h >= 2 * size * PT + 3 and self.width(lines[0], size, True) > box.w - 4:
+            lines = self.wrap(lines[0], box.w - 4, size, True)[:2]
+        step = size * PT + 1.2
+        top = box.y + (box.h - step * len(lines) + 1.2) / 2
+        for i, line in enumerate(lines):
+            text, fit = self.fitted(line, box.w - 4, size, bold=True)
+            self.text(
+                box.x, top + i * step, text, fit, bold=True, colour=ACCENT, align="C", width=box.w
+            )
 
     def header(self, page: Page) -> None:
         self.fill(ACCENT)
         self.pdf.rect(MARGIN, MARGIN + 0.5, 1.6, 13.5, style="F")
         self.text(MARGIN + 4.5, MARGIN, page.title, 17, bold=True)
         self.text(MARGIN + 4.5, MARGIN + 8.6, page.subtitle, 8.5, colour=MUTED)
+        if self.brief.notice:
+            left = (
+                MARGIN + 4.5 + max(self.width(page.title, 17, True), self.width(page.subtitle, 8.5))
+            )
+            corner = max((self.width(c, 9.5, True) for c in page.corner), default=0.0)
+            x0, x1 = left + 6.0, PAGE_W - MARGIN - corner - 6.0
+            self.notice(_Box(x0, MARGIN + 0.5, max(x1 - x0, 40.0), 13.0))
         for i, line in enumerate(page.corner):
             size = 9.5 if i == 0 else 7.5
             top = MARGIN + (0.6 if i == 0 else 6.2 + 3.8 * (i - 1))
@@ -639,6 +676,20 @@ class _Writer:
             else:
                 y = self.text_block(block, _Box(box.x, y, box.w, 0)) + 3.0
 
+    def lead(self, lines: Sequence[str], box: _Box) -> float:
+        """The page's opening lines (the register) across the page, wrapped, on a light band;
+        returns the bottom."""
+        size, step, pad = 9.0, 4.2, 1.3
+        wrapped = [w for line in lines for w in self.wrap(line, box.w - 2 * pad - 1.2, size)]
+        h = 2 * pad + step * len(wrapped) - (step - size * PT)
+        self.fill(TILE)
+        self.pdf.rect(box.x, box.y, box.w, h, style="F")
+        self.fill(ACCENT)
+        self.pdf.rect(box.x, box.y, 0.8, h, style="F")
+        for i, text in enumerate(wrapped):
+            self.text(box.x + pad + 1.2, box.y + pad + i * step, text, size, colour=INK)
+        return box.y + h
+
     def tiles_height(self, tiles: Sequence[Tile]) -> float:
         rows = math.ceil(len(tiles) / 3)
         return rows * 18.5 + (rows - 1) * 2.5 if rows else 0.0
@@ -658,7 +709,7 @@ class _Writer:
                 rest = height - sum(self.block_height(b, width, row_h) + 4.0 for b in blocks)
                 if page.chart is None and rest >= 0:
                     return 0.0, row_h, blocks
-                if page.chart is not None and rest - 4.0 >= 30.0:
+                if page.chart is not None and rest - 4.0 >= 24.0:
                     return min(rest - 4.0, 50.0), row_h, blocks
         return 30.0 if page.chart is not None else 0.0, 3.4, blocks
 

@@ -12,6 +12,7 @@ The attributes of :class:`Rules` follow the TOML: ``[village_exit] max_incidence
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import math
@@ -64,6 +65,10 @@ class HouseholdExit:
     income_above_line: bool
     safe_house: bool
     safe_water: bool
+    #: 义务教育有保障: no member of compulsory-school age out of school (失学辍学)
+    compulsory_education: bool
+    #: 基本医疗有保障: every member in 城乡居民基本医疗保险
+    medical_insurance: bool
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,9 @@ class Rules:
     gap_score: GapScore
     services: Services
     relocation: Relocation
+    #: year -> yuan per person per year of the 防返贫 monitoring line (from 2021, set by the
+    #: province), years ascending; empty when not set
+    monitoring_line: Mapping[int, float] = dataclasses.field(default_factory=dict)
 
     def poverty_line_for(self, year: int) -> float:
         """The line in force in ``year``: the latest listed year at or before it; years before
@@ -110,6 +118,12 @@ class Rules:
         years = sorted(self.poverty_line)
         at_or_before = [y for y in years if y <= year]
         return self.poverty_line[at_or_before[-1] if at_or_before else years[0]]
+
+    def monitoring_line_for(self, year: int) -> float | None:
+        """The 防返贫 monitoring line in force in ``year``: the latest listed year at or before
+        it; ``None`` before the first listed year (monitoring began in 2021) or when unset."""
+        at_or_before = [y for y in sorted(self.monitoring_line) if y <= year]
+        return self.monitoring_line[at_or_before[-1]] if at_or_before else None
 
 
 # ----------------------------------------------------------------------------- errors
@@ -256,7 +270,14 @@ _SPEC: dict[str, Any] = {
         "min_collective_income": _nonneg,
         "not_required": _Free(_name_key(INDICATOR_FLAGS), _codes),
     },
-    "household_exit": {"income_above_line": _bool, "safe_house": _bool, "safe_water": _bool},
+    "monitoring_line": _Free(_year_key, _positive),
+    "household_exit": {
+        "income_above_line": _bool,
+        "safe_house": _bool,
+        "safe_water": _bool,
+        "compulsory_education": _bool,
+        "medical_insurance": _bool,
+    },
     "gap_score": {"weights": _Free(_name_key(WEIGHT_NAMES), _nonneg)},
     "services": {"distance_to": _names(tuple(FACILITY_KINDS))},
     "relocation": {
@@ -406,6 +427,7 @@ def parse_rules(text: str, source: str = "rules") -> Rules:
         gap_score=GapScore(weights=table["gap_score"]["weights"]),
         services=Services(distance_to=table["services"]["distance_to"]),
         relocation=Relocation(**rel),
+        monitoring_line=dict(sorted(table.get("monitoring_line", {}).items())),
     )
 
 

@@ -199,7 +199,7 @@ def test_a_plan_saved_on_the_plan_page_is_compared_on_the_plans_page(
 
     at.switch_page("app_pages/plan_page.py").run()
     at.button(key="plan_save").click().run()  # nothing to save yet
-    assert "还没有新网点" in at.warning[0].value
+    assert any("还没有新网点" in w.value for w in at.warning)
     at.button(key="plan_optimise").click().run()
     at.text_input(key="plan_save_name").set_value("三站方案")
     at.button(key="plan_save").click().run()
@@ -208,7 +208,7 @@ def test_a_plan_saved_on_the_plan_page_is_compared_on_the_plans_page(
     plan = saved_plan(read_workspace(ws)["station_plans"], "三站方案")
     assert len(plan.stations) == 3 and (plan.stations["added_weight"] > 0).all()
     at.button(key="plan_save").click().run()  # the same name again
-    assert "已有名为「三站方案」的方案" in at.warning[0].value
+    assert any("已有名为「三站方案」的方案" in w.value for w in at.warning)
 
     at.switch_page("app_pages/plans_page.py").run()
     assert not at.exception
@@ -314,6 +314,58 @@ def test_meeting_page_steps_through_the_villages(app, demo_ws):
     assert at.subheader[0].value.endswith("全镇") and not at.exception
 
 
+def test_meeting_page_states_the_register_first(app, demo_ws):
+    at = app.run()
+    at.switch_page("app_pages/meeting_page.py").run()
+    assert not at.exception
+    register = next(m.value for m in at.markdown if "建档立卡" in m.value)
+    assert "建档立卡 966户 3,017人，其中已脱贫 958户 2,992人，未脱贫 8户 25人" in register
+    assert "防返贫监测" in register
+    at.button(key="meeting_next").click().run()  # a village: its own register
+    first = next(m.value for m in at.markdown if "建档立卡" in m.value)
+    assert "建档立卡 966户" not in first
+
+
+DEMO_NOTICE = "演示数据:古陂镇的户、指标、网点与搬迁数据均为虚构"
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "app_pages/map_page.py",
+        "app_pages/meeting_page.py",
+        "app_pages/plan_page.py",
+        "app_pages/progress_page.py",
+        "app_pages/villages_page.py",
+        "app_pages/household_page.py",
+        "app_pages/rules_page.py",
+    ],
+)
+def test_every_page_of_the_demo_says_its_data_are_invented(app, page):
+    at = app.run()
+    if page != "app_pages/map_page.py":
+        at.switch_page(page).run()
+    assert not at.exception
+    assert any(DEMO_NOTICE in w.value for w in at.warning)
+
+
+def test_a_real_workspace_has_no_demo_notice(demo_ws, tmp_path, monkeypatch):
+    from township_atlas.geo.workspace import write_workspace
+
+    meta = {k: v for k, v in demo_ws.meta.items() if k not in ("synthetic_demo", "demo_version")}
+    path = write_workspace(tmp_path / "real.gpkg", demo_ws.layers, meta)
+    monkeypatch.setenv("TOWNSHIP_ATLAS_WORKSPACE", str(path))
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    assert not at.exception
+    assert not any("演示数据" in w.value for w in at.warning)
+
+
+def test_demo_notice_in_english(app):
+    app.session_state["lang"] = "en"
+    at = app.run()
+    assert any("Demo data" in w.value and "invented" in w.value for w in at.warning)
+
+
 def test_data_page_previews_and_imports_boundaries(tmp_path, monkeypatch):
     corpus = ROOT / "tests" / "import_corpus" / "vector"
     ws = tmp_path / "fresh.gpkg"
@@ -331,3 +383,23 @@ def test_data_page_previews_and_imports_boundaries(tmp_path, monkeypatch):
         assert not at.exception
         (button,) = at.get("download_button")
         assert button.proto.label == "下载模板" and button.proto.url.endswith(".xlsx")
+
+
+def test_household_page_shows_the_exit_checks(demo_ws, tmp_path, monkeypatch):
+    # a household still poor, one of whose children dropped out of school (失学辍学)
+    from township_atlas.geo.workspace import write_workspace
+
+    hh = demo_ws.households.copy()
+    poor = hh[(hh["status"] == "返贫")]["household_id"].iloc[0]
+    hh["out_of_school"] = (hh["household_id"] == poor).astype("Int64")
+    path = write_workspace(tmp_path / "ws.gpkg", {**demo_ws.layers, "households": hh}, demo_ws.meta)
+    monkeypatch.setenv("TOWNSHIP_ATLAS_WORKSPACE", str(path))
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    at.switch_page("app_pages/household_page.py").run()
+    at.text_input(key="hh_query").set_value(poor).run()
+    assert not at.exception
+    card = next(df.value for df in at.dataframe if "核查项" in df.value.columns)
+    rows = dict(zip(card["核查项"], card["结果"], strict=True))
+    assert rows["义务教育有保障(失学辍学人数为 0)"] == "✘ 未达标"
+    assert rows["基本医疗有保障(未参加基本医保人数为 0)"] == "未登记,未核查"
+    assert rows["人均纯收入高于扶贫标准"] == "✘ 未达标"  # fell back: income below the line

@@ -78,6 +78,40 @@ def test_a_past_year_gives_that_years_figures_and_chart(capsys, demo_path, pack_
     assert all(f"{v:,}" in text for v in (2668, 2832, 2267))
 
 
+def test_the_brief_opens_with_the_register(capsys, demo_path, township_pdf, pack_pdf):
+    # 建档立卡 966 户 3,017 人 (the brief's register), then exited, remaining, fallen back and
+    # monitored at the year's end, before the key figures
+    totals = summary(capsys, demo_path)["totals"]
+    (text,) = page_texts(township_pdf)
+    register = (
+        "建档立卡966户3,017人，其中已脱贫958户2,992人，"
+        f"未脱贫{totals['poor_households']}户{totals['poor_people']}人"
+        f"（累计返贫{totals['returned_households']}户"
+    )
+    assert register in text
+    assert f"防返贫监测{totals['monitored_households']}户" in text
+    assert text.index("建档立卡966户") < text.index("年末未脱贫人口")
+    # 2016: the register as it stood then; no monitoring before 2021
+    texts = page_texts(pack_pdf)
+    assert "建档立卡966户3,017人，其中已脱贫228户750人，未脱贫738户2,267人。" in texts[0]
+    # a village page opens with its own register
+    assert "建档立卡" in texts[1] and "建档立卡966户" not in texts[1]
+
+
+def test_every_page_of_the_demo_says_its_data_are_invented(pack_pdf, demo_ws, tmp_path):
+    from township_atlas.geo.workspace import Workspace
+
+    notice = "演示数据：古陂镇的户、指标、网点与搬迁数据均为虚构，仅供演示"
+    assert all(notice in t for t in page_texts(pack_pdf))
+    assert brief_content(demo_ws).notice.startswith(notice)
+    # a workspace of real data (no demo marks in its metadata) carries no such notice
+    meta = {k: v for k, v in demo_ws.meta.items() if k not in ("synthetic_demo", "demo_version")}
+    real = Workspace(demo_ws.layers, meta)
+    assert brief_content(real).notice == ""
+    (text,) = page_texts(brief_pdf.render(brief_content(real)))
+    assert "演示数据" not in text
+
+
 def test_no_household_is_named_in_the_brief(demo_ws, pack_pdf):
     text = "".join(page_texts(pack_pdf))
     ids = demo_ws.households["household_id"].astype(str)
@@ -249,3 +283,19 @@ def test_cli_out_must_be_a_pdf(capsys, demo_path, tmp_path):
     assert code != 0
     assert err.count("\n") == 1 and ".pdf" in err
     assert not out.exists()
+
+
+def test_the_exported_map_of_the_demo_says_its_data_are_invented(demo_ws):
+    from dataclasses import replace
+
+    from township_atlas.dashboard.exports import export_map
+
+    brief = brief_content(demo_ws)
+    (text,) = page_texts(brief_pdf.render_map_page(brief))  # what the PNG export draws
+    assert "演示数据：古陂镇的户、指标、网点与搬迁数据均为虚构" in text
+    (plain,) = page_texts(brief_pdf.render_map_page(replace(brief, notice="")))
+    assert "演示数据" not in plain
+    html = export_map(demo_ws, "html").decode("utf-8")
+    assert "ta-demo-banner" in html
+    notice = "演示数据:古陂镇的户、指标、网点与搬迁数据均为虚构"
+    assert notice in html or json.dumps(notice)[1:-1] in html

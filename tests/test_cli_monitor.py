@@ -25,6 +25,9 @@ EXIT_KEYS = {
     "ready_to_exit",
     "households_exited_failing",
     "households_ready_to_exit",
+    "households_not_recorded",
+    "monitoring_line",
+    "households_below_monitoring_line",
     "villages",
 }
 VILLAGE_KEYS = {
@@ -168,6 +171,31 @@ def test_rules_stored_in_the_workspace_are_used(capsys, demo_ws, tmp_path):
     # --rules replaces the workspace's rules
     rules = write_rules(tmp_path, "[village_exit]\nmax_incidence = 0.02\n")
     assert statuses(exit_json(capsys, str(ws), "--rules", rules))["新屋村"] == "exited"
+
+
+def test_exit_check_does_not_count_a_household_with_a_child_out_of_school(
+    capsys, demo_path, demo_ws, tmp_path
+):
+    from township_atlas.analysis.exit_rules import household_checks
+    from township_atlas.geo.rules import default_rules
+    from township_atlas.geo.workspace import write_workspace
+
+    before = exit_json(capsys, str(demo_path), "--year", "2016")
+    checks = household_checks(demo_ws.households, 2016, default_rules())
+    ready = checks[checks["ready_to_exit"]]
+    assert before["households_ready_to_exit"] == len(ready) > 0
+    # nothing recorded about schooling: every registered household is reported unchecked
+    assert before["households_not_recorded"]["education"] == len(checks)
+    # one household still poor in 2016 that meets every other check has a 14-year-old who
+    # dropped out (失学辍学); the others record nobody out of school
+    hh = demo_ws.households.copy()
+    child = ready["household_id"].iloc[0]
+    hh["out_of_school"] = (hh["household_id"] == child).astype("Int64")
+    ws = write_workspace(tmp_path / "ws.gpkg", {**demo_ws.layers, "households": hh}, demo_ws.meta)
+    after = exit_json(capsys, str(ws), "--year", "2016")
+    assert after["households_ready_to_exit"] == before["households_ready_to_exit"] - 1
+    assert after["households_not_recorded"]["education"] == 0
+    assert after["poor_people"] == before["poor_people"]  # the register is unchanged
 
 
 # ----------------------------------------------------------------------------- relocation-check

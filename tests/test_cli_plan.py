@@ -106,6 +106,33 @@ def test_plan_on_files_picks_the_heavier_village(capsys, planner_files):
     )
 
 
+def test_plan_on_files_weighs_each_village_one(capsys, planner_files):
+    # the planner's villages file has no "villages" column: each point is one village
+    v, c, e = planner_files
+    argv = ["plan-stations", "--radius-km", "1", "--weight", "villages", "--json"]
+    code, out, err = run(
+        capsys, *argv, "--add", "2", "--villages", v, "--candidates", c, "--existing", e
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert sorted(data["selected"]) == ["c1", "c2"]
+    assert (data["covered_weight"], data["total_weight"]) == (2, 3)
+    code, out, err = run(
+        capsys,
+        *argv,
+        "--target-coverage",
+        "0.3",
+        "--villages",
+        v,
+        "--candidates",
+        c,
+        "--existing",
+        e,
+    )
+    assert code == 0, err
+    assert len(json.loads(out)["selected"]) == 1
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -323,3 +323,12 @@ def test_ensure_demo_builds_once_and_rebuilds_a_stale_demo(tmp_path):
     assert read_meta(path)["demo_version"] == "0-old"
     ensure_demo(path)
     assert read_meta(path)["demo_version"] == DEMO_VERSION
+
+
+def test_the_demo_is_marked_as_invented_in_its_metadata():
+    from township_atlas.data.demo import DEMO_META_KEY, demo_meta, is_demo
+
+    assert demo_meta()[DEMO_META_KEY] == "true" and is_demo(demo_meta())
+    assert is_demo({"demo_version": "3"})  # a demo built before the mark
+    assert not is_demo({"township_name": "古陂镇", "source": "乡镇扶贫办"})
+    assert not is_demo({**demo_meta(), DEMO_META_KEY: "false"})  # real data imported into it

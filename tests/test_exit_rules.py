@@ -338,6 +338,151 @@ def test_household_line_follows_the_year(frames):
     assert out.index[out["exited_but_failing"]].tolist() == ["A3", "C1"]
 
 
+# ----------------------------------------------------------------------------- 三保障
+def with_counts(households: pd.DataFrame, **columns: dict[str, float]) -> pd.DataFrame:
+    """``households`` with 三保障 count columns: household id -> count, missing elsewhere."""
+    out = households.copy()
+    for column, values in columns.items():
+        out[column] = [values.get(h, None) for h in out["household_id"]]
+        out[column] = pd.to_numeric(out[column]).astype("Int64")
+    return out
+
+
+def test_a_child_out_of_school_is_not_ready_to_exit(frames):
+    # B2 has a 14-year-old who dropped out (失学辍学): its income and house are fine, but
+    # compulsory education is not guaranteed; E1 recorded none out of school
+    households = with_counts(frames[1], out_of_school={"B2": 1, "E1": 0})
+    out = household_checks(households, 2020, RULES).set_index("household_id")
+    assert out.loc["B2", "income_ok"] and out.loc["B2", "house_ok"]
+    assert not out.loc["B2", "education_ok"]
+    assert not out.loc["B2", "meets"] and not out.loc["B2", "ready_to_exit"]
+    assert out.loc["B2", "reasons_zh"] == "义务教育阶段失学辍学 1 人"
+    assert out.loc["B2", "reasons_en"] == "1 child of compulsory-school age out of school"
+    assert out.index[out["ready_to_exit"]].tolist() == ["E1"]
+    summary = township_exit_summary(frames[0], households, frames[2], 2020, RULES)
+    assert summary["households_ready_to_exit"] == 1
+    assert summary["households_not_recorded"] == {"education": 6, "medical_insurance": 8}
+
+
+def test_a_member_without_medical_insurance_is_not_ready_to_exit(frames):
+    households = with_counts(frames[1], no_medical_insurance={"E1": 2, "B2": 0})
+    out = household_checks(households, 2020, RULES).set_index("household_id")
+    assert not out.loc["E1", "ready_to_exit"] and out.loc["B2", "ready_to_exit"]
+    assert out.loc["E1", "reasons_zh"] == "未参加基本医疗保险 2 人"
+    assert out.loc["E1", "reasons_en"] == "2 members without basic medical insurance"
+    # an exited household failing it is counted as exited but failing
+    households = with_counts(frames[1], no_medical_insurance={"C1": 1})
+    out = household_checks(households, 2019, RULES).set_index("household_id")
+    assert out.loc["C1", "exited_but_failing"]
+
+
+def test_no_record_is_judged_on_the_rest_with_a_note(frames):
+    households = with_counts(frames[1], out_of_school={"B2": 0})
+    out = household_checks(households, 2020, RULES).set_index("household_id")
+    # E1 has no school record: not a failure, judged on income, house and water
+    assert pd.isna(out.loc["E1", "education_ok"]) and pd.isna(out.loc["E1", "insurance_ok"])
+    assert out.loc["E1", "meets"] and out.loc["E1", "ready_to_exit"]
+    assert out.loc["E1", "reasons_zh"] == ""
+    assert out.loc["E1", "notes_zh"] == (
+        "义务教育（失学辍学）未登记，未核查；基本医疗保险参保未登记，未核查"
+    )
+    assert out.loc["E1", "notes_en"] == (
+        "compulsory education (out of school) not recorded: not checked; "
+        "basic medical insurance not recorded: not checked"
+    )
+    assert out.loc["B2", "notes_zh"] == "基本医疗保险参保未登记，未核查"
+    # the frame without the columns at all (an older workspace) reads the same
+    plain = household_checks(frames[1], 2020, RULES).set_index("household_id")
+    assert plain.loc["E1", "notes_zh"] == out.loc["E1", "notes_zh"]
+
+
+def test_three_guarantees_switched_off(frames):
+    households = with_counts(frames[1], out_of_school={"B2": 1}, no_medical_insurance={"E1": 1})
+    rules = parse_rules(
+        "[household_exit]\ncompulsory_education = false\nmedical_insurance = false\n"
+    )
+    out = household_checks(households, 2020, rules).set_index("household_id")
+    assert out.index[out["ready_to_exit"]].tolist() == ["B2", "E1"]
+    assert (out["notes_zh"] == "").all()
+    summary = township_exit_summary(frames[0], households, frames[2], 2020, rules)
+    assert summary["households_not_recorded"] == {"education": 0, "medical_insurance": 0}
+
+
+# ----------------------------------------------------------------------------- past incomes
+def income_history(*changes: tuple[str, str, object, object]) -> pd.DataFrame:
+    """History rows of income changes: (household, changed_at, old, new)."""
+    return pd.DataFrame(
+        [
+            {
+                "change_id": f"C{i:05d}",
+                "changed_at": at,
+                "recorded_at": at,
+                "kind": "household",
+                "layer": "households",
+                "record_key": hh,
+                "field": "income_per_capita",
+                "old_value": None if old is None else str(old),
+                "new_value": None if new is None else str(new),
+                "note": None,
+                "reverts": None,
+            }
+            for i, (hh, at, old, new) in enumerate(changes, start=1)
+        ]
+    )
+
+
+def test_a_past_exit_is_judged_on_the_income_of_its_year(frames):
+    # C1 exited in 2019; its income was 3,100 until a change in 2021 made it 5,000 (today's)
+    history = income_history(("C1", "2021-03-01", 3100, 5000), ("A3", "2019-06-01", 3000, 6000))
+    out = household_checks(frames[1], 2020, RULES, history).set_index("household_id")
+    assert (out.loc["C1", "income_year"], out.loc["C1", "line"]) == (2019, 3218)
+    assert out.loc["C1", "income_per_capita"] == 3100 and not out.loc["C1", "income_ok"]
+    assert out.loc["C1", "reasons_zh"].startswith("2019 年人均纯收入 3,100 元 ≤ 扶贫标准 3,218 元")
+    # A3 exited in 2018 at 3,000 > 2018's 2,995 (its house is what fails)
+    assert (out.loc["A3", "income_year"], out.loc["A3", "line"]) == (2018, 2995)
+    assert out.loc["A3", "income_ok"] and out.loc["A3", "reasons_zh"] == "住房为危房"
+    # households still poor are judged on the register's income against the year's line
+    assert (out.loc["E1", "income_year"], out.loc["E1", "line"]) == (2020, 4000)
+    assert out.loc["C1", "income_from_history"] and not out.loc["E1", "income_from_history"]
+    # the scorecard says which income it judged
+    from township_atlas.analysis.exit_rules import household_scorecard
+
+    card = household_scorecard(frames[1], "C1", 2020, RULES, history)
+    assert [c["check"] for c in card] == ["income", "house", "water", "education", "insurance"]
+    assert card[0]["ok"] is False
+    assert card[0]["value_zh"] == "2019 年 3,100 元 / 当年扶贫标准 3,218 元"
+    assert card[3]["ok"] is None and card[3]["value_zh"] == "未登记"
+    card = household_scorecard(frames[1], "E1", 2023, RULES, history)
+    assert card[0]["value_zh"] == "登记 4,010 元 / 2020 年扶贫标准 4,000 元"
+    assert household_scorecard(frames[1], "G1", 2023, RULES) == []  # not on the register
+    # without the history: today's income against the year's line
+    plain = household_checks(frames[1], 2020, RULES).set_index("household_id")
+    assert plain.loc["C1", "income_ok"] and plain.loc["C1", "income_year"] == 2020
+
+
+def test_an_income_first_entered_later_is_not_the_income_of_the_exit_year(frames):
+    # the record (and its income) came with an import in 2023: 2019's income is not known
+    history = income_history(("C1", "2023-05-01", None, 5000))
+    out = household_checks(frames[1], 2020, RULES, history).set_index("household_id")
+    assert out.loc["C1", "income_year"] == 2020 and out.loc["C1", "income_ok"]
+    # an income change at or before the exit year: the register's income is that year's
+    history = income_history(("C1", "2019-04-01", 3000, 5000))
+    out = household_checks(frames[1], 2020, RULES, history).set_index("household_id")
+    assert (out.loc["C1", "income_year"], out.loc["C1", "income_per_capita"]) == (2019, 5000)
+
+
+def test_monitoring_line_after_2020(frames):
+    out = household_checks(frames[1], 2021, RULES).set_index("household_id")
+    assert (out["line"] == 4000).all()  # the exit check keeps 2020's poverty line
+    assert (out["monitoring_line"] == 6000).all()
+    # at or below 6,000: A3 (6,000) and C1 (5,000) among the exited
+    assert out.loc["A3", "below_monitoring_line"] and out.loc["C1", "below_monitoring_line"]
+    assert pd.isna(out.loc["B1", "below_monitoring_line"])  # income missing
+    summary = township_exit_summary(*frames, 2021, RULES)
+    assert summary["monitoring_line"] == 6000.0
+    assert summary["households_below_monitoring_line"] == 2
+
+
 # ----------------------------------------------------------------------------- summary
 SUMMARY_KEYS = [
     "year",
@@ -354,6 +499,9 @@ SUMMARY_KEYS = [
     "ready_to_exit",
     "households_exited_failing",
     "households_ready_to_exit",
+    "households_not_recorded",
+    "monitoring_line",
+    "households_below_monitoring_line",
     "villages",
 ]
 VILLAGE_KEYS = [
@@ -393,6 +541,10 @@ def test_summary_is_complete_and_json_ready(frames):
     assert summary["ready_to_exit"] == 0
     assert summary["households_exited_failing"] == 2
     assert summary["households_ready_to_exit"] == 2
+    # the fixture records no 三保障 counts: none of the 8 registered households was checked
+    assert summary["households_not_recorded"] == {"education": 8, "medical_insurance": 8}
+    assert summary["monitoring_line"] is None  # monitoring began in 2021
+    assert summary["households_below_monitoring_line"] is None
     v2 = summary["villages"][1]
     assert v2["unmet"][3] == {
         "criterion": "collective_income",

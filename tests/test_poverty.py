@@ -18,6 +18,8 @@ from township_atlas.analysis.poverty import (
     by_category,
     by_cause,
     monitored_mask,
+    register_figures,
+    register_sentence,
     registered_mask,
     remaining_mask,
     returned_mask,
@@ -325,3 +327,32 @@ def test_years_span_covers_every_year_column(frames):
 def test_years_span_of_an_empty_register_is_the_default(frames, default):
     _, households = frames
     assert years_span(households.iloc[0:0], default=default) == (default, default)
+
+
+def test_register_figures_add_up(frames):
+    _, households = frames
+    for year in (2014, 2018, 2021, 2025):
+        fig = register_figures(households, year)
+        totals = township_totals(frames[0], households, year)
+        assert fig["remaining_households"] == totals["poor_households"]
+        assert fig["remaining_people"] == totals["poor_people"]
+        assert fig["monitored_households"] == totals["monitored_households"]
+        # registered by the year = exited + still poor
+        assert (
+            fig["registered_households"] == fig["exited_households"] + fig["remaining_households"]
+        )
+        assert fig["registered_people"] == fig["exited_people"] + fig["remaining_people"]
+        assert all(isinstance(v, int) for v in fig.values())
+
+
+def test_register_sentence_of_the_demo(demo_ws):
+    fig = register_figures(demo_ws.households, 2025)
+    assert register_sentence(fig).startswith(
+        "建档立卡 966户 3,017人，其中已脱贫 958户 2,992人，未脱贫 8户 25人（累计返贫 8户 25人）"
+    )
+    assert "防返贫监测" in register_sentence(fig)
+    before = register_sentence(register_figures(demo_ws.households, 2016))
+    assert before == "建档立卡 966户 3,017人，其中已脱贫 228户 750人，未脱贫 738户 2,267人。"
+    assert register_sentence(fig, "en").startswith(
+        "Registered poor (建档立卡): 966 households, 3,017 people; exited 958 households"
+    )

@@ -33,11 +33,25 @@ def test_defaults_load_with_the_briefs_values():
     assert rules.village_exit.max_unsafe_water_households == 0
     assert rules.village_exit.min_collective_income == 5.0
     assert rules.village_exit.not_required == {}
-    assert rules.poverty_line[2015] == 2855
-    assert rules.poverty_line[2019] == 3218
-    assert rules.poverty_line[2020] == 4000
+    # the NBS lines in current prices, 2,300 yuan at 2010 prices
+    assert dict(rules.poverty_line) == {
+        2010: 2300,
+        2011: 2536,
+        2012: 2625,
+        2013: 2736,
+        2014: 2800,
+        2015: 2855,
+        2016: 2952,
+        2017: 2952,
+        2018: 2995,
+        2019: 3218,
+        2020: 4000,
+    }
+    assert rules.monitoring_line[2021] == 6000  # 防返贫监测: a separate, provincial line
     assert rules.household_exit.income_above_line
     assert rules.household_exit.safe_house and rules.household_exit.safe_water
+    # 三保障: compulsory education and basic medical insurance
+    assert rules.household_exit.compulsory_education and rules.household_exit.medical_insurance
     assert rules.gap_score.weights["road_hardened"] == 3.0
     assert rules.gap_score.weights["dangerous_houses"] == 0.5
     assert rules.services.distance_to == ("clinic", "school", "township_hospital")
@@ -54,8 +68,11 @@ def test_default_text_is_the_shipped_file_and_parses_to_the_defaults():
 @pytest.mark.parametrize(
     ("year", "line"),
     [
-        (2010, 2800),  # before the first listed year: the first
+        (2005, 2300),  # before the first listed year: the first
+        (2010, 2300),
         (2014, 2800),
+        (2017, 2952),
+        (2018, 2995),
         (2019, 3218),
         (2020, 4000),
         (2025, 4000),  # after the last: the last
@@ -63,6 +80,16 @@ def test_default_text_is_the_shipped_file_and_parses_to_the_defaults():
 )
 def test_poverty_line_for_a_year(year, line):
     assert default_rules().poverty_line_for(year) == line
+
+
+def test_monitoring_line_starts_in_2021_and_is_set_apart():
+    rules = default_rules()
+    assert rules.monitoring_line_for(2020) is None  # no monitoring before 2021
+    assert rules.monitoring_line_for(2021) == 6000
+    assert rules.monitoring_line_for(2030) == rules.monitoring_line_for(max(rules.monitoring_line))
+    assert rules.poverty_line_for(2023) == 4000  # the poverty line stays 2020's
+    mine = parse_rules("[monitoring_line]\n2023 = 7000\n")
+    assert mine.monitoring_line_for(2022) == 6000 and mine.monitoring_line_for(2024) == 7000
 
 
 def test_poverty_line_gap_uses_the_latest_year_before():
@@ -219,6 +246,21 @@ BAD = [
         "household_exit.safe_house",
         2,
         id="boolean as text",
+    ),
+    pytest.param(
+        "[household_exit]\ncompulsory_education = 1\n",
+        "household_exit.compulsory_education",
+        2,
+        id="education switch as a number",
+    ),
+    pytest.param(
+        "[household_exit]\nmedical_insurence = true\n",
+        "household_exit.medical_insurence",
+        2,
+        id="misspelt insurance switch",
+    ),
+    pytest.param(
+        "[monitoring_line]\n2021 = -6000\n", "monitoring_line.2021", 2, id="negative monitoring"
     ),
     pytest.param("relocation = 3\n", "relocation", 1, id="section as a value"),
     pytest.param("max_incidence = 0.02\n", "max_incidence", 1, id="unknown top-level key"),

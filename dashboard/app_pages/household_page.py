@@ -8,6 +8,7 @@ import streamlit as st
 from township_atlas.analysis.household_lookup import find_households
 from township_atlas.dashboard import household_view, i18n, loader, view
 from township_atlas.dashboard import state as S
+from township_atlas.geo.rules import RulesError, workspace_rules
 
 lang = S.get(S.LANG)
 ws = loader.load_workspace()
@@ -34,5 +35,11 @@ st.subheader(labels[chosen])
 household_view.record(ws, row, lang)
 st.markdown(f"**{i18n.t('hh_years', lang)}**")
 household_view.years(row, range(view.first_year(ws), view.latest_year(ws) + 1), lang)
+try:
+    rules = workspace_rules(ws.meta)
+except RulesError:  # the 规则设置 page says what is wrong; the record is still shown
+    rules = None
+if rules is not None:
+    household_view.exit_checks(ws, chosen, S.get(S.YEAR) or view.latest_year(ws), rules, lang)
 st.markdown(f"**{i18n.t('hh_changes', lang)}**")
 household_view.changes(ws, chosen, lang)

@@ -32,6 +32,8 @@ index = S.get(S.MEETING_INDEX)
 code = codes[index] if 0 <= index < len(codes) else None
 st.markdown(meeting_view.MEETING_CSS, unsafe_allow_html=True)  # a fixed style sheet, no data in it
 st.subheader(f"{township} · {year} · {names[code] if code else i18n.t('meeting_township', lang)}")
+# the register first: 建档立卡 N户 M人, exited, remaining, fallen back, monitored
+st.markdown(f"##### {meeting_view.register_text(ws, year, code, lang)}")
 
 for col, f in zip(st.columns(6), key_figures(ws, year), strict=True):
     label, value, change = meeting_view.figure_text(f, lang)
