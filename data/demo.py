@@ -29,6 +29,7 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 from shapely.ops import nearest_points
 
 from ..geo.crs import gauss_kruger_epsg
+from ..geo.members import member_counts
 from ..geo.paths import demo_workspace_path
 from ..geo.schema import INDICATOR_FLAGS, LAYERS, SCHEMA_VERSION, WGS84
 from ..geo.workspace import empty_frame, read_meta, write_workspace
@@ -47,7 +48,7 @@ __all__ = [
 
 DEMO_SEED = 2014
 #: Bump whenever the generator's output changes: a stored demo of another version is rebuilt.
-DEMO_VERSION = "4"
+DEMO_VERSION = "5"  # 5: household members (synthetic) and their 三保障 counts
 TOWNSHIP_CODE = "360722102"
 TOWNSHIP_NAME = "古陂镇"
 COUNTY, CITY, PROVINCE = "信丰县", "赣州市", "江西省"
@@ -490,6 +491,104 @@ def _households(rng: np.random.Generator) -> pd.DataFrame:
     return hh.drop(columns=["_order", "_extra"])
 
 
+# ----------------------------------------------------------------------------- members
+#: The year the demo register describes (members' ages and schooling are as of then).
+REGISTER_YEAR = 2025
+_SPOUSE_AGE_GAP = (-3, 4)
+
+
+def _stage(age: int) -> str:
+    """在校生状况 of a child in school at ``age`` (as of :data:`REGISTER_YEAR`)."""
+    if age < 6:
+        return "学前教育"
+    if age < 12:
+        return "小学"
+    if age < 15:
+        return "初中"
+    return "高中"
+
+
+def _person(rng: np.random.Generator, age: int, relation: str) -> dict:
+    """One synthetic member: schooling, labour and work by age."""
+    if age < 16:
+        labour, work = "无劳动力", "未务工"
+        schooling = _stage(age) if age >= 3 else "非在校生"
+        education = "学龄前儿童" if age < 7 else ("小学" if age < 13 else "初中")
+    elif age <= 60:
+        labour = str(
+            rng.choice(["普通劳动力", "技能劳动力", "弱劳动力或半劳动力"], p=[0.7, 0.2, 0.1])
+        )
+        work = str(
+            rng.choice(
+                ["乡(镇)内务工", "乡(镇)外县内务工", "县外省内务工", "省外务工", "未务工"],
+                p=[0.15, 0.15, 0.1, 0.3, 0.3],
+            )
+        )
+        schooling = "高中" if age < 19 and rng.random() < 0.5 else "非在校生"
+        education = str(rng.choice(["小学", "初中", "高中"], p=[0.3, 0.55, 0.15]))
+    else:
+        labour = str(
+            rng.choice(["丧失劳动力", "无劳动力", "弱劳动力或半劳动力"], p=[0.4, 0.4, 0.2])
+        )
+        work, schooling = "未务工", "非在校生"
+        education = str(rng.choice(["文盲或半文盲", "小学"], p=[0.5, 0.5]))
+    return {
+        "relation": relation,
+        "birth_year": REGISTER_YEAR - age,
+        "education": education,
+        "schooling": schooling,
+        "labour_skill": labour,
+        "work": work,
+        "work_months": int(rng.integers(3, 13)) if work not in ("未务工", "其他") else 0,
+        "medical_insurance": True,
+        "serious_illness_insurance": True,
+    }
+
+
+def _members(rng: np.random.Generator, hh: pd.DataFrame) -> pd.DataFrame:
+    """Synthetic members of every household: a head, a spouse, children and grandparents.
+
+    Everyone is insured and every child of school age is at school, except in a few households
+    still poor or monitored (two children out of school, three people uninsured), so that the
+    exit check has something to find. Health follows the household's cause of poverty.
+    """
+    rows: list[dict] = []
+    for hid, size, cause, status in zip(
+        hh["household_id"], hh["size"], hh["cause"], hh["status"], strict=True
+    ):
+        head_age = int(rng.integers(30, 78))
+        people = [_person(rng, head_age, "户主")]
+        if size >= 2:
+            spouse = head_age + int(rng.integers(*_SPOUSE_AGE_GAP))
+            people.append(_person(rng, spouse, "配偶"))
+        for _ in range(max(0, int(size) - 2)):
+            if head_age > 62 and rng.random() < 0.5:
+                people.append(
+                    _person(rng, int(rng.integers(3, 18)), str(rng.choice(["之孙子", "之孙女"])))
+                )
+            else:
+                child = max(0, min(head_age - 20, int(rng.integers(1, 30))))
+                people.append(_person(rng, child, str(rng.choice(["之子", "之女"]))))
+        for k, person in enumerate(people[: int(size)], start=1):
+            person.update(
+                household_id=hid,
+                person_id=f"{hid}-{k:02d}",
+                chronic_illness=bool(cause == "01" and k == 1),
+                serious_illness=bool(cause == "01" and k == 1 and rng.random() < 0.3),
+                disabled=bool(cause == "02" and k == 1),
+                _poor=status in ("返贫", "监测"),
+            )
+            rows.append(person)
+    members = pd.DataFrame(rows)
+    poor = members.index[members.pop("_poor")]
+    pupils = [i for i in poor if members.at[i, "schooling"] in ("小学", "初中")]
+    for i in rng.choice(pupils, size=min(2, len(pupils)), replace=False):
+        members.at[i, "schooling"] = "失学辍学"
+    for i in rng.choice(poor, size=min(3, len(poor)), replace=False):
+        members.at[i, "medical_insurance"] = False
+    return members.reindex(columns=LAYERS["members"].names)
+
+
 # ----------------------------------------------------------------------------- indicators
 def _indicators(rng: np.random.Generator, hh: pd.DataFrame) -> pd.DataFrame:
     reg = hh[hh["category"].notna()]
@@ -874,10 +973,16 @@ def build_demo_layers(seed: int = DEMO_SEED) -> dict[str, pd.DataFrame]:
     # village indicators above were counted from the flags as they stood before.
     exited = households["exit_year"].notna() & (households["status"] != "返贫")
     households.loc[exited, ["dangerous_house", "unsafe_water"]] = False
+    # members from a generator of their own, so every other demo figure stays as it was
+    members = _members(np.random.default_rng(seed + 1), households)
+    counts = member_counts(members, pd.Index(households["household_id"]))
+    for column in counts.columns:
+        households[column] = counts[column].to_numpy()
     layers: dict[str, pd.DataFrame] = {
         "township": township,
         "villages": villages,
         "households": households,
+        "members": members,
         "indicators": indicators,
         "facilities": facilities,
         "relocation_sites": sites,

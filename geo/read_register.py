@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from .headers import HeaderMatcher, columns_hint, layer_spellings, matcher, normalise
+from .members import MEMBER_COUNTS, member_counts
 from .read_vector import ImportFailed  # one kind of fatal import problem for every reader
 from .schema import (
     CAUSES,
@@ -53,7 +54,6 @@ from .schema import (
     HEALTH_ALIASES,
     HOUSEHOLD_CATEGORIES,
     HOUSEHOLDS,
-    LABOUR_COUNTED,
     MEMBERS,
     MONITOR_KINDS,
     NO_WORDS,
@@ -62,7 +62,6 @@ from .schema import (
     STATUS_MONITOR_KIND,
     STATUS_POLICY,
     STATUS_RISK_CLEARED,
-    WORK_COUNTED,
     YES_WORDS,
     Column,
 )
@@ -196,14 +195,7 @@ PERSONAL_FIELDS = frozenset({"name_person", "id_number", "phone"})
 #: Layer columns the reader computes itself: never mapped from a header.
 _COMPUTED = ("head_id_hash", "head_id_masked")
 #: Households columns counted from the members (read as given in a per-household file).
-_MEMBER_COUNTS = (
-    "out_of_school",
-    "no_medical_insurance",
-    "no_serious_illness_insurance",
-    "labour_persons",
-    "migrant_workers",
-    "ill_or_disabled",
-)
+_MEMBER_COUNTS = MEMBER_COUNTS
 #: Members columns read from the person rows (household_id and person_id are the key; the
 #: three health flags come from the reader's ``health`` field).
 _MEMBER_FIELDS = ("relation", "education", "schooling", "labour_skill", "work", "work_months")
@@ -1725,34 +1717,10 @@ def _member_label(fld: str | None) -> str:
 def _counts(ctx: _Households, people: pd.DataFrame | None) -> None:
     """三保障 and labour counts per household: from the members where the register lists
     them (NA when it has no such column), else as a per-household file gives them."""
-    hid = ctx.hh.index
     if people is not None:
-        by = people["household_id"]
-
-        def count(mask: pd.Series) -> pd.Series:
-            return mask.fillna(False).astype(bool).groupby(by).sum().reindex(hid).fillna(0)
-
-        have = people.columns
-        pairs = {
-            "out_of_school": ("schooling", lambda: people["schooling"] == "失学辍学"),
-            "no_medical_insurance": (
-                "medical_insurance",
-                lambda: people["medical_insurance"].eq(False),
-            ),
-            "no_serious_illness_insurance": (
-                "serious_illness_insurance",
-                lambda: people["serious_illness_insurance"].eq(False),
-            ),
-            "labour_persons": ("labour_skill", lambda: people["labour_skill"].isin(LABOUR_COUNTED)),
-            "migrant_workers": ("work", lambda: people["work"].isin(WORK_COUNTED)),
-            "ill_or_disabled": (
-                "disabled",
-                lambda: people[list(_HEALTH_FLAGS.values())].fillna(False).any(axis=1),
-            ),
-        }
-        for col, (source, mask) in pairs.items():
-            if source in have and people[source].notna().any():
-                ctx.out[col] = count(mask())
+        counted = member_counts(people, ctx.hh.index)
+        for col in counted.columns:
+            ctx.out[col] = counted[col]
     for col in _MEMBER_COUNTS:
         if col in ctx.hh and col not in ctx.out:
             text = ctx.hh[col].str.replace(r"(\.0+|人)$", "", regex=True)

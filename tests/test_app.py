@@ -6,6 +6,7 @@ import json
 import shutil
 from datetime import date
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -391,7 +392,8 @@ def test_household_page_shows_the_exit_checks(demo_ws, tmp_path, monkeypatch):
 
     hh = demo_ws.households.copy()
     poor = hh[(hh["status"] == "返贫")]["household_id"].iloc[0]
-    hh["out_of_school"] = (hh["household_id"] == poor).astype("Int64")
+    hh.loc[hh["household_id"] == poor, "out_of_school"] = 1
+    hh.loc[hh["household_id"] == poor, "no_medical_insurance"] = pd.NA  # not recorded
     path = write_workspace(tmp_path / "ws.gpkg", {**demo_ws.layers, "households": hh}, demo_ws.meta)
     monkeypatch.setenv("TOWNSHIP_ATLAS_WORKSPACE", str(path))
     at = AppTest.from_file(APP, default_timeout=90).run()
