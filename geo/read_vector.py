@@ -40,6 +40,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from .gcj02 import geometry_to_wgs84
+from .headers import HeaderMatcher, matcher, normalise
 from .schema import LAYERS, WGS84, Layer
 from .validate import coerce
 
@@ -111,73 +112,15 @@ class VectorImport:
 
 
 # ----------------------------------------------------------------------------- column names
-_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
-    "villages": {
-        "code": (
-            "XZQDM",
-            "行政区划代码",
-            "统计用区划代码",
-            "区划代码",
-            "村代码",
-            "行政村代码",
-            "村级代码",
-            "村编码",
-            "code",
-            "代码",
-        ),
-        "name": ("XZQMC", "村名", "行政村", "行政村名称", "村名称", "村委会名称", "名称", "name"),
-        "kind": ("类型", "村类型", "村居类型"),
-        "population": ("户籍人口", "总人口", "人口", "人口数", "户籍人口数"),
-        "households": ("户数", "总户数", "户籍户数"),
-        "poor_village": ("贫困村", "是否贫困村"),
-        "poor_level": ("贫困村级别",),
-        "pilot": ("试点村", "是否试点村"),
-        "ethnic": ("民族村",),
-        "villager_groups": ("村民小组数", "村民小组"),
-        "exit_year": ("出列年度", "出列年份", "出列时间"),
-        "planned_exit_year": ("计划出列年度", "计划出列年份"),
-        "vintage": ("代码版本", "代码年份"),
-        "illustrative": ("示意边界",),
-    },
-    "township": {
-        "code": (
-            "XZQDM",
-            "行政区划代码",
-            "统计用区划代码",
-            "乡镇代码",
-            "区划代码",
-            "code",
-            "代码",
-        ),
-        "name": ("XZQMC", "乡镇名称", "乡镇", "名称", "name"),
-        "county": ("县(区)", "县区", "县", "所属县", "所属县区"),
-        "city": ("市", "所属市"),
-        "province": ("省", "所属省"),
-        "population": ("总人口", "户籍人口", "人口"),
-        "villager_groups": ("村民小组数", "村民小组"),
-        "illustrative": ("示意边界",),
-    },
-}
+def _matcher(kind: str) -> HeaderMatcher:
+    """The header matcher of a boundary file: the layer's columns as the schema spells them
+    (land-survey XZQDM/XZQMC and the offices' Chinese headers are declared there)."""
+    # declared headers first: they decide which of several headers wins (村名 before KML's Name)
+    return matcher({c.name: (*c.headers, c.zh, c.name, c.en) for c in LAYERS[kind].columns})
 
 
-def _norm_header(text: str) -> str:
-    """Header comparison key: NFKC (full-width → half-width), case-folded, no spaces or _/-."""
-    text = unicodedata.normalize("NFKC", str(text)).casefold()
-    return re.sub(r"[\s_\-]+", "", text)
-
-
-def _alias_keys(layer: Layer) -> dict[str, list[str]]:
-    """Schema column → header keys that name it, most specific first."""
-    keys: dict[str, list[str]] = {}
-    for col in layer.columns:
-        names = [*_ALIASES[layer.name].get(col.name, ()), col.zh, col.name]
-        ordered: list[str] = []
-        for n in names:
-            k = _norm_header(n)
-            if k not in ordered:
-                ordered.append(k)
-        keys[col.name] = ordered
-    return keys
+def _rank(key: str, order: list[str]) -> int:
+    return order.index(key) if key in order else len(order)
 
 
 def mappable_fields(kind: BoundaryKind) -> list[tuple[str, str, str]]:
@@ -222,18 +165,16 @@ def match_columns(
             )
         found[source] = target
     taken = set(found.values())
-    by_key: dict[str, list[str]] = {}
+    m = _matcher(kind)
+    candidates: dict[str, list[str]] = {}
     for h in headers:
-        by_key.setdefault(_norm_header(h), []).append(h)
-    for target, keys in _alias_keys(layer).items():
-        if target in taken:
-            continue
-        for k in keys:
-            free = [h for h in by_key.get(k, []) if h not in found]
-            if free:
-                found[free[0]] = target
-                taken.add(target)
-                break
+        target = m.field(h)
+        if h not in found and target is not None and target not in taken:
+            candidates.setdefault(target, []).append(h)
+    for target, named in candidates.items():
+        # several headers for one field: the most specific spelling wins (XZQDM before 代码)
+        order = [normalise(n) for n in m.spellings[target]]
+        found[min(named, key=lambda h: _rank(normalise(h), order))] = target
     return found
 
 
@@ -1365,12 +1306,13 @@ def read_boundaries(
     targets = set(found.values())
     for needed, zh in (("code", "代码"), ("name", "名称")):
         if needed not in targets:
-            names = "、".join(_ALIASES[kind][needed][:6])
+            known = _matcher(kind).spellings[needed]
+            names = "、".join(known[:6])
             raise ImportFailed(
                 f"{source.name} 中找不到{zh}列（可识别的列名如 {names}）；文件的列有："
                 f"{'、'.join(headers) or '（无）'}。请用列映射（--columns）指明哪一列是{zh}",
                 f"{source.name} has no {needed} column (recognised headers include "
-                f"{', '.join(_ALIASES[kind][needed][:6])}); its columns are "
+                f"{', '.join(known[:6])}); its columns are "
                 f"{', '.join(headers) or '(none)'}. Map the {needed} column with --columns",
             )
 

@@ -1357,6 +1357,57 @@ _TABLE_HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+#: Headers of boundary files: land-survey attribute names (XZQDM/XZQMC) and the offices'
+#: Chinese headers, most specific first (when a file has several, the first listed wins).
+_BOUNDARY_HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
+    "villages": {
+        "code": (
+            "XZQDM",
+            "行政区划代码",
+            "统计用区划代码",
+            "区划代码",
+            "村代码",
+            "行政村代码",
+            "村级代码",
+            "村编码",
+            "code",
+            "代码",
+        ),
+        "name": ("XZQMC", "村名", "行政村", "行政村名称", "村名称", "村委会名称", "名称", "name"),
+        "kind": ("类型", "村类型", "村居类型"),
+        "population": ("户籍人口", "总人口", "人口", "人口数", "户籍人口数"),
+        "households": ("户数", "总户数", "户籍户数"),
+        "poor_village": ("贫困村", "是否贫困村"),
+        "poor_level": ("贫困村级别",),
+        "pilot": ("试点村", "是否试点村"),
+        "ethnic": ("民族村",),
+        "villager_groups": ("村民小组数", "村民小组"),
+        "exit_year": ("出列年度", "出列年份", "出列时间"),
+        "planned_exit_year": ("计划出列年度", "计划出列年份"),
+        "vintage": ("代码版本", "代码年份"),
+        "illustrative": ("示意边界",),
+    },
+    "township": {
+        "code": (
+            "XZQDM",
+            "行政区划代码",
+            "统计用区划代码",
+            "乡镇代码",
+            "区划代码",
+            "code",
+            "代码",
+        ),
+        "name": ("XZQMC", "乡镇名称", "乡镇", "名称", "name"),
+        "county": ("县(区)", "县区", "县", "所属县", "所属县区"),
+        "city": ("市", "所属市"),
+        "province": ("省", "所属省"),
+        "population": ("总人口", "户籍人口", "人口"),
+        "villager_groups": ("村民小组数", "村民小组"),
+        "illustrative": ("示意边界",),
+    },
+}
+
+
 def _with_headers(layer: Layer, spellings: dict[str, tuple[str, ...]]) -> Layer:
     """``layer`` with ``spellings`` added to its columns' ``headers``."""
     unknown = set(spellings) - set(layer.names)
@@ -1368,6 +1419,8 @@ def _with_headers(layer: Layer, spellings: dict[str, tuple[str, ...]]) -> Layer:
     return replace(layer, columns=columns)
 
 
+VILLAGES = _with_headers(VILLAGES, _BOUNDARY_HEADERS["villages"])
+TOWNSHIP = _with_headers(TOWNSHIP, _BOUNDARY_HEADERS["township"])
 FACILITIES = _with_headers(FACILITIES, _TABLE_HEADERS["facilities"])
 SITES = _with_headers(SITES, _TABLE_HEADERS["relocation_sites"])
 INDICATORS = _with_headers(INDICATORS, _TABLE_HEADERS["indicators"])
