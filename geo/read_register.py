@@ -218,6 +218,13 @@ def _spellings() -> dict[str, tuple[str, ...]]:
 
 
 _MATCHER: HeaderMatcher = matcher(_spellings(), _KNOWN_UNUSED)
+
+
+def header_matcher() -> HeaderMatcher:
+    """The header matcher of registers (households and their members' fields)."""
+    return _MATCHER
+
+
 _FIELDS = frozenset(_MATCHER.spellings)
 
 

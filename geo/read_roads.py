@@ -18,6 +18,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -26,7 +27,7 @@ import pandas as pd
 import shapely
 
 from .crs import metric_crs
-from .headers import layer_spellings, matcher, normalise
+from .headers import HeaderMatcher, layer_spellings, matcher, normalise
 from .read_vector import (
     ImportFailed,
     Note,
@@ -132,6 +133,15 @@ def _word(value: object) -> str:
     return unicodedata.normalize("NFKC", "" if _missing(value) else str(value)).strip().casefold()
 
 
+@cache
+def header_matcher() -> HeaderMatcher:
+    """The header matcher of road files: the schema's spellings and the road census's."""
+    spellings = layer_spellings(ROADS)
+    for fld, extra in _SPELLINGS.items():
+        spellings[fld] = (*spellings[fld], *extra)
+    return matcher(spellings)
+
+
 def road_class(value: object, route: object = None) -> str | None:
     """The 行政等级 of a road from its class text, or from its route number's letter."""
     text = _word(value)
@@ -186,11 +196,8 @@ def read_roads(
     geom_name = raw.geometry.name
     raw.columns = [str(c) if c != geom_name else c for c in raw.columns]
     headers = [c for c in raw.columns if c != geom_name]
-    spellings = layer_spellings(ROADS)
-    for fld, extra in _SPELLINGS.items():
-        spellings[fld] = (*spellings[fld], *extra)
     user = {str(k): v for k, v in (columns or {}).items()}
-    found = matcher(spellings).match(headers, {normalise(k): v for k, v in user.items()})
+    found = header_matcher().match(headers, {normalise(k): v for k, v in user.items()})
     by_field = {fld: src for src, fld in found.items()}
 
     types = raw.geometry.geom_type.to_numpy()

@@ -112,7 +112,7 @@ class VectorImport:
 
 
 # ----------------------------------------------------------------------------- column names
-def _matcher(kind: str) -> HeaderMatcher:
+def header_matcher(kind: str) -> HeaderMatcher:
     """The header matcher of a boundary file: the layer's columns as the schema spells them
     (land-survey XZQDM/XZQMC and the offices' Chinese headers are declared there)."""
     # declared headers first: they decide which of several headers wins (村名 before KML's Name)
@@ -165,7 +165,7 @@ def match_columns(
             )
         found[source] = target
     taken = set(found.values())
-    m = _matcher(kind)
+    m = header_matcher(kind)
     candidates: dict[str, list[str]] = {}
     for h in headers:
         target = m.field(h)
@@ -1306,7 +1306,7 @@ def read_boundaries(
     targets = set(found.values())
     for needed, zh in (("code", "代码"), ("name", "名称")):
         if needed not in targets:
-            known = _matcher(kind).spellings[needed]
+            known = header_matcher(kind).spellings[needed]
             names = "、".join(known[:6])
             raise ImportFailed(
                 f"{source.name} 中找不到{zh}列（可识别的列名如 {names}）；文件的列有："
