@@ -19,6 +19,12 @@ from .geo.rules import RulesError
 from .geo.schema import IMPORT_KINDS
 from .geo.validate import SchemaError
 
+#: What ``import`` takes: the schema's kinds and the road network (geo.importing's
+#: ALL_IMPORT_KINDS, spelled here so that the parser does not load geopandas).
+IMPORT_CHOICES = IMPORT_KINDS if "roads" in IMPORT_KINDS else (*IMPORT_KINDS, "roads")
+#: What ``template`` writes: every kind but the roads (a road file is drawn, not typed in).
+TEMPLATE_CHOICES = tuple(k for k in IMPORT_KINDS if k != "roads")
+
 #: Per-village figures printed by ``summary`` (remaining poor at the chosen year).
 VILLAGE_COLUMNS = [
     "code",
@@ -561,6 +567,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             accept_partial=args.accept_partial,
             dry_run=args.dry_run,
             confirm_large=args.confirm_large,
+            append=args.append,
         )
     except (ImportFailed, OSError, MemoryError, SchemaError, DataSourceError) as exc:
         exc = exc if isinstance(exc, ImportFailed) else import_failure(exc, args.file)
@@ -801,7 +808,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "import",
-        help="bring a file into the workspace (boundaries, households, tables), checking every row",
+        help="bring a file into the workspace (boundaries, households, tables, roads), checking "
+        "every row",
         description=(
             "KIND villages or township: GeoJSON, GeoPackage, zipped Shapefile or KML, in "
             "CGCS2000, its Gauss-Kruger zones, WGS84 or GCJ-02 (--crs gcj02). KIND households: "
@@ -816,11 +824,16 @@ def build_parser() -> argparse.ArgumentParser:
             "(--crs gcj02 for Amap/Tencent), without them the village's anchor point; or a "
             "point file (GeoJSON, GeoPackage, zipped Shapefile, KML). Points more than 30 km "
             "outside the township are rejected. Registers and indicator tables record every "
-            "change in the history, dated by the years the file names. --dry-run checks and "
-            "writes nothing; `township-atlas template KIND` writes a template to fill in."
+            "change in the history, dated by the years the file names. KIND roads: a line file "
+            "(GeoJSON, GeoPackage, zipped Shapefile, KML; GBK attributes, any CRS the boundaries "
+            "take) with 路线编号, 名称, 等级/行政等级 and 路面/路面类型; it replaces the roads "
+            "layer (--append: adds and updates by 路线编号 instead), roads more than 2 km from "
+            "the township are rejected; `plan-stations --network road` routes along them. "
+            "--dry-run checks and writes nothing; `township-atlas template KIND` writes a "
+            "template to fill in."
         ),
     )
-    p.add_argument("kind", choices=IMPORT_KINDS)
+    p.add_argument("kind", choices=IMPORT_CHOICES)
     p.add_argument("file", help="the file to import")
     p.add_argument("workspace", nargs="?", help="workspace GeoPackage (default: the demo)")
     p.add_argument("--crs", help="the file's CRS when it declares none: EPSG:4490, gcj02, ...")
@@ -841,6 +854,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="import even when the result looks implausible (more villages than a county, "
         "more registered people than the township's population)",
     )
+    p.add_argument(
+        "--append",
+        action="store_true",
+        help="roads: add to the roads layer and update roads of the same id, instead of "
+        "replacing the network",
+    )
     p.add_argument("--json", action="store_true", help="print counts and first rejections")
     p.set_defaults(func=cmd_import_safely)
 
@@ -853,7 +872,7 @@ def build_parser() -> argparse.ArgumentParser:
             "first village, so the untouched template imports cleanly."
         ),
     )
-    p.add_argument("kind", choices=IMPORT_KINDS)
+    p.add_argument("kind", choices=TEMPLATE_CHOICES)
     p.add_argument("workspace", nargs="?", help="workspace whose villages the example names")
     p.add_argument("--out", metavar="FILE", help="where to write (default: the template's name)")
     p.set_defaults(func=cmd_template)

@@ -18,6 +18,7 @@ import streamlit as st
 from ..analysis.imports import record_import
 from ..geo.export import excel_bytes
 from ..geo.importing import (
+    ROAD_KIND,
     ImportOutcome,
     file_headers,
     import_failure,
@@ -29,7 +30,7 @@ from ..geo.importing import (
 from ..geo.read_table import TABLE_KINDS
 from ..geo.read_vector import ImportFailed
 from ..geo.schema import LAYERS
-from ..geo.templates import template_file
+from ..geo.templates import TEMPLATE_KINDS, template_file
 from . import i18n, loader
 from . import state as S
 
@@ -44,9 +45,54 @@ UPLOAD_TYPES = {
     "stations": TABLE_TYPES + VECTOR_TYPES,
     "sites": TABLE_TYPES + VECTOR_TYPES,
     "indicators": TABLE_TYPES,
+    ROAD_KIND: VECTOR_TYPES,
 }
 #: Kinds whose coordinates may need a CRS.
-CRS_KINDS = ("villages", "township", "facilities", "stations", "sites")
+CRS_KINDS = ("villages", "township", "facilities", "stations", "sites", ROAD_KIND)
+#: The widget key of the roads' "add to the network" tick.
+APPEND_KEY = "data_roads_append"
+
+#: This page's strings that dashboard/i18n.py does not have yet (the lead moves them there;
+#: :func:`text` prefers i18n's once it has them).
+_STRINGS: dict[str, tuple[str, str]] = {
+    "data_kind_roads": ("道路（路网）", "Roads (network)"),
+    "data_roads_append": (
+        "只增补：保留原有道路，同编号的道路更新",
+        "Add to the network: keep the other roads, update those of the same id",
+    ),
+    "data_roads_hint": (
+        "道路文件即全乡镇路网：导入后替换原有道路（勾选“只增补”则保留原有道路）。线要素："
+        "GeoJSON、GeoPackage、Shapefile（zip）或 KML，GBK 属性、任意坐标系均可；识别 路线编号、"
+        "名称、等级/行政等级、路面/路面类型；距乡镇 2 km 以外的道路不导入。"
+        "网点规划“沿道路”计算覆盖用的就是这一图层。",
+        "A road file is the township's whole network: importing it replaces the roads (tick "
+        "“Add to the network” to keep them). Lines: GeoJSON, GeoPackage, zipped Shapefile or "
+        "KML, GBK attributes and any CRS; 路线编号, 名称, 等级/行政等级 and 路面/路面类型 are "
+        "recognised; roads more than 2 km from the township are refused. Station planning "
+        "“along roads” routes on this layer.",
+    ),
+}
+
+
+def text(key: str, lang: str, **fmt: object) -> str:
+    """The interface string ``key``: i18n's, else this page's own (:data:`_STRINGS`)."""
+    said = i18n.t(key, lang, **fmt)
+    if said != key or key not in _STRINGS:
+        return said
+    zh, en = _STRINGS[key]
+    return (en if lang == "en" else zh).format(**fmt) if fmt else (en if lang == "en" else zh)
+
+
+def kind_label(kind: str, lang: str) -> str:
+    """What the kind selector shows for ``kind``."""
+    return text(f"data_kind_{kind}", lang)
+
+
+def has_template(kind: str) -> bool:
+    """Whether ``kind`` has an import template (a road file is drawn, not typed in)."""
+    return kind != ROAD_KIND and kind in TEMPLATE_KINDS
+
+
 _SKIP = "—"
 
 
@@ -72,6 +118,8 @@ class Options:
     crs: str | None = None
     sheet: str | None = None
     columns: tuple[tuple[str, str], ...] = ()
+    #: Roads: add to the network instead of replacing it.
+    append: bool = False
 
 
 def _in_folder(upload: Upload, act):
@@ -105,6 +153,7 @@ def _run(
             dry_run=dry_run,
             record=record_import,
             confirm_large=confirm,
+            append=opts.append,
         ),
     )
 

@@ -31,8 +31,8 @@ from .read_vector import (
     outside_share,
     read_boundaries,
 )
-from .schema import LAYERS, WGS84
-from .validate import coerce
+from .schema import IMPORT_KINDS, LAYERS, WGS84
+from .validate import coerce, problems
 from .workspace import (
     Workspace,
     read_workspace,
@@ -44,6 +44,12 @@ from .workspace import (
 Note = tuple[str, str]
 #: Boundary kinds ``township-atlas import`` takes from vector files.
 BOUNDARY_KINDS = ("villages", "township")
+#: The road network, taken from line files (:func:`import_roads`).
+ROAD_KIND = "roads"
+#: Every kind ``township-atlas import`` and the Data page take: the schema's, and the roads.
+ALL_IMPORT_KINDS: tuple[str, ...] = (
+    IMPORT_KINDS if ROAD_KIND in IMPORT_KINDS else (*IMPORT_KINDS, ROAD_KIND)
+)
 #: Rows of a file shown before it goes in.
 SAMPLE_ROWS = 10
 #: Counts a boundary file may lack; a new village gets 0 and a note says to fill them in.
@@ -800,21 +806,132 @@ def run_import(
     accept_partial: bool = False,
     dry_run: bool = False,
     confirm_large: bool = False,
+    append: bool = False,
 ) -> ImportOutcome:
-    """Import a file of any :data:`IMPORT_KINDS` (what ``township-atlas import`` and the Data
-    page call); options a kind does not use are ignored. ``confirm_large`` lets through
-    what :func:`implausible` flags."""
+    """Import a file of any :data:`ALL_IMPORT_KINDS` (what ``township-atlas import`` and the
+    Data page call); options a kind does not use are ignored. ``confirm_large`` lets through
+    what :func:`implausible` flags; ``append`` (roads) adds to the network instead of
+    replacing it."""
     how = {
         "columns": columns,
         "accept_partial": accept_partial,
         "dry_run": dry_run,
         "confirm_large": confirm_large,
     }
+    if kind == ROAD_KIND:
+        return import_roads(workspace, source, crs=crs, layer=sheet, append=append, **how)
     if kind == "households":
         return import_households(workspace, source, sheet=sheet, record=record, **how)
     if kind in TABLE_IMPORT_KINDS:
         return import_table(workspace, source, kind, sheet=sheet, crs=crs, record=record, **how)
     return import_boundaries(workspace, source, kind, crs=crs, **how)
+
+
+# ----------------------------------------------------------------------------- roads
+def import_roads(
+    workspace: str | os.PathLike,
+    source: str | os.PathLike,
+    *,
+    crs: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    layer: str | None = None,
+    append: bool = False,
+    accept_partial: bool = False,
+    dry_run: bool = False,
+    confirm_large: bool = False,
+) -> ImportOutcome:
+    """Import a road file (lines: GeoJSON, GeoPackage, zipped Shapefile, KML; any CRS the
+    boundaries take) as the workspace's road network.
+
+    A road file is the township's network: its roads replace the roads layer (a note says
+    how many replace how many), unless ``append``, which puts them over the roads of the same
+    ``road_id`` and keeps the others. Roads farther than 2 km from the township (its outline,
+    or the union of its villages when none was imported) are rejected with the reason, so a
+    county network can be imported into each township. Roads are not recorded in the change
+    history; the same file twice changes nothing. ``layer`` names a GeoPackage/KML layer.
+    """
+    from .read_roads import read_roads
+
+    target = _existing(workspace)
+    current = read_workspace(target)
+    read = read_roads(source, _township_shape(current), crs=crs, columns=columns, layer=layer)
+    spec = LAYERS[ROAD_KIND]
+    frame = read.frame
+    rejected = [read.rejected]
+    bad: dict[int, Note] = {}
+    for p in problems(ROAD_KIND, frame.reset_index(drop=True)):
+        if p.row is not None:
+            bad.setdefault(p.row, _problem_note(ROAD_KIND, p.field, p.message))
+    if bad:  # what the workspace would refuse (read_roads should leave nothing)
+        rows = frame.iloc[sorted(bad)]
+        rejected.append(_rejections(rows, [bad[i] for i in sorted(bad)]))
+        frame = frame.iloc[[i for i in range(len(frame)) if i not in bad]]
+    rejected_frame = pd.concat(
+        [r for r in rejected if len(r)] or [read.rejected], ignore_index=True
+    )
+    outcome = ImportOutcome(
+        ROAD_KIND,
+        len(frame),
+        rejected_frame,
+        list(read.notes),
+        headers=tuple(read.headers),
+        columns_found=dict(read.columns_found),
+        crs=read.crs_used,
+        sample=pd.DataFrame(frame.drop(columns="geometry")).head(SAMPLE_ROWS),
+        dry_run=dry_run,
+    )
+    if not len(frame) or (len(rejected_frame) and not accept_partial and not dry_run):
+        return outcome
+    incoming = frame.reset_index(drop=True)[[*spec.names, "geometry"]]
+
+    def change(ws: Workspace) -> tuple[dict[str, pd.DataFrame], Note | None]:
+        old = ws[ROAD_KIND]
+        new = _upsert(old if append else None, incoming, ROAD_KIND)
+        if _same_table(old, new, ROAD_KIND):
+            return {}, None
+        return {ROAD_KIND: new}, _roads_change(old, incoming, append)
+
+    return _commit(target, current, change, outcome, dry_run, confirm_large)
+
+
+def _township_shape(ws: Workspace):
+    """The township as one shape (WGS84): its outline, else the union of its villages."""
+    for name in ("township", "villages"):
+        frame = ws[name]
+        if frame is not None and len(frame):
+            return frame.to_crs(WGS84).union_all()
+    return None
+
+
+def _roads_change(old: pd.DataFrame, incoming: pd.DataFrame, append: bool) -> Note:
+    """What importing ``incoming`` roads over the ``old`` ones does, as a note."""
+    n, m = len(incoming), len(old)
+    if not append:
+        if not m:
+            return f"导入 {n} 条道路", f"{n} roads imported"
+        return (
+            f"{n} 条道路替换原有 {m} 条（道路文件即全乡镇路网；"
+            "只增补：--append，导入页勾选“只增补”）",
+            f"{n} roads replace the {m} there were (a road file is the whole network; "
+            "--append, or the Data page's “Add to the network”, adds to it instead)",
+        )
+    known = set(old["road_id"].astype(str)) if m else set()
+    updated = int(incoming["road_id"].astype(str).isin(known).sum())
+    return (
+        f"新增 {n - updated} 条道路、更新 {updated} 条，保留原有其他 {m - updated} 条",
+        f"{n - updated} roads added, {updated} updated, the other {m - updated} kept",
+    )
+
+
+def _road_headers(headers: Sequence[str]) -> dict[str, str]:
+    """Header → field for the headers of a road file that :func:`read_roads` recognises."""
+    from .headers import layer_spellings, matcher
+    from .read_roads import _SPELLINGS
+
+    spellings = layer_spellings(LAYERS[ROAD_KIND])
+    for fld, extra in _SPELLINGS.items():
+        spellings[fld] = (*spellings[fld], *extra)
+    return matcher(spellings).match(list(headers))
 
 
 def mappable_fields(kind: str) -> list[tuple[str, str, str]]:
@@ -825,6 +942,8 @@ def mappable_fields(kind: str) -> list[tuple[str, str, str]]:
         from .read_table import mappable_fields as fields
     elif kind in BOUNDARY_KINDS:
         from .read_vector import mappable_fields as fields
+    elif kind == ROAD_KIND:
+        return [(c.name, c.zh, c.en) for c in LAYERS[ROAD_KIND].columns]
     else:
         raise ImportFailed(f"不能导入「{kind}」", f"cannot import {kind!r}")
     return fields(kind)
@@ -845,13 +964,16 @@ def file_headers(source: str | os.PathLike, kind: str, sheet: str | None = None)
     """
     import pyogrio
 
-    from .read_vector import vector_format
+    from .read_vector import open_vector, vector_format
     from .tabular import DELIMITERS, csv_rows, decode_text, open_workbook, sheet_rows
 
     path = Path(source)
     try:
-        if kind in BOUNDARY_KINDS or vector_format(path):
-            return tuple(str(f) for f in pyogrio.read_info(path)["fields"])
+        if kind in (*BOUNDARY_KINDS, ROAD_KIND) or vector_format(path):
+            # as the import reads it: GBK attributes without a .cpg decoded, ZIPs checked
+            prefer = {ROAD_KIND: "line", **dict.fromkeys(BOUNDARY_KINDS, "polygon")}
+            frame = open_vector(path, sheet, prefer=prefer.get(kind, "point"))[0]
+            return tuple(str(c) for c in frame.columns if c != frame.geometry.name)
         if path.suffix.lower() in (".xlsx", ".xls", ".xlsm", ".ods"):
             book, names = open_workbook(path, sheet)
             rows = sheet_rows(book, names[0], nrows=_HEADER_ROWS)
@@ -879,6 +1001,8 @@ def recognised_headers(kind: str, headers: Sequence[str]) -> dict[str, str]:
         from .read_vector import match_columns
 
         return dict(match_columns(list(headers), kind))
+    if kind == ROAD_KIND:
+        return _road_headers(headers)
     if kind == "households":
         from .read_register import recognised_headers as recognised
 

@@ -174,7 +174,17 @@ def test_headers_of_a_refused_file_for_mapping_by_hand(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "kind", ["villages", "township", "households", "facilities", "stations", "sites", "indicators"]
+    "kind",
+    [
+        "villages",
+        "township",
+        "households",
+        "facilities",
+        "stations",
+        "sites",
+        "indicators",
+        "roads",
+    ],
 )
 def test_every_kind_offers_fields_to_map_to(kind):
     from township_atlas.geo.importing import mappable_fields

@@ -7,7 +7,7 @@ import streamlit as st
 
 from township_atlas.dashboard import i18n, import_view, loader, panels
 from township_atlas.dashboard import state as S
-from township_atlas.geo.schema import IMPORT_KINDS
+from township_atlas.geo.importing import ALL_IMPORT_KINDS, ROAD_KIND
 
 lang = S.get(S.LANG)
 st.header(i18n.t("page_data", lang))
@@ -18,19 +18,22 @@ if loader.is_new():  # the villages make the workspace; everything else goes int
 a, b = st.columns([3, 1], vertical_alignment="bottom")
 kind = a.selectbox(
     i18n.t("data_kind", lang),
-    ("villages",) if loader.is_new() else IMPORT_KINDS,
-    format_func=lambda k: i18n.t(f"data_kind_{k}", lang),
+    ("villages",) if loader.is_new() else ALL_IMPORT_KINDS,
+    format_func=lambda k: import_view.kind_label(k, lang),
     **S.bind(S.DATA_KIND, lang),
 )
-name, data, mime = import_view.template(kind)
-b.download_button(
-    i18n.t("data_template", lang),
-    data,
-    file_name=name,
-    mime=mime,
-    help=i18n.t("data_template_help", lang),
-    key=S.DATA_TEMPLATE,
-)
+if import_view.has_template(kind):
+    name, data, mime = import_view.template(kind)
+    b.download_button(
+        i18n.t("data_template", lang),
+        data,
+        file_name=name,
+        mime=mime,
+        help=i18n.t("data_template_help", lang),
+        key=S.DATA_TEMPLATE,
+    )
+if kind == ROAD_KIND:
+    st.caption(import_view.text("data_roads_hint", lang))
 upload = st.file_uploader(
     i18n.t("data_file", lang), type=import_view.UPLOAD_TYPES[kind], key=S.DATA_FILE
 )
@@ -44,7 +47,12 @@ if kind in import_view.CRS_KINDS:
     crs = a.text_input(i18n.t("data_crs", lang), key=S.DATA_CRS, placeholder="EPSG:4490 / gcj02")
 sheets = import_view.sheets(file)
 sheet = b.selectbox(i18n.t("data_sheet", lang), sheets, key=S.DATA_SHEET) if sheets else None
-opts = import_view.Options(kind, crs.strip() or None, sheet if len(sheets) > 1 else None)
+append = kind == ROAD_KIND and st.checkbox(
+    import_view.text("data_roads_append", lang), key=import_view.APPEND_KEY
+)
+opts = import_view.Options(
+    kind, crs.strip() or None, sheet if len(sheets) > 1 else None, append=append
+)
 
 detected = import_view.check(file, opts)
 headers, found = import_view.headers_found(file, opts, detected)
@@ -55,7 +63,9 @@ if headers:
         key = import_view.mapping_key(file, opts)
         changed = import_view.column_mapping(headers, found, kind, lang, key)
     if changed:
-        opts = import_view.Options(kind, opts.crs, opts.sheet, import_view.as_columns(changed))
+        opts = import_view.Options(
+            kind, opts.crs, opts.sheet, import_view.as_columns(changed), opts.append
+        )
 outcome = import_view.check(file, opts)
 if isinstance(outcome, import_view.Refused):
     st.error(i18n.t("data_failed", lang))
