@@ -19,11 +19,8 @@ from .geo.rules import RulesError
 from .geo.schema import IMPORT_KINDS
 from .geo.validate import SchemaError
 
-#: What ``import`` takes: the schema's kinds and the road network (geo.importing's
-#: ALL_IMPORT_KINDS, spelled here so that the parser does not load geopandas).
-IMPORT_CHOICES = IMPORT_KINDS if "roads" in IMPORT_KINDS else (*IMPORT_KINDS, "roads")
-#: What ``template`` writes: every kind but the roads (a road file is drawn, not typed in).
-TEMPLATE_CHOICES = tuple(k for k in IMPORT_KINDS if k != "roads")
+#: What ``import`` and ``template`` take (every kind has a template).
+IMPORT_CHOICES = TEMPLATE_CHOICES = IMPORT_KINDS
 
 #: Per-village figures printed by ``summary`` (remaining poor at the chosen year).
 VILLAGE_COLUMNS = [
@@ -303,7 +300,9 @@ def exit_check_data(args: argparse.Namespace) -> dict:
     year = args.year
     if year is None:
         year = poverty.workspace_years(ws.households, ws["indicators"])[1]
-    return township_exit_summary(ws.villages, ws.households, ws["indicators"], year, rules)
+    return township_exit_summary(
+        ws.villages, ws.households, ws["indicators"], year, rules, ws["history"]
+    )
 
 
 #: How each village status of ``exit_rules.VILLAGE_STATUSES`` reads in the text report.
@@ -342,6 +341,17 @@ def cmd_exit_check(args: argparse.Namespace) -> int:
         f"已脱贫但现不达标 {data['households_exited_failing']} 户，"
         f"未脱贫已达标 {data['households_ready_to_exit']} 户"
     )
+    unrecorded = data.get("households_not_recorded") or {}
+    if any(unrecorded.values()):
+        print(
+            f"未登记、未核查：义务教育 {unrecorded.get('education', 0)} 户，"
+            f"基本医疗保险 {unrecorded.get('medical_insurance', 0)} 户"
+        )
+    if data.get("monitoring_line"):
+        print(
+            f"防返贫监测线 {data['monitoring_line']:,.0f} 元/人·年："
+            f"收入不高于此线 {data.get('households_below_monitoring_line', 0)} 户"
+        )
     print()
     rows = [
         {
@@ -550,7 +560,7 @@ def cmd_export_map(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from .analysis.imports import record_import
-    from .geo.export import excel_bytes
+    from .geo.export import csv_bytes, excel_bytes
     from .geo.importing import import_failure, run_import
     from .geo.read_vector import ImportFailed
 
@@ -587,12 +597,12 @@ def cmd_import(args: argparse.Namespace) -> int:
             )
         print(f"township-atlas: 未导入 / nothing imported: {exc.zh} / {exc.en}", file=sys.stderr)
         return 2
-    if args.report and len(outcome.rejected):
+    if args.report and len(outcome.report_table()):
         report = Path(args.report)
         if report.suffix.lower() == ".xlsx":
-            report.write_bytes(excel_bytes({"未导入的行 rejected": outcome.rejected}))
+            report.write_bytes(excel_bytes(outcome.report()))
         else:
-            outcome.rejected.to_csv(report, index=False, encoding="utf-8-sig")
+            report.write_bytes(csv_bytes(outcome.report_table()))
     if args.json:
         print(json.dumps(outcome.as_dict(), ensure_ascii=False, indent=2, default=str))
         return outcome.exit_code
@@ -602,6 +612,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"第 {r.source_row} 行未导入:{r.reason_zh}")
     if len(outcome.rejected) > 20:
         print(f"……共 {len(outcome.rejected)} 行未导入,完整清单见 --report")
+    warned = outcome.warnings if outcome.warnings is not None else outcome.rejected.iloc[:0]
+    for r in warned.head(20).itertuples():
+        print(f"第 {r.source_row} 行:{r.reason_zh}")
+    if len(warned) > 20:
+        print(f"……共 {len(warned)} 行合并或有提示,完整清单见 --report")
     if outcome.unchanged:
         print(f"{outcome.taken} 行与工作空间中的相同,无需更改 ({target})")
     elif outcome.dry_run:

@@ -349,6 +349,11 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "新工作空间 {name} 尚无数据:在“数据导入”中导入村界。",
         "New workspace {name} has no data yet: import the village boundaries under Import data.",
     ),
+    "data_warned": (
+        "{n} 行已导入但有提示（重复的人员行已合并、人数与人员行不符等），见下表与导入报告",
+        "{n} row(s) taken with a warning (repeated person rows merged, a household size that "
+        "disagrees with its person rows, ...): see below and the report",
+    ),
     "data_row": ("行号", "Row"),
     "data_reason": ("原因", "Reason"),
     "data_kind_villages": ("村界", "Village boundaries"),
@@ -358,6 +363,26 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "data_kind_stations": ("电商物流网点", "E-commerce stations"),
     "data_kind_sites": ("易地搬迁安置点", "Relocation sites"),
     "data_kind_indicators": ("村级基础设施指标", "Village indicators"),
+    "data_kind_roads": ("道路（路网）", "Roads (network)"),
+    "data_roads_append": (
+        "只增补：保留原有道路，同编号的道路更新",
+        "Add to the network: keep the other roads, update those of the same id",
+    ),
+    "data_roads_hint": (
+        "道路文件即全乡镇路网：导入后替换原有道路（勾选“只增补”则保留原有道路）。线要素："
+        "GeoJSON、GeoPackage、Shapefile（zip）或 KML，GBK 属性、任意坐标系均可；识别 路线编号、"
+        "名称、等级/行政等级、路面/路面类型；距乡镇 2 km 以外的道路不导入。"
+        "网点规划“沿道路”计算覆盖用的就是这一图层。",
+        "A road file is the township's whole network: importing it replaces the roads (tick "
+        "“Add to the network” to keep them). Lines: GeoJSON, GeoPackage, zipped Shapefile or "
+        "KML, GBK attributes and any CRS; 路线编号, 名称, 等级/行政等级 and 路面/路面类型 are "
+        "recognised; roads more than 2 km from the township are refused. Station planning "
+        "“along roads” routes on this layer.",
+    ),
+    "data_confirm_large": (
+        "数据量超出常理，我已核对无误，仍要导入",
+        "The numbers are beyond the usual; I have checked them and want to import",
+    ),
     "data_template": ("下载模板", "Download a template"),
     "data_template_help": (
         "表头、一行示例(用本工作空间的第一个村)、下拉选项和说明页",
@@ -395,8 +420,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     ),
     "data_first_rows": ("导入后的前几行:", "The first rows as they would go in:"),
     "data_rejected": ("{n} 行不能导入:", "{n} row(s) cannot be taken:"),
-    "data_report": ("下载不能导入的行(CSV)", "Download the rejected rows (CSV)"),
-    "data_report_xlsx": ("下载不能导入的行(Excel)", "Download the rejected rows (Excel)"),
+    "data_report": ("下载导入报告(CSV)", "Download the import report (CSV)"),
+    "data_report_xlsx": ("下载导入报告(Excel)", "Download the import report (Excel)"),
     "data_accept": ("只导入其余的行(跳过 {n} 行)", "Import the other rows (skip {n})"),
     "data_import": ("导入到工作空间", "Import into the workspace"),
     "data_done": ("已导入 {n} 行。", "{n} row(s) imported."),

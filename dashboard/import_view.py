@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from ..analysis.imports import record_import
-from ..geo.export import excel_bytes
+from ..geo.export import csv_bytes, excel_bytes
 from ..geo.importing import (
     ROAD_KIND,
     ImportOutcome,
@@ -52,45 +52,17 @@ CRS_KINDS = ("villages", "township", "facilities", "stations", "sites", ROAD_KIN
 #: The widget key of the roads' "add to the network" tick.
 APPEND_KEY = "data_roads_append"
 
+
 #: This page's strings that dashboard/i18n.py does not have yet (the lead moves them there;
 #: :func:`text` prefers i18n's once it has them).
-_STRINGS: dict[str, tuple[str, str]] = {
-    "data_kind_roads": ("道路（路网）", "Roads (network)"),
-    "data_roads_append": (
-        "只增补：保留原有道路，同编号的道路更新",
-        "Add to the network: keep the other roads, update those of the same id",
-    ),
-    "data_roads_hint": (
-        "道路文件即全乡镇路网：导入后替换原有道路（勾选“只增补”则保留原有道路）。线要素："
-        "GeoJSON、GeoPackage、Shapefile（zip）或 KML，GBK 属性、任意坐标系均可；识别 路线编号、"
-        "名称、等级/行政等级、路面/路面类型；距乡镇 2 km 以外的道路不导入。"
-        "网点规划“沿道路”计算覆盖用的就是这一图层。",
-        "A road file is the township's whole network: importing it replaces the roads (tick "
-        "“Add to the network” to keep them). Lines: GeoJSON, GeoPackage, zipped Shapefile or "
-        "KML, GBK attributes and any CRS; 路线编号, 名称, 等级/行政等级 and 路面/路面类型 are "
-        "recognised; roads more than 2 km from the township are refused. Station planning "
-        "“along roads” routes on this layer.",
-    ),
-}
-
-
-def text(key: str, lang: str, **fmt: object) -> str:
-    """The interface string ``key``: i18n's, else this page's own (:data:`_STRINGS`)."""
-    said = i18n.t(key, lang, **fmt)
-    if said != key or key not in _STRINGS:
-        return said
-    zh, en = _STRINGS[key]
-    return (en if lang == "en" else zh).format(**fmt) if fmt else (en if lang == "en" else zh)
-
-
 def kind_label(kind: str, lang: str) -> str:
     """What the kind selector shows for ``kind``."""
-    return text(f"data_kind_{kind}", lang)
+    return i18n.t(f"data_kind_{kind}", lang)
 
 
 def has_template(kind: str) -> bool:
-    """Whether ``kind`` has an import template (a road file is drawn, not typed in)."""
-    return kind != ROAD_KIND and kind in TEMPLATE_KINDS
+    """Whether ``kind`` has an import template (every kind has one)."""
+    return kind in TEMPLATE_KINDS
 
 
 _SKIP = "—"
@@ -284,24 +256,31 @@ def preview(outcome: ImportOutcome, lang: str) -> None:
     if outcome.sample is not None and len(outcome.sample):
         st.caption(i18n.t("data_first_rows", lang))
         st.dataframe(_labelled(outcome.sample, outcome.kind, lang), hide_index=True)
-    if not len(outcome.rejected):
+    warned = outcome.warnings if outcome.warnings is not None else outcome.rejected.iloc[:0]
+    if not len(outcome.rejected) and not len(warned):
         return
-    st.warning(i18n.t("data_rejected", lang, n=len(outcome.rejected)))
-    reasons = outcome.rejected[["source_row", "reason_zh" if zh else "reason_en"]]
-    reasons.columns = [i18n.t("data_row", lang), i18n.t("data_reason", lang)]
-    st.dataframe(reasons, hide_index=True)
+    for frame, key, call in (
+        (outcome.rejected, "data_rejected", st.warning),
+        (warned, "data_warned", st.info),
+    ):
+        if not len(frame):
+            continue
+        call(i18n.t(key, lang, n=len(frame)))
+        reasons = frame[["source_row", "reason_zh" if zh else "reason_en"]]
+        reasons.columns = [i18n.t("data_row", lang), i18n.t("data_reason", lang)]
+        st.dataframe(reasons, hide_index=True)
     a, b = st.columns(2)
     a.download_button(
         i18n.t("data_report", lang),
-        outcome.rejected.to_csv(index=False).encode("utf-8-sig"),
-        file_name=f"未导入的行-{outcome.kind}.csv",
+        csv_bytes(outcome.report_table()),
+        file_name=f"导入报告-{outcome.kind}.csv",
         mime="text/csv",
         key=S.DATA_REPORT,
     )
     b.download_button(
         i18n.t("data_report_xlsx", lang),
-        excel_bytes({"未导入的行 rejected": outcome.rejected}),
-        file_name=f"未导入的行-{outcome.kind}.xlsx",
+        excel_bytes(outcome.report()),
+        file_name=f"导入报告-{outcome.kind}.xlsx",
         key=S.DATA_REPORT_XLSX,
     )
 
@@ -334,10 +313,8 @@ CONFIRM_KEY = "data_confirm_large"
 
 
 def confirm_label(lang: str) -> str:
-    """The confirmation tick's label (to move into i18n with the page's other strings)."""
-    if lang == "zh":
-        return "数据量超出常理，我已核对无误，仍要导入"
-    return "The numbers are beyond the usual; I have checked them and want to import"
+    """The confirmation tick's label."""
+    return i18n.t("data_confirm_large", lang)
 
 
 def mapping_key(upload: Upload, opts: Options) -> str:

@@ -18,12 +18,43 @@ def excel_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
             sheet_name = name[:31]  # Excel's limit
             frame.to_excel(writer, sheet_name=sheet_name, index=False)
             sheet = writer.sheets[sheet_name]
+            _no_formulas(sheet)
             sheet.freeze_panes = "A2"
             for i, col in enumerate(frame.columns, start=1):
                 cells = [str(col), *(str(v) for v in frame[col].head(200))]
                 width = max(_display_width(c) for c in cells)
                 sheet.column_dimensions[get_column_letter(i)].width = min(60, width + 2)
     return buffer.getvalue()
+
+
+#: What a spreadsheet reads as the start of a formula in a cell typed or opened from CSV.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _no_formulas(sheet) -> None:
+    """Every cell openpyxl took for a formula (a string beginning with =) stays the text it
+    was: data from files people bring never runs as a formula in the reader's Excel."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """``frame`` as CSV for Excel (UTF-8 with a BOM, so 中文 reads), every text cell that a
+    spreadsheet would take for a formula (=, +, -, @ first) quoted with a leading apostrophe
+    (OWASP's advice for CSV injection); numbers stay numbers."""
+    safe = frame.copy()
+    for col in safe.columns:
+        if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
+            safe[col] = safe[col].map(_defused)
+    return safe.to_csv(index=False).encode("utf-8-sig")
+
+
+def _defused(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def _display_width(text: str) -> int:

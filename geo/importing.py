@@ -47,9 +47,7 @@ BOUNDARY_KINDS = ("villages", "township")
 #: The road network, taken from line files (:func:`import_roads`).
 ROAD_KIND = "roads"
 #: Every kind ``township-atlas import`` and the Data page take: the schema's, and the roads.
-ALL_IMPORT_KINDS: tuple[str, ...] = (
-    IMPORT_KINDS if ROAD_KIND in IMPORT_KINDS else (*IMPORT_KINDS, ROAD_KIND)
-)
+ALL_IMPORT_KINDS: tuple[str, ...] = IMPORT_KINDS
 #: Rows of a file shown before it goes in.
 SAMPLE_ROWS = 10
 #: Counts a boundary file may lack; a new village gets 0 and a note says to fill them in.
@@ -82,6 +80,21 @@ class ImportOutcome:
     changes: Note | None = None
     #: Why the result looks implausible (needs ``confirm_large`` to be written).
     large: tuple[Note, ...] = ()
+    #: Rows taken with a warning or merged into another (same columns as ``rejected``): an
+    #: exact repeat of a person, a 人数 that disagrees with the person rows.
+    warnings: pd.DataFrame | None = None
+
+    def report(self) -> dict[str, pd.DataFrame]:
+        """The import report, every row not taken or not taken as it was: one sheet each."""
+        out = {"未导入的行 rejected": self.rejected}
+        if self.warnings is not None and len(self.warnings):
+            out["合并或有提示的行 warnings"] = self.warnings
+        return out
+
+    def report_table(self) -> pd.DataFrame:
+        """:meth:`report` as one table, with an ``outcome`` column saying which list."""
+        parts = [frame.assign(outcome=name) for name, frame in self.report().items() if len(frame)]
+        return pd.concat(parts, ignore_index=True) if parts else self.rejected
 
     @property
     def exit_code(self) -> int:
@@ -107,6 +120,10 @@ class ImportOutcome:
             "needs_confirmation": [{"zh": zh, "en": en} for zh, en in self.large],
             "first_rejections": self.rejected[cols].head(first).to_dict("records")
             if len(self.rejected)
+            else [],
+            "warnings": 0 if self.warnings is None else len(self.warnings),
+            "first_warnings": self.warnings[cols].head(first).to_dict("records")
+            if self.warnings is not None and len(self.warnings)
             else [],
         }
 
@@ -504,7 +521,7 @@ def import_table(
     caller accepts a partial import. The same file again changes nothing. Indicator changes
     are recorded in the history when ``record`` is given; ``dry_run`` writes nothing.
     """
-    from .read_table import TABLE_KINDS, read_table, rows_to_layer
+    from .read_table import TABLE_KINDS, keep_absent, read_table, rows_to_layer
 
     if kind not in TABLE_KINDS:
         raise ImportFailed(f"不能导入「{kind}」表", f"cannot import a {kind!r} table")
@@ -515,7 +532,10 @@ def import_table(
     layer = read.layer
     notes = list(read.notes) + list(rows.notes)
     rej: dict[int, list[Note]] = {r: list(v) for r, v in rows.rejected.items()}
-    good = rows.frame[~rows.frame.index.isin(list(rej))]
+    # a table may carry only some columns: the others keep what the workspace has
+    good = keep_absent(
+        rows.frame[~rows.frame.index.isin(list(rej))], current[layer], rows.present, layer
+    )
     merged = _upsert(current[layer], good, layer)
     for _ in range(len(good) + 1):  # each pass removes at least one row or ends
         bad = _table_problems({**current.layers, layer: merged}, layer, len(good))
@@ -544,7 +564,8 @@ def import_table(
     stamp = _stamp(source)
 
     def change(ws: Workspace) -> tuple[dict[str, pd.DataFrame], Note | None]:
-        new = _upsert(ws[layer], good, layer)
+        taken = keep_absent(good, ws[layer], rows.present, layer)  # as the workspace is now
+        new = _upsert(ws[layer], taken, layer)
         if recorded is None:
             return ({} if _same_table(ws[layer], new, layer) else {layer: new}), None
         done = recorded(ws, layer, new, _key_text(good, layer), **stamp)
@@ -577,11 +598,18 @@ def import_households(
 
     target = _existing(workspace)
     current = read_workspace(target)
-    villages = dict(
-        zip(current.villages["name"], current.villages["code"].astype(str), strict=True)
+    # names with codes (not a name → code dict): villages of one name in two townships are told
+    # apart by the register's 乡(镇) column
+    read = read_register(
+        source,
+        sheet=sheet,
+        columns=columns,
+        villages=current.villages[["name", "code"]],
+        townships=dict(zip(current.township["code"], current.township["name"], strict=True)),
+        id_key=id_key(),
     )
-    read = read_register(source, sheet=sheet, columns=columns, villages=villages, id_key=id_key())
     rejected = read.rejected.rename(columns={"row": "source_row"})
+    warnings = read.warnings.rename(columns={"row": "source_row"})
     shown = [c for c in read.frame.columns if c != "head_id_hash"]
     outcome = ImportOutcome(
         "households",
@@ -592,6 +620,7 @@ def import_households(
         columns_found=dict(read.columns_found),
         sample=pd.DataFrame(read.frame[shown]).head(SAMPLE_ROWS),
         dry_run=dry_run,
+        warnings=warnings,
     )
     if not len(read.frame) or (len(rejected) and not accept_partial and not dry_run):
         return outcome
@@ -599,6 +628,8 @@ def import_households(
     names = list(LAYERS["households"].names)
     incoming = coerce(LAYERS["households"], read.frame.reindex(columns=names))
     ids = incoming["household_id"].astype(str)
+    members = coerce(LAYERS["members"], read.members.reindex(columns=LAYERS["members"].names))
+    members = members[members["household_id"].astype(str).isin(set(ids))]
 
     def change(ws: Workspace) -> tuple[dict[str, pd.DataFrame], Note | None]:
         old = ws.households
@@ -606,9 +637,23 @@ def import_households(
         frames = [f for f in (kept, incoming) if len(f)]
         new = pd.concat(frames, ignore_index=True) if frames else incoming
         done = record(ws, "households", new, ids, **stamp)
-        return (done.layers, done.summary) if done.changed else ({}, None)
+        layers = dict(done.layers) if done.changed else {}
+        people = _members_after(ws["members"], members, ids)
+        if not _same_table(ws["members"], people, "members"):
+            layers["members"] = people
+        summary = done.summary if done.changed else None
+        return layers, summary
 
     return _commit(target, current, change, outcome, dry_run, confirm_large)
+
+
+def _members_after(old: pd.DataFrame, incoming: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
+    """The members layer after an import: the file's households' people replace theirs (a
+    register lists everyone of a household it names); other households keep theirs."""
+    names = list(LAYERS["members"].names)
+    kept = pd.DataFrame(old[~old["household_id"].astype(str).isin(set(ids))]).reindex(columns=names)
+    frames = [f for f in (kept, incoming) if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else incoming
 
 
 def _existing(workspace: str | os.PathLike) -> Path:
@@ -925,13 +970,9 @@ def _roads_change(old: pd.DataFrame, incoming: pd.DataFrame, append: bool) -> No
 
 def _road_headers(headers: Sequence[str]) -> dict[str, str]:
     """Header → field for the headers of a road file that :func:`read_roads` recognises."""
-    from .headers import layer_spellings, matcher
-    from .read_roads import _SPELLINGS
+    from .read_roads import header_matcher
 
-    spellings = layer_spellings(LAYERS[ROAD_KIND])
-    for fld, extra in _SPELLINGS.items():
-        spellings[fld] = (*spellings[fld], *extra)
-    return matcher(spellings).match(list(headers))
+    return header_matcher().match(list(headers))
 
 
 def mappable_fields(kind: str) -> list[tuple[str, str, str]]:

@@ -1472,4 +1472,5 @@ IMPORT_KINDS = (
     "stations",
     "sites",
     "indicators",
+    "roads",
 )

@@ -26,7 +26,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from shapely.geometry import Point, box, mapping
+from shapely.geometry import LineString, Point, box, mapping
 
 from .read_table import FACILITY_STATUS_WORDS, village_anchors
 from .read_vector import kind_from_name
@@ -64,6 +64,7 @@ TITLES = {
     "stations": ("电商服务网点", "e-commerce stations"),
     "sites": ("易地扶贫搬迁安置点", "relocation sites"),
     "indicators": ("村级基础设施指标", "village indicators"),
+    "roads": ("道路", "roads"),
 }
 
 #: The yes/no words written in templates (both readers and the validators take them).
@@ -143,7 +144,7 @@ def template_file(kind: str, villages: gpd.GeoDataFrame | None = None) -> tuple[
         raise ValueError(f"no template for {kind!r}; kinds are {', '.join(TEMPLATE_KINDS)}")
     example = _example(villages)
     name = f"导入模板_{TITLES[kind][0]}_{kind}"
-    if kind in ("villages", "township"):
+    if kind in ("villages", "township", "roads"):
         return f"{name}.geojson", _geojson(kind, example), GEOJSON_MIME
     columns, row = _TABLES[kind](example)
     return f"{name}.xlsx", _workbook(kind, columns, row), XLSX_MIME
@@ -213,6 +214,17 @@ def _geojson(kind: str, ex: _Example) -> bytes:
             "计划出列年度": v.get("planned_exit_year"),
         }
         geometry = ex.boundary
+    elif kind == "roads":
+        # one village road through the example village, as the rural road census writes it
+        props = {"路线编号": "C001", "路线名称": f"{ex.name}通村公路", "行政等级": "村道"}
+        props["路面类型"] = "水泥混凝土"
+        b = ex.boundary.bounds
+        geometry = LineString([(b[0], ex.point.y), (ex.point.x, ex.point.y), (ex.point.x, b[3])])
+        geometry = (
+            geometry.intersection(ex.boundary) if geometry.intersects(ex.boundary) else geometry
+        )
+        if geometry.geom_type != "LineString" or geometry.is_empty:
+            geometry = LineString([(ex.point.x, ex.point.y), (ex.point.x + 0.002, ex.point.y)])
     else:
         t = ex.township_values
         props = {

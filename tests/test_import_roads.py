@@ -256,4 +256,4 @@ def test_the_data_page_offers_roads_without_a_template():
     assert import_view.kind_label("roads", "zh") == "道路（路网）"
     assert import_view.kind_label("roads", "en") == "Roads (network)"
     assert import_view.kind_label("villages", "zh") == "村界"
-    assert not import_view.has_template("roads") and import_view.has_template("villages")
+    assert import_view.has_template("roads") and import_view.has_template("villages")

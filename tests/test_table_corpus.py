@@ -227,3 +227,24 @@ def test_keep_absent_leaves_present_columns_alone(demo_ws):
     )
     assert kept["road_hardened"].isna().all()  # the file's empty cell: judged as such
     assert kept["bus"].notna().all()
+
+
+def test_a_partial_table_for_a_new_year_imports_end_to_end(demo_path, corpus, tmp_path):
+    import shutil
+
+    from township_atlas.geo.importing import import_table
+    from township_atlas.geo.workspace import read_workspace
+
+    ws = tmp_path / "ws.gpkg"
+    shutil.copy(demo_path, ws)
+    made = corpus["indicators_2026_partial.csv"]
+    out = import_table(ws, made.path, "indicators")
+    assert (out.exit_code, len(out.rejected)) == (0, 0)
+    assert out.taken == len(made.expected) and out.written
+    ind = read_workspace(ws)["indicators"]
+    new, old = ind[ind["year"] == 2026], ind[ind["year"] == 2025]
+    assert len(new) == len(made.expected)
+    assert (
+        new.set_index("village_code")["road_hardened"].sort_index()
+        == old.set_index("village_code")["road_hardened"].sort_index()
+    ).all()

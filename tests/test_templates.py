@@ -19,6 +19,7 @@ from township_atlas.geo.importing import (
     import_table,
 )
 from township_atlas.geo.read_register import id_valid, read_register
+from township_atlas.geo.read_roads import read_roads
 from township_atlas.geo.read_table import read_table, rows_to_layer
 from township_atlas.geo.read_vector import read_boundaries
 from township_atlas.geo.schema import INDICATOR_FLAGS, INDICATORS
@@ -61,8 +62,8 @@ def _import(capsys, workspace: Path, path: Path, kind: str) -> dict:
     """The import's outcome as ``township-atlas import --json`` reports it."""
     if kind in BOUNDARY_KINDS:
         return import_boundaries(workspace, path, kind).as_dict()
-    if kind == "households":
-        code = main(["import", "households", str(path), str(workspace), "--json"])
+    if kind in ("households", "roads"):
+        code = main(["import", kind, str(path), str(workspace), "--json"])
         data = json.loads(capsys.readouterr().out)
         assert data["exit_code"] == code
         return data
@@ -101,14 +102,14 @@ def ws_copy(demo_path: Path, tmp_path: Path) -> Path:
 
 
 def test_every_import_kind_has_a_template():
-    assert set(TEMPLATE_KINDS) == {*BOUNDARY_KINDS, *TABLES}
+    assert set(TEMPLATE_KINDS) == {*BOUNDARY_KINDS, *TABLES, "roads"}
     for kind in TEMPLATE_KINDS:
         name, data, mime = template_file(kind)
-        boundary = kind in BOUNDARY_KINDS
-        assert name.endswith(".geojson" if boundary else ".xlsx") and kind in name
-        assert mime == (GEOJSON_MIME if boundary else XLSX_MIME) and data
+        drawn = kind in (*BOUNDARY_KINDS, "roads")
+        assert name.endswith(".geojson" if drawn else ".xlsx") and kind in name
+        assert mime == (GEOJSON_MIME if drawn else XLSX_MIME) and data
     with pytest.raises(ValueError, match="roads"):
-        template_file("roads")
+        template_file("rivers")
 
 
 @pytest.mark.parametrize("kind", TEMPLATE_KINDS)
@@ -119,6 +120,9 @@ def test_the_reader_recognises_every_header(kind, demo_ws, tmp_path):
         read = read_boundaries(path, kind)  # columns_found is in the layer's order
         assert set(read.columns_found) == set(headers) and read.extra.columns.empty
         assert read.rejected.empty
+    elif kind == "roads":
+        read = read_roads(path, demo_ws.villages.union_all())
+        assert set(read.columns_found) == set(headers) and read.rejected.empty
     elif kind == "households":
         villages = dict(zip(demo_ws.villages["name"], demo_ws.villages["code"], strict=True))
         read = read_register(path, villages=villages, id_key=b"test key")

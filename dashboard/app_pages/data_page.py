@@ -33,7 +33,7 @@ if import_view.has_template(kind):
         key=S.DATA_TEMPLATE,
     )
 if kind == ROAD_KIND:
-    st.caption(import_view.text("data_roads_hint", lang))
+    st.caption(i18n.t("data_roads_hint", lang))
 upload = st.file_uploader(
     i18n.t("data_file", lang), type=import_view.UPLOAD_TYPES[kind], key=S.DATA_FILE
 )
@@ -48,7 +48,7 @@ if kind in import_view.CRS_KINDS:
 sheets = import_view.sheets(file)
 sheet = b.selectbox(i18n.t("data_sheet", lang), sheets, key=S.DATA_SHEET) if sheets else None
 append = kind == ROAD_KIND and st.checkbox(
-    import_view.text("data_roads_append", lang), key=import_view.APPEND_KEY
+    i18n.t("data_roads_append", lang), key=import_view.APPEND_KEY
 )
 opts = import_view.Options(
     kind, crs.strip() or None, sheet if len(sheets) > 1 else None, append=append

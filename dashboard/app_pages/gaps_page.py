@@ -8,6 +8,7 @@ import streamlit as st
 from township_atlas.dashboard import i18n, loader, monitor_view, panels, view
 from township_atlas.dashboard import map as township_map
 from township_atlas.dashboard import state as S
+from township_atlas.geo.export import csv_bytes
 
 lang = S.get(S.LANG)
 ws = loader.load_workspace()
@@ -60,7 +61,7 @@ with right:
     table = monitor_view.score_table(ws, scores, lang)
     st.download_button(
         i18n.t("gaps_download", lang),
-        table.to_csv(index=False).encode("utf-8-sig"),  # with a BOM: Excel then reads 中文
+        csv_bytes(table),  # with a BOM: Excel then reads 中文
         file_name=f"gap-scores-{year}.csv",
         mime="text/csv",
         key=S.GAPS_DOWNLOAD,

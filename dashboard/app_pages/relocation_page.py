@@ -9,6 +9,7 @@ from township_atlas.analysis import relocation
 from township_atlas.dashboard import i18n, loader, monitor_view, panels, view
 from township_atlas.dashboard import map as township_map
 from township_atlas.dashboard import state as S
+from township_atlas.geo.export import csv_bytes
 
 lang = S.get(S.LANG)
 ws = loader.load_workspace()
@@ -61,7 +62,7 @@ st.dataframe(
 st.caption(i18n.t("reloc_followup_hint", lang))
 st.download_button(
     i18n.t("reloc_download", lang),
-    monitor_view.followup_export(followup, lang).to_csv(index=False).encode("utf-8-sig"),
+    csv_bytes(monitor_view.followup_export(followup, lang)),
     file_name="relocation-followup.csv",
     mime="text/csv",
     key=S.RELOC_DOWNLOAD,

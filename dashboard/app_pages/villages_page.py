@@ -7,6 +7,7 @@ import streamlit as st
 from township_atlas.analysis import poverty
 from township_atlas.dashboard import i18n, loader, panels, tables, view
 from township_atlas.dashboard import state as S
+from township_atlas.geo.export import csv_bytes
 
 lang = S.get(S.LANG)
 ws = loader.load_workspace()
@@ -23,7 +24,7 @@ st.subheader(i18n.t("page_villages", lang))
 st.dataframe(figures, hide_index=True, width="stretch")
 st.download_button(
     i18n.t("download_csv", lang),
-    figures.to_csv(index=False).encode("utf-8-sig"),
+    csv_bytes(figures),
     file_name=f"villages-{year}.csv",
     mime="text/csv",
     key=S.DOWNLOAD_VILLAGES,
