@@ -891,6 +891,7 @@ def _match_columns(
             skipped.append((i, str(h).strip()))
     col_of = dict(sorted(col_of.items(), key=lambda kv: kv[1]))  # file order, as before
     columns_found = dict(sorted(columns_found.items(), key=lambda kv: col_of[kv[1]]))
+    notes.extend(_kept_note(h, fld) for h, fld in columns_found.items())
     ignored = [h for _, h in sorted(skipped)]
     unmatched = [h for h in ignored if _MATCHER.field(h) is None and normalise(h) not in user]
     if ignored:
@@ -906,6 +907,38 @@ def _match_columns(
             en += "; perhaps: " + "; ".join(n.replace("（", " (").replace("）", ")") for n in near)
         notes.append((zh, en))
     return col_of, columns_found, unmatched
+
+
+def _kept_note(header: str, fld: str) -> tuple[str, str]:
+    """Where a recognised column goes: a households or members column, used to read the file,
+    or read only to be hashed or dropped (personal data)."""
+    if fld in ("name_person", "phone"):
+        return f"列「{header}」：个人信息，不保存", f"column {header!r}: personal data, not kept"
+    if fld == "id_number":
+        return (
+            f"列「{header}」：只保存户主证件号码的密钥散列与遮蔽号码",
+            f"column {header!r}: only the head's keyed hash and masked number are kept",
+        )
+    if fld in ("safe_water", "water_difficulty"):
+        c = HOUSEHOLDS.column("unsafe_water")
+        return (
+            f"列「{header}」→ {HOUSEHOLDS.zh}·{c.zh}（由此推得）",
+            f"column {header!r} → {HOUSEHOLDS.en}: {c.en} (derived)",
+        )
+    for layer in (HOUSEHOLDS, MEMBERS):
+        if fld in layer.names:
+            c = layer.column(fld)
+            return (
+                f"列「{header}」→ {layer.zh}·{c.zh}",
+                f"column {header!r} → {layer.en}: {c.en}",
+            )
+    zh, en = _READER_FIELDS[fld][1:] if fld in _READER_FIELDS else (fld, fld)
+    if fld in ("health",):
+        zh, en = (
+            "健康状况（长期慢性病、患有大病、残疾）",
+            "health (chronic, serious illness, disabled)",
+        )
+    return f"列「{header}」→ 用于识别：{zh}", f"column {header!r} → used to read the file: {en}"
 
 
 def _missing_column(what_zh: str, what_en: str, wanted: Sequence[str], unmatched: list[str]):

@@ -355,3 +355,32 @@ def test_a_missing_required_column_is_one_message_with_the_columns_line(tmp_path
         path, villages=make.VILLAGES, id_key=KEY, columns={"户属性类别": "category"}
     )
     assert result.rejected.empty and len(result.frame) == 20
+
+
+@pytest.mark.parametrize("name", ["jdlk_2016_2020.xlsx", "fpfjc_2024_gbk.csv"])
+def test_cli_imports_a_real_export_with_a_note_per_column_kept(files, name, demo_path, tmp_path):
+    import shutil
+
+    from township_atlas.cli import main
+    from township_atlas.geo.workspace import read_workspace
+
+    ws = tmp_path / "ws.gpkg"
+    shutil.copy(demo_path, ws)
+    report = tmp_path / "report.csv"
+    args = ["import", "households", str(files[name]), str(ws), "--json", "--report", str(report)]
+    code = main(args)
+    assert code == 0
+    after = read_workspace(ws)
+    assert after["members"]["household_id"].isin(after.households["household_id"]).all()
+    read = read_register(files[name], villages=make.VILLAGES, id_key=KEY)
+    imported = after["members"][after["members"]["household_id"].isin(read.frame["household_id"])]
+    assert len(imported) == len(read.members)  # every person of the file, in one transaction
+    assert not report.exists()  # nothing refused, nothing merged: no report to write
+
+
+def test_every_recognised_register_column_gets_a_note(read):
+    result = read["jdlk_2016_2020.xlsx"]
+    said = [zh for zh, _ in result.notes if zh.startswith("列「")]
+    assert len(said) == len(result.columns_found)
+    assert any("在校生状况」→ 家庭成员·在校生状况" in z for z in said)
+    assert any("姓名」：个人信息，不保存" in z for z in said)
