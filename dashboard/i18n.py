@@ -327,15 +327,15 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "page_data": ("数据导入", "Import data"),
     "data_hint": (
         "导入村界、乡镇界(GeoJSON、GeoPackage、压缩的 Shapefile、KML)、建档立卡户(国家系统导出的"
-        " Excel/CSV)以及设施、电商网点、安置点和村级指标(Excel/CSV,点位也可用矢量文件)。先检查:"
-        "识别到的列、坐标系、前几行、不能导入的行及原因;确认后一次写入,有问题的文件不会改动工作空间。"
+        " Excel/CSV)、设施、电商网点、安置点和村级指标(Excel/CSV,点位也可用矢量文件)以及道路"
+        "(线文件)。先检查:识别到的列、坐标系、前几行、不能导入的行及原因;确认后一次写入,有问题的文件不会改动工作空间。"
         "不清楚表头时先下载模板。",
         "Import village or township boundaries (GeoJSON, GeoPackage, zipped Shapefile, KML), "
         "household registers (the national system's Excel/CSV export), and facilities, "
         "e-commerce stations, relocation sites and village indicators (Excel/CSV; point files "
-        "too). First a check: columns and CRS found, the first rows, every row that cannot be "
-        "taken and why; then one step imports it, and a file with problems changes nothing. "
-        "Download a template when unsure of the headers.",
+        "too) and roads (line files). First a check: columns and CRS found, the first rows, "
+        "every row that cannot be taken and why; then one step imports it, and a file with "
+        "problems changes nothing. Download a template when unsure of the headers.",
     ),
     "data_kind": ("文件内容", "The file holds"),
     "data_new": (
