@@ -559,10 +559,9 @@ def cmd_export_map(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .analysis.imports import record_import
+    from .data.importing.errors import ImportFailed
+    from .data.importing.run import import_failure, run_import
     from .geo.export import csv_bytes, excel_bytes
-    from .geo.importing import import_failure, run_import
-    from .geo.read_vector import ImportFailed
 
     target = Path(args.workspace) if args.workspace else _workspace_or_demo(None)
     try:
@@ -570,7 +569,6 @@ def cmd_import(args: argparse.Namespace) -> int:
             target,
             args.file,
             args.kind,
-            record=record_import,
             crs=args.crs,
             sheet=args.sheet,
             columns=_columns_file(args.columns) if args.columns else None,
@@ -641,7 +639,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_import_safely(args: argparse.Namespace) -> int:
     """``import`` that never ends in a traceback: whatever escapes :func:`cmd_import` (a
     reader's unforeseen error on a hostile file) is one line naming the file, exit 2."""
-    from .geo.importing import import_failure
+    from .data.importing.run import import_failure
 
     try:
         return cmd_import(args)
@@ -654,7 +652,7 @@ def cmd_import_safely(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from .geo.templates import template_file
+    from .data.importing.templates import template_file
 
     villages = None
     if args.workspace:

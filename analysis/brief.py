@@ -15,13 +15,12 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
-from ..data.demo import is_demo
 from ..geo.brief_pdf import BarChart, Brief, LegendEntry, MapPanel, Page, Table, TextBlock, Tile
 from ..geo.crs import to_metric
 from ..geo.map_render import OUTLINE_COLOUR, RIVER_COLOUR, ROAD_STYLE, MapLayers
 from ..geo.rules import Rules, workspace_rules
 from ..geo.schema import CATEGORY_GROUP, INDICATOR_FLAGS, LAYERS
-from ..geo.workspace import Workspace
+from ..geo.workspace import Workspace, is_demo
 from . import exit_rules, gaps, history, key_figures, poverty
 from .classify import classify
 

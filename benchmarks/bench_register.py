@@ -21,7 +21,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 
-from township_atlas.geo.read_register import read_register
+from township_atlas.data.importing.register import read_register
 
 VILLAGES = {f"村{i:02d}": f"3607221022{i:02d}" for i in range(15)}
 HEADER = [

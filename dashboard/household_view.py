@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from ..analysis import exit_rules, history, household_lookup
+from ..data.importing.register import hash_id
 from ..geo.paths import id_key
-from ..geo.read_register import hash_id
 from ..geo.schema import CAUSES, LAYERS
 from ..geo.workspace import Workspace
 from . import i18n

@@ -1,6 +1,6 @@
 """The Data page's parts: check an upload (cached), map its columns, show what would happen.
 
-Every check is a dry run of the real import (:mod:`township_atlas.geo.importing`), so what
+Every check is a dry run of the real import (:mod:`township_atlas.data.importing.run`), so what
 the page previews is exactly what the import button will do: the same rows taken, the same
 rows refused with the same reasons.
 """
@@ -15,9 +15,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from ..analysis.imports import record_import
-from ..geo.export import csv_bytes, excel_bytes
-from ..geo.importing import (
+from ..data.importing.errors import ImportFailed
+from ..data.importing.run import (
     ROAD_KIND,
     ImportOutcome,
     file_headers,
@@ -27,10 +26,10 @@ from ..geo.importing import (
     run_import,
     workbook_sheets,
 )
-from ..geo.read_table import TABLE_KINDS
-from ..geo.read_vector import ImportFailed
+from ..data.importing.tables import TABLE_KINDS
+from ..data.importing.templates import TEMPLATE_KINDS, template_file
+from ..geo.export import csv_bytes, excel_bytes
 from ..geo.schema import LAYERS
-from ..geo.templates import TEMPLATE_KINDS, template_file
 from . import i18n, loader
 from . import state as S
 
@@ -123,7 +122,6 @@ def _run(
             columns=dict(opts.columns) or None,
             accept_partial=accept,
             dry_run=dry_run,
-            record=record_import,
             confirm_large=confirm,
             append=opts.append,
         ),

@@ -16,9 +16,8 @@ from ..analysis import classify as classify_mod
 from ..analysis import coverage as coverage_mod
 from ..analysis import gaps as gaps_mod
 from ..analysis import poverty, relocation, station_plan
-from ..data.demo import is_demo
 from ..geo.schema import SERVICE_TIERS, WGS84
-from ..geo.workspace import Workspace
+from ..geo.workspace import Workspace, is_demo
 from . import i18n
 
 PALETTE = ("#fff5d6", "#fdd49e", "#fc8d59", "#e34a33", "#b30000")

@@ -29,10 +29,10 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 from shapely.ops import nearest_points
 
 from ..geo.crs import gauss_kruger_epsg
-from ..geo.members import member_counts
 from ..geo.paths import demo_workspace_path
 from ..geo.schema import INDICATOR_FLAGS, LAYERS, SCHEMA_VERSION, WGS84
-from ..geo.workspace import empty_frame, read_meta, write_workspace
+from ..geo.workspace import DEMO_META_KEY, empty_frame, read_meta, write_workspace
+from .importing.members import member_counts
 
 __all__ = [
     "DEMO_SEED",
@@ -43,7 +43,6 @@ __all__ = [
     "build_demo_layers",
     "demo_meta",
     "ensure_demo",
-    "is_demo",
 ]
 
 DEMO_SEED = 2014
@@ -58,10 +57,6 @@ POPULATION = 42_931
 VILLAGER_GROUPS = 302
 DATA_DATE = "2025-06-30"
 SOURCE = "示意数据 synthetic demo"
-
-#: Metadata key marking a workspace as this synthetic demo ("true"): every page, brief and
-#: exported map of it says its figures are invented.
-DEMO_META_KEY = "synthetic_demo"
 
 #: Town seat (WGS84 lon, lat) and the 信丰 county seat, which lies outside the township.
 SEAT_LONLAT = (115.099, 25.335)
@@ -1014,16 +1009,6 @@ def demo_meta(seed: int = DEMO_SEED) -> dict[str, str]:
         "demo_seed": str(seed),
         "demo_version": DEMO_VERSION,
     }
-
-
-def is_demo(meta) -> bool:
-    """Whether a workspace's metadata (``Workspace.meta``) is the synthetic demo's: marked
-    with :data:`DEMO_META_KEY` ("true"; "false" once real data replace it), or written by the
-    demo builder (an older demo carries only its ``demo_version``)."""
-    flag = str(meta.get(DEMO_META_KEY, "")).strip().lower()
-    if flag in ("true", "false"):  # an import of real data into the demo may set "false"
-        return flag == "true"
-    return bool(str(meta.get("demo_version", "")).strip())
 
 
 def build_demo(path: str | os.PathLike) -> Path:

@@ -39,8 +39,8 @@ class Column:
     #: Other spellings accepted on input and stored as the allowed value they name.
     aliases: tuple[tuple[str, str], ...] = ()
     #: Other headers that name this column in files people bring (the national system's
-    #: wordings, older names). Matched through :mod:`township_atlas.geo.headers`, which also
-    #: takes 是否/有无 prefixes, units in brackets and full-width punctuation in its stride.
+    #: wordings, older names). The importer's header matcher (``data/importing/headers.py``)
+    #: also takes 是否/有无 prefixes, units in brackets and full-width punctuation in its stride.
     headers: tuple[str, ...] = ()
 
 
@@ -1201,7 +1201,7 @@ PLANS = Layer(
 
 # ----------------------------------------------------------------------------- table headers
 #: Other spellings of the table layers' columns as township offices write them, beyond each
-#: column's name, zh and en (compared through :mod:`township_atlas.geo.headers`, which adds
+#: column's name, zh and en (compared by the importer's header matcher, which adds
 #: 是否/有无/已 prefixes, units in brackets, full-width punctuation and 情况/状况 suffixes by
 #: itself). They become the columns' ``headers`` below.
 _TABLE_HEADERS: dict[str, dict[str, tuple[str, ...]]] = {

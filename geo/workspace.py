@@ -410,3 +410,17 @@ def read_workspace(path: str | os.PathLike) -> Workspace:
             norm = norm.to_crs(WGS84)
         out[name] = norm
     return Workspace(out, read_meta(source) if META_LAYER in present else {})
+
+
+#: Metadata key marking a workspace as the synthetic demo ("true"), or no longer ("false").
+DEMO_META_KEY = "synthetic_demo"
+
+
+def is_demo(meta) -> bool:
+    """Whether a workspace's metadata (``Workspace.meta``) is the synthetic demo's: marked
+    with :data:`DEMO_META_KEY` ("true"; "false" once real data replace it), or written by the
+    demo builder (an older demo carries only its ``demo_version``)."""
+    flag = str(meta.get(DEMO_META_KEY, "")).strip().lower()
+    if flag in ("true", "false"):  # an import of real data into the demo may set "false"
+        return flag == "true"
+    return bool(str(meta.get("demo_version", "")).strip())

@@ -370,7 +370,7 @@ def test_demo_notice_in_english(app):
 def test_data_page_previews_and_imports_boundaries(tmp_path, monkeypatch):
     corpus = ROOT / "tests" / "import_corpus" / "vector"
     ws = tmp_path / "fresh.gpkg"
-    from township_atlas.geo.importing import import_boundaries
+    from township_atlas.data.importing.run import import_boundaries
 
     import_boundaries(ws, corpus / "good_chinese_headers.geojson", "villages")
     monkeypatch.setenv("TOWNSHIP_ATLAS_WORKSPACE", str(ws))

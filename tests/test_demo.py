@@ -326,7 +326,8 @@ def test_ensure_demo_builds_once_and_rebuilds_a_stale_demo(tmp_path):
 
 
 def test_the_demo_is_marked_as_invented_in_its_metadata():
-    from township_atlas.data.demo import DEMO_META_KEY, demo_meta, is_demo
+    from township_atlas.data.demo import demo_meta
+    from township_atlas.geo.workspace import DEMO_META_KEY, is_demo
 
     assert demo_meta()[DEMO_META_KEY] == "true" and is_demo(demo_meta())
     assert is_demo({"demo_version": "3"})  # a demo built before the mark

@@ -23,17 +23,17 @@ def test_every_layer_and_column_is_documented():
 
 
 def test_import_vocabulary_is_current():
-    from township_atlas.data.import_vocabulary import markdown as vocabulary
+    from township_atlas.data.importing.vocabulary_doc import markdown as vocabulary
 
     written = (ROOT / "docs" / "import-vocabulary.md").read_text(encoding="utf-8")
     assert written == vocabulary(), (
         "docs/import-vocabulary.md is stale: "
-        "python -m township_atlas.data.import_vocabulary > docs/import-vocabulary.md"
+        "python -m township_atlas.data.importing.vocabulary_doc > docs/import-vocabulary.md"
     )
 
 
 def test_import_vocabulary_lists_every_kind_and_the_national_wordings():
-    from township_atlas.data.import_vocabulary import KINDS, markdown
+    from township_atlas.data.importing.vocabulary_doc import KINDS, markdown
 
     text = markdown()
     for kind in KINDS:

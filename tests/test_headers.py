@@ -2,7 +2,7 @@
 
 import pytest
 
-from township_atlas.geo.headers import forms, layer_spellings, matcher, normalise
+from township_atlas.data.importing.headers import forms, layer_spellings, matcher, normalise
 from township_atlas.geo.schema import INDICATORS
 
 

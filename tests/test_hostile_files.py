@@ -82,9 +82,9 @@ def test_a_workbook_with_a_far_cell_is_refused_in_bounded_memory(
 
 
 def test_every_sheet_reader_measures_before_loading(tmp_path):
-    from township_atlas.geo import tabular
-    from township_atlas.geo.importing import file_headers, workbook_sheets
-    from township_atlas.geo.read_vector import ImportFailed
+    from township_atlas.data.importing import tabular
+    from township_atlas.data.importing.errors import ImportFailed
+    from township_atlas.data.importing.run import file_headers, workbook_sheets
 
     bad = hostile.far_cell_xlsx(tmp_path / "far.xlsx")
     assert workbook_sheets(bad) == ["花名册"]  # the names alone are harmless
@@ -95,7 +95,7 @@ def test_every_sheet_reader_measures_before_loading(tmp_path):
 
 
 def test_a_real_sized_register_extent_passes():
-    from township_atlas.geo import tabular
+    from township_atlas.data.importing import tabular
 
     tabular.check_extent("花名册", 100_003, 40)  # 100,000 people, 40 columns
     with pytest.raises(ValueError):
@@ -105,7 +105,7 @@ def test_a_real_sized_register_extent_passes():
 def test_a_normal_workbook_is_measured_as_calamine_reads_it(tmp_path):
     from python_calamine import CalamineWorkbook
 
-    from township_atlas.geo import tabular
+    from township_atlas.data.importing import tabular
 
     rows = [
         '<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c><c r="AC1" s="1"/></row>',
@@ -139,8 +139,8 @@ def test_a_hostile_zip_is_refused_before_it_is_unpacked(
 
 
 def test_a_zip_that_understates_its_size_is_stopped_while_unpacking(tmp_path, monkeypatch):
-    from township_atlas.geo import read_vector
-    from township_atlas.geo.read_vector import ImportFailed, read_boundaries
+    from township_atlas.data.importing import vector as read_vector
+    from township_atlas.data.importing.vector import ImportFailed, read_boundaries
 
     bad = hostile.zip_bomb_shapefile(tmp_path / "v.zip", expanded=4 << 20)  # passes the ratio
     monkeypatch.setattr(read_vector, "check_zip_members", lambda name, members: None)
@@ -185,7 +185,7 @@ def test_a_full_disk_while_unpacking_a_zip_is_not_called_a_damaged_zip(
     ws, tmp_path, capsys, monkeypatch
 ):
     from township_atlas import cli
-    from township_atlas.geo import read_vector
+    from township_atlas.data.importing import vector as read_vector
 
     def full(dst, chunk):
         raise read_vector._DiskError(OSError(errno.ENOSPC, "No space left on device"))
@@ -199,7 +199,7 @@ def test_a_full_disk_while_unpacking_a_zip_is_not_called_a_damaged_zip(
 
 def test_anything_unexpected_in_an_import_is_one_line_naming_the_file(ws, capsys, monkeypatch):
     from township_atlas import cli
-    from township_atlas.geo import importing
+    from township_atlas.data.importing import run as importing
 
     def broken(*args, **kwargs):
         raise RuntimeError("something nobody foresaw\nover two lines")
@@ -232,7 +232,7 @@ def test_hundreds_of_villages_under_one_township_code_need_confirming(tmp_path, 
 def test_a_real_county_passes_and_more_people_than_the_township_does_not(demo_ws):
     import pandas as pd
 
-    from township_atlas.geo.importing import implausible
+    from township_atlas.data.importing.run import implausible
 
     county = pd.DataFrame({"code": [f"360722{t:03d}{v:03d}" for t in range(15) for v in range(20)]})
     households = pd.DataFrame({"size": [3] * 60_000})
@@ -251,8 +251,8 @@ def test_two_boundary_imports_at_once_both_land(tmp_path, monkeypatch):
     each change is still worked out inside its own transaction, so neither is lost."""
     import geopandas as gpd
 
-    from township_atlas.geo import importing
-    from township_atlas.geo.importing import import_boundaries
+    from township_atlas.data.importing import run as importing
+    from township_atlas.data.importing.run import import_boundaries
     from township_atlas.geo.workspace import read_workspace
 
     target = tmp_path / "ws.gpkg"

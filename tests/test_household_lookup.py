@@ -13,7 +13,7 @@ from township_atlas.analysis.household_lookup import (
     household_changes,
     status_by_year,
 )
-from township_atlas.geo.read_register import hash_id
+from township_atlas.data.importing.register import hash_id
 
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
 KEY = b"k" * 32

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from township_atlas.analysis import history
-from township_atlas.analysis.imports import record_import
-from township_atlas.geo.importing import import_table
+from township_atlas.data.importing.run import import_table
 from township_atlas.geo.workspace import read_workspace
 
 HEADER = "村名,年份,危房户数,通客运班车\n"
@@ -45,7 +44,7 @@ def test_indicator_changes_are_recorded_dated_by_their_year_and_undoable(ws_path
         "古陂居委会,2030,是,是,是,是,是,是,是,是,是,1,0,3\n",
     )
     import_table(ws_path, src, "indicators", dry_run=True)  # 2014's other fields as they are
-    out = import_table(ws_path, src, "indicators", record=record_import)
+    out = import_table(ws_path, src, "indicators")
     assert out.written and out.exit_code == 0
     assert any("新增 1 条,更新 1 条" in zh for zh, _ in out.notes)
     after = read_workspace(ws_path)
@@ -63,7 +62,7 @@ def test_indicator_changes_are_recorded_dated_by_their_year_and_undoable(ws_path
         _row(history.state_at(after, "2014-12-31"), "360722102001", 2014)["dangerous_houses"] == 9
     )
     # the same file again changes nothing and records nothing
-    again = import_table(ws_path, src, "indicators", record=record_import)
+    again = import_table(ws_path, src, "indicators")
     assert again.unchanged and len(read_workspace(ws_path)["history"]) == len(after["history"])
     # undo puts the workspace back as it was
     change_id = rows["change_id"].iloc[0]
@@ -77,7 +76,7 @@ def test_indicator_changes_are_recorded_dated_by_their_year_and_undoable(ws_path
 def test_a_dry_run_of_a_table_reports_and_writes_nothing(ws_path, tmp_path):
     src = _csv(tmp_path / "a.csv", HEADER + "古陂居委会,2014,9,否\n无名村,2014,1,是\n")
     before = ws_path.read_bytes()
-    out = import_table(ws_path, src, "indicators", record=record_import, dry_run=True)
+    out = import_table(ws_path, src, "indicators", dry_run=True)
     assert out.dry_run and not out.written and out.taken == 1 and len(out.rejected) == 1
     assert out.exit_code == 3
     assert any("更新 1 条" in zh for zh, _ in out.notes)

@@ -229,7 +229,7 @@ def test_far_roads_are_refused_unless_partial_accepted(capsys, ws, tmp_path):
 
 
 def test_the_data_page_can_map_road_columns(tmp_path):
-    from township_atlas.geo.importing import (
+    from township_atlas.data.importing.run import (
         ALL_IMPORT_KINDS,
         file_headers,
         mappable_fields,
@@ -249,7 +249,7 @@ def test_the_data_page_can_map_road_columns(tmp_path):
 
 def test_the_data_page_offers_roads_without_a_template():
     from township_atlas.dashboard import import_view
-    from township_atlas.geo.importing import ALL_IMPORT_KINDS
+    from township_atlas.data.importing.run import ALL_IMPORT_KINDS
 
     assert set(import_view.UPLOAD_TYPES) == set(ALL_IMPORT_KINDS)
     assert "zip" in import_view.UPLOAD_TYPES["roads"] and "roads" in import_view.CRS_KINDS

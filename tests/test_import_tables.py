@@ -11,16 +11,16 @@ import pytest
 from shapely.geometry import Point
 
 from township_atlas.cli import main
-from township_atlas.geo.crs import to_metric
-from township_atlas.geo.importing import import_table
-from township_atlas.geo.read_table import (
+from township_atlas.data.importing.errors import ImportFailed
+from township_atlas.data.importing.run import import_table
+from township_atlas.data.importing.tables import (
     TABLE_KINDS,
     keep_absent,
     mappable_fields,
     read_table,
     rows_to_layer,
 )
-from township_atlas.geo.read_vector import ImportFailed
+from township_atlas.geo.crs import to_metric
 from township_atlas.geo.workspace import read_workspace
 
 
@@ -449,7 +449,7 @@ def test_gauss_kruger_shapefile_of_stations_with_gbk_attributes(ws_path, tmp_pat
 def test_projected_points_without_crs_and_no_zone_are_refused_like_boundaries(tmp_path):
     import pyogrio
 
-    from township_atlas.geo.read_vector import read_boundaries
+    from township_atlas.data.importing.vector import read_boundaries
 
     frame = _points_frame(
         [{"名称": "无坐标系站", "类型": "村级电商服务站"}], [Point(115.1, 25.33)], "EPSG:4547"
@@ -630,7 +630,7 @@ def test_a_stray_point_does_not_decide_an_undeclared_crs(demo_ws, tmp_path):
 def test_boundaries_are_still_judged_on_every_feature(demo_ws, tmp_path):
     from shapely import affinity
 
-    from township_atlas.geo.read_vector import read_boundaries
+    from township_atlas.data.importing.vector import read_boundaries
 
     villages = demo_ws.villages[["code", "name", "geometry"]].copy()
     swap = affinity.affine_transform(villages.geometry.iloc[0], [0, 1, 1, 0, 0, 0])

@@ -17,8 +17,8 @@ import pytest
 from shapely import affinity
 
 from township_atlas.cli import main
-from township_atlas.geo.importing import import_boundaries
-from township_atlas.geo.read_vector import ImportFailed
+from township_atlas.data.importing.errors import ImportFailed
+from township_atlas.data.importing.run import import_boundaries
 from township_atlas.geo.workspace import read_workspace
 
 CORPUS = Path(__file__).parent / "import_corpus" / "vector"
@@ -143,20 +143,17 @@ def test_html_in_names_is_kept_as_text(tmp_path):
 
 # ----------------------------------------------------------------------------- any kind
 def test_a_boundary_dry_run_reports_columns_crs_and_rows_and_writes_nothing(tmp_path):
-    from township_atlas.analysis.imports import record_import
-    from township_atlas.geo.importing import run_import
+    from township_atlas.data.importing.run import run_import
 
     ws = tmp_path / "new.gpkg"
-    out = run_import(
-        ws, CORPUS / "good_chinese_headers.geojson", "villages", record=record_import, dry_run=True
-    )
+    out = run_import(ws, CORPUS / "good_chinese_headers.geojson", "villages", dry_run=True)
     assert out.dry_run and not out.written and not ws.exists() and out.taken == 3
     assert out.columns_found["村名"] == "name" and "备注" in out.headers
     assert out.crs and list(out.sample["name"])[:1] and "geometry" not in out.sample
 
 
 def test_headers_of_a_refused_file_for_mapping_by_hand(tmp_path):
-    from township_atlas.geo.importing import file_headers, recognised_headers
+    from township_atlas.data.importing.run import file_headers, recognised_headers
 
     csv = tmp_path / "r.csv"
     csv.write_text("填报单位:古陂镇\n行政村,户编号,家里几口人,贫困户属性\n新屋村,Z1,3,低保户\n")
@@ -187,7 +184,7 @@ def test_headers_of_a_refused_file_for_mapping_by_hand(tmp_path):
     ],
 )
 def test_every_kind_offers_fields_to_map_to(kind):
-    from township_atlas.geo.importing import mappable_fields
+    from township_atlas.data.importing.run import mappable_fields
 
     fields = mappable_fields(kind)
     assert fields and all(f and zh and en for f, zh, en in fields)

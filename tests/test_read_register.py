@@ -13,7 +13,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from township_atlas.geo.read_register import (
+from township_atlas.data.importing.register import (
     ImportFailed,
     RegisterImport,
     hash_id,

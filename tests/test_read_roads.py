@@ -11,8 +11,8 @@ import pytest
 import shapely
 from shapely.geometry import LineString, Point
 
-from township_atlas.geo.read_roads import paved, read_roads, road_class
-from township_atlas.geo.read_vector import ImportFailed
+from township_atlas.data.importing.errors import ImportFailed
+from township_atlas.data.importing.roads import paved, read_roads, road_class
 from township_atlas.geo.validate import problems
 
 #: A small square township near 古陂 (WGS84).
@@ -122,6 +122,6 @@ def test_a_file_of_points_is_refused(tmp_path: Path):
 def test_repeated_route_numbers_become_sections():
     import pandas as pd
 
-    from township_atlas.geo.read_roads import _road_ids
+    from township_atlas.data.importing.roads import _road_ids
 
     assert _road_ids(pd.Series(["X1", "X1", None, "X1"])) == ["X1", "X1-2", "R3", "X1-3"]

@@ -16,7 +16,7 @@ import pytest
 import shapely
 from pyproj import CRS
 
-from township_atlas.geo.read_vector import (
+from township_atlas.data.importing.vector import (
     ImportFailed,
     VectorImport,
     detect_text_encoding,
@@ -505,7 +505,9 @@ def test_outside_outline():
 
 
 def test_nothing_in_the_reader_evaluates_text():
-    source = (Path(__file__).resolve().parents[1] / "geo" / "read_vector.py").read_text("utf-8")
+    source = (Path(__file__).resolve().parents[1] / "data" / "importing" / "vector.py").read_text(
+        "utf-8"
+    )
     for danger in ("eval(", "exec(", "format_map(", "literal_eval", "pickle"):
         assert danger not in source
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from township_atlas.geo.read_register import ImportFailed, read_register
+from township_atlas.data.importing.register import ImportFailed, read_register
 from township_atlas.geo.schema import LAYERS, MEMBERS
 from township_atlas.geo.validate import problems
 from township_atlas.geo.workspace import empty_frame

@@ -10,13 +10,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from township_atlas.geo.read_table import (
+from township_atlas.data.importing.errors import ImportFailed
+from township_atlas.data.importing.tables import (
     keep_absent,
     read_table,
     recognised_headers,
     rows_to_layer,
 )
-from township_atlas.geo.read_vector import ImportFailed
 
 MAKE = Path(__file__).resolve().parent / "import_corpus" / "tables" / "make_tables.py"
 CORPUS = runpy.run_path(str(MAKE))
@@ -232,7 +232,7 @@ def test_keep_absent_leaves_present_columns_alone(demo_ws):
 def test_a_partial_table_for_a_new_year_imports_end_to_end(demo_path, corpus, tmp_path):
     import shutil
 
-    from township_atlas.geo.importing import import_table
+    from township_atlas.data.importing.run import import_table
     from township_atlas.geo.workspace import read_workspace
 
     ws = tmp_path / "ws.gpkg"

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from township_atlas.geo import tabular
-from township_atlas.geo.read_vector import ImportFailed
+from township_atlas.data.importing import tabular
+from township_atlas.data.importing.errors import ImportFailed
 
 
 def test_cell_text():

@@ -12,18 +12,16 @@ from openpyxl import load_workbook
 from shapely.geometry import Point
 
 from township_atlas.cli import main
-from township_atlas.geo.importing import (
+from township_atlas.data.importing.register import id_valid, read_register
+from township_atlas.data.importing.roads import read_roads
+from township_atlas.data.importing.run import (
     BOUNDARY_KINDS,
     TABLE_IMPORT_KINDS,
     import_boundaries,
     import_table,
 )
-from township_atlas.geo.read_register import id_valid, read_register
-from township_atlas.geo.read_roads import read_roads
-from township_atlas.geo.read_table import read_table, rows_to_layer
-from township_atlas.geo.read_vector import read_boundaries
-from township_atlas.geo.schema import INDICATOR_FLAGS, INDICATORS
-from township_atlas.geo.templates import (
+from township_atlas.data.importing.tables import read_table, rows_to_layer
+from township_atlas.data.importing.templates import (
     GEOJSON_MIME,
     NOTES_SHEET,
     SAMPLE_ID,
@@ -32,6 +30,8 @@ from township_atlas.geo.templates import (
     XLSX_MIME,
     template_file,
 )
+from township_atlas.data.importing.vector import read_boundaries
+from township_atlas.geo.schema import INDICATOR_FLAGS, INDICATORS
 from township_atlas.geo.validate import problems
 
 TABLES = ("households", *TABLE_IMPORT_KINDS)

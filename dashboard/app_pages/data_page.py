@@ -7,7 +7,7 @@ import streamlit as st
 
 from township_atlas.dashboard import i18n, import_view, loader, panels
 from township_atlas.dashboard import state as S
-from township_atlas.geo.importing import ALL_IMPORT_KINDS, ROAD_KIND
+from township_atlas.data.importing.run import ALL_IMPORT_KINDS, ROAD_KIND
 
 lang = S.get(S.LANG)
 st.header(i18n.t("page_data", lang))

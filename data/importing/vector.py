@@ -39,13 +39,13 @@ from pyogrio.errors import DataLayerError, DataSourceError
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
-from .gcj02 import geometry_to_wgs84
+from ...geo.gcj02 import geometry_to_wgs84
+from ...geo.schema import LAYERS, WGS84, Layer
+from ...geo.validate import coerce
+from .errors import ImportFailed, Note
 from .headers import HeaderMatcher, matcher, normalise
-from .schema import LAYERS, WGS84, Layer
-from .validate import coerce
 
 BoundaryKind = Literal["villages", "township"]
-Note = tuple[str, str]
 
 #: China's box in degrees (longitude, latitude), a little generous.
 CHINA_LON = (73.0, 136.0)
@@ -69,15 +69,6 @@ CRS_HINT_EN = (
     "Gauss-Krüger zone 39, zone number in X) or --crs EPSG:4545 (CGCS2000 3° Gauss-Krüger, "
     "central meridian 111°E, no zone number)"
 )
-
-
-class ImportFailed(ValueError):
-    """A file that cannot be imported at all; ``zh`` and ``en`` say why and what to do."""
-
-    def __init__(self, zh: str, en: str):
-        self.zh = zh
-        self.en = en
-        super().__init__(f"{en} / {zh}")
 
 
 @dataclass(frozen=True)
@@ -1179,7 +1170,7 @@ def outside_share(frame: gpd.GeoDataFrame, outline) -> pd.Series:
 
     Areas are measured in the CGCS2000 Gauss-Krüger zone of the data, never in degrees.
     """
-    from .crs import metric_crs
+    from ...geo.crs import metric_crs
 
     if isinstance(outline, (gpd.GeoDataFrame, gpd.GeoSeries)):
         outline_series = outline.geometry if isinstance(outline, gpd.GeoDataFrame) else outline

@@ -26,9 +26,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .crs import metric_crs
+from ...geo.crs import metric_crs
+from ...geo.schema import ROAD_CLASSES, ROADS, WGS84
 from .headers import HeaderMatcher, layer_spellings, matcher, normalise
-from .read_vector import (
+from .vector import (
     ImportFailed,
     Note,
     VectorImport,
@@ -38,7 +39,6 @@ from .read_vector import (
     open_vector,
     reproject_to_wgs84,
 )
-from .schema import ROAD_CLASSES, ROADS, WGS84
 
 #: A road is kept when it comes within this distance of the township outline (metres).
 REACH_M = 2_000.0
@@ -183,7 +183,7 @@ def read_roads(
     outline : shapely geometry, optional
         The township (WGS84); roads farther than :data:`REACH_M` from it are rejected.
     crs, columns, layer
-        As for :func:`~township_atlas.geo.read_vector.read_boundaries`.
+        As for :func:`~township_atlas.data.importing.vector.read_boundaries`.
 
     Without a class column every road is taken as 村道 (noted); without a surface column every
     road is taken as paved (noted), since routing then errs on the short side.

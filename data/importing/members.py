@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from .schema import LABOUR_COUNTED, WORK_COUNTED
+from ...geo.schema import LABOUR_COUNTED, WORK_COUNTED
 
 #: Household column -> (the members column it needs, the members who count).
 _COUNTED: dict[str, tuple[str, Callable[[pd.DataFrame], pd.Series]]] = {

@@ -18,27 +18,27 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Protocol
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .read_vector import (
-    ImportFailed,
-    outside_outline,
-    outside_reason,
-    outside_share,
-    read_boundaries,
-)
-from .schema import IMPORT_KINDS, LAYERS, WGS84
-from .validate import coerce, problems
-from .workspace import (
+from ...geo.schema import IMPORT_KINDS, LAYERS, WGS84
+from ...geo.validate import coerce, problems
+from ...geo.workspace import (
     Workspace,
     read_workspace,
     transact,
     update_workspace,
     validate_workspace,
+)
+from .history import RECORDED_LAYERS, record_import
+from .vector import (
+    ImportFailed,
+    outside_outline,
+    outside_reason,
+    outside_share,
+    read_boundaries,
 )
 
 Note = tuple[str, str]
@@ -481,24 +481,6 @@ def _same(old: pd.DataFrame, new: pd.DataFrame, kind: str) -> bool:
 TABLE_IMPORT_KINDS = ("facilities", "stations", "sites", "indicators")
 
 
-class Recorded(Protocol):
-    """What a :data:`RecordImport` returns: the layers to write (the history among them)."""
-
-    layers: dict[str, pd.DataFrame]
-
-    @property
-    def changed(self) -> bool: ...
-
-    @property
-    def summary(self) -> Note: ...
-
-
-#: Records an import in the history: ``record(ws, layer, new_layer, file_keys, *,
-#: imported_on, recorded_at, note)``; :func:`township_atlas.analysis.imports.record_import`.
-#: The history's rules live above ``geo``, so callers hand it in.
-RecordImport = Callable[..., Recorded]
-
-
 def import_table(
     workspace: str | os.PathLike,
     source: str | os.PathLike,
@@ -509,7 +491,6 @@ def import_table(
     crs: str | None = None,
     accept_partial: bool = False,
     dry_run: bool = False,
-    record: RecordImport | None = None,
     confirm_large: bool = False,
 ) -> ImportOutcome:
     """Import a facilities, stations, relocation sites or indicators table (CSV or Excel).
@@ -521,7 +502,7 @@ def import_table(
     caller accepts a partial import. The same file again changes nothing. Indicator changes
     are recorded in the history when ``record`` is given; ``dry_run`` writes nothing.
     """
-    from .read_table import TABLE_KINDS, keep_absent, read_table, rows_to_layer
+    from .tables import TABLE_KINDS, keep_absent, read_table, rows_to_layer
 
     if kind not in TABLE_KINDS:
         raise ImportFailed(f"不能导入「{kind}」表", f"cannot import a {kind!r} table")
@@ -560,15 +541,14 @@ def import_table(
     )
     if not len(good) or (rej and not accept_partial and not dry_run):
         return outcome
-    recorded = record if layer == "indicators" else None
     stamp = _stamp(source)
 
     def change(ws: Workspace) -> tuple[dict[str, pd.DataFrame], Note | None]:
         taken = keep_absent(good, ws[layer], rows.present, layer)  # as the workspace is now
         new = _upsert(ws[layer], taken, layer)
-        if recorded is None:
+        if layer not in RECORDED_LAYERS:
             return ({} if _same_table(ws[layer], new, layer) else {layer: new}), None
-        done = recorded(ws, layer, new, _key_text(good, layer), **stamp)
+        done = record_import(ws, layer, new, _key_text(good, layer), **stamp)
         return (done.layers, done.summary) if done.changed else ({}, None)
 
     return _commit(target, current, change, outcome, dry_run, confirm_large)
@@ -578,7 +558,6 @@ def import_households(
     workspace: str | os.PathLike,
     source: str | os.PathLike,
     *,
-    record: RecordImport,
     sheet: str | None = None,
     columns: Mapping[str, str] | None = None,
     accept_partial: bool = False,
@@ -593,8 +572,8 @@ def import_households(
     register again changes nothing. Names and phone numbers are never stored; ID numbers only
     as a keyed hash and a masked form.
     """
-    from .paths import id_key
-    from .read_register import read_register
+    from ...geo.paths import id_key
+    from .register import read_register
 
     target = _existing(workspace)
     current = read_workspace(target)
@@ -636,7 +615,7 @@ def import_households(
         kept = pd.DataFrame(old[~old["household_id"].astype(str).isin(set(ids))])[names]
         frames = [f for f in (kept, incoming) if len(f)]
         new = pd.concat(frames, ignore_index=True) if frames else incoming
-        done = record(ws, "households", new, ids, **stamp)
+        done = record_import(ws, "households", new, ids, **stamp)
         layers = dict(done.layers) if done.changed else {}
         people = _members_after(ws["members"], members, ids)
         if not _same_table(ws["members"], people, "members"):
@@ -844,7 +823,6 @@ def run_import(
     source: str | os.PathLike,
     kind: str,
     *,
-    record: RecordImport,
     crs: str | None = None,
     sheet: str | None = None,
     columns: Mapping[str, str] | None = None,
@@ -853,23 +831,37 @@ def run_import(
     confirm_large: bool = False,
     append: bool = False,
 ) -> ImportOutcome:
-    """Import a file of any :data:`ALL_IMPORT_KINDS` (what ``township-atlas import`` and the
-    Data page call); options a kind does not use are ignored. ``confirm_large`` lets through
-    what :func:`implausible` flags; ``append`` (roads) adds to the network instead of
-    replacing it."""
-    how = {
-        "columns": columns,
-        "accept_partial": accept_partial,
-        "dry_run": dry_run,
-        "confirm_large": confirm_large,
-    }
-    if kind == ROAD_KIND:
-        return import_roads(workspace, source, crs=crs, layer=sheet, append=append, **how)
-    if kind == "households":
-        return import_households(workspace, source, sheet=sheet, record=record, **how)
-    if kind in TABLE_IMPORT_KINDS:
-        return import_table(workspace, source, kind, sheet=sheet, crs=crs, record=record, **how)
-    return import_boundaries(workspace, source, kind, crs=crs, **how)
+    """Import a file of any kind of :data:`~township_atlas.data.importing.kinds.KINDS` (what
+    ``township-atlas import`` and the Data page call); options a kind does not use are
+    ignored. ``confirm_large`` lets through what :func:`implausible` flags; ``append`` (roads)
+    adds to the network instead of replacing it."""
+    from .kinds import kind_of
+
+    options = ImportOptions(crs, sheet, columns, accept_partial, dry_run, confirm_large, append)
+    return kind_of(kind).run(workspace, source, kind, options)
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What an import may be told beside the file (each kind takes the options it uses)."""
+
+    crs: str | None = None
+    sheet: str | None = None
+    columns: Mapping[str, str] | None = None
+    accept_partial: bool = False
+    dry_run: bool = False
+    confirm_large: bool = False
+    append: bool = False
+
+    @property
+    def how(self) -> dict:
+        """The options every kind takes, as keyword arguments."""
+        return {
+            "columns": self.columns,
+            "accept_partial": self.accept_partial,
+            "dry_run": self.dry_run,
+            "confirm_large": self.confirm_large,
+        }
 
 
 # ----------------------------------------------------------------------------- roads
@@ -895,7 +887,7 @@ def import_roads(
     county network can be imported into each township. Roads are not recorded in the change
     history; the same file twice changes nothing. ``layer`` names a GeoPackage/KML layer.
     """
-    from .read_roads import read_roads
+    from .roads import read_roads
 
     target = _existing(workspace)
     current = read_workspace(target)
@@ -968,26 +960,11 @@ def _roads_change(old: pd.DataFrame, incoming: pd.DataFrame, append: bool) -> No
     )
 
 
-def _road_headers(headers: Sequence[str]) -> dict[str, str]:
-    """Header → field for the headers of a road file that :func:`read_roads` recognises."""
-    from .read_roads import header_matcher
-
-    return header_matcher().match(list(headers))
-
-
 def mappable_fields(kind: str) -> list[tuple[str, str, str]]:
     """The fields a header of a ``kind`` file may be mapped to, as (field, zh, en)."""
-    if kind == "households":
-        from .read_register import mappable_fields as fields
-    elif kind in TABLE_IMPORT_KINDS:
-        from .read_table import mappable_fields as fields
-    elif kind in BOUNDARY_KINDS:
-        from .read_vector import mappable_fields as fields
-    elif kind == ROAD_KIND:
-        return [(c.name, c.zh, c.en) for c in LAYERS[ROAD_KIND].columns]
-    else:
-        raise ImportFailed(f"不能导入「{kind}」", f"cannot import {kind!r}")
-    return fields(kind)
+    from .kinds import kind_of
+
+    return kind_of(kind).fields()
 
 
 def workbook_sheets(path: str | os.PathLike) -> list[str]:
@@ -1005,8 +982,8 @@ def file_headers(source: str | os.PathLike, kind: str, sheet: str | None = None)
     """
     import pyogrio
 
-    from .read_vector import open_vector, vector_format
     from .tabular import DELIMITERS, csv_rows, decode_text, open_workbook, sheet_rows
+    from .vector import open_vector, vector_format
 
     path = Path(source)
     try:
@@ -1038,19 +1015,9 @@ _HEADER_ROWS = 15
 
 def recognised_headers(kind: str, headers: Sequence[str]) -> dict[str, str]:
     """Header → field for the ``headers`` a ``kind`` reader would recognise by itself."""
-    if kind in BOUNDARY_KINDS:
-        from .read_vector import match_columns
+    from .kinds import kind_of
 
-        return dict(match_columns(list(headers), kind))
-    if kind == ROAD_KIND:
-        return _road_headers(headers)
-    if kind == "households":
-        from .read_register import recognised_headers as recognised
-
-        return recognised(headers)
-    from .read_table import recognised_headers as recognised
-
-    return recognised(kind, headers)
+    return kind_of(kind).recognise(headers)
 
 
 # ----------------------------------------------------------------------------- failures
@@ -1061,7 +1028,7 @@ def import_failure(exc: BaseException, file: str | os.PathLike) -> ImportFailed:
 
     from pyogrio.errors import DataSourceError
 
-    from .validate import SchemaError
+    from ...geo.validate import SchemaError
 
     name = Path(file).name
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:

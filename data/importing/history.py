@@ -20,10 +20,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..geo.schema import LAYERS
-from ..geo.validate import coerce
-from ..geo.workspace import Workspace
-from .history import ROW, record_keys, value_text
+from ...analysis.history import ROW, record_keys, value_text
+from ...geo.schema import LAYERS
+from ...geo.validate import coerce
+from ...geo.workspace import Workspace
 
 #: Layers whose imports are recorded in the history.
 RECORDED_LAYERS = ("households", "indicators")

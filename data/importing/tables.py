@@ -3,13 +3,13 @@
 Township offices keep these lists in spreadsheets with plain Chinese headers (编号, 类型, 名称,
 所在行政村, 经度, 纬度, 是否通硬化路 …), often with a title row above the header, a units row
 or a column-number row below it, and a header cell merged over two rows. This module finds the
-header, recognises the columns through :mod:`township_atlas.geo.headers` (so 有无标准化卫生室,
+header, recognises the columns through :mod:`.headers` (so 有无标准化卫生室,
 村集体经济收入（元）and 通沥青(水泥)路 are recognised as the fields they name) and turns each row
 into the values of one workspace layer; a row that cannot be read (an unknown village or kind,
 a 是/否 cell that says something else, coordinates that are not numbers) is reported with the
 reason in Chinese and English, and a column the kind cannot do without is one file-level
 message naming the file's nearest headers and the ``--columns`` line that maps one. Merging
-into the workspace is :func:`township_atlas.geo.importing.import_table`; :func:`keep_absent`
+into the workspace is :func:`township_atlas.data.importing.run.import_table`; :func:`keep_absent`
 gives the rows of a table that lacks some columns the values the workspace already has.
 """
 
@@ -32,10 +32,11 @@ import pandas as pd
 import shapely
 from shapely.geometry import Point
 
+from ...geo.crs import metric_crs, to_metric
+from ...geo.schema import FACILITY_KINDS, INDICATOR_FLAGS, LAYERS, SERVICE_TIERS, WGS84
 from . import tabular
-from .crs import metric_crs, to_metric
 from .headers import HeaderMatcher, columns_hint, layer_spellings, matcher, normalise
-from .read_vector import (
+from .vector import (
     CHINA_LAT,
     CHINA_LON,
     GCJ02_NAMES,
@@ -44,7 +45,6 @@ from .read_vector import (
     reproject_to_wgs84,
     vector_format,
 )
-from .schema import FACILITY_KINDS, INDICATOR_FLAGS, LAYERS, SERVICE_TIERS, WGS84
 
 Note = tuple[str, str]
 
@@ -179,7 +179,7 @@ def _spellings(layer: str) -> dict[str, tuple[str, ...]]:
 
 @cache
 def header_matcher(layer: str) -> HeaderMatcher:
-    """The :class:`~township_atlas.geo.headers.HeaderMatcher` of the tables of ``layer``."""
+    """The :class:`~.headers.HeaderMatcher` of the tables of ``layer``."""
     unused = _KNOWN_UNUSED + (_KNOWN_UNUSED_INDICATORS if layer == "indicators" else ())
     return matcher(_spellings(layer), unused)
 
@@ -617,7 +617,7 @@ def read_table(
     column-number row (1 2 3 …) is skipped; total and signature rows (合计, 填表人：…) are
     skipped. An indicator table without a year column takes the one year of its title.
 
-    Raises :class:`~township_atlas.geo.read_vector.ImportFailed` when the file cannot be read,
+    Raises :class:`~township_atlas.data.importing.vector.ImportFailed` when the file cannot be read,
     has no recognisable header, or is a vector file of facilities, stations or sites without
     a single point (village boundaries given by mistake, say).
     """
@@ -885,7 +885,7 @@ def rows_to_layer(
         rejected with the likely cause (longitude and latitude swapped, projected metres,
         degrees-minutes-seconds, a wrong column or CRS).
 
-    Raises :class:`~township_atlas.geo.read_vector.ImportFailed` (one file-level message, never
+    Raises :class:`~.vector.ImportFailed` (one file-level message, never
     the same reason on every row) when a column the kind cannot do without is absent: it names
     the column, the file's nearest headers and the ``--columns`` line that maps one.
     """
@@ -1248,7 +1248,7 @@ def keep_absent(
     layer : str
         The layer's name.
 
-    Raises :class:`~township_atlas.geo.read_vector.ImportFailed` with one file-level message
+    Raises :class:`~township_atlas.data.importing.vector.ImportFailed` with one file-level message
     when a required column is absent and some incoming rows have no value to keep for it (new
     rows, with no earlier year of their village): it names the column and those rows.
     """
@@ -1448,7 +1448,7 @@ def _table_coordinates(data, reject, crs) -> Coords:
     ok = given & ~unreadable
     label = None
     if crs and _norm(crs) in ("gcj02", "gcj-02", "火星坐标"):
-        from .gcj02 import gcj02_to_wgs84
+        from ...geo.gcj02 import gcj02_to_wgs84
 
         # only plausible degrees: a swapped or projected pair is judged as given, below
         shift = ok & lon.between(*CHINA_LON) & lat.between(*CHINA_LAT)

@@ -28,9 +28,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from shapely.geometry import LineString, Point, box, mapping
 
-from .read_table import FACILITY_STATUS_WORDS, village_anchors
-from .read_vector import kind_from_name
-from .schema import (
+from ...geo.schema import (
     CAUSES,
     FACILITY_KINDS,
     FACILITY_STATUSES,
@@ -46,6 +44,8 @@ from .schema import (
     SITE_TYPES,
     WGS84,
 )
+from .tables import FACILITY_STATUS_WORDS, village_anchors
+from .vector import kind_from_name
 
 #: Every kind ``township-atlas import`` takes, each with a template.
 TEMPLATE_KINDS = IMPORT_KINDS

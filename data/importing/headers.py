@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .schema import Layer
+from ...geo.schema import Layer
 
 #: Words in front of a yes/no column's name: 是否通硬化路, 有无卫生室, 已通宽带.
 YES_NO_PREFIXES = ("是否已经", "是否已", "是否有", "是否", "有无", "有没有", "已经", "已", "有")

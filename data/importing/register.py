@@ -13,7 +13,7 @@ phone), a report of every row that could not be taken (``rejected``) and of ever
 with a warning or merged into another (``warnings``), with the reason in Chinese and English.
 
 Steps (each a function below): read the sheet and find the header (:func:`_read_source`),
-match headers to fields (:func:`_match_columns`, one :mod:`~township_atlas.geo.headers`
+match headers to fields (:func:`_match_columns`, one :mod:`~township_atlas.data.importing.headers`
 matcher), refuse a file lacking a required column once (:func:`_require_columns`), take the
 cells as text and drop totals rows (:func:`_rows`), fill merged cells (:func:`_fill_down`),
 merge and refuse duplicated people (:func:`_duplicates`), group people into households
@@ -44,10 +44,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .headers import HeaderMatcher, columns_hint, layer_spellings, matcher, normalise
-from .members import MEMBER_COUNTS, member_counts
-from .read_vector import ImportFailed  # one kind of fatal import problem for every reader
-from .schema import (
+from ...geo.schema import (
     CAUSES,
     DANGEROUS_HOUSE_WORDS,
     HEALTH,
@@ -65,6 +62,10 @@ from .schema import (
     YES_WORDS,
     Column,
 )
+from ...geo.validate import coerce, problems
+from .errors import ImportFailed
+from .headers import HeaderMatcher, columns_hint, layer_spellings, matcher, normalise
+from .members import MEMBER_COUNTS, member_counts
 from .tabular import (
     HEADER_SEARCH_ROWS,
     best_delimiter,
@@ -81,7 +82,6 @@ from .tabular import (
     yes_no,
 )
 from .tabular import open_workbook as open_workbook  # re-exported: see _decode below
-from .validate import coerce, problems
 
 # open_workbook and _decode stay importable from here for callers written before
 # geo/tabular.py; new code imports tabular.open_workbook and tabular.decode_text.

@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 from python_calamine import CalamineWorkbook
 
-from .read_vector import ImportFailed  # one kind of fatal import problem for every reader
-from .schema import NO_WORDS, YES_WORDS  # 是/否 cells: declared once, in the schema
+from ...geo.schema import NO_WORDS, YES_WORDS  # 是/否 cells: declared once, in the schema
+from .errors import ImportFailed
 
 #: How many rows from the top are searched for the header row.
 HEADER_SEARCH_ROWS = 15
@@ -134,7 +134,7 @@ def check_extent(name: str, rows: int, cols: int) -> None:
 def _check_parts(path: Path, fmt: str) -> None:
     """Refuse a workbook whose parts expand beyond :data:`MAX_SHEET_XML` / :data:`MAX_PART`
     (a ZIP bomb), by the sizes its directory declares (the sheet scan counts real bytes)."""
-    from .read_vector import check_zip_directory
+    from .vector import check_zip_directory
 
     check_zip_directory(path)
     with zipfile.ZipFile(path) as zf:
