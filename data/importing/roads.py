@@ -219,37 +219,8 @@ def read_roads(
         return raw[by_field[fld]] if fld in by_field else pd.Series([None] * n)
 
     ids = _road_ids(column("road_id"))
-    route = column("road_id")
-    classes = [road_class(v, r) for v, r in zip(column("road_class"), route, strict=True)]
-    if "road_class" not in by_field and not any(classes):
-        notes.append(
-            ("文件没有道路等级列：全部记为村道", "no road class column: all taken as 村道")
-        )
-        classes = ["村道"] * n
-    for i, (cls, given) in enumerate(zip(classes, column("road_class"), strict=True)):
-        if cls is None:
-            if _missing(given) or not str(given).strip():
-                classes[i] = "村道"
-            else:
-                reasons[i].append(
-                    (
-                        f"道路等级「{given}」无法识别（{'、'.join(ROAD_CLASSES)}）",
-                        f"road class {given!r} is not recognised ({', '.join(ROAD_CLASSES)})",
-                    )
-                )
-    surfaces = [paved(v) for v in column("paved")]
-    unknown = sum(s is None for s in surfaces)
-    if "paved" not in by_field:
-        notes.append(
-            ("文件没有路面列：全部记为硬化路", "no surface column: all roads taken as paved")
-        )
-    elif unknown:
-        notes.append(
-            (
-                f"{unknown} 条道路的路面类型为空或无法识别，记为硬化路",
-                f"{unknown} road(s) with an empty or unknown surface taken as paved",
-            )
-        )
+    classes = _classes(column("road_class"), column("road_id"), reasons, notes)
+    surfaces = _surfaces(column("paved"), "paved" in by_field, notes)
 
     ok = np.array([not r for r in reasons], dtype=bool)
     index = pd.RangeIndex(1, n + 1, name="source_row")
@@ -290,6 +261,46 @@ def read_roads(
         encoding=encoding,
         headers=tuple(headers),
     )
+
+
+def _classes(given: pd.Series, route: pd.Series, reasons: list[list[Note]], notes: list[Note]):
+    """Each road's 行政等级: from the class column, else the route number; 村道 when the file
+    says nothing; a class word not recognised rejects its road."""
+    classes = [road_class(v, r) for v, r in zip(given, route, strict=True)]
+    if given.isna().all() and not any(classes):
+        notes.append(("文件没有道路等级列：全部记为村道", "no road class column: all are 村道"))
+        return ["村道"] * len(classes)
+    for i, (cls, text) in enumerate(zip(classes, given, strict=True)):
+        if cls is not None:
+            continue
+        if _missing(text) or not str(text).strip():
+            classes[i] = "村道"
+        else:
+            reasons[i].append(
+                (
+                    f"道路等级「{text}」无法识别（{'、'.join(ROAD_CLASSES)}）",
+                    f"road class {text!r} is not recognised ({', '.join(ROAD_CLASSES)})",
+                )
+            )
+    return classes
+
+
+def _surfaces(given: pd.Series, has_column: bool, notes: list[Note]) -> list[bool | None]:
+    """Each road paved or not (None: cannot be told, then taken as paved, with a note)."""
+    surfaces = [paved(v) for v in given]
+    unknown = sum(s is None for s in surfaces)
+    if not has_column:
+        notes.append(
+            ("文件没有路面列：全部记为硬化路", "no surface column: all roads taken as paved")
+        )
+    elif unknown:
+        notes.append(
+            (
+                f"{unknown} 条道路的路面类型为空或无法识别，记为硬化路",
+                f"{unknown} road(s) with an empty or unknown surface taken as paved",
+            )
+        )
+    return surfaces
 
 
 def _line_geometries(wgs: np.ndarray, reasons: list[list[Note]]) -> list[object | None]:
