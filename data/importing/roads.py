@@ -33,10 +33,9 @@ from .vector import (
     ImportFailed,
     Note,
     VectorImport,
-    _geometry_text,
     _missing,
-    _text,
     open_vector,
+    rejections,
     reproject_to_wgs84,
 )
 
@@ -238,18 +237,7 @@ def read_roads(
     frame = gpd.GeoDataFrame(
         data[ok], geometry=gpd.GeoSeries(kept, index=index[ok], crs=WGS84), crs=WGS84
     )
-    bad = np.flatnonzero(~ok)
-    rejected = pd.DataFrame(
-        {
-            "source_row": pd.Series([int(i) + 1 for i in bad], dtype="int64"),
-            "reason_zh": pd.Series(["；".join(zh for zh, _ in reasons[i]) for i in bad], dtype=str),
-            "reason_en": pd.Series(["; ".join(en for _, en in reasons[i]) for i in bad], dtype=str),
-        }
-    )
-    for c in headers:
-        key = c if c not in ("source_row", "reason_zh", "reason_en") else f"source_{c}"
-        rejected[key] = pd.Series([_text(raw[c].iloc[i]) for i in bad], dtype=str)
-    rejected["geometry"] = pd.Series([_geometry_text(raw.geometry.iloc[i]) for i in bad], dtype=str)
+    rejected = rejections(raw, headers, ok, reasons)
     return VectorImport(
         kind="roads",
         frame=frame,

@@ -13,7 +13,8 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -160,26 +161,30 @@ def open_workbook(path: Path, sheet: str | None) -> tuple[CalamineWorkbook, list
             "不支持 Excel 二进制工作簿（.xlsb）：请在 Excel 中另存为 .xlsx 后再导入",
             "Excel binary workbooks (.xlsb) are not read: save it as .xlsx and import again",
         )
-    try:
+    with _calamine_errors("无法读取 Excel 文件", "cannot read the Excel file"):
         if fmt in ("xlsx", "ods"):
             _check_parts(path, fmt)
         book = CalamineWorkbook.from_path(str(path))
         names = list(book.sheet_names)
-    except ImportFailed:
-        raise
-    except BaseException as exc:  # calamine's errors, and its Rust panics (not Exceptions)
-        if isinstance(exc, KeyboardInterrupt | SystemExit):
-            raise
-        raise ImportFailed(
-            f"无法读取 Excel 文件：{type(exc).__name__}",
-            f"cannot read the Excel file: {type(exc).__name__}",
-        ) from exc
     if sheet is not None and sheet not in names:
         raise ImportFailed(
             f"找不到工作表「{sheet}」；文件中的工作表：{'、'.join(names)}",
             f"no sheet {sheet!r}; the workbook has: {', '.join(names)}",
         )
     return book, [sheet] if sheet is not None else names
+
+
+@contextmanager
+def _calamine_errors(zh: str, en: str) -> Iterator[None]:
+    """Any error of calamine, and its Rust panics (not Exceptions), as one ImportFailed."""
+    try:
+        yield
+    except ImportFailed:
+        raise
+    except BaseException as exc:
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        raise ImportFailed(f"{zh}：{type(exc).__name__}", f"{en}: {type(exc).__name__}") from exc
 
 
 def sheet_rows(book: CalamineWorkbook, name: str, nrows: int | None = None) -> list[list[Any]]:
@@ -190,7 +195,7 @@ def sheet_rows(book: CalamineWorkbook, name: str, nrows: int | None = None) -> l
     The sheet's extent is measured before calamine loads it (:func:`check_extent`): a
     workbook with a far-away cell is refused, never allowed to exhaust memory.
     """
-    try:
+    with _calamine_errors(f"无法读取工作表「{name}」", f"cannot read sheet {name!r}"):
         guard_sheet(Path(book.path), name)
         loaded = book.get_sheet_by_name(name)
         end_row, end_col = loaded.end or (-1, -1)
@@ -198,15 +203,6 @@ def sheet_rows(book: CalamineWorkbook, name: str, nrows: int | None = None) -> l
         if nrows is not None:
             return loaded.to_python(skip_empty_area=False, nrows=nrows)
         return loaded.to_python(skip_empty_area=False)
-    except ImportFailed:
-        raise
-    except BaseException as exc:  # calamine's errors, and its Rust panics (not Exceptions)
-        if isinstance(exc, KeyboardInterrupt | SystemExit):
-            raise
-        raise ImportFailed(
-            f"无法读取工作表「{name}」：{type(exc).__name__}",
-            f"cannot read sheet {name!r}: {type(exc).__name__}",
-        ) from exc
 
 
 def guard_sheet(path: Path, name: str) -> None:

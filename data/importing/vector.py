@@ -1263,6 +1263,26 @@ def _geometry_text(geom) -> str:
     return f"{geom.geom_type} ({shapely.get_num_coordinates(geom)} vertices)"
 
 
+def rejections(
+    raw: gpd.GeoDataFrame, headers: list[str], ok: np.ndarray, reasons: list[list[Note]]
+) -> pd.DataFrame:
+    """One row per feature not taken: ``source_row``, ``reason_zh``, ``reason_en`` (its
+    reasons joined), its attributes as text and its geometry as a short text."""
+    bad = np.flatnonzero(~ok)
+    out = pd.DataFrame(
+        {
+            "source_row": pd.Series([int(i) + 1 for i in bad], dtype="int64"),
+            "reason_zh": pd.Series(["；".join(zh for zh, _ in reasons[i]) for i in bad], dtype=str),
+            "reason_en": pd.Series(["; ".join(en for _, en in reasons[i]) for i in bad], dtype=str),
+        }
+    )
+    for c in headers:
+        key = c if c not in ("source_row", "reason_zh", "reason_en") else f"source_{c}"
+        out[key] = pd.Series([_text(raw[c].iloc[i]) for i in bad], dtype=str)
+    out["geometry"] = pd.Series([_geometry_text(raw.geometry.iloc[i]) for i in bad], dtype=str)
+    return out
+
+
 def read_boundaries(
     path: str | os.PathLike,
     kind: BoundaryKind,
@@ -1434,18 +1454,7 @@ def read_boundaries(
     extra = raw.loc[ok, extra_cols].copy()
     extra.index = index[ok]
 
-    bad = np.flatnonzero(~ok)
-    rejected = pd.DataFrame(
-        {
-            "source_row": pd.Series([int(i) + 1 for i in bad], dtype="int64"),
-            "reason_zh": pd.Series(["；".join(zh for zh, _ in reasons[i]) for i in bad], dtype=str),
-            "reason_en": pd.Series(["; ".join(en for _, en in reasons[i]) for i in bad], dtype=str),
-        }
-    )
-    for c in headers:
-        key = c if c not in ("source_row", "reason_zh", "reason_en") else f"source_{c}"
-        rejected[key] = pd.Series([_text(raw[c].iloc[i]) for i in bad], dtype=str)
-    rejected["geometry"] = pd.Series([_geometry_text(geoms.iloc[i]) for i in bad], dtype=str)
+    rejected = rejections(raw, headers, ok, reasons)
 
     return VectorImport(
         kind=kind,
