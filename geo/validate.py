@@ -12,7 +12,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .schema import LAYERS, PERSONAL_COLUMNS, RELOCATION_M2_PER_PERSON_CAP, Column, Layer
+from .schema import (
+    LAYERS,
+    NO_WORDS,
+    PERSONAL_COLUMNS,
+    RELOCATION_M2_PER_PERSON_CAP,
+    YES_WORDS,
+    Column,
+    Layer,
+)
 
 
 @dataclass(frozen=True)
@@ -46,12 +54,15 @@ class SchemaError(ValueError):
         super().__init__(f"{len(problems)} problem(s): {shown}{more}")
 
 
-_YES = {"1", "true", "t", "yes", "y", "是", "有", "√"}
-_NO = {"0", "false", "f", "no", "n", "否", "无", "×", ""}
+# The schema's 是/否 words, and t/f; an empty cell is no.
+_YES = {"t", *YES_WORDS}
+_NO = {"f", "", *NO_WORDS}
 
 
 def _to_bool(s: pd.Series) -> pd.Series:
     if s.dtype == bool:
+        return s
+    if isinstance(s.dtype, pd.BooleanDtype):  # already nullable booleans: nothing to read
         return s
     text = s.astype("string").str.strip().str.lower()
     # A 0/1 column read as float (Excel, or a CSV column with a blank) gives "1.0" / "0.0"
