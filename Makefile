@@ -54,6 +54,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_map_load.py
 	$(BIN)/python benchmarks/bench_placement.py
 	$(BIN)/python benchmarks/bench_history.py
+	$(BIN)/python benchmarks/bench_register.py --runs 1
 
 lock: $(VENV)/.installed-test
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^township' > constraints.txt
