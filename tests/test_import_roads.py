@@ -16,6 +16,7 @@ from shapely.geometry import LineString, Point
 
 from township_atlas.analysis import poverty, station_plan
 from township_atlas.cli import main
+from township_atlas.data.importing import KINDS
 from township_atlas.geo.workspace import read_workspace
 
 #: CGCS2000 3° Gauss-Krüger zone 38 with the zone number (central meridian 114°E).
@@ -230,13 +231,12 @@ def test_far_roads_are_refused_unless_partial_accepted(capsys, ws, tmp_path):
 
 def test_the_data_page_can_map_road_columns(tmp_path):
     from township_atlas.data.importing.run import (
-        ALL_IMPORT_KINDS,
         file_headers,
         mappable_fields,
         recognised_headers,
     )
 
-    assert "roads" in ALL_IMPORT_KINDS
+    assert "roads" in KINDS
     assert {f for f, _, _ in mappable_fields("roads")} == {"road_id", "name", "road_class", "paved"}
     headers = file_headers(network(tmp_path), "roads")
     assert recognised_headers("roads", headers) == {
@@ -249,9 +249,8 @@ def test_the_data_page_can_map_road_columns(tmp_path):
 
 def test_the_data_page_offers_roads_without_a_template():
     from township_atlas.dashboard import import_view
-    from township_atlas.data.importing.run import ALL_IMPORT_KINDS
 
-    assert set(import_view.UPLOAD_TYPES) == set(ALL_IMPORT_KINDS)
+    assert set(import_view.UPLOAD_TYPES) == set(KINDS)
     assert "zip" in import_view.UPLOAD_TYPES["roads"] and "roads" in import_view.CRS_KINDS
     assert import_view.kind_label("roads", "zh") == "道路（路网）"
     assert import_view.kind_label("roads", "en") == "Roads (network)"

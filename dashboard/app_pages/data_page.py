@@ -7,7 +7,8 @@ import streamlit as st
 
 from township_atlas.dashboard import i18n, import_view, loader, panels
 from township_atlas.dashboard import state as S
-from township_atlas.data.importing.run import ALL_IMPORT_KINDS, ROAD_KIND
+from township_atlas.data.importing import KINDS
+from township_atlas.data.importing.run import ROAD_KIND
 
 lang = S.get(S.LANG)
 st.header(i18n.t("page_data", lang))
@@ -18,7 +19,7 @@ if loader.is_new():  # the villages make the workspace; everything else goes int
 a, b = st.columns([3, 1], vertical_alignment="bottom")
 kind = a.selectbox(
     i18n.t("data_kind", lang),
-    ("villages",) if loader.is_new() else ALL_IMPORT_KINDS,
+    ("villages",) if loader.is_new() else tuple(KINDS),
     format_func=lambda k: import_view.kind_label(k, lang),
     **S.bind(S.DATA_KIND, lang),
 )

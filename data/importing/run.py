@@ -23,7 +23,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ...geo.schema import IMPORT_KINDS, LAYERS, WGS84
+from ...geo.schema import LAYERS, WGS84
 from ...geo.validate import coerce, problems
 from ...geo.workspace import (
     Workspace,
@@ -32,6 +32,7 @@ from ...geo.workspace import (
     update_workspace,
     validate_workspace,
 )
+from .errors import Note
 from .history import RECORDED_LAYERS, record_import
 from .vector import (
     ImportFailed,
@@ -41,13 +42,10 @@ from .vector import (
     read_boundaries,
 )
 
-Note = tuple[str, str]
 #: Boundary kinds ``township-atlas import`` takes from vector files.
 BOUNDARY_KINDS = ("villages", "township")
 #: The road network, taken from line files (:func:`import_roads`).
 ROAD_KIND = "roads"
-#: Every kind ``township-atlas import`` and the Data page take: the schema's, and the roads.
-ALL_IMPORT_KINDS: tuple[str, ...] = IMPORT_KINDS
 #: Rows of a file shown before it goes in.
 SAMPLE_ROWS = 10
 #: Counts a boundary file may lack; a new village gets 0 and a note says to fill them in.
