@@ -267,6 +267,8 @@ def cmd_plan_stations(args: argparse.Namespace) -> int:
         f"覆盖 {result.covered_weight:,.0f} / {result.total_weight:,.0f} "
         f"({result.covered_share:.1%}), {result.seconds:.2f} s"
     )
+    if result.note:
+        print(f"  说明 / note: {result.note}")
     for sid, gain in zip(result.selected, result.added_weight, strict=True):
         print(f"  + {sid}  {names.get(sid, '')}  +{gain:,.0f}")
     if result.requested and len(result.selected) < result.requested:

@@ -40,7 +40,9 @@ class PlacementResult:
     ``selected`` holds only stations that add weight, in the order of what each adds on top of
     those before it (``added_weight``, all above 0); ``requested`` is the number asked for by
     :meth:`CoverageProblem.max_cover` (``None`` for set covering), so fewer selected than
-    requested means the rest would add nothing. ``optimal`` is True when HiGHS or a bound proved it.
+    requested means the rest would add nothing. ``optimal`` is True only when the returned
+    stations themselves, re-evaluated, reach a bound that proves them best (HiGHS's dual bound,
+    or a simple bound); a solver status alone never makes it so (``note`` says when they differ).
     ``gap`` is 0 when optimal, otherwise ``|bound - found| / max(|bound|, |found|)`` (0 to 1)
     against the best bound known; see :meth:`CoverageProblem.max_cover` and
     :meth:`CoverageProblem.set_cover`. ``status`` is HiGHS's model status, e.g.
@@ -56,6 +58,8 @@ class PlacementResult:
     seconds: float
     status: str
     requested: int | None = None  # k asked for by max_cover; None for set_cover
+    #: Why the answer is not called optimal although the solver said so (empty otherwise).
+    note: str = ""
 
     @property
     def covered_share(self) -> float:
@@ -74,6 +78,7 @@ class PlacementResult:
             "seconds": self.seconds,
             "status": self.status,
             "requested": self.requested,
+            "note": self.note,
         }
 
 
@@ -253,10 +258,11 @@ class CoverageProblem:
         n_x, n_y = len(free), len(open_rows)
         needed = None if target is None else target * self.total_weight - base_weight - 1e-9
 
+        # The greedy answer is the fallback when the time runs out before HiGHS finds one. It
+        # is not handed to HiGHS as a MIP start: with highspy 1.16 a start made HiGHS end
+        # "Optimal" with an objective below the true optimum and the start as its solution
+        # (issue 12), and the start did not make solving faster (benchmarks/bench_placement.py).
         greedy = _greedy(a, w, k=k, needed=needed)  # positions in ``free``
-        start_x = np.zeros(n_x)
-        start_x[greedy] = 1.0
-        start_y = (a @ start_x > 0).astype(float)
 
         h = _quiet_highs()
         h.setOptionValue("threads", 1)  # same input, same answer (short of a time limit)
@@ -298,21 +304,12 @@ class CoverageProblem:
         lp.a_matrix_.num_col_ = n_x + n_y
         lp.a_matrix_.num_row_ = n_y + 1
         h.passModel(lp)
-        mip_start = highspy.HighsSolution()
-        mip_start.col_value = np.concatenate([start_x, start_y]).tolist()
-        mip_start.value_valid = True
-        h.setSolution(mip_start)
         h.setOptionValue("time_limit", max(0.0, float(time_limit) - _since(started)))
         h.run()
 
         model_status = h.getModelStatus()
         status = h.modelStatusToString(model_status)
         info = h.getInfo()
-        # An empty model (no free candidate, nothing left to win) is solved by having nothing.
-        optimal = model_status in (
-            highspy.HighsModelStatus.kOptimal,
-            highspy.HighsModelStatus.kModelEmpty,
-        )
         tol = 1e-9 * max(1.0, float(w.sum()))
 
         def won(picks: np.ndarray) -> float:
@@ -320,58 +317,83 @@ class CoverageProblem:
             x[picks] = 1.0
             return float(w[a @ x > 0].sum())
 
+        def feasible(picks: np.ndarray) -> bool:
+            return len(picks) == k if k is not None else won(picks) >= needed - tol
+
         def better(picks: np.ndarray, than: np.ndarray) -> bool:
-            """At least as good as ``than`` (feasibility checked on the rounded picks)."""
-            if k is not None:
-                return len(picks) == k and won(picks) >= won(than) - tol
-            return won(picks) >= needed - tol and len(picks) <= len(than)
+            """Feasible and at least as good as ``than`` (judged on the rounded picks)."""
+            if not feasible(picks):
+                return False
+            return won(picks) >= won(than) - tol if k is not None else len(picks) <= len(than)
 
         picks = np.asarray(greedy, dtype=int)
         solution = np.asarray(h.getSolution().col_value)
-        has_solution = (
+        if (
             info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
             and solution.size == n_x + n_y
-        )
-        highs_picks = np.flatnonzero(solution[:n_x] > 0.5) if has_solution else None
-        if highs_picks is not None and better(highs_picks, picks):
-            picks = highs_picks
-        elif optimal and n_x + n_y:  # proven, but its answer unusable: greedy must match it
-            value = float(info.objective_function_value)
-            optimal = won(picks) >= value - tol if k is not None else len(picks) <= value + 0.5
+        ):
+            highs_picks = np.flatnonzero(solution[:n_x] > 0.5)
+            if better(highs_picks, picks):
+                picks = highs_picks
         chosen = free[np.sort(picks)]
         order, gains = self._marginal_gains(chosen, base)
         kept = [(j, g) for j, g in zip(order, gains, strict=True) if g > 0]
         opened = self.existing.copy()
         opened[[j for j, _ in kept]] = True
 
-        gap = 0.0
-        if not optimal:
-            dual = float(info.mip_dual_bound)
-            first = a.T @ w  # what each candidate adds alone
-            if k is not None:
-                found = float(sum(g for _, g in kept))
-                bound = min(float(w.sum()), float(np.sort(first)[::-1][:k].sum()))
-                if np.isfinite(dual):
-                    bound = min(bound, dual)
-                bound = max(bound, found)  # a bound below what was found is solver tolerance
-            else:
-                found = float(len(kept))
-                most = float(first.max()) if first.size else 0.0
-                bound = float(np.ceil(needed / most - 1e-6)) if needed > 0 and most > 0 else 0.0
-                if np.isfinite(dual):
-                    bound = max(bound, float(np.ceil(dual - 1e-6)))
-                bound = min(bound, found)
-            gap = _relative_gap(found, bound)
+        # The answer is what its stations achieve, re-evaluated; it is optimal only when that
+        # meets a valid bound. HiGHS's dual bound counts only when it is consistent with what
+        # the stations achieve (an upper bound below an answer in hand is no bound).
+        first = a.T @ w  # what each candidate adds alone
+        solver_says = model_status in (
+            highspy.HighsModelStatus.kOptimal,
+            highspy.HighsModelStatus.kModelEmpty,  # nothing left to win: having nothing is best
+        )
+        dual = float(info.mip_dual_bound) if n_x + n_y else float("nan")
+        note = ""
+        if k is not None:
+            found = float(sum(g for _, g in kept))
+            bound = min(float(w.sum()), float(np.sort(first)[::-1][:k].sum()))
+            if np.isfinite(dual) and dual >= found - tol:
+                bound = min(bound, dual)
+            elif np.isfinite(dual):
+                note = (
+                    f"HiGHS reported a bound ({dual:g}) below what the stations cover "
+                    f"({found:g}); the bound was not used"
+                )
+            bound = max(bound, found) if bound >= found - tol else bound
+        else:
+            found = float(len(kept))
+            most = float(first.max()) if first.size else 0.0
+            bound = float(np.ceil(needed / most - 1e-6)) if needed > 0 and most > 0 else 0.0
+            if np.isfinite(dual) and np.ceil(dual - 1e-6) <= found:
+                bound = max(bound, float(np.ceil(dual - 1e-6)))
+            elif np.isfinite(dual):
+                note = (
+                    f"HiGHS reported a bound ({dual:g}) above the stations found "
+                    f"({found:g}); the bound was not used"
+                )
+        gap = _relative_gap(found, bound)
+        optimal = gap <= 1e-9
+        if solver_says and not optimal and not note:
+            objective = float(info.objective_function_value)
+            note = (
+                f"HiGHS said optimal (objective {objective:g}), but the stations returned "
+                f"achieve {found:g} against a proven bound of {bound:g}"
+            )
+        if optimal:
+            gap = 0.0
         return PlacementResult(
             selected=tuple(self.site_ids[j] for j, _ in kept),
             added_weight=tuple(g for _, g in kept),
             covered_weight=float(self.weights[self.covered(opened)].sum()),
             total_weight=self.total_weight,
-            optimal=optimal or gap == 0.0,  # a bound the answer meets is a proof too
+            optimal=optimal,
             gap=gap,
             seconds=_since(started),
             status=status,
             requested=k,
+            note=note,
         )
 
     def _marginal_gains(

@@ -144,6 +144,8 @@ def plan_proposal(proposal: dict | None, candidates, lang: str) -> None:
         if proposal["optimal"]
         else i18n.t("plan_not_optimal", lang, gap=f"{proposal['gap']:.2%}")
     )
+    if proposal.get("note"):
+        st.caption(proposal["note"])
     asked = proposal.get("requested")
     if asked and len(proposal["selected"]) < asked:
         st.caption(i18n.t("plan_fewer", lang, asked=asked, used=len(proposal["selected"])))

@@ -6,6 +6,7 @@ import json
 import shutil
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 from shapely.geometry import Point
@@ -224,3 +225,30 @@ def test_a_wider_township_centre_covers_more_before_any_new_station(capsys, demo
     same, wide = covered(), covered("--township-radius-km", "8")
     assert wide["covered_weight"] > same["covered_weight"]
     assert wide["total_weight"] == same["total_weight"]
+
+
+def test_target_coverage_is_the_true_minimum_and_matches_the_smallest_add(capsys, tmp_path):
+    """Issue 12's planner files: 60 villages, 40 candidate sites, 3 existing stations, 3.1 km,
+    each village weighing 1. With a MIP start HiGHS once answered 7 for a minimum of 6."""
+    rng = np.random.default_rng(9)
+    to_deg = 1 / 111_000  # metres to degrees near 25°N, enough for a synthetic layout
+    villages = rng.uniform(0, 15_000, (60, 2))
+    sites = rng.uniform(0, 15_000, (43, 2))
+
+    def lonlat(xy):
+        return [(115.0 + x * to_deg / 0.906, 25.3 + y * to_deg) for x, y in xy]
+
+    v = write_points(tmp_path / "v.geojson", lonlat(villages), id=[f"v{i}" for i in range(60)])
+    c = write_points(tmp_path / "c.geojson", lonlat(sites[:40]), id=[f"c{i}" for i in range(40)])
+    e = write_points(tmp_path / "e.geojson", lonlat(sites[40:]), id=["e1", "e2", "e3"])
+    files = ["--villages", v, "--candidates", c, "--existing", e]
+    base = ["plan-stations", "--radius-km", "3.1", "--weight", "villages", "--json", *files]
+    code, out, err = run(capsys, *base, "--target-coverage", "0.9")
+    assert code == 0, err
+    fewest = json.loads(out)
+    assert fewest["optimal"] and fewest["covered_share"] >= 0.9
+    n = len(fewest["selected"])
+    for k in (n - 1, n):
+        code, out, err = run(capsys, *base, "--add", str(k))
+        reached = json.loads(out)["covered_share"] >= 0.9 - 1e-9
+        assert reached == (k == n), (k, n)  # n stations reach 90%; n - 1 cannot
