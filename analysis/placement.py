@@ -268,42 +268,7 @@ class CoverageProblem:
         h.setOptionValue("threads", 1)  # same input, same answer (short of a time limit)
         h.setOptionValue("random_seed", 0)
         h.setOptionValue("mip_rel_gap", 0.0)
-        inf = highspy.kHighsInf
-
-        lp = highspy.HighsLp()
-        lp.num_col_ = n_x + n_y
-        # Columns: x (open candidate, binary) then y (demand covered, continuous in [0, 1]).
-        if k is not None:
-            lp.sense_ = highspy.ObjSense.kMaximize
-            lp.col_cost_ = np.concatenate([np.zeros(n_x), w])
-        else:
-            lp.sense_ = highspy.ObjSense.kMinimize
-            lp.col_cost_ = np.concatenate([np.ones(n_x), np.zeros(n_y)])
-        lp.col_lower_ = np.zeros(n_x + n_y)
-        lp.col_upper_ = np.ones(n_x + n_y)
-        lp.integrality_ = [highspy.HighsVarType.kInteger] * n_x + [
-            highspy.HighsVarType.kContinuous
-        ] * n_y
-
-        # Row i: y_i - sum_j a_ij x_j <= 0; then either sum x = k or sum w y >= needed.
-        cover_rows = sparse.hstack([-a, sparse.eye_array(n_y, format="csc")], format="csr")
-        if k is not None:
-            extra = sparse.csr_array(np.concatenate([np.ones(n_x), np.zeros(n_y)])[None, :])
-            lo, hi = float(k), float(k)
-        else:
-            extra = sparse.csr_array(np.concatenate([np.zeros(n_x), w])[None, :])
-            lo, hi = needed, inf
-        matrix = sparse.vstack([cover_rows, extra], format="csr")
-        lp.num_row_ = n_y + 1
-        lp.row_lower_ = np.concatenate([np.full(n_y, -inf), [lo]])
-        lp.row_upper_ = np.concatenate([np.zeros(n_y), [hi]])
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-        lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
-        lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
-        lp.a_matrix_.value_ = matrix.data.astype(float)
-        lp.a_matrix_.num_col_ = n_x + n_y
-        lp.a_matrix_.num_row_ = n_y + 1
-        h.passModel(lp)
+        h.passModel(_model(a, w, k, needed))
         h.setOptionValue("time_limit", max(0.0, float(time_limit) - _since(started)))
         h.run()
 
@@ -350,29 +315,14 @@ class CoverageProblem:
             highspy.HighsModelStatus.kModelEmpty,  # nothing left to win: having nothing is best
         )
         dual = float(info.mip_dual_bound) if n_x + n_y else float("nan")
-        note = ""
         if k is not None:
             found = float(sum(g for _, g in kept))
-            bound = min(float(w.sum()), float(np.sort(first)[::-1][:k].sum()))
-            if np.isfinite(dual) and dual >= found - tol:
-                bound = min(bound, dual)
-            elif np.isfinite(dual):
-                note = (
-                    f"HiGHS reported a bound ({dual:g}) below what the stations cover "
-                    f"({found:g}); the bound was not used"
-                )
-            bound = max(bound, found) if bound >= found - tol else bound
+            simple = min(float(w.sum()), float(np.sort(first)[::-1][:k].sum()))
         else:
             found = float(len(kept))
             most = float(first.max()) if first.size else 0.0
-            bound = float(np.ceil(needed / most - 1e-6)) if needed > 0 and most > 0 else 0.0
-            if np.isfinite(dual) and np.ceil(dual - 1e-6) <= found:
-                bound = max(bound, float(np.ceil(dual - 1e-6)))
-            elif np.isfinite(dual):
-                note = (
-                    f"HiGHS reported a bound ({dual:g}) above the stations found "
-                    f"({found:g}); the bound was not used"
-                )
+            simple = float(np.ceil(needed / most - 1e-6)) if needed > 0 and most > 0 else 0.0
+        bound, note = _bound(found, simple, dual, maximise=k is not None, tol=tol)
         gap = _relative_gap(found, bound)
         optimal = gap <= 1e-9
         if solver_says and not optimal and not note:
@@ -413,6 +363,81 @@ class CoverageProblem:
             left[best] = False
             open_weight[cover[:, best] > 0] = 0.0
         return order, gains
+
+
+def _bound(
+    found: float, simple: float, dual: float, *, maximise: bool, tol: float
+) -> tuple[float, str]:
+    """The tightest valid bound on the optimum, and a note when HiGHS's was not valid.
+
+    ``simple`` is a bound from the data alone (an upper bound maximising, a lower one
+    minimising); HiGHS's dual bound ``dual`` counts only when it is consistent with the answer
+    in hand (``found``): an upper bound below it, or a lower bound above it, is no bound.
+    """
+    if maximise:
+        bound = simple
+        if np.isfinite(dual) and dual >= found - tol:
+            return max(min(bound, dual), found), ""
+        note = ""
+        if np.isfinite(dual):
+            note = (
+                f"HiGHS reported a bound ({dual:g}) below what the stations cover ({found:g}); "
+                "the bound was not used"
+            )
+        return max(bound, found), note
+    lower = float(np.ceil(dual - 1e-6)) if np.isfinite(dual) else float("nan")
+    if np.isfinite(lower) and lower <= found:
+        return max(simple, lower), ""
+    note = ""
+    if np.isfinite(lower):
+        note = (
+            f"HiGHS reported a bound ({dual:g}) above the stations found ({found:g}); "
+            "the bound was not used"
+        )
+    return simple, note
+
+
+def _model(a: sparse.csc_array, w: np.ndarray, k: int | None, needed: float | None):
+    """The covering MILP (demand × candidate ``a``, demand weights ``w``): columns x (open a
+    candidate, binary) then y (demand covered, continuous in [0, 1]); maximise the weight
+    covered by exactly ``k`` stations, or minimise the stations covering ``needed``."""
+    n_x, n_y = a.shape[1], a.shape[0]
+    inf = highspy.kHighsInf
+
+    lp = highspy.HighsLp()
+    lp.num_col_ = n_x + n_y
+    # Columns: x (open candidate, binary) then y (demand covered, continuous in [0, 1]).
+    if k is not None:
+        lp.sense_ = highspy.ObjSense.kMaximize
+        lp.col_cost_ = np.concatenate([np.zeros(n_x), w])
+    else:
+        lp.sense_ = highspy.ObjSense.kMinimize
+        lp.col_cost_ = np.concatenate([np.ones(n_x), np.zeros(n_y)])
+    lp.col_lower_ = np.zeros(n_x + n_y)
+    lp.col_upper_ = np.ones(n_x + n_y)
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * n_x + [
+        highspy.HighsVarType.kContinuous
+    ] * n_y
+
+    # Row i: y_i - sum_j a_ij x_j <= 0; then either sum x = k or sum w y >= needed.
+    cover_rows = sparse.hstack([-a, sparse.eye_array(n_y, format="csc")], format="csr")
+    if k is not None:
+        extra = sparse.csr_array(np.concatenate([np.ones(n_x), np.zeros(n_y)])[None, :])
+        lo, hi = float(k), float(k)
+    else:
+        extra = sparse.csr_array(np.concatenate([np.zeros(n_x), w])[None, :])
+        lo, hi = needed, inf
+    matrix = sparse.vstack([cover_rows, extra], format="csr")
+    lp.num_row_ = n_y + 1
+    lp.row_lower_ = np.concatenate([np.full(n_y, -inf), [lo]])
+    lp.row_upper_ = np.concatenate([np.zeros(n_y), [hi]])
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
+    lp.a_matrix_.value_ = matrix.data.astype(float)
+    lp.a_matrix_.num_col_ = n_x + n_y
+    lp.a_matrix_.num_row_ = n_y + 1
+    return lp
 
 
 def _greedy(
