@@ -290,3 +290,20 @@ def test_two_boundary_imports_at_once_both_land(tmp_path, monkeypatch):
     assert errors == []
     after = read_workspace(target).villages.set_index("code")["population"]
     assert [after[str(villages["code"].iloc[i])] for i in range(2)] == [1000, 1001]
+
+
+def test_a_csv_past_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    from township_atlas.data.importing import tabular
+    from township_atlas.data.importing.errors import ImportFailed
+    from township_atlas.data.importing.register import read_register
+    from township_atlas.data.importing.tables import read_table
+
+    big = tmp_path / "big.csv"
+    big.write_text("行政村,户编号,人数\n" + "古陂村,1,3\n" * 2_000, encoding="utf-8")
+    monkeypatch.setattr(tabular, "MAX_TEXT_BYTES", 1_000)
+    for read in (
+        lambda p: read_register(p, villages={"古陂村": "360722102200"}, id_key=b"k"),
+        lambda p: read_table(p, "indicators"),
+    ):
+        with pytest.raises(ImportFailed, match="split it"):
+            read(big)

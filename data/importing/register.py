@@ -76,6 +76,7 @@ from .tabular import (
     file_kind,
     find_header,
     first_sheet_with_header,
+    read_text_bytes,
     village_code_text,
     village_key,
     years,
@@ -594,7 +595,7 @@ def _no_header() -> ImportFailed:
 
 
 def _read_csv(path: Path, user: Mapping[str, str]) -> _Source:
-    text, encoding = decode_text(path.read_bytes())
+    text, encoding = decode_text(read_text_bytes(path))
     sample = text[:200_000].splitlines()[:HEADER_SEARCH_ROWS]
     best = best_delimiter(
         lambda delim: csv_rows(sample, delim),

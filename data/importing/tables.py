@@ -535,7 +535,7 @@ def _rows_of(
             raise _no_header(layer, tabular.sheet_rows(book, names[0]), m)
         name, rows, h, _ = found
         return rows, h, f"Excel, sheet {name}", name
-    text, encoding = tabular.decode_text(path.read_bytes())
+    text, encoding = tabular.decode_text(tabular.read_text_bytes(path))
     best = tabular.best_delimiter(
         lambda delim: tabular.csv_rows(text, delim),
         lambda rows: _find_header(rows, m, user),

@@ -49,6 +49,26 @@ def file_kind(path: Path) -> str:
     return "csv"
 
 
+#: The largest text file (CSV, GeoJSON to transcode) read into memory: a county's register of
+#: 100,000 people is about 17 MB of CSV; files far past that are mistakes or attacks.
+MAX_TEXT_BYTES = 512 << 20
+
+
+def read_text_bytes(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of a text file, refused with :class:`ImportFailed` past ``limit`` (default
+    :data:`MAX_TEXT_BYTES`)."""
+    limit = MAX_TEXT_BYTES if limit is None else limit
+    size = path.stat().st_size
+    if size > limit:
+        raise ImportFailed(
+            f"文件 {path.name} 有 {size / 2**20:,.0f} MB，超过可导入的 {limit / 2**20:,.0f} MB："
+            "请拆分后导入",
+            f"{path.name} is {size / 2**20:,.0f} MB, more than the {limit / 2**20:,.0f} MB an "
+            "import reads: split it",
+        )
+    return path.read_bytes()
+
+
 def decode_text(data: bytes) -> tuple[str, str]:
     """A CSV file's text and its encoding (``utf-16``, ``utf-8`` or ``gb18030``).
 

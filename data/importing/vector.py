@@ -44,6 +44,7 @@ from ...geo.schema import LAYERS, WGS84, Layer
 from ...geo.validate import coerce
 from .errors import ImportFailed, Note
 from .headers import HeaderMatcher, matcher, normalise
+from .tabular import read_text_bytes
 
 BoundaryKind = Literal["villages", "township"]
 
@@ -569,7 +570,7 @@ def _open(
             sample = f.read(_SAMPLE_BYTES)
         if detect_text_encoding(sample) == "GB18030":
             # GeoJSON must be UTF-8 (RFC 7946); a GBK one is transcoded in memory
-            data = path.read_bytes().decode("gb18030").encode("utf-8")
+            data = read_text_bytes(path).decode("gb18030").encode("utf-8")
             notes.append(
                 (
                     "GeoJSON 文件为 GBK（GB18030）编码，已按此读取（GeoJSON 应为 UTF-8）",
