@@ -33,6 +33,17 @@ from scipy import sparse
 from scipy.spatial import cKDTree
 
 
+class TargetUnreachable(ValueError):
+    """No placement reaches the share asked for: ``best`` is what every candidate together
+    covers (both shares of the total weight)."""
+
+    def __init__(self, target: float, best: float):
+        self.target, self.best = target, best
+        super().__init__(
+            f"no placement reaches {target:.0%}: all candidates together cover {best:.1%}"
+        )
+
+
 @dataclass(frozen=True)
 class PlacementResult:
     """A solved placement.
@@ -232,10 +243,7 @@ class CoverageProblem:
         free = self._free_sites()
         best = self.covered(~self.excluded).astype(float) @ self.weights
         if best < target_share * self.total_weight - 1e-9:
-            raise ValueError(
-                f"no placement reaches {target_share:.0%}: all candidates together cover "
-                f"{best / self.total_weight:.1%}"
-            )
+            raise TargetUnreachable(target_share, best / self.total_weight)
         return self._solve(free, k=None, target=target_share, time_limit=time_limit)
 
     def _free_sites(self) -> np.ndarray:

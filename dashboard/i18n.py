@@ -178,6 +178,14 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "plan_people_covered": ("覆盖未脱贫人口", "Poor people covered"),
     "plan_station": ("网点", "Station"),
     "plan_adds": ("新增覆盖", "Adds"),
+    "plan_unreachable": (
+        "没有方案能达到 {target}：全部候选点合在一起也只能覆盖 {best}",
+        "No placement reaches {target}: all candidates together cover {best}",
+    ),
+    "gap_to_standard": (
+        "对照出列标准（非贫困村，无需出列）",
+        "Against the exit rules (not a poor village: no exit needed)",
+    ),
     "plan_optimal": ("已证明最优", "proven optimal"),
     "plan_not_optimal": ("未证明最优,差距 {gap}", "not proven optimal, gap {gap}"),
     "plan_download_xlsx": ("下载方案(Excel)", "Download plan (Excel)"),

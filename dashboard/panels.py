@@ -219,7 +219,7 @@ def scorecard(ws: Workspace, status: pd.DataFrame, year: int, rules, code, lang:
         width="stretch",
     )
     gap = r["gap_to_exit_zh" if lang == "zh" else "gap_to_exit_en"]
-    st.markdown(f"**{i18n.t('gap_to_exit', lang)}**")
+    st.markdown(f"**{progress_view.gap_heading(r['status'], lang)}**")
     st.text(gap or i18n.t("meets_rules", lang))
 
 
@@ -249,7 +249,7 @@ def meeting_card(ws: Workspace, status: pd.Series, year: int, lang: str) -> None
         i18n.count(int(detail.figures["registered_people"]), "people", lang) if detail else "—",
     )
     gap = status["gap_to_exit_zh" if lang == "zh" else "gap_to_exit_en"]
-    st.markdown(f"**{i18n.t('gap_to_exit', lang)}**")
+    st.markdown(f"**{progress_view.gap_heading(status['status'], lang)}**")
     st.text(gap or i18n.t("meets_rules", lang))
     st.markdown(f"**{i18n.t('gaps', lang)}**")
     st.text(detail.gaps if detail else i18n.t("no_data", lang))

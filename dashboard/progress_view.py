@@ -26,6 +26,12 @@ STATUS_COLOURS = {
 }
 
 
+def gap_heading(status: str, lang: str) -> str:
+    """What the gap under a village's scorecard is: the gap to exit, or, for a village that
+    was never a poor village (it never needs to exit), how it compares with the exit rules."""
+    return i18n.t("gap_to_standard" if status == "not_poor_village" else "gap_to_exit", lang)
+
+
 def map_status(status: pd.DataFrame) -> pd.Series:
     """The map's status of each village: the rules' status, with 'ready' split out."""
     ready = (status["status"] == "poor_not_exited") & status["meets_rules"]

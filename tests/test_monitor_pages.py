@@ -13,6 +13,7 @@ from tests.conftest import ROOT
 APP = str(ROOT / "dashboard" / "app.py")
 GAPS = "app_pages/gaps_page.py"
 RELOCATION = "app_pages/relocation_page.py"
+PROGRESS = "app_pages/progress_page.py"
 
 
 @pytest.fixture
@@ -166,3 +167,13 @@ def test_monitor_pages_on_a_workspace_with_only_villages(tmp_path, monkeypatch):
     at.switch_page(RELOCATION).run()
     assert not at.exception
     assert any("没有易地搬迁安置点" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize(
+    ("code", "heading"),
+    [("360722102001", "对照出列标准（非贫困村，无需出列）"), ("360722102210", "距出列还差")],
+)
+def test_the_scorecard_says_what_applies_to_the_village(app, code, heading):
+    # 古陂居委会 was never a poor village: it needs no exit; 中坑村 was one
+    at = open_page(app, PROGRESS, progress_village=code)
+    assert heading in [m.value.strip("*") for m in at.markdown]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from township_atlas.analysis import station_plan
+from township_atlas.analysis.placement import TargetUnreachable
 from township_atlas.dashboard import i18n, loader, panels, plan_panels, view
 from township_atlas.dashboard import map as township_map
 from township_atlas.dashboard import state as S
@@ -97,7 +98,11 @@ if b1.button(i18n.t("plan_optimise", lang), type="primary", key=S.PLAN_OPTIMISE)
             township_radius_m=township_m,
         )
         S.set_value(S.PLAN_RESULT, {"settings": settings, **result.as_dict()})
-    except ValueError as exc:  # e.g. a target no placement can reach
+    except TargetUnreachable as exc:
+        st.error(
+            i18n.t("plan_unreachable", lang, target=f"{exc.target:.0%}", best=f"{exc.best:.1%}")
+        )
+    except ValueError as exc:  # any other input the optimiser refuses
         st.error(str(exc))
 proposal = S.get(S.PLAN_RESULT)
 if proposal and proposal["settings"] != settings:
