@@ -40,6 +40,18 @@ def esc(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+class _MetricScale(MacroElement):
+    """Leaflet's scale bar in metres and kilometres only (no miles in a Chinese office)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false, maxWidth: 120}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+
 class _Control(MacroElement):
     """A static Leaflet control holding ready-made (already escaped) HTML."""
 
@@ -233,7 +245,7 @@ def build_map(spec: MapSpec) -> folium.Map:
         location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2],
         zoom_start=11,
         tiles=None,
-        control_scale=True,
+        control_scale=False,  # folium's own shows miles too: _MetricScale below
         prefer_canvas=False,
         max_zoom=18,
         # Fractional zoom lets fit_bounds fill the frame with the township instead of snapping
@@ -243,6 +255,7 @@ def build_map(spec: MapSpec) -> folium.Map:
     )
     # Instance-level lists: never mutate folium's class-level defaults.
     m.default_js = [("leaflet", assets.leaflet_js())]
+    m.add_child(_MetricScale())
     m.default_css = [("leaflet_css", assets.leaflet_css())]
     # Room on the right for the layer control and legend, so they do not hide villages.
     # Chrome outlines a clicked SVG path as a focus ring; the selection has its own panel.

@@ -397,3 +397,9 @@ def test_points_far_from_china_are_not_shifted_on_amap(base_spec):
     frame = base_spec.labels.iloc[:1].set_geometry([Point(2.35, 48.85)], crs="EPSG:4326")
     moved = township_map.in_datum(replace(base_spec, labels=frame), basemaps.GCJ02)
     assert moved.labels.geometry.iloc[0].equals(Point(2.35, 48.85))
+
+
+def test_the_scale_bar_is_metric_only(base_spec, clean_settings):
+    page = render(base_spec)
+    assert page.count("L.control.scale(") == 1
+    assert "imperial: false" in page
