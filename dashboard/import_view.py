@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from ..data.importing import KINDS
 from ..data.importing.errors import ImportFailed
 from ..data.importing.run import (
     ROAD_KIND,
@@ -26,7 +27,6 @@ from ..data.importing.run import (
     run_import,
     workbook_sheets,
 )
-from ..data.importing.tables import TABLE_KINDS
 from ..data.importing.templates import TEMPLATE_KINDS, template_file
 from ..geo.export import csv_bytes, excel_bytes
 from ..geo.schema import LAYERS
@@ -285,7 +285,7 @@ def preview(outcome: ImportOutcome, lang: str) -> None:
 
 def _labelled(frame: pd.DataFrame, kind: str, lang: str) -> pd.DataFrame:
     """``frame`` with its columns named as the data dictionary names them."""
-    spec = LAYERS[TABLE_KINDS.get(kind, kind)]
+    spec = LAYERS[KINDS[kind].layer]
     names = {c.name: c.zh if lang == "zh" else c.en for c in spec.columns}
     return frame.rename(columns=names)
 

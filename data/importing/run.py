@@ -34,6 +34,7 @@ from ...geo.workspace import (
 )
 from .errors import Note
 from .history import RECORDED_LAYERS, record_import
+from .tables import TABLE_KINDS
 from .vector import (
     ImportFailed,
     outside_outline,
@@ -476,7 +477,7 @@ def _same(old: pd.DataFrame, new: pd.DataFrame, kind: str) -> bool:
 
 # ----------------------------------------------------------------------------- tables
 #: Tables ``township-atlas import`` takes as CSV or Excel.
-TABLE_IMPORT_KINDS = ("facilities", "stations", "sites", "indicators")
+TABLE_IMPORT_KINDS = tuple(TABLE_KINDS)
 
 
 def import_table(
@@ -500,7 +501,7 @@ def import_table(
     caller accepts a partial import. The same file again changes nothing. Indicator changes
     are recorded in the history when ``record`` is given; ``dry_run`` writes nothing.
     """
-    from .tables import TABLE_KINDS, keep_absent, read_table, rows_to_layer
+    from .tables import keep_absent, read_table, rows_to_layer
 
     if kind not in TABLE_KINDS:
         raise ImportFailed(f"不能导入「{kind}」表", f"cannot import a {kind!r} table")
@@ -980,12 +981,13 @@ def file_headers(source: str | os.PathLike, kind: str, sheet: str | None = None)
     """
     import pyogrio
 
+    from .kinds import kind_of
     from .tabular import DELIMITERS, csv_rows, decode_text, open_workbook, sheet_rows
     from .vector import open_vector, vector_format
 
     path = Path(source)
     try:
-        if kind in (*BOUNDARY_KINDS, ROAD_KIND) or vector_format(path):
+        if kind_of(kind).drawn or vector_format(path):
             # as the import reads it: GBK attributes without a .cpg decoded, ZIPs checked
             prefer = {ROAD_KIND: "line", **dict.fromkeys(BOUNDARY_KINDS, "polygon")}
             frame = open_vector(path, sheet, prefer=prefer.get(kind, "point"))[0]
