@@ -1284,6 +1284,93 @@ def rejections(
     return out
 
 
+def _codes(
+    values: pd.Series, code_length: int, reasons: list[list[Note]], notes: list[Note]
+) -> list[str | None]:
+    """Each row's code as a digit string (or None with the reason); a note counts the codes
+    cut to ``code_length`` (longer ones with only zeros after)."""
+    codes: list[str | None] = []
+    trimmed = 0
+    for i, value in enumerate(values):
+        code, problem, cut = normalise_code(value, code_length)
+        codes.append(code)
+        trimmed += cut
+        if problem:
+            reasons[i].append(problem)
+    if trimmed:
+        notes.append(
+            (
+                f"{trimmed} 个代码超过 {code_length} 位且其后全为 0，已截取前 {code_length} 位",
+                f"{trimmed} code(s) longer than {code_length} digits with only zeros after them "
+                f"were cut to their first {code_length} digits",
+            )
+        )
+    return codes
+
+
+def _repaired(wgs, reasons: list[list[Note]], notes: list[Note]) -> list[object | None]:
+    """Each geometry as a valid MultiPolygon (or None with the reason); a note lists the rows
+    repaired."""
+    fixed: list[object | None] = []
+    repaired_rows: list[int] = []
+    for i, g in enumerate(wgs):
+        geom, problem, repaired = _fix_geometry(g)
+        fixed.append(geom)
+        if problem:
+            reasons[i].append(problem)
+        if repaired:
+            repaired_rows.append(i + 1)
+    if repaired_rows:
+        shown = "、".join(map(str, repaired_rows[:20])) + ("…" if len(repaired_rows) > 20 else "")
+        shown_en = ", ".join(map(str, repaired_rows[:20])) + (
+            ", …" if len(repaired_rows) > 20 else ""
+        )
+        notes.append(
+            (
+                f"{len(repaired_rows)} 个无效几何图形已修复（make_valid，只保留面部分）："
+                f"第 {shown} 行",
+                f"{len(repaired_rows)} invalid geometr{'y' if len(repaired_rows) == 1 else 'ies'} "
+                f"repaired (make_valid, polygonal parts kept): row(s) {shown_en}",
+            )
+        )
+    return fixed
+
+
+def _duplicate_codes(
+    codes: list[str | None], raw: gpd.GeoDataFrame, fixed: list, reasons: list[list[Note]]
+) -> None:
+    """Rows sharing a code: when every one is the same (attributes and geometry) the first is
+    taken and the others rejected as repeats; otherwise all are rejected, since which one is
+    right cannot be told."""
+    code_series = pd.Series(codes, dtype="string")
+    dup = code_series.notna() & code_series.duplicated(keep=False)
+    if dup.any():
+        text_rows = raw.drop(columns=raw.geometry.name).map(_text).agg("\x1f".join, axis=1)
+        wkb = pd.Series([shapely.to_wkb(g) if g is not None else b"" for g in fixed])
+        for code, group in code_series[dup].groupby(code_series[dup]):
+            rows = list(group.index)
+            same = text_rows[rows].nunique() == 1 and wkb[rows].nunique() == 1
+            listed = ", ".join(str(r + 1) for r in rows)
+            listed_zh = "、".join(str(r + 1) for r in rows)
+            if same:
+                for r in rows[1:]:
+                    reasons[r].append(
+                        (
+                            f"与第 {rows[0] + 1} 行完全相同（代码 {code} 重复）",
+                            f"exact repeat of row {rows[0] + 1} (code {code})",
+                        )
+                    )
+            else:
+                for r in rows:
+                    reasons[r].append(
+                        (
+                            f"代码 {code} 重复（第 {listed_zh} 行），无法判断哪一行正确",
+                            f"code {code} is duplicated (rows {listed}); which row is right "
+                            "cannot be told",
+                        )
+                    )
+
+
 def read_boundaries(
     path: str | os.PathLike,
     kind: BoundaryKind,
@@ -1336,23 +1423,7 @@ def read_boundaries(
     reasons: list[list[Note]] = [[] for _ in range(n)]
     mapped = pd.DataFrame({target: raw[src] for src, target in found.items()}, index=raw.index)
 
-    # codes
-    codes: list[str | None] = []
-    trimmed = 0
-    for i, value in enumerate(mapped["code"]):
-        code, problem, cut = normalise_code(value, code_length)
-        codes.append(code)
-        trimmed += cut
-        if problem:
-            reasons[i].append(problem)
-    if trimmed:
-        notes.append(
-            (
-                f"{trimmed} 个代码超过 {code_length} 位且其后全为 0，已截取前 {code_length} 位",
-                f"{trimmed} code(s) longer than {code_length} digits with only zeros after them "
-                f"were cut to their first {code_length} digits",
-            )
-        )
+    codes = _codes(mapped["code"], code_length, reasons, notes)
     # names
     names: list[str | None] = []
     for i, value in enumerate(mapped["name"]):
@@ -1360,29 +1431,7 @@ def read_boundaries(
         names.append(text or None)
         if not text:
             reasons[i].append(("缺少名称", "name is missing"))
-    # geometry
-    fixed: list[object | None] = []
-    repaired_rows: list[int] = []
-    for i, g in enumerate(wgs):
-        geom, problem, repaired = _fix_geometry(g)
-        fixed.append(geom)
-        if problem:
-            reasons[i].append(problem)
-        if repaired:
-            repaired_rows.append(i + 1)
-    if repaired_rows:
-        shown = "、".join(map(str, repaired_rows[:20])) + ("…" if len(repaired_rows) > 20 else "")
-        shown_en = ", ".join(map(str, repaired_rows[:20])) + (
-            ", …" if len(repaired_rows) > 20 else ""
-        )
-        notes.append(
-            (
-                f"{len(repaired_rows)} 个无效几何图形已修复（make_valid，只保留面部分）："
-                f"第 {shown} 行",
-                f"{len(repaired_rows)} invalid geometr{'y' if len(repaired_rows) == 1 else 'ies'} "
-                f"repaired (make_valid, polygonal parts kept): row(s) {shown_en}",
-            )
-        )
+    fixed = _repaired(wgs, reasons, notes)
     # other columns
     other = [c for c in mapped.columns if c not in ("code", "name")]
     values = mapped[other].copy()
@@ -1411,34 +1460,7 @@ def read_boundaries(
                     "the others as 村",
                 )
             )
-    # duplicated codes (among rows with a readable code)
-    code_series = pd.Series(codes, dtype="string")
-    dup = code_series.notna() & code_series.duplicated(keep=False)
-    if dup.any():
-        text_rows = raw.drop(columns=geom_name).map(_text).agg("\x1f".join, axis=1)
-        wkb = pd.Series([shapely.to_wkb(g) if g is not None else b"" for g in fixed])
-        for code, group in code_series[dup].groupby(code_series[dup]):
-            rows = list(group.index)
-            same = text_rows[rows].nunique() == 1 and wkb[rows].nunique() == 1
-            listed = ", ".join(str(r + 1) for r in rows)
-            listed_zh = "、".join(str(r + 1) for r in rows)
-            if same:
-                for r in rows[1:]:
-                    reasons[r].append(
-                        (
-                            f"与第 {rows[0] + 1} 行完全相同（代码 {code} 重复）",
-                            f"exact repeat of row {rows[0] + 1} (code {code})",
-                        )
-                    )
-            else:
-                for r in rows:
-                    reasons[r].append(
-                        (
-                            f"代码 {code} 重复（第 {listed_zh} 行），无法判断哪一行正确",
-                            f"code {code} is duplicated (rows {listed}); which row is right "
-                            "cannot be told",
-                        )
-                    )
+    _duplicate_codes(codes, raw, fixed, reasons)
 
     ok = np.array([not r for r in reasons], dtype=bool)
     index = pd.RangeIndex(1, n + 1, name="source_row")
