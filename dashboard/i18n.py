@@ -7,8 +7,11 @@ holds the strings of the interface itself.
 from __future__ import annotations
 
 from ..geo.schema import CATEGORY_EN, CAUSES, FACILITY_KINDS, LAYERS, STATUS_EN
+from .i18n_map import STRINGS as MAP_STRINGS
 from .i18n_meeting import STRINGS as MEETING_STRINGS
 from .i18n_monitor import STRINGS as MONITOR_STRINGS
+from .i18n_plan import STRINGS as PLAN_STRINGS
+from .i18n_settings import STRINGS as SETTINGS_STRINGS
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh"
@@ -524,6 +527,9 @@ _INDICATOR_FLAGS_LABELS = {
 
 _STRINGS.update(MONITOR_STRINGS)
 _STRINGS.update(MEETING_STRINGS)
+# Later modules may reword an older key of this file (their own area's).
+for _part in (MAP_STRINGS, PLAN_STRINGS, SETTINGS_STRINGS):
+    _STRINGS.update(_part)
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **fmt: object) -> str:

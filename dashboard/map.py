@@ -179,8 +179,13 @@ def _draw(spec: MapSpec, key: str, height: int, returned: str) -> dict:
     return (event or {}).get(returned) or {}
 
 
-def show(spec: MapSpec, key: str, height: int = 720) -> str | None:
-    """Draw ``spec`` in the page and return the code of the village last clicked, if any."""
+def show(
+    spec: MapSpec, key: str, height: int = 720, *, fit: gpd.GeoDataFrame | None = None
+) -> str | None:
+    """Draw ``spec`` in the page and return the code of the village last clicked, if any.
+
+    ``fit``: the area (WGS84) the view should show, changed without redrawing the map.
+    """
     drawing = _draw(spec, key, height, "last_active_drawing")
     code = (drawing.get("properties") or {}).get("code")
     return str(code) if code else None

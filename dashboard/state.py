@@ -103,6 +103,14 @@ DATA_REPORT_XLSX = "data_report_xlsx"
 DATA_SHEET = "data_sheet"  # the workbook's sheet to read
 DATA_MAPPING = "data_mapping"  # prefix of the column-mapping editor's key (one per file)
 DATA_TEMPLATE = "data_template"
+# --- section: map (keys of map.py and view.py) ---
+# --- end section: map ---
+# --- section: meeting (会议模式 and its presentation view) ---
+# --- end section: meeting ---
+# --- section: monitor (变更登记, plans, progress) ---
+# --- end section: monitor ---
+# --- section: settings (sidebar, per-page map controls, 规则设置) ---
+# --- end section: settings ---
 
 DEFAULTS: dict[str, Any] = {
     LANG: "zh",
@@ -197,6 +205,15 @@ DEFAULTS: dict[str, Any] = {
     DATA_TEMPLATE: None,
     MAP_CLICKS: {},  # never mutated: replaced by a new dict
 }
+# Defaults of each section's keys, kept beside the section's own lines below.
+# --- defaults: map ---
+# --- end defaults: map ---
+# --- defaults: meeting ---
+# --- end defaults: meeting ---
+# --- defaults: monitor ---
+# --- end defaults: monitor ---
+# --- defaults: settings ---
+# --- end defaults: settings ---
 
 
 def get(key: str) -> Any:

@@ -75,6 +75,8 @@ class MapSpec:
     plan: gpd.GeoDataFrame | None = None
     #: Pixel size of village names; larger on a projector, read from the back of a room.
     label_size: int = 13
+    #: Drawn for a dark screen (a projector's dark theme): dark ground, light lines and text.
+    dark: bool = False
 
 
 def township_name(ws: Workspace) -> str:
