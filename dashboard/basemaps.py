@@ -22,6 +22,10 @@ from ``settings.toml`` (:func:`settings_path`), table ``[basemap]``::
     tiles_datum = "wgs84"              # "gcj02" for tiles cut from 高德 or other GCJ-02 maps
     tiles_attribution = "…"            # shown in the map's corner
 
+Online base maps need the internet: :func:`reachable` says, once a minute at most and within
+about two seconds, whether this computer can reach their tile server (``TOWNSHIP_ATLAS_OFFLINE=1``
+says no without trying), so the page can warn instead of showing a grey map.
+
 No folium here: :mod:`township_atlas.dashboard.map` turns a :class:`Basemap` into tile layers.
 """
 
@@ -33,9 +37,12 @@ import html
 import json
 import os
 import shutil
+import socket
 import sqlite3
 import threading
+import time
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -45,11 +52,14 @@ from platformdirs import user_config_path
 
 from ..geo import paths
 
-#: Every base map, in the order the sidebar offers them.
+#: Every base map, in the order the map controls offer them.
 BASEMAPS = ("none", "osm", "tianditu_vec", "tianditu_img", "amap", "amap_img", "local")
 TIANDITU = ("tianditu_vec", "tianditu_img")
 KEY_ENV = "TIANDITU_KEY"
 TILES_ENV = "TOWNSHIP_ATLAS_TILES"
+#: Set to 1 on a computer known to be offline: online base maps are reported unreachable
+#: without trying to connect.
+OFFLINE_ENV = "TOWNSHIP_ATLAS_OFFLINE"
 SETTINGS_FILE = "settings.toml"
 WGS84, GCJ02 = "wgs84", "gcj02"
 LOCAL_TILES_COMPONENT = f"{__name__}.tiles"
@@ -78,6 +88,18 @@ AMAP_IMAGERY_URL = "https://webst0{s}.is.autonavi.com/appmaptile?style=6&x={x}&y
 AMAP_IMAGERY_LABELS_URL = "https://webst0{s}.is.autonavi.com/appmaptile?style=8&x={x}&y={y}&z={z}"
 AMAP_ATTRIBUTION = '&copy; <a href="https://www.amap.com/">高德地图</a>'
 LOCAL_ATTRIBUTION = "本地瓦片 / local tiles"
+#: The host each online base map's tiles come from (one of its subdomains): probed by
+#: :func:`reachable`.
+TILE_HOSTS = {
+    "osm": "tile.openstreetmap.org",
+    "tianditu_vec": "t0.tianditu.gov.cn",
+    "tianditu_img": "t0.tianditu.gov.cn",
+    "amap": "webrd01.is.autonavi.com",
+    "amap_img": "webst01.is.autonavi.com",
+}
+#: Seconds a reachability answer is kept, and the longest a probe may hold up a page.
+REACH_TTL = 60.0
+REACH_TIMEOUT = 1.5
 
 
 class TilesError(ValueError):
@@ -367,3 +389,83 @@ def _extract(path: Path, out: Path) -> None:
         raise TilesError(f"{path}: not a readable MBTiles file ({exc})") from exc
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+# --- is the tile server reachable? ----------------------------------------------------------
+
+
+def online(key: str) -> bool:
+    """Whether base map ``key`` loads its tiles from the internet."""
+    return key in TILE_HOSTS
+
+
+def tcp_probe(host: str, port: int = 443, timeout: float = REACH_TIMEOUT) -> bool:
+    """Whether a TCP connection to ``host:port`` opens within ``timeout`` seconds."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:  # no network, no DNS, refused, timed out
+        return False
+
+
+_reach: dict[str, tuple[float, bool]] = {}  # host -> (when checked, reachable); all sessions
+_reach_lock = threading.Lock()
+
+
+def reachable(
+    key: str,
+    *,
+    probe: Callable[[str], bool] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> bool | None:
+    """Whether this computer reaches the tile server of base map ``key``.
+
+    ``None`` for a base map that needs no internet. The answer is kept :data:`REACH_TTL`
+    seconds for every session; a probe that has not answered within about
+    :data:`REACH_TIMEOUT` seconds counts as unreachable (name lookups have no timeout of their
+    own, so the probe runs in a thread the page does not wait for).
+
+    Parameters
+    ----------
+    key
+        A base map of :data:`BASEMAPS`.
+    probe
+        ``host -> bool``; :func:`tcp_probe` (port 443) when not given. Tests pass their own.
+    clock
+        Seconds, for the cache's age.
+    """
+    host = TILE_HOSTS.get(key)
+    if host is None:
+        return None
+    if os.environ.get(OFFLINE_ENV, "").strip() not in ("", "0"):
+        return False
+    now = clock()
+    with _reach_lock:
+        seen = _reach.get(host)
+    if seen is not None and now - seen[0] < REACH_TTL:
+        return seen[1]
+    ok = _within(probe or tcp_probe, host, REACH_TIMEOUT + 0.5)
+    with _reach_lock:
+        _reach[host] = (now, ok)
+    return ok
+
+
+def forget_reachability() -> None:
+    """Drop every kept answer of :func:`reachable` (the next call probes again)."""
+    with _reach_lock:
+        _reach.clear()
+
+
+def _within(probe: Callable[[str], bool], host: str, seconds: float) -> bool:
+    answer: list[bool] = []
+
+    def run() -> None:
+        try:
+            answer.append(bool(probe(host)))
+        except Exception:  # a failing probe means: not reachable
+            answer.append(False)
+
+    worker = threading.Thread(target=run, name=f"probe {host}", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    return bool(answer and answer[0])

@@ -90,18 +90,10 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "basemap_amap": ("高德地图(需联网,GCJ-02)", "AMap (online, GCJ-02)"),
     "basemap_amap_img": ("高德影像(需联网,GCJ-02)", "AMap imagery (online, GCJ-02)"),
     "basemap_local": ("本地瓦片(离线)", "Local tiles (offline)"),
-    "basemap_tianditu_hint": (
-        "天地图需要密钥:设置环境变量 `TIANDITU_KEY`,或在 `{path}` 中写入"
-        ' `[basemap] tianditu_key = "…"`',
-        'Tianditu needs a key: set `TIANDITU_KEY`, or write `[basemap] tianditu_key = "…"`'
-        " in `{path}`",
-    ),
     "basemap_gcj02_note": (
         "高德地图采用 GCJ-02 坐标,图上各图层已随之偏移。",
         "AMap uses GCJ-02: every layer is shifted to match it.",
     ),
-    "basemap_tiles_problem": ("本地瓦片无法使用:`{problem}`", "Local tiles unusable: `{problem}`"),
-    "basemap_settings_problem": ("设置文件无法读取:`{problem}`", "Bad settings file: `{problem}`"),
     "workspace": ("工作空间", "Workspace"),
     "illustrative": ("边界为示意,不作为权属依据", "Boundaries are illustrative (示意)"),
     "demo_banner": (
@@ -355,10 +347,6 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "New workspace {name}: import the village boundaries first; that makes the workspace "
         "(its township outline the union of the villages, until one is imported), then "
         "households, facilities, stations, sites and indicators can follow.",
-    ),
-    "new_workspace": (
-        "新工作空间 {name} 尚无数据:在“数据导入”中导入村界。",
-        "New workspace {name} has no data yet: import the village boundaries under Import data.",
     ),
     "data_warned": (
         "{n} 行已导入但有提示（重复的人员行已合并、人数与人员行不符等），见下表与导入报告",

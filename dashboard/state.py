@@ -52,11 +52,11 @@ PLANS_DELETE = "plans_delete"
 PLANS_DELETE_CONFIRM = "plans_delete_confirm"
 REC_KIND = "rec_kind"  # the 变更登记 form
 REC_VILLAGE = "rec_village"
-REC_DATE = "rec_date"
 REC_FIELD = "rec_field"
 REC_BOOL = "rec_bool"
 REC_NUMBER = "rec_number"
 REC_AMOUNT = "rec_amount"
+REC_DATE = "rec_date"
 REC_HOUSEHOLD = "rec_household"
 REC_MONITOR_KIND = "rec_monitor_kind"
 REC_NOTE = "rec_note"
@@ -106,10 +106,27 @@ DATA_TEMPLATE = "data_template"
 # --- section: map (keys of map.py and view.py) ---
 # --- end section: map ---
 # --- section: meeting (会议模式 and its presentation view) ---
+MEETING_PRESENT = "meeting_present"  # 「进入全屏演示」 (the URL's ?present=1 says it too)
+MEETING_EXIT = "meeting_exit"  # 「退出演示」 (Esc presses it)
+MEETING_DARK = "meeting_dark"  # dark page and map: projectors wash out light greys
+MEETING_MAKE_PDF = "meeting_make_pdf"  # 「生成简报」: builds the brief under a spinner
+MEETING_MAKE_PNG = "meeting_make_png"
+MEETING_MADE = "meeting_made"  # files built so far: ("pdf" | "png", year, village code or "")
+MEETING_LAST_CLICK = "meeting_last_click"  # the village the map last reported clicked
 # --- end section: meeting ---
 # --- section: monitor (变更登记, plans, progress) ---
+REC_YEAR = "rec_year"  # the year a recorded change counts in (its date: that year's end, or today)
+REC_YEAR_FROM = "rec_year_from"  # the viewed year the form's year was last set from
+REC_CONTEXT = "rec_context"  # (village, indicator, year) the new value was last set for
 # --- end section: monitor ---
 # --- section: settings (sidebar, per-page map controls, 规则设置) ---
+MAP_CONTROLS = "map_controls"  # the 图层与底图 popover above each map
+RULES_FIELD = "rules_field"  # prefix: the 规则设置 form's widget of a rule is rules_field.<path>
+RULES_FORM_SOURCE = "rules_form_source"  # the stored rules text the form was filled from
+RULES_FORM_SAVE = "rules_form_save"
+RULES_FORM_ERROR = "rules_form_error"  # the problems of the form's values last saved
+RULES_ADVANCED = "rules_advanced"  # the 高级:直接编辑 TOML expander
+RULES_BASEMAP = "rules_basemap"  # the 底图设置 expander (天地图 key, local tiles)
 # --- end section: settings ---
 
 DEFAULTS: dict[str, Any] = {
@@ -155,11 +172,11 @@ DEFAULTS: dict[str, Any] = {
     PLANS_DELETE_CONFIRM: False,
     REC_KIND: "indicator",
     REC_VILLAGE: None,
-    REC_DATE: None,
     REC_FIELD: "road_hardened",
     REC_BOOL: True,
     REC_NUMBER: 0,
     REC_AMOUNT: 0.0,
+    REC_DATE: None,
     REC_HOUSEHOLD: None,
     REC_MONITOR_KIND: None,
     REC_NOTE: "",
@@ -209,10 +226,32 @@ DEFAULTS: dict[str, Any] = {
 # --- defaults: map ---
 # --- end defaults: map ---
 # --- defaults: meeting ---
+DEFAULTS.update(
+    {
+        MEETING_PRESENT: False,
+        MEETING_EXIT: False,
+        MEETING_DARK: False,
+        MEETING_MAKE_PDF: False,
+        MEETING_MAKE_PNG: False,
+        MEETING_MADE: (),  # never mutated: replaced by a new tuple
+        MEETING_LAST_CLICK: None,
+    }
+)
 # --- end defaults: meeting ---
 # --- defaults: monitor ---
+DEFAULTS.update({REC_YEAR: None, REC_YEAR_FROM: None, REC_CONTEXT: None})
 # --- end defaults: monitor ---
 # --- defaults: settings ---
+DEFAULTS.update(
+    {
+        MAP_CONTROLS: None,
+        RULES_FORM_SOURCE: None,
+        RULES_FORM_SAVE: False,
+        RULES_FORM_ERROR: None,
+        RULES_ADVANCED: False,
+        RULES_BASEMAP: False,
+    }
+)
 # --- end defaults: settings ---
 
 

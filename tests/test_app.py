@@ -275,7 +275,7 @@ def test_rules_page_refuses_a_bad_file_and_saves_a_good_one(demo_path, tmp_path,
     assert not at.exception and "默认规则" in " ".join(t.value for t in at.text)
     at.text_area(key="rules_text").set_value("[village_exit]\nmax_incidnce = 0.03\n")
     at.button(key="rules_save").click().run()
-    assert "未保存" in at.error[0].value and "line 2" in at.code[0].value
+    assert "未保存" in at.error[0].value and "第 2 行" in at.code[0].value
     assert "exit_rules_toml" not in read_workspace(ws).meta
     at.text_area(key="rules_text").set_value("[village_exit]\nmax_incidence = 0.03\n")
     at.button(key="rules_save").click().run()

@@ -29,6 +29,8 @@ from township_atlas.geo import gcj02
 
 GEOD = Geod(ellps="WGS84")
 APP = str(ROOT / "dashboard" / "app.py")
+#: The real probe, kept before the fixture below replaces it for every test.
+TCP_PROBE = basemaps.tcp_probe
 # A Tianditu key, if this machine has one: read before any test clears the environment.
 REAL_KEY = os.environ.get(basemaps.KEY_ENV, "").strip()
 TILE_LAYER = re.compile(r'L\.tileLayer\(\s*("(?:[^"\\]|\\.)*")')
@@ -43,7 +45,12 @@ def clean_settings(tmp_path, monkeypatch):
     monkeypatch.setenv("TOWNSHIP_ATLAS_HOME", str(home))
     monkeypatch.delenv(basemaps.KEY_ENV, raising=False)
     monkeypatch.delenv(basemaps.TILES_ENV, raising=False)
-    return home
+    monkeypatch.delenv(basemaps.OFFLINE_ENV, raising=False)
+    # Tests never reach out: an online base map's tile server counts as unreachable.
+    monkeypatch.setattr(basemaps, "tcp_probe", lambda host, *a, **k: False)
+    basemaps.forget_reachability()
+    yield home
+    basemaps.forget_reachability()
 
 
 @pytest.fixture(scope="module")
@@ -346,7 +353,7 @@ def test_vector_or_broken_mbtiles_are_refused(tmp_path, monkeypatch):
     assert "MBTiles" in basemaps.tiles_problem(basemaps.load_settings())
 
 
-# --- the sidebar ---------------------------------------------------------------------------
+# --- the 图层与底图 controls ----------------------------------------------------------------
 
 
 @pytest.fixture
@@ -355,17 +362,21 @@ def app(demo_path, monkeypatch) -> AppTest:
     return AppTest.from_file(APP, default_timeout=90)
 
 
-def test_sidebar_offers_only_basemaps_that_can_work(app):
+def test_the_map_controls_offer_only_basemaps_that_can_work(app):
     at = app.run()
     assert not at.exception
-    radio = at.sidebar.radio(key="basemap__zh")
+    radio = at.radio(key="basemap__zh")
     assert radio.options == [
         "无底图(离线)",
         "OpenStreetMap(需联网)",
         "高德地图(需联网,GCJ-02)",
         "高德影像(需联网,GCJ-02)",
     ]
-    assert any("TIANDITU_KEY" in c.value for c in at.sidebar.caption)
+    assert "basemap__zh" not in [r.key for r in at.sidebar.radio]
+    # How to get 天地图 is said on 规则设置, with no machine path next to the map.
+    notes = " ".join(c.value for c in at.caption)
+    assert "规则设置" in notes and "TIANDITU_KEY" not in notes
+    assert str(basemaps.settings_path()) not in notes
 
 
 def test_amap_basemap_on_the_map_page(app, monkeypatch, tmp_path):
@@ -377,8 +388,9 @@ def test_amap_basemap_on_the_map_page(app, monkeypatch, tmp_path):
     app.session_state["basemap"] = "amap"
     at = app.run()
     assert not at.exception
-    assert len(at.sidebar.radio(key="basemap__zh").options) == len(basemaps.BASEMAPS)
-    assert any("GCJ-02" in c.value for c in at.sidebar.caption)
+    assert len(at.radio(key="basemap__zh").options) == len(basemaps.BASEMAPS)
+    notes = " ".join(c.value for c in at.caption)
+    assert "GCJ-02" in notes and "需要联网" in notes and "webrd01.is.autonavi.com" in notes
     (component,) = at.get("component_instance")
     script = json.loads(component.proto.json_args)["script"]
     assert "autonavi.com" in script
@@ -388,8 +400,83 @@ def test_a_basemap_that_stopped_working_falls_back_to_none(app):
     app.session_state["basemap"] = "tianditu_img"  # chosen while a key was set
     at = app.run()
     assert not at.exception
-    assert at.sidebar.radio(key="basemap__zh").value == "none"
+    assert at.radio(key="basemap__zh").value == "none"
     assert "tianditu" not in json.loads(at.get("component_instance")[0].proto.json_args)["script"]
+
+
+# --- is the tile server reachable? ----------------------------------------------------------
+
+
+class FakeProbe:
+    def __init__(self, answer: bool = True):
+        self.answer, self.hosts = answer, []
+
+    def __call__(self, host: str) -> bool:
+        self.hosts.append(host)
+        return self.answer
+
+
+def test_offline_basemaps_need_no_probe():
+    probe = FakeProbe()
+    for key in ("none", "local"):
+        assert basemaps.reachable(key, probe=probe) is None
+        assert not basemaps.online(key)
+    assert probe.hosts == []
+    assert all(basemaps.online(k) for k in basemaps.TILE_HOSTS)
+
+
+def test_reachability_is_asked_once_a_minute_per_host():
+    probe, now = FakeProbe(answer=False), [1000.0]
+    clock = lambda: now[0]  # noqa: E731
+    assert basemaps.reachable("osm", probe=probe, clock=clock) is False
+    assert basemaps.reachable("osm", probe=probe, clock=clock) is False
+    now[0] += basemaps.REACH_TTL - 1
+    assert basemaps.reachable("osm", probe=probe, clock=clock) is False
+    assert probe.hosts == ["tile.openstreetmap.org"]
+    # 天地图's two maps share one host: one probe answers both
+    assert basemaps.reachable("tianditu_vec", probe=probe, clock=clock) is False
+    assert basemaps.reachable("tianditu_img", probe=probe, clock=clock) is False
+    assert probe.hosts[1:] == ["t0.tianditu.gov.cn"]
+    now[0] += 2  # a minute on: the network may be back
+    probe.answer = True
+    assert basemaps.reachable("osm", probe=probe, clock=clock) is True
+    assert probe.hosts[-1] == "tile.openstreetmap.org"
+
+
+def test_a_slow_or_failing_probe_counts_as_unreachable_and_does_not_hold_the_page(monkeypatch):
+    import time
+
+    monkeypatch.setattr(basemaps, "REACH_TIMEOUT", 0.05)
+
+    def slow(host: str) -> bool:
+        time.sleep(3)
+        return True
+
+    def broken(host: str) -> bool:
+        raise RuntimeError("no resolver")
+
+    started = time.monotonic()
+    assert basemaps.reachable("amap", probe=slow) is False
+    assert time.monotonic() - started < 1.5
+    assert basemaps.reachable("amap_img", probe=broken) is False
+
+
+def test_declared_offline_means_unreachable_without_trying(monkeypatch):
+    monkeypatch.setenv(basemaps.OFFLINE_ENV, "1")
+    probe = FakeProbe()
+    assert basemaps.reachable("osm", probe=probe) is False
+    assert probe.hosts == []
+
+
+def test_tcp_probe_on_this_machine_only():
+    import socket
+
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        assert TCP_PROBE("127.0.0.1", port, timeout=1) is True
+    assert TCP_PROBE("127.0.0.1", port, timeout=1) is False  # closed now: refused at once
 
 
 def test_points_far_from_china_are_not_shifted_on_amap(base_spec):

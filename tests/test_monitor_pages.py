@@ -113,8 +113,8 @@ def test_relocation_page_figures_flows_and_checks(app):
     assert at.header[0].value == "搬迁安置 · 2025"
     figures = {m.label: m.value for m in at.metric}
     assert figures["安置点"] == "2个"
-    assert figures["搬迁户数(已入住/计划)"] == "86 / 86户"
-    assert figures["搬迁人数(已入住/计划)"] == "297 / 297人"
+    assert figures["搬迁户数(已入住/计划,户)"] == "86 / 86"
+    assert figures["搬迁人数(已入住/计划,人)"] == "297 / 297"
     assert figures["有未通过检查的安置点"] == "1 / 2"
     flows = table(at, "迁出村 → 安置点")
     assert len(flows) == 5 and flows["户数"].sum() == 86

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from township_atlas.dashboard import i18n, loader, monitor_view, panels, view
+from township_atlas.dashboard import i18n, loader, map_controls, monitor_view, panels, view
 from township_atlas.dashboard import map as township_map
 from township_atlas.dashboard import state as S
 from township_atlas.geo.export import csv_bytes
@@ -13,7 +13,11 @@ from township_atlas.geo.export import csv_bytes
 lang = S.get(S.LANG)
 ws = loader.load_workspace()
 year = S.get(S.YEAR) or view.latest_year(ws)
-st.header(f"{i18n.t('page_gaps', lang)} · {year}")
+# The fill is the gap score; facilities stay on: the distances below are measured to them.
+OWN_LAYERS = ("villages", "facilities")
+map_controls.heading(
+    f"{i18n.t('page_gaps', lang)} · {year}", lang, choropleth=False, always=OWN_LAYERS
+)
 rules = panels.rules_or_stop(ws, lang)
 
 services = monitor_view.service_options(rules)
@@ -32,8 +36,7 @@ indicator = c1.selectbox(
 scores = monitor_view.gap_scores(ws, year, rules)
 left, right = st.columns([3, 2], gap="medium")
 with left:
-    # Facilities stay on: the distances below are measured to them.
-    layers = ("villages", "labels", "facilities", "roads", "rivers")
+    layers = tuple(sorted(map_controls.layers(OWN_LAYERS)))
     base = loader.cached_map_spec(
         year, "poor_people", lang, "natural_breaks", layers, S.get(S.BASEMAP)
     )

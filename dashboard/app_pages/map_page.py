@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from township_atlas.dashboard import loader, panels, view
+from township_atlas.dashboard import loader, map_controls, panels, view
 from township_atlas.dashboard import map as township_map
 from township_atlas.dashboard import state as S
 
@@ -12,6 +12,8 @@ lang = S.get(S.LANG)
 ws = loader.load_workspace()
 year = S.get(S.YEAR) or view.latest_year(ws)
 
+title = map_controls.title(view.township_name(ws), year, S.get(S.INDICATOR), lang)
+map_controls.heading(title, lang, small=True)
 figures = st.container()  # drawn above the map, filled after it so the map is sent first
 left, right = st.columns([3, 1], gap="medium")
 spec = loader.cached_map_spec(
@@ -19,7 +21,7 @@ spec = loader.cached_map_spec(
     S.get(S.INDICATOR),
     lang,
     S.get(S.SCHEME),
-    tuple(S.get(S.LAYERS) or ()),
+    tuple(sorted(map_controls.layers())),
     S.get(S.BASEMAP),
 )
 with left:

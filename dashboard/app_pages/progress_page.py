@@ -3,10 +3,12 @@ township's progress: poor remaining, villages exited against the plan, 返贫 an
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from township_atlas.analysis import exit_rules
-from township_atlas.dashboard import i18n, loader, panels, progress_view, view
+from township_atlas.dashboard import i18n, loader, map_controls, panels, progress_view, view
 from township_atlas.dashboard import map as township_map
 from township_atlas.dashboard import state as S
 
@@ -16,9 +18,12 @@ first, last = view.first_year(ws), view.latest_year(ws)
 year = S.get(S.YEAR) or last
 rules = panels.rules_or_stop(ws, lang)
 
-head, play = st.columns([4, 1], vertical_alignment="bottom")
-head.header(f"{i18n.t('page_progress', lang)} · {year}")
-play.toggle(i18n.t("progress_play", lang), key=S.PROGRESS_PLAY)
+with st.container(horizontal=True, vertical_alignment="center"):
+    st.header(f"{i18n.t('page_progress', lang)} · {year}", width="stretch")
+    st.toggle(i18n.t("progress_play", lang), key=S.PROGRESS_PLAY)
+    # the fill is each village's exit status, not a chosen indicator
+    map_controls.draw(lang, choropleth=False, always=("villages",), warn=False)
+map_controls.basemap_warning(lang)
 
 
 def next_year() -> None:
@@ -35,6 +40,7 @@ panels.exit_figures(ws, status, year, lang)
 left, right = st.columns([5, 2], gap="medium")
 with left:
     spec = progress_view.status_map_spec(ws, year, lang, status, S.get(S.BASEMAP))
+    spec = replace(spec, layers=map_controls.layers(("villages",)))
     clicked = township_map.show(spec, key=S.PROGRESS_MAP, height=620)
     st.caption(i18n.t("progress_rules", lang, incidence=f"{rules.village_exit.max_incidence:.0%}"))
 if clicked:

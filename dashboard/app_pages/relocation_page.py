@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from township_atlas.analysis import relocation
-from township_atlas.dashboard import i18n, loader, monitor_view, panels, view
+from township_atlas.dashboard import i18n, loader, map_controls, monitor_view, panels, view
 from township_atlas.dashboard import map as township_map
 from township_atlas.dashboard import state as S
 from township_atlas.geo.export import csv_bytes
@@ -14,7 +14,11 @@ from township_atlas.geo.export import csv_bytes
 lang = S.get(S.LANG)
 ws = loader.load_workspace()
 year = S.get(S.YEAR) or view.latest_year(ws)
-st.header(f"{i18n.t('page_relocation', lang)} · {year}")
+# The sites and their flows are the page; the follow-up checks measure to the facilities.
+OWN_LAYERS = ("villages", "relocation", "facilities")
+map_controls.heading(
+    f"{i18n.t('page_relocation', lang)} · {year}", lang, choropleth=False, always=OWN_LAYERS
+)
 rules = panels.rules_or_stop(ws, lang)
 
 followup = monitor_view.site_followup(ws, rules)
@@ -26,8 +30,8 @@ for col, label, unit in (
     (cols[2], "reloc_persons_metric", "persons"),
 ):
     moved, planned = totals[f"moved_{unit}"], totals[f"planned_{unit}"]
-    shown = i18n.count(planned, "households" if unit == "households" else "people", lang)
-    col.metric(i18n.t(label, lang), f"{moved:,} / {shown}")
+    # the unit is in the label: "297 / 297人" is cut off in a fifth of a 1280-px window
+    col.metric(i18n.t(label, lang), f"{moved:,} / {planned:,}")
 share = totals["moved_share"]
 cols[3].metric(i18n.t("reloc_share_metric", lang), "—" if share is None else f"{share:.0%}")
 cols[4].metric(
@@ -35,7 +39,7 @@ cols[4].metric(
 )
 
 left, right = st.columns([3, 2], gap="medium")
-layers = ("villages", "labels", "relocation", "service", "facilities", "roads", "rivers")
+layers = tuple(sorted(map_controls.layers(OWN_LAYERS)))
 base = loader.cached_map_spec(year, "poor_people", lang, "natural_breaks", layers, S.get(S.BASEMAP))
 with left:
     spec = monitor_view.relocation_map_spec(base, year, lang)
