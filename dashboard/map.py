@@ -7,8 +7,13 @@ stylesheet come from the installed ``xstatic-leaflet`` package, served by Stream
 GCJ-02 before drawing, and clicks are shifted back to WGS84 before they reach a page.
 
 Nothing here needs Bootstrap, jQuery, Font Awesome or Awesome Markers: markers are circle
-markers and CSS ``DivIcon`` badges. Every string that comes from data is HTML-escaped before it
-reaches the page.
+markers and CSS ``DivIcon`` badges (their HTML, the legend's and the page's style are in
+:mod:`township_atlas.dashboard.map_html`). Every string that comes from data is HTML-escaped
+before it reaches the page.
+
+The map has no layer panel (the page chooses ``MapSpec.layers``). Its one script of its own
+(:class:`_MapScript`) keeps a click where it was made, passes a presenter's clicker keys to the
+page, follows the frame's size and says when an online base map cannot load.
 """
 
 from __future__ import annotations
@@ -28,16 +33,14 @@ from streamlit_folium import st_folium
 from ..geo import gcj02
 from ..geo.schema import WGS84
 from . import assets, basemaps, i18n
+from . import map_html as H
 from . import state as S
-from .view import TIER_STYLE, MapSpec, demo_banner
+from .view import MapSpec, demo_banner
 
 VILLAGE_PANE = "villages"
-_FONT = "'Noto Sans CJK SC','Noto Sans SC','Microsoft YaHei','PingFang SC',sans-serif"
 
 
-def esc(value: object) -> str:
-    """HTML-escape a value from data for a tooltip or label."""
-    return html.escape("" if value is None else str(value), quote=True)
+esc = H.esc
 
 
 class _MetricScale(MacroElement):
@@ -63,6 +66,7 @@ class _Control(MacroElement):
             var div = L.DomUtil.create('div', {{ this.css_class|tojson }});
             div.innerHTML = {{ this.html|tojson }};
             L.DomEvent.disableClickPropagation(div);
+            L.DomEvent.disableScrollPropagation(div);
             return div;
         };
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
@@ -78,76 +82,127 @@ class _Control(MacroElement):
         self.css_class = css_class
 
 
-def _legend_html(spec: MapSpec) -> str:
-    lang = spec.lang
-    rows = [
-        f'<div style="font-weight:700;font-size:14px;margin-bottom:4px">{esc(spec.title)}</div>'
-    ]
-    for c in spec.classes:
-        rows.append(
-            f'<div><span style="display:inline-block;width:18px;height:12px;'
-            f"background:{c.colour};border:1px solid #777;margin-right:6px;"
-            f'vertical-align:middle"></span>{esc(c.label)}</div>'
-        )
-    if "gaps" in spec.layers and len(spec.gaps):
-        rows.append(
-            f'<div style="margin-top:4px">{_badge("n")} {esc(i18n.t("gap_marker", lang))}</div>'
-        )
-    if "service" in spec.layers and len(spec.service_points):
-        for kind in spec.service_points["kind"].unique():
-            colour = TIER_STYLE[kind]["colour"]
-            rows.append(
-                f'<div><span style="display:inline-block;width:12px;height:12px;border-radius:50%;'
-                f"background:{colour};border:2px solid #fff;box-shadow:0 0 0 1px {colour};"
-                f'margin:0 7px 0 3px;vertical-align:middle"></span>'
-                f"{esc(i18n.facility_label(kind, lang))}</div>"
-            )
-    if "relocation" in spec.layers and len(spec.sites):
-        rows.append(
-            f"<div>{_site_icon_html()} {esc(i18n.t('layer_relocation', lang))}"
-            f'<span style="display:inline-block;width:22px;border-top:3px solid #6a3d9a;'
-            f'margin:0 4px 3px 8px;vertical-align:middle"></span>{esc(i18n.t("flow", lang))}</div>'
-        )
-    if spec.illustrative:
-        rows.append(
-            f'<div style="margin-top:6px;color:#a50f15;font-weight:700">'
-            f"示意图 · {esc(i18n.t('illustrative', lang))}</div>"
-        )
-    if spec.demo:
-        rows.append(
-            f'<div class="ta-demo" style="color:#a50f15;font-weight:700">'
-            f"{esc(i18n.t('demo_legend', lang))}</div>"
-        )
-    style = (
-        "background:rgba(255,255,255,.94);padding:8px 10px;border-radius:6px;"
-        f"font:13px/1.5 {_FONT};box-shadow:0 1px 4px rgba(0,0,0,.35);min-width:150px"
+#: Keys a presentation clicker sends; 会议模式 steps villages with them.
+FORWARDED_KEYS = ("ArrowLeft", "ArrowRight", "PageUp", "PageDown", "Home")
+
+
+class _MapScript(MacroElement):
+    """What every map does beyond drawing: clicks read where they are made, a clicker's keys
+    reach the page around the map, the map follows its frame's size, and an online base map
+    that cannot load says so once."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var box = map.getContainer();
+            // Leaflet focuses the map on mouse-down (Map.Keyboard._onMouseDown) and after a
+            // control is clicked (Control._refocusOnMap). A plain focus() scrolls the page
+            // around the iframe to bring the whole map into view between mouse-down and
+            // mouse-up, so the click was read some way from where it was made. Same focus,
+            // no scrolling; keyboard panning stays.
+            box.focus = function (options) {
+                HTMLElement.prototype.focus.call(
+                    box, Object.assign({preventScroll: true}, options || {}));
+            };
+            // After a click in the map the keyboard focus is in this frame, and the page's
+            // own key handler (会议模式) would never see the presenter's clicker.
+            var keys = {{ this.keys|tojson }};
+            window.addEventListener("keydown", function (e) {
+                var t = e.target;
+                if (keys.indexOf(e.key) < 0 || (t && (t.tagName === "INPUT" ||
+                        t.tagName === "TEXTAREA" || t.isContentEditable))) { return; }
+                var doc;
+                try { doc = window.parent.document; } catch (err) { return; }
+                if (!doc || doc === document || !doc.body) { return; }
+                doc.body.dispatchEvent(new KeyboardEvent("keydown",
+                    {key: e.key, bubbles: true, cancelable: true}));
+            }, true);
+            // Fill the frame once it has its height (it starts 0 px high, and a map drawn in
+            // no space cannot fit anything), then follow it: a presentation view may set the
+            // iframe's height in CSS. The first fill fits the view again to the new size.
+            map._taFit = map._taFit || {{ this.fit|tojson }};
+            var root = document.documentElement;
+            function fill() {
+                if (root.classList.contains("ta-fill") || window.innerHeight < 100) { return; }
+                root.classList.add("ta-fill");
+                map.invalidateSize({pan: false});
+                map.fitBounds(map._taFit.bounds,
+                    {padding: [map._taFit.padding, map._taFit.padding], animate: false});
+            }
+            window.addEventListener("resize", fill);
+            setTimeout(fill, 0);
+            if (window.ResizeObserver) {
+                new ResizeObserver(function () { map.invalidateSize(); }).observe(box);
+            }
+            var notice = {{ this.notice|tojson }};
+            if (!notice) { return; }
+            var shown = false;
+            map.eachLayer(function (layer) {
+                if (!(layer instanceof L.TileLayer)) { return; }
+                layer.on("tileerror", function () {
+                    if (shown) { return; }  // once, not once per tile
+                    shown = true;
+                    var control = L.control({position: "topright"});
+                    control.onAdd = function () {
+                        var div = L.DomUtil.create("div", "ta-tiles-offline");
+                        div.textContent = notice;
+                        div.setAttribute("role", "status");
+                        div.style.cssText = {{ this.notice_style|tojson }};
+                        return div;
+                    };
+                    control.addTo(map);
+                });
+            });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
     )
-    return f'<div class="ta-legend" style="{style}">{"".join(rows)}</div>'
+
+    def __init__(self, bounds: list, notice: str = ""):
+        super().__init__()
+        self._name = "MapScript"
+        self.fit = {"bounds": bounds, "padding": 10}
+        self.keys = list(FORWARDED_KEYS)
+        self.notice = notice
+        self.notice_style = (
+            "background:#fff8e1;color:#5d4037;border:1px solid #f9a825;border-radius:4px;"
+            f"padding:4px 8px;font:13px/1.4 {H.FONT};max-width:320px"
+        )
 
 
-def _badge(text: str) -> str:
-    return (
-        '<span style="display:inline-flex;align-items:center;justify-content:center;min-width:18px;'
-        "height:18px;padding:0 3px;border-radius:9px;background:#d7301f;color:#fff;font-weight:700;"
-        f'font-size:11px;border:2px solid #fff;box-shadow:0 0 2px #000">{esc(text)}</span>'
+class _Fit(MacroElement):
+    """Inside the focus group streamlit-folium adds to a map already drawn: fit the view to
+    ``bounds`` and draw ``outline`` (GeoJSON) in bold. Changing it moves the view of the same
+    Leaflet map: nothing is redrawn."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map, group) {
+            var outline = {{ this.outline|tojson }};
+            if (outline) {
+                L.geoJSON(outline, {style: {{ this.style|tojson }}, interactive: false})
+                    .addTo(group);
+            }
+            // Remembered: the map fits it again when it first fills its frame.
+            map._taFit = {bounds: {{ this.bounds|tojson }}, padding: {{ this.padding }}};
+            // No animation on the first fit: the map has just been drawn.
+            map.fitBounds(map._taFit.bounds,
+                {padding: [map._taFit.padding, map._taFit.padding], animate: !!map._taFitted});
+            map._taFitted = true;
+        })(window.map, {{ this._parent.get_name() }});
+        {% endmacro %}
+        """
     )
 
-
-def _site_icon_html() -> str:
-    return (
-        '<span style="display:inline-flex;align-items:center;justify-content:center;width:18px;'
-        "height:18px;background:#6a3d9a;color:#fff;font-size:11px;font-weight:700;border:2px solid "
-        '#fff;box-shadow:0 0 2px #000">安</span>'
-    )
-
-
-def _label_html(name: str, size: int = 13) -> str:
-    style = (
-        f"font:700 {size}px {_FONT};color:#222;white-space:nowrap;"
-        "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff;"
-        "transform:translate(-50%,-50%);pointer-events:none"
-    )
-    return f'<div style="{style}">{esc(name)}</div>'
+    def __init__(self, bounds: list, outline: dict | None, style: dict, padding: int):
+        super().__init__()
+        self._name = "Fit"
+        self.bounds = bounds
+        self.outline = outline
+        self.style = style
+        self.padding = int(padding)
 
 
 def _village_geojson(spec: MapSpec) -> dict:
@@ -162,19 +217,28 @@ def _village_geojson(spec: MapSpec) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _draw(spec: MapSpec, key: str, height: int, returned: str) -> dict:
+def _draw(
+    spec: MapSpec,
+    key: str,
+    height: int,
+    returned: str,
+    focus: folium.FeatureGroup | None = None,
+) -> dict:
     if spec.basemap == "local":
         # Streamlit serves the tile folder from now on and build_map points Leaflet at it. When
         # the tiles cannot be used, build_map draws none and the sidebar says why.
         with contextlib.suppress(basemaps.TilesError):
             basemaps.serve_local_tiles(basemaps.local_tiles(basemaps.load_settings()))
     # Only ``returned`` comes back to Python, so panning and zooming do not rerun the page.
+    # streamlit-folium keys the map by its script: the same spec keeps the same Leaflet map,
+    # and ``focus`` (a feature group it adds to the map already drawn) changes the view only.
     event = st_folium(
         build_map(spec),
         key=key,
         height=height,
         use_container_width=True,
         returned_objects=[returned],
+        feature_group_to_add=focus,
     )
     return (event or {}).get(returned) or {}
 
@@ -184,11 +248,42 @@ def show(
 ) -> str | None:
     """Draw ``spec`` in the page and return the code of the village last clicked, if any.
 
-    ``fit``: the area (WGS84) the view should show, changed without redrawing the map.
+    ``fit``: the area (WGS84) the view should show, outlined in bold (``None``: the whole
+    township). Changing it between reruns moves the view of the map already on the screen; the
+    map is not drawn again.
     """
-    drawing = _draw(spec, key, height, "last_active_drawing")
+    drawing = _draw(spec, key, height, "last_active_drawing", focus_group(spec, fit))
     code = (drawing.get("properties") or {}).get("code")
     return str(code) if code else None
+
+
+def focus_group(spec: MapSpec, fit: gpd.GeoDataFrame | None) -> folium.FeatureGroup:
+    """The feature group that fits the view of ``spec``'s map to ``fit`` (outlined in bold),
+    or to the whole township when ``fit`` is None or empty."""
+    datum = basemaps.datum(spec.basemap, basemaps.load_settings())
+    if fit is not None and len(fit):
+        area = _frame_in_datum(fit, datum)
+        outline = shapely.transform(area.union_all(), lambda xy: np.round(xy, 6))
+        shape, padding = outline.__geo_interface__, 24
+    else:
+        area = _frame_in_datum(spec.outline if len(spec.outline) else spec.villages, datum)
+        shape, padding = None, 10
+    w, s, e, n = (float(x) for x in area.total_bounds)
+    colour = "#ffd54f" if spec.dark else "#08306b"
+    group = folium.FeatureGroup(name="focus", control=False)
+    _Fit(
+        [[s, w], [n, e]],
+        shape,
+        {"color": colour, "weight": 4, "fill": False, "className": "ta-focus"},
+        padding,
+    ).add_to(group)
+    return group
+
+
+def _frame_in_datum(frame: gpd.GeoDataFrame, datum: str) -> gpd.GeoDataFrame:
+    frame = frame if frame.crs else frame.set_crs(WGS84)
+    frame = frame.to_crs(WGS84)
+    return gcj02.to_gcj02(frame) if datum == basemaps.GCJ02 else frame
 
 
 def show_plan(spec: MapSpec, key: str, height: int = 640) -> tuple[float, float] | None:
@@ -242,7 +337,8 @@ def in_datum(spec: MapSpec, datum: str) -> MapSpec:
 
 def build_map(spec: MapSpec) -> folium.Map:
     """Draw ``spec`` as a folium map that needs nothing from the internet (unless its base map
-    is an online one)."""
+    is an online one). Layers are chosen by the page (``spec.layers``): the map has no layer
+    panel of its own."""
     base = basemaps.resolve(spec.basemap, basemaps.load_settings())
     spec = in_datum(spec, base.datum)
     bounds = spec.outline.total_bounds if len(spec.outline) else spec.villages.total_bounds
@@ -262,17 +358,10 @@ def build_map(spec: MapSpec) -> folium.Map:
     m.default_js = [("leaflet", assets.leaflet_js())]
     m.add_child(_MetricScale())
     m.default_css = [("leaflet_css", assets.leaflet_css())]
-    # Room on the right for the layer control and legend, so they do not hide villages.
-    # Chrome outlines a clicked SVG path as a focus ring; the selection has its own panel.
-    m.get_root().header.add_child(
-        Element("<style>path.leaflet-interactive:focus{outline:none}</style>")
-    )
-    m.fit_bounds(
-        [[bounds[1], bounds[0]], [bounds[3], bounds[2]]],
-        padding_top_left=(10, 10),
-        padding_bottom_right=(240, 10),
-    )
-    lang = spec.lang
+    m.get_root().header.add_child(Element(H.page_style(spec.dark, bool(base.layers))))
+    township = [[float(bounds[1]), float(bounds[0])], [float(bounds[3]), float(bounds[2])]]
+    m.fit_bounds(township, padding_top_left=(10, 10), padding_bottom_right=(10, 10))
+    lang, dark = spec.lang, spec.dark
 
     for layer in base.layers:
         tiles = folium.TileLayer(
@@ -283,7 +372,7 @@ def build_map(spec: MapSpec) -> folium.Map:
             min_native_zoom=layer.min_native_zoom,
             max_zoom=18,
             overlay=layer.overlay,
-            control=not layer.overlay,  # annotations are part of their base map, no own switch
+            control=False,
         )
         # Set after construction: folium would read a native zoom of 0 as "not given".
         tiles.options["max_native_zoom"] = layer.max_native_zoom
@@ -293,47 +382,21 @@ def build_map(spec: MapSpec) -> folium.Map:
     folium.map.CustomPane(VILLAGE_PANE, z_index=350).add_to(m)
 
     if len(spec.outline):
+        edge = "#eceff1" if dark else "#333"
         folium.GeoJson(
             spec.outline.geometry.__geo_interface__,
             name=i18n.layer_label("township", lang),
-            style_function=lambda f: {"color": "#333", "weight": 3, "fill": False},
+            style_function=lambda f: {"color": edge, "weight": 3, "fill": False},
             interactive=False,
             control=False,
         ).add_to(m)
 
     if "villages" in spec.layers:
-        fill_opacity = 0.55 if base.layers else 0.78  # let a base map show through
+        _villages(spec, bool(base.layers)).add_to(m)
 
-        def style(feature: dict) -> dict:
-            return {
-                "fillColor": feature["properties"]["fill"],
-                "fillOpacity": fill_opacity,
-                "color": "#555",
-                "weight": 1.2,
-            }
-
-        folium.GeoJson(
-            _village_geojson(spec),
-            name=i18n.t("layer_villages", lang),
-            style_function=style,
-            highlight_function=lambda f: {"weight": 3, "color": "#08519c"},
-            tooltip=folium.GeoJsonTooltip(
-                fields=["name", "value_text", "poor_text", "incidence_text", "gap_text"],
-                aliases=[
-                    i18n.t("village_detail", lang),
-                    spec.title,
-                    i18n.t("remaining", lang),
-                    i18n.t("incidence", lang),
-                    i18n.t("gaps", lang),
-                ],
-                sticky=True,
-            ),
-            pane=VILLAGE_PANE,
-        ).add_to(m)
-
-    def overlay(key: str, items: list[dict], show: bool = True) -> None:
+    def overlay(key: str, items: list[dict]) -> None:
         if key in spec.layers and items:
-            group = folium.FeatureGroup(name=i18n.t(f"layer_{key}", lang), show=show)
+            group = folium.FeatureGroup(name=i18n.t(f"layer_{key}", lang), control=False)
             _Batch(items).add_to(group)
             group.add_to(m)
 
@@ -345,13 +408,49 @@ def build_map(spec: MapSpec) -> folium.Map:
     overlay("service", _service_items(spec))
     overlay("relocation", _relocation_items(spec))
     if spec.plan is not None and len(spec.plan):
-        group = folium.FeatureGroup(name=i18n.t("layer_plan", lang))
-        _Batch(_plan_items(spec.plan)).add_to(group)
+        group = folium.FeatureGroup(name=i18n.t("layer_plan", lang), control=False)
+        _Batch(_plan_items(spec.plan, lang)).add_to(group)
         group.add_to(m)
 
-    _Control(_legend_html(spec), "bottomright", "ta-legend-control").add_to(m)
-    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    _Control(H.legend_html(spec), "bottomright", "ta-legend-control").add_to(m)
+    online = base.layers and base.key != "local"  # local tiles may lack a zoom: no notice
+    _MapScript(township, i18n.t("tiles_offline", lang) if online else "").add_to(m)
     return m
+
+
+def _villages(spec: MapSpec, tiles: bool) -> folium.GeoJson:
+    """The village fills, clickable, with their tooltip."""
+    lang = spec.lang
+    fill_opacity = 0.55 if tiles else 0.78  # let a base map show through
+    edge, hover = ("#cfd8dc", "#ffd54f") if spec.dark else ("#555", "#08519c")
+
+    def style(feature: dict) -> dict:
+        return {
+            "fillColor": feature["properties"]["fill"],
+            "fillOpacity": fill_opacity,
+            "color": edge,
+            "weight": 1.2,
+        }
+
+    return folium.GeoJson(
+        _village_geojson(spec),
+        name=i18n.t("layer_villages", lang),
+        style_function=style,
+        highlight_function=lambda f: {"weight": 3, "color": hover},
+        tooltip=folium.GeoJsonTooltip(
+            fields=["name", "value_text", "poor_text", "incidence_text", "gap_text"],
+            aliases=[
+                i18n.t("village_detail", lang),
+                spec.title,
+                i18n.t("remaining", lang),
+                i18n.t("incidence", lang),
+                i18n.t("gaps", lang),
+            ],
+            sticky=True,
+        ),
+        pane=VILLAGE_PANE,
+        control=False,
+    )
 
 
 class _Batch(MacroElement):
@@ -375,7 +474,8 @@ class _Batch(MacroElement):
                 layer = L.circleMarker(it.at, it.options);
             } else {
                 layer = L.marker(it.at, {
-                    icon: L.divIcon({html: it.html, className: "ta-icon", iconSize: [0, 0]}),
+                    icon: L.divIcon({html: it.html, className: "ta-icon " + (it.cls || ""),
+                                     iconSize: [0, 0]}),
                     interactive: !!it.tooltip, keyboard: false
                 });
             }
@@ -406,9 +506,10 @@ _ROAD_WIDTH = {"国道": 4, "省道": 3.5, "县道": 3, "乡道": 2, "村道": 1
 
 def _road_items(spec: MapSpec) -> list[dict]:
     items = []
+    minor = "#b0bec5" if spec.dark else "#7f7f7f"
     for r in spec.roads.itertuples():
         opts = {
-            "color": "#b35806" if r.road_class == "国道" else "#7f7f7f",
+            "color": "#b35806" if r.road_class == "国道" else minor,
             "weight": _ROAD_WIDTH.get(r.road_class, 1.5),
             "interactive": False,
         }
@@ -420,7 +521,7 @@ def _road_items(spec: MapSpec) -> list[dict]:
 
 def _label_items(spec: MapSpec) -> list[dict]:
     return [
-        {"at": [pt.y, pt.x], "html": _label_html(name, spec.label_size)}
+        {"at": [pt.y, pt.x], "html": H.label_html(name, spec.label_size, spec.dark)}
         for name, pt in zip(spec.labels["name"], spec.labels.geometry, strict=True)
     ]
 
@@ -430,7 +531,7 @@ def _gap_items(spec: MapSpec) -> list[dict]:
         {
             "at": [r.geometry.y, r.geometry.x],
             "html": '<div style="transform:translate(-50%,-34px)">'
-            f"{_badge(str(r.gap_count))}</div>",
+            f"{H.badge(str(r.gap_count))}</div>",
             "tooltip": _tip(f"<b>{esc(r.name)}</b>", esc(r.gap_text)),
         }
         for r in spec.gaps.itertuples()
@@ -476,10 +577,12 @@ def _service_items(spec: MapSpec) -> list[dict]:
     return items
 
 
-def _plan_items(plan) -> list[dict]:
-    """Each station's service area (metres) and the station itself."""
+def _plan_items(plan, lang: str = "zh") -> list[dict]:
+    """Each station's service area (metres) and the station itself: an existing station a solid
+    circle, a site tried on the map a diamond 试, a proposed station a dashed ring."""
     items = []
     for r in plan.itertuples():
+        role = getattr(r, "role", "existing")
         at = [r.geometry.y, r.geometry.x]
         dash = "6 6" if r.dashed else None
         area = {"color": r.colour, "weight": 1.5, "fillColor": r.colour, "fillOpacity": 0.08}
@@ -489,14 +592,24 @@ def _plan_items(plan) -> list[dict]:
         if r.reach is not None and not r.reach.is_empty:
             road = {"color": r.colour, "weight": 6, "opacity": 0.45, "interactive": False}
             items.append({"line": _latlngs(r.reach), "options": {**road, "dashArray": dash}})
-        dot = {
-            "radius": 6,
-            "color": "#ffffff",
-            "weight": 2,
-            "fillColor": r.colour,
-            "fillOpacity": 1,
-        }
-        items.append({"circle": True, "at": at, "options": dot, "tooltip": f"<b>{esc(r.name)}</b>"})
+        tip = f"<b>{esc(r.name)}</b>"
+        if role == "tried":
+            items.append(
+                {
+                    "at": at,
+                    "html": '<div style="transform:translate(-50%,-50%)">'
+                    f"{H.tried_icon_html()}</div>",
+                    "cls": "ta-tried",
+                    "tooltip": _tip(tip, esc(i18n.t("station_tried", lang))),
+                }
+            )
+            continue
+        dot = {"radius": 6, "color": "#ffffff", "weight": 2, "fillColor": r.colour}
+        dot["fillOpacity"] = 1
+        if role == "proposed":
+            dot.update(radius=7, color=r.colour, weight=2.5, dashArray="3 2", fillOpacity=0.55)
+            tip = _tip(tip, esc(i18n.t("station_proposed", lang)))
+        items.append({"circle": True, "at": at, "options": dot, "tooltip": tip})
     return items
 
 
@@ -522,7 +635,7 @@ def _relocation_items(spec: MapSpec) -> list[dict]:
     items += [
         {
             "at": [r.geometry.y, r.geometry.x],
-            "html": f'<div style="transform:translate(-50%,-50%)">{_site_icon_html()}</div>',
+            "html": f'<div style="transform:translate(-50%,-50%)">{H.site_icon_html()}</div>',
             "tooltip": _tip(f"<b>{esc(r.name)}</b>", esc(r.site_type), esc(r.progress_text)),
         }
         for r in spec.sites.itertuples()
@@ -550,12 +663,6 @@ def standalone_html(spec: MapSpec) -> str:
     head.add_child(Element(f"<style>{css}</style>"), name="leaflet_css_inline", index=1)
     head.add_child(Element(f"<script>{script}</script>"), name="leaflet_js_inline", index=2)
     if spec.demo:  # a file travels without the dashboard's banner: it carries its own
-        notice = esc(demo_banner({"synthetic_demo": "true"}, spec.lang, spec.township))
-        _Control(
-            f'<div class="ta-demo-banner" style="background:#fdecea;color:#a50f15;'
-            f"border:2px solid #b30000;border-radius:4px;padding:6px 12px;font:700 14px/1.4 "
-            f'{_FONT};max-width:70vw">{notice}</div>',
-            "topright",
-            "ta-demo-control",
-        ).add_to(m)
+        notice = demo_banner({"synthetic_demo": "true"}, spec.lang, spec.township)
+        _Control(H.demo_banner_html(notice), "topright", "ta-demo-control").add_to(m)
     return m.get_root().render()

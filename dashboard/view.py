@@ -70,8 +70,9 @@ class MapSpec:
     demo: bool = False
     #: The township's name (for the demo notice of an exported map).
     township: str = ""
-    #: Planner overlays: stations with their service area: name, colour, dashed, radius_m (a
-    #: circle, straight-line mode) or reach (the reachable roads, road mode; else None).
+    #: Planner overlays: stations with their service area: name, role (existing, tried,
+    #: proposed), colour, dashed, radius_m (a circle, straight-line mode) or reach (the
+    #: reachable roads, road mode; else None).
     plan: gpd.GeoDataFrame | None = None
     #: Pixel size of village names; larger on a projector, read from the back of a room.
     label_size: int = 13
@@ -339,6 +340,9 @@ def village_detail(ws: Workspace, code: str, year: int, lang: str) -> VillageDet
 
 
 COVERED_COLOUR, UNCOVERED_COLOUR = "#a1d99b", "#fcbba1"
+#: Planner stations by role: existing (solid circle), tried on the map (diamond 试), proposed by
+#: the optimiser (dashed ring). map_html draws the symbols.
+ROLE_COLOUR = {"existing": "#2171b5", "tried": "#c51b7d", "proposed": "#e6550d"}
 
 
 def plan_map_spec(
@@ -356,7 +360,9 @@ def plan_map_spec(
     township_radius_m: float | None = None,
 ) -> MapSpec:
     """The planner's map: villages green when covered, stations with their service areas
-    (circles in straight-line mode), proposed stations dashed."""
+    (circles in straight-line mode). ``plan`` has each station's ``role``: ``existing``,
+    ``tried`` (a site of ``stations`` that is not an existing station of the workspace: one
+    clicked on the map) or ``proposed`` (``proposed``; a saved plan's own ``role`` is kept)."""
     base = map_spec(
         ws,
         year,
@@ -379,12 +385,14 @@ def plan_map_spec(
         ]
     )
     v["value_text"] = [i18n.t("covered" if c else "uncovered", lang) for c in covered]
-    plan = pd.concat(
-        [
-            pd.DataFrame({"name": stations["name"], "colour": "#2171b5", "dashed": False}),
-            pd.DataFrame({"name": proposed["name"], "colour": "#e6550d", "dashed": True}),
-        ],
-        ignore_index=True,
+    roles = [*station_roles(ws, stations), *_added_roles(proposed)]
+    plan = pd.DataFrame(
+        {
+            "name": [*stations["name"], *proposed["name"]],
+            "role": roles,
+            "colour": [ROLE_COLOUR[r] for r in roles],
+            "dashed": [r != "existing" for r in roles],
+        }
     )
     geometry = [*stations.to_crs(WGS84).geometry, *proposed.to_crs(WGS84).geometry]
     points = gpd.GeoDataFrame(plan[["name"]], geometry=geometry, crs=WGS84)
@@ -413,6 +421,23 @@ def plan_map_spec(
         ),
         plan=gpd.GeoDataFrame(plan, geometry=geometry, crs=WGS84),
     )
+
+
+def station_roles(ws: Workspace, stations: gpd.GeoDataFrame) -> list[str]:
+    """``existing`` for each of ``stations`` that is one of the workspace's existing stations,
+    ``tried`` for a site added on the map (the planner passes both in one frame)."""
+    if "id" not in stations.columns:
+        return ["existing"] * len(stations)
+    known = set(station_plan.workspace_existing(ws)["id"].astype(str))
+    return ["existing" if str(i) in known else "tried" for i in stations["id"]]
+
+
+def _added_roles(proposed: gpd.GeoDataFrame) -> list[str]:
+    """A saved plan's stations say whether they were tried or proposed; the optimiser's are
+    proposed."""
+    if "role" in proposed.columns:
+        return ["tried" if r == "tried" else "proposed" for r in proposed["role"]]
+    return ["proposed"] * len(proposed)
 
 
 def radius_text(radius_m: float, township_radius_m: float | None, lang: str) -> str:

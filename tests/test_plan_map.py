@@ -36,3 +36,19 @@ def test_road_mode_draws_the_reachable_roads_instead(demo_ws):
     for station, roads in zip(metric.geometry, pieces["reach"], strict=True):
         far = max(station.distance(Point(c)) for part in roads.geoms for c in part.coords)
         assert far <= 3_000 + 1
+
+
+def test_each_station_has_its_role_tried_sites_are_not_existing_stations(demo_ws):
+    existing = station_plan.workspace_existing(demo_ws)
+    tried = station_plan.points_frame([(25.25, 115.05)], "试设网点")
+    network = station_plan.stations_with(existing, tried)  # how the planner passes them
+    assert view.station_roles(demo_ws, network) == ["existing"] * len(existing) + ["tried"]
+    # A saved plan keeps its own roles; the optimiser's stations are proposed.
+    saved = station_plan.plan_stations(existing.iloc[:0], tried, existing.iloc[:1])
+    _, after = station_plan.compare_coverage(demo_ws, 2025, existing, saved, 3_000, "straight")
+    cov = after.villages
+    spec = view.plan_map_spec(
+        demo_ws, 2025, "zh", cov["covered"], cov["nearest_m"], existing, saved, 3_000, "straight"
+    )
+    assert list(spec.plan["role"]) == ["existing"] * len(existing) + ["tried", "proposed"]
+    assert list(spec.plan["dashed"]) == [False] * len(existing) + [True, True]
