@@ -1,4 +1,4 @@
-"""Interface strings of the monitoring pages (基础设施短板, 搬迁安置): zh-CN and English.
+"""Interface strings of the monitoring pages (基础设施短板, 搬迁安置, 变更登记): zh-CN and English.
 
 Merged into :mod:`township_atlas.dashboard.i18n`, which is how pages read them (``i18n.t``).
 """
@@ -108,4 +108,119 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reloc_export_nearest": ("{check} · 最近设施", "{check} · nearest"),
     "reloc_export_ok": ("{check} · 通过", "{check} · passed"),
     "reloc_download": ("下载跟踪检查表(CSV)", "Download the checks (CSV)"),
+    # ------------------------------------------------------------------ 变更登记
+    "record_year": ("计入年度", "Counts in"),
+    "record_year_option": ("{year}年", "{year}"),
+    "record_year_help": (
+        "这项变更改变哪一年的数字。往年的变更记在该年12月31日,今年的记在今天。",
+        "The year whose figures the change moves. A past year's change is dated 31 December "
+        "of that year; this year's is dated today.",
+    ),
+    "record_year_past": (
+        "计入 {year} 年:登记日期记为 {date}(该年年末),{year} 年末起的数字随之改变。",
+        "Counts in {year}: dated {date} (the year's end); figures from the end of {year} on "
+        "change.",
+    ),
+    "record_year_current": (
+        "计入 {year} 年(今年):登记日期记为今天 {date}。",
+        "Counts in {year} (this year): dated today, {date}.",
+    ),
+    "record_year_new": (
+        "工作空间中还没有 {year} 年的数据:登记后年度滑块将增加 {year} 年,打开页面时默认显示 "
+        "{year} 年。如果这项变化属于上一年度,请在“计入年度”中选上一年。",
+        "The workspace has no {year} figures yet: after this change the year slider gains "
+        "{year} and pages open on it. If the change belongs to last year, choose that year.",
+    ),
+    "record_when": ("{year}年末", "at the end of {year}"),
+    "record_when_now": ("目前", "now"),
+    "record_new_value_at": ("新值({when}为「{now}」)", "New value ({when}: “{now}”)"),
+    "record_same": (
+        "{when}已是「{now}」:这样登记不改变任何数字。选另一个值,或另一个村、指标、年度。",
+        "Already “{now}” {when}: recording it changes nothing. Choose another value, village, "
+        "indicator or year.",
+    ),
+    "record_later_rows": (
+        "注意:本村 {years} 年已有单独的指标记录({what}与新值不同),本次只改 {year} 年,"
+        "那些年度不随之改变;需要时请分别登记。",
+        "Note: this village has its own indicator rows for {years} ({what} differs from the "
+        "new value); this change sets {year} only, not those years. Record them separately "
+        "if needed.",
+    ),
+    "record_preview": ("将登记:{text}", "To be recorded: {text}"),
+    "record_submit_year": ("登记(计入{year}年)", "Record (counts in {year})"),
+    "record_status_since": ("{year}年{status}", "{status} {year}"),
+    "record_candidates_household_exit": (
+        "列出本村现为「未脱贫」或「返贫」、可计入 {year} 年脱贫的户,共 {n} 户。",
+        "Households of this village now poor or fallen back that can exit in {year}: {n}.",
+    ),
+    "record_candidates_household_fell_back": (
+        "列出本村现为「已脱贫」、{year} 年或以前脱贫的户,共 {n} 户。",
+        "Households of this village now exited, in {year} or before: {n}.",
+    ),
+    "record_candidates_household_monitored": (
+        "列出本村全部户,共 {n} 户;已在监测的户可改监测类型。",
+        "Every household of this village: {n}; a monitored one can change its kind.",
+    ),
+    "record_none_household_exit": (
+        "本村没有可计入 {year} 年脱贫的户:没有现为「未脱贫」或「返贫」的户。",
+        "No household of this village can exit in {year}: none is poor or fallen back now.",
+    ),
+    "record_none_household_fell_back": (
+        "本村没有可计入 {year} 年返贫的户:没有 {year} 年或以前脱贫、现为「已脱贫」的户。",
+        "No household of this village can fall back in {year}: none exited by {year} and is "
+        "exited now.",
+    ),
+    "record_none_household_monitored": (
+        "本村在户表中没有户。",
+        "This village has no household in the register.",
+    ),
+    "record_later_household_exit": (
+        "本村另有 {n} 户在 {year} 年或以后才识别或返贫,它们的脱贫只能计入更晚的年度"
+        "(同一年既返贫又脱贫,年末仍按返贫计)。",
+        "{n} more were identified or fell back in {year} or later: their exit can only count "
+        "in a later year (fallen back and exited in one year still reads as fallen back).",
+    ),
+    "record_later_household_fell_back": (
+        "本村另有 {n} 户在 {year} 年以后才脱贫,它们的返贫只能计入脱贫当年或以后。",
+        "{n} more exited after {year}: their fall back can only count in or after that year.",
+    ),
+    "record_monitor_same": (
+        "该户已于 {year} 年纳入监测(「{kind}」):这样登记不改变任何数字。",
+        "This household has been monitored as “{kind}” since {year}: recording it changes nothing.",
+    ),
+    "record_conflict": (
+        "这一项已有 {date} 生效的变更:先在下方撤销那一条,或计入 {year} 年。",
+        "This field already has a change effective {date}: undo that one below first, or "
+        "count this one in {year}.",
+    ),
+    "record_refused": ("未登记:{error}", "Not recorded: {error}"),
+    "record_done_effect": ("已登记({change})。{effect}。", "Recorded ({change}). {effect}."),
+    "record_view_year": (" 各页已切换到 {year} 年。", " Every page now shows {year}."),
+    "record_undo_first": (
+        "{later} 在 {change} 之后改了同一项:先撤销 {later}。",
+        "{later} changed the same field after {change}: undo {later} first.",
+    ),
+    "record_effect_value": ("{year}年 {where}:", "{year}, {where}: "),
+    "record_effect_household": ("{village} 户 {id}", "{village}, household {id}"),
+    "record_effect_sep": (";", "; "),
+    "record_effect_gaps_down": (
+        "基础设施短板减少 {n} 项({n0} → {n1} 项)",
+        "infrastructure gaps down by {n} ({n0} → {n1})",
+    ),
+    "record_effect_gaps_up": (
+        "基础设施短板增加 {n} 项({n0} → {n1} 项)",
+        "infrastructure gaps up by {n} ({n0} → {n1})",
+    ),
+    "record_effect_gaps_same": ("基础设施短板不变({n} 项)", "infrastructure gaps unchanged ({n})"),
+    "record_effect_exit_met": ("现已达到出列标准", "now meets the exit rules"),
+    "record_effect_exit_unmet": ("不再达到出列标准", "no longer meets the exit rules"),
+    "record_effect_monitored": ("纳入监测(「{kind}」)", "monitored as “{kind}”"),
+    "record_effect_poor_people": (
+        "{year}年末未脱贫人口:本村 {v0} → {v1},全镇 {t0} → {t1}",
+        "poor people at the end of {year}: village {v0} → {v1}, township {t0} → {t1}",
+    ),
+    "record_effect_monitored_households": (
+        "{year}年末监测户:本村 {v0} → {v1},全镇 {t0} → {t1}",
+        "monitored households at the end of {year}: village {v0} → {v1}, township {t0} → {t1}",
+    ),
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 import time
 from collections.abc import Callable
 
@@ -11,7 +13,7 @@ import streamlit as st
 from ..analysis import poverty
 from ..geo.rules import Rules, RulesError, workspace_rules
 from ..geo.workspace import Workspace
-from . import i18n, progress_view, view
+from . import i18n, plan_view, progress_view, view
 from . import state as S
 
 
@@ -110,26 +112,44 @@ def village_panel(ws: Workspace, code: str | None, year: int, lang: str) -> None
         st.dataframe(detail.facilities, hide_index=True, width="stretch")
 
 
-def plan_figures(today, after, lang: str) -> None:
-    """Villages and poor people covered today and, when there is one, with the proposal."""
-    cols = st.columns(4)
-    for col, (label, cov) in zip(
-        cols[:2] if after is None else cols,
-        [("plan_today", today)] + ([] if after is None else [("plan_proposal", after)]),
-        strict=False,
-    ):
-        col.metric(
-            f"{i18n.t(label, lang)} · {i18n.t('plan_villages_covered', lang)}",
+def plan_figures(today, after, own, lang: str) -> None:
+    """Villages covered (within reach of a station: what the planner optimises), villages with
+    a station of their own (the county plans' figure; ``own`` is a
+    :class:`plan_view.OwnStations`) and poor people covered: a row for today's network and,
+    when there is a plan, a row for it below (same columns, so they compare at a glance, and
+    wide enough that no figure is cut). A caption says what each village figure counts."""
+    target = plan_view.STATION_VILLAGE_TARGET
+    rows = [("plan_today", today, own.today)]
+    if after is not None:
+        rows.append(("plan_proposal", after, own.after))
+    for which, cov, villages in rows:
+        now = which == "plan_today"
+        reach, mine, people = st.columns(3)
+        reach.metric(
+            f"{i18n.t(which, lang)} · {i18n.t('plan_villages_covered', lang)}",
             f"{cov.villages_covered} / {cov.villages_total}",
-            delta=None if cov is today else f"{cov.villages_covered - today.villages_covered:+d}",
+            delta=None if now else f"{cov.villages_covered - today.villages_covered:+d}",
+            help=i18n.t("plan_reach_help", lang),
         )
-    people = [today] + ([] if after is None else [after])
-    for col, cov in zip(cols[1:] if after is None else cols[2:], people, strict=False):
-        col.metric(
-            i18n.labelled(i18n.t("plan_people_covered", lang), "people", lang),
+        share = len(villages) / own.total if own.total else 0.0
+        mine.metric(
+            f"{i18n.t(which, lang)} · {i18n.t('plan_own_station', lang)}",
+            f"{len(villages)} / {own.total} ({share:.0%})",
+            delta=None if now else f"{own.added:+d}",
+            help=i18n.t("plan_own_help", lang, target=f"{target:.0%}"),
+        )
+        people.metric(
+            f"{i18n.t(which, lang)} · "
+            + i18n.labelled(i18n.t("plan_people_covered", lang), "people", lang),
             f"{i18n.count(cov.people_covered, 'people', lang)} ({cov.people_share:.0%})",
-            delta=None if cov is today else f"{cov.people_covered - today.people_covered:+,}",
+            delta=None if now else f"{cov.people_covered - today.people_covered:+,}",
         )
+    text = i18n.t("plan_definitions", lang, target=f"{target:.0%}")
+    missing = math.ceil(target * own.total - 1e-9) - len(rows[-1][2])
+    if missing > 0:
+        key = "plan_own_short_today" if after is None else "plan_own_short_plan"
+        text += i18n.t(key, lang, n=missing, target=f"{target:.0%}")
+    st.caption(text)
 
 
 def plan_proposal(proposal: dict | None, candidates, lang: str) -> None:
@@ -144,8 +164,8 @@ def plan_proposal(proposal: dict | None, candidates, lang: str) -> None:
         if proposal["optimal"]
         else i18n.t("plan_not_optimal", lang, gap=f"{proposal['gap']:.2%}")
     )
-    if proposal.get("note"):
-        st.caption(proposal["note"])
+    if proposal.get("note"):  # the solver's bound was set aside; its own words are English
+        st.caption(i18n.t("plan_solver_note", lang) if lang == "zh" else proposal["note"])
     asked = proposal.get("requested")
     if asked and len(proposal["selected"]) < asked:
         st.caption(i18n.t("plan_fewer", lang, asked=asked, used=len(proposal["selected"])))
@@ -161,12 +181,15 @@ def plan_proposal(proposal: dict | None, candidates, lang: str) -> None:
     )
 
 
-def flash() -> None:
-    """Show (once) the message a previous run left, e.g. after saving and rerunning."""
+def flash(toast: bool = False) -> None:
+    """Show (once) the message a previous run left, e.g. after saving and rerunning; with
+    ``toast`` also as a toast, seen wherever the page is scrolled (the save box is far down)."""
     message = S.get(S.FLASH)
     if message:
         kind, text = message
         getattr(st, kind)(text)
+        if toast:
+            st.toast(text, icon=":material/check_circle:" if kind == "success" else None)
         S.set_value(S.FLASH, None)
 
 
@@ -255,6 +278,7 @@ def meeting_card(ws: Workspace, status: pd.Series, year: int, lang: str) -> None
     st.text(detail.gaps if detail else i18n.t("no_data", lang))
 
 
+
 def every(seconds: float | None, tick_key: str, step: Callable[[], None]) -> None:
     """Call ``step`` every ``seconds`` (``None`` or 0: never) and redraw the whole page.
 
@@ -271,3 +295,12 @@ def every(seconds: float | None, tick_key: str, step: Callable[[], None]) -> Non
         st.rerun(scope="app")
 
     tick()
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def escape_md(text: object) -> str:
+    """``text`` with every Markdown (and Streamlit directive) character escaped: names come
+    from data, and st.success/st.info render Markdown."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))

@@ -18,6 +18,7 @@ from ..geo.validate import SchemaError
 from ..geo.workspace import update_workspace
 from . import i18n
 from . import state as S
+from .panels import escape_md
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -30,7 +31,10 @@ def save_box(
     settings: Mapping[str, object],
     lang: str,
 ) -> None:
-    """Name the current plan (tried sites and proposal) and store it in the workspace."""
+    """Name the current plan (tried sites and proposal) and store it in the workspace.
+
+    A plan with no new station has nothing to save: the button is off and says why."""
+    empty = not len(tried) and not len(proposed)
     with st.container(border=True):
         st.markdown(f"**{i18n.t('plan_save_title', lang)}**")
         name = st.text_input(
@@ -38,10 +42,16 @@ def save_box(
             placeholder=i18n.t("plan_save_placeholder", lang),
             max_chars=station_plan.PLAN_NAME_MAX,
             key=S.PLAN_SAVE_NAME,
+            disabled=empty,
         )
-        replace = st.checkbox(i18n.t("plan_save_replace", lang), key=S.PLAN_SAVE_REPLACE)
-        if not st.button(i18n.t("plan_save", lang), key=S.PLAN_SAVE):
-            return
+        replace = st.checkbox(
+            i18n.t("plan_save_replace", lang), key=S.PLAN_SAVE_REPLACE, disabled=empty
+        )
+        if empty:
+            st.warning(i18n.t("plan_save_no_stations", lang))
+        clicked = st.button(i18n.t("plan_save", lang), key=S.PLAN_SAVE, disabled=empty)
+    if not clicked or empty:
+        return
     rows = station_plan.plan_rows(
         name,
         tried,
@@ -62,12 +72,43 @@ def save_box(
         update_workspace(path, add)
     except station_plan.PlanNameError as exc:
         n = station_plan.PLAN_NAME_MAX
-        st.warning(i18n.t(f"plan_save_{exc.reason}", lang, name=exc.name, n=n))
+        st.warning(i18n.t(f"plan_save_{exc.reason}", lang, name=escape_md(exc.name), n=n))
     except (SchemaError, OSError) as exc:
-        st.error(i18n.t("plan_save_failed", lang, error=exc))
+        failed(exc, lang)
     else:
-        S.set_value(S.FLASH, ("success", i18n.t("plan_saved", lang, name=name.strip())))
+        saved = i18n.t(
+            "plan_saved_n", lang, name=escape_md(name.strip()), n=len(tried) + len(proposed)
+        )
+        S.set_value(S.FLASH, ("success", saved))
         st.rerun()  # the sidebar and other pages read the workspace again
+
+
+def failed(exc: Exception, lang: str) -> None:
+    """A workspace that could not be written, said in the user's language: what happened in
+    words, the system's own message (English, from the library) folded away beneath."""
+    key = "plan_write_locked" if isinstance(exc, OSError) else "plan_write_invalid"
+    st.error(i18n.t(key, lang))
+    with st.expander(i18n.t("plan_error_details", lang)):
+        st.code(str(exc), language=None)
+
+
+class TooFewCandidates(ValueError):
+    """More new stations asked for than candidates left to choose from."""
+
+    def __init__(self, asked: int, free: int):
+        super().__init__(f"{asked} new stations asked for, but only {free} candidates")
+        self.asked, self.free = asked, free
+
+
+def optimise_failed(exc: ValueError, excluded: int, lang: str) -> None:
+    """Why the optimiser refused, in the user's language; the library's own (English) message
+    folded away beneath when it is not one the page knows."""
+    if isinstance(exc, TooFewCandidates):
+        st.error(i18n.t("plan_too_few", lang, asked=exc.asked, free=exc.free, excluded=excluded))
+        return
+    st.error(i18n.t("plan_optimise_failed", lang))
+    with st.expander(i18n.t("plan_error_details", lang)):
+        st.code(str(exc), language=None)
 
 
 def downloads(
@@ -106,19 +147,35 @@ def _workbook(today, after, stations, settings, lang) -> bytes:
 
 
 def delete_box(path: Path, name: str, lang: str) -> None:
-    """Delete the saved plan ``name`` after a confirming tick."""
+    """Delete the saved plan ``name`` after a confirming tick (cleared again once used)."""
     sure = st.checkbox(i18n.t("plans_delete_confirm", lang), key=S.PLANS_DELETE_CONFIRM)
-    if not st.button(i18n.t("plans_delete", lang), key=S.PLANS_DELETE, disabled=not sure):
-        return
+    st.button(
+        i18n.t("plans_delete", lang),
+        key=S.PLANS_DELETE,
+        disabled=not sure,
+        on_click=_delete,
+        args=(path, name, lang),
+    )
+
+
+def _delete(path: Path, name: str, lang: str) -> None:
+    """Button callback: runs before the page, so the tick can still be cleared (a drawn
+    checkbox's value cannot be changed): the next plan shown is not already confirmed."""
+    S.set_value(S.PLANS_DELETE_CONFIRM, False)
     try:
         update_workspace(
             path, lambda ws: {"station_plans": station_plan.delete_plan(ws["station_plans"], name)}
         )
     except (SchemaError, OSError) as exc:
-        st.error(i18n.t("plan_save_failed", lang, error=exc))
+        key = "plan_write_locked" if isinstance(exc, OSError) else "plan_write_invalid"
+        S.set_value(S.FLASH, ("error", i18n.t(key, lang)))
         return
-    S.set_value(S.FLASH, ("success", i18n.t("plans_deleted", lang, name=name)))
-    st.rerun()
+    S.set_value(S.FLASH, ("success", i18n.t("plans_deleted", lang, name=escape_md(name))))
+
+
+def clear_delete_confirm() -> None:
+    """Selectbox callback: another plan chosen, so its deletion is not yet confirmed."""
+    S.set_value(S.PLANS_DELETE_CONFIRM, False)
 
 
 def changed_villages(today: Coverage, after: Coverage, lang: str) -> pd.DataFrame:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -12,16 +14,11 @@ from ..analysis import history
 from ..geo.schema import LAYERS, MONITOR_KINDS
 from ..geo.validate import SchemaError
 from ..geo.workspace import Workspace, update_workspace
-from . import i18n
+from . import i18n, record_view, view
 from . import state as S
+from .panels import escape_md
 
 KINDS = ("indicator", "household_exit", "household_fell_back", "household_monitored")
-#: Which households each household change applies to (by status now).
-_ELIGIBLE = {
-    "household_exit": ("未脱贫", "返贫"),
-    "household_fell_back": ("已脱贫",),
-    "household_monitored": ("未脱贫", "已脱贫", "返贫", "监测"),
-}
 
 
 def field_label(layer: str, field: str, lang: str) -> str:
@@ -32,8 +29,20 @@ def field_label(layer: str, field: str, lang: str) -> str:
     return f"{label}({col.unit})" if col.unit and lang == "zh" else label
 
 
+@dataclass(frozen=True)
+class Proposal:
+    """The change the form's inputs describe: how to build it, what it is about (for its
+    effect), and why it cannot be recorded (``problem``; ``blocking``: the button is off)."""
+
+    build: Callable[[Workspace, str], list[history.FieldChange]] | None
+    field: str | None = None
+    household: str | None = None
+    problem: str | None = None
+    blocking: bool = True
+
+
 def change_form(ws: Workspace, path: Path, lang: str) -> None:
-    """Choose what changed, where and when; record it as one change of the history."""
+    """Choose what changed, where and the year it counts in; see what it will do; record it."""
     kind = st.radio(
         i18n.t("record_kind", lang),
         KINDS,
@@ -46,30 +55,93 @@ def change_form(ws: Workspace, path: Path, lang: str) -> None:
     code = a.selectbox(
         i18n.t("village", lang), list(names), format_func=names.get, key=S.REC_VILLAGE
     )
-    when = b.date_input(i18n.t("record_date", lang), value=date.today(), key=S.REC_DATE)
+    today = date.today()
+    year = _year_input(ws, b, today, lang)
+    at = record_view.changed_at(year, today)
+    _year_caption(ws, year, at, today, lang)
     if kind == "indicator":
-        build = _indicator_inputs(ws, code, lang)
+        proposal = _indicator_inputs(ws, code, year, lang)
     else:
-        build = _household_inputs(ws, code, kind, lang)
+        proposal = _household_inputs(ws, code, kind, year, lang)
     note = st.text_input(i18n.t("record_note", lang), key=S.REC_NOTE, max_chars=200)
-    if not st.button(i18n.t("record_submit", lang), type="primary", key=S.REC_SUBMIT):
+    problem, preview = _check(ws, kind, proposal, code, year, at, lang)
+    if preview:
+        st.markdown(i18n.t("record_preview", lang, text=preview))
+    elif problem:
+        st.warning(problem)
+    blocked = proposal.build is None or (problem is not None and proposal.blocking)
+    if not st.button(
+        i18n.t("record_submit_year", lang, year=year),
+        type="primary",
+        key=S.REC_SUBMIT,
+        disabled=blocked,
+    ):
         return
-    if build is None:
-        st.warning(i18n.t("record_no_household", lang))
+    if problem:  # a number left at its present value: nothing to record
         return
-    changed_at = when.isoformat()
 
     def change(current: Workspace) -> dict[str, pd.DataFrame]:
-        changes = build(current, changed_at)
         now = datetime.now().isoformat(timespec="seconds")
-        return history.record(
-            current, kind, changes, changed_at=changed_at, recorded_at=now, note=note
+        layers = history.record(
+            current, kind, proposal.build(current, at), changed_at=at, recorded_at=now, note=note
         )
+        done["before"], done["layers"] = current, layers
+        return layers
 
-    _write(path, change, i18n.t("record_done", lang), lang)
+    done: dict[str, object] = {}
+    if not _write(path, change, lang):
+        return
+    before = done["before"]
+    after = Workspace({**before.layers, **done["layers"]}, before.meta)
+    change_id = str(done["layers"]["history"]["change_id"].iloc[-1])
+    text = record_view.effect(
+        before, after, kind, year, code, lang, field=proposal.field, household=proposal.household
+    )
+    message = i18n.t("record_done_effect", lang, change=change_id, effect=text)
+    if year != S.get(S.YEAR):
+        message += i18n.t("record_view_year", lang, year=year)
+    _show_year(year)
+    S.set_value(S.REC_CONTEXT, None)  # the form starts again from the value now recorded
+    S.set_value(S.FLASH, ("success", message))
+    st.rerun()
 
 
-def _indicator_inputs(ws: Workspace, code: str, lang: str):
+def _year_input(ws: Workspace, column, today: date, lang: str) -> int:
+    """The year the change counts in: the year being viewed unless chosen otherwise (and again
+    the viewed year whenever the sidebar moves to another)."""
+    choices = record_view.year_choices(ws, today)
+    viewed = S.get(S.YEAR) or view.latest_year(ws)
+    if S.get(S.REC_YEAR_FROM) != viewed or S.get(S.REC_YEAR) not in choices:
+        S.set_value(S.REC_YEAR_FROM, viewed)
+        S.set_value(S.REC_YEAR, viewed if viewed in choices else choices[0])
+    return column.selectbox(
+        i18n.t("record_year", lang),
+        choices,
+        format_func=lambda y: i18n.t("record_year_option", lang, year=y),
+        help=i18n.t("record_year_help", lang),
+        key=S.REC_YEAR,
+    )
+
+
+def _year_caption(ws: Workspace, year: int, at: str, today: date, lang: str) -> None:
+    """Which year the change counts in and the date it gets; a warning when that year is new
+    to the workspace (the year slider, and every page's default year, will move to it)."""
+    key = "record_year_current" if year == today.year else "record_year_past"
+    st.caption(i18n.t(key, lang, year=year, date=at))
+    if year > view.latest_year(ws):
+        st.warning(i18n.t("record_year_new", lang, year=year))
+
+
+def _show_year(year: int) -> None:
+    """Keep every page on the year the change counts in: the sidebar slider is seeded again
+    from it on the next run (it may already be drawn in this one, so it is dropped, not set)."""
+    S.set_value(S.YEAR, year)
+    S.set_value(S.REC_YEAR_FROM, year)
+    for language in i18n.LANGUAGES:
+        st.session_state.pop(S.widget_key(S.YEAR, language), None)
+
+
+def _indicator_inputs(ws: Workspace, code: str, year: int, lang: str) -> Proposal:
     field = st.selectbox(
         i18n.t("record_field", lang),
         history.INDICATOR_FIELDS,
@@ -77,62 +149,140 @@ def _indicator_inputs(ws: Workspace, code: str, lang: str):
         **S.bind(S.REC_FIELD, lang),
     )
     column = LAYERS["indicators"].column(field)
-    rows = ws["indicators"][ws["indicators"]["village_code"] == code].sort_values("year")
-    now = rows[field].iloc[-1] if len(rows) else None
-    shown = "—" if now is None or pd.isna(now) else now
+    now = record_view.indicator_now(ws, code, field, year)
+    shown = record_view.value_label(now, lang)
+    number_key = S.REC_AMOUNT if column.kind == "float" else S.REC_NUMBER
+    if S.get(S.REC_CONTEXT) != (code, field, year):
+        # A new village, indicator or year: start from the change people come to record (a
+        # flag turned the other way) or from the present number, never from a stale value.
+        S.set_value(S.REC_CONTEXT, (code, field, year))
+        S.set_value(S.REC_BOOL, not bool(now) if now is not None else True)
+        for language in i18n.LANGUAGES:
+            st.session_state.pop(S.widget_key(S.REC_BOOL, language), None)
+        zero = 0.0 if column.kind == "float" else 0
+        S.set_value(number_key, zero if now is None else type(zero)(now))
+    # this year is not over: its value is the present one, not a year-end figure
+    this_year = year == date.today().year
+    when = i18n.t("record_when_now" if this_year else "record_when", lang, year=year)
+    label = i18n.t("record_new_value_at", lang, when=when, now=shown)
     if column.kind == "bool":
-        shown = "—" if shown == "—" else i18n.t("yes" if now else "no", lang)
         value = st.radio(
-            i18n.t("record_new_value", lang, now=shown),
+            label,
             [True, False],
             format_func=lambda v: i18n.t("yes" if v else "no", lang),
             horizontal=True,
             **S.bind(S.REC_BOOL, lang),
         )
     else:
-        step = 1.0 if column.kind == "float" else 1
         value = st.number_input(
-            i18n.t("record_new_value", lang, now=shown),
+            label,
             min_value=0.0 if column.kind == "float" else 0,
-            step=step,
-            key=S.REC_NUMBER if column.kind != "float" else S.REC_AMOUNT,
+            step=1.0 if column.kind == "float" else 1,
+            key=number_key,
         )
-    return lambda current, at: history.indicator_change(current, code, field, value, at)
+    problem = None
+    if history.value_text(now) == history.value_text(value):
+        problem = i18n.t("record_same", lang, when=when, now=shown)
+    later = record_view.later_years(ws, code, field, year, value)
+    if later and problem is None:
+        st.caption(
+            i18n.t(
+                "record_later_rows",
+                lang,
+                years=_years_text(later, lang),
+                what=field_label("indicators", field, lang),
+                year=year,
+            )
+        )
+    return Proposal(
+        build=lambda current, at: history.indicator_change(current, code, field, value, at),
+        field=field,
+        problem=problem,
+        blocking=column.kind == "bool",  # a number typed in commits only when the field blurs
+    )
 
 
-def _household_inputs(ws: Workspace, code: str, kind: str, lang: str):
-    hh = ws.households
-    hh = hh[(hh["village_code"] == code) & hh["status"].isin(_ELIGIBLE[kind])]
+def _household_inputs(ws: Workspace, code: str, kind: str, year: int, lang: str) -> Proposal:
+    """The households the action applies to in ``year`` (and why others are not listed)."""
+    hh, later = record_view.candidates(ws, code, kind, year)
     labels = {
-        str(r.household_id): " · ".join(
-            [
-                str(r.household_id),
-                i18n.count(int(r.size), "people", lang) + ("" if lang == "zh" else " people"),
-                i18n.category_label(r.category, lang) if pd.notna(r.category) else "—",
-                i18n.status_label(r.status, lang),
-            ]
-        )
-        for r in hh.itertuples()
+        str(r["household_id"]): record_view.household_label(r, lang) for _, r in hh.iterrows()
     }
-    # Households are chosen by their register number: no names on a shared screen.
+    if labels:
+        st.caption(i18n.t(f"record_candidates_{kind}", lang, year=year, n=len(labels)))
+    elif not later:
+        st.info(i18n.t(f"record_none_{kind}", lang, year=year))
+    if later:  # households this action applies to, but only in a later year: say so
+        show = st.caption if labels else st.info
+        show(i18n.t(f"record_later_{kind}", lang, year=year, n=later))
+    # The choice is kept across villages and actions: a household of another list would
+    # leave the box empty (showing its placeholder) although this list has households.
+    if S.get(S.REC_HOUSEHOLD) not in labels:
+        S.set_value(S.REC_HOUSEHOLD, next(iter(labels), None))
     hid = st.selectbox(
         i18n.t("record_household", lang),
         list(labels),
         format_func=labels.get,
         placeholder=i18n.t("record_no_household", lang),
+        disabled=not labels,
         key=S.REC_HOUSEHOLD,
     )
-    if kind == "household_monitored":
-        monitor = st.selectbox(
-            i18n.t("record_monitor_kind", lang), MONITOR_KINDS, key=S.REC_MONITOR_KIND
+    if hid is None:
+        return Proposal(build=None)
+    if kind != "household_monitored":
+        builder = (
+            history.household_exit if kind == "household_exit" else history.household_fell_back
         )
-        return (
-            None
-            if hid is None
-            else (lambda current, at: history.household_monitored(current, hid, monitor, at))
-        )
-    builder = history.household_exit if kind == "household_exit" else history.household_fell_back
-    return None if hid is None else (lambda current, at: builder(current, hid, at))
+        return Proposal(build=lambda current, at: builder(current, hid, at), household=hid)
+    monitor = st.selectbox(
+        i18n.t("record_monitor_kind", lang), MONITOR_KINDS, key=S.REC_MONITOR_KIND
+    )
+    row = hh[hh["household_id"].astype(str) == hid].iloc[0]
+    since = row["monitor_year"]
+    same = pd.notna(row["monitor_kind"]) and row["monitor_kind"] == monitor and pd.notna(since)
+    problem = (
+        i18n.t("record_monitor_same", lang, year=int(since), kind=monitor)
+        if same and int(since) == year
+        else None
+    )
+    return Proposal(
+        build=lambda current, at: history.household_monitored(current, hid, monitor, at),
+        household=hid,
+        problem=problem,
+    )
+
+
+def _check(
+    ws: Workspace, kind: str, proposal: Proposal, code: str, year: int, at: str, lang: str
+) -> tuple[str | None, str | None]:
+    """Why the change cannot be recorded, or what it will do (a dry run of recording it)."""
+    if proposal.build is None:
+        return None, None
+    if proposal.problem:
+        return proposal.problem, None
+    try:
+        changes = proposal.build(ws, at)
+        later = record_view.later_change(ws, changes, at)
+        if later:
+            return i18n.t("record_conflict", lang, date=later, year=int(later[:4])), None
+        layers = history.record(ws, kind, changes, changed_at=at, recorded_at=at, note="")
+    except history.ChangeError as exc:
+        return i18n.t("record_refused", lang, error=escape_md(exc)), None
+    after = Workspace({**ws.layers, **layers}, ws.meta)
+    text = record_view.effect(
+        ws, after, kind, year, code, lang, field=proposal.field, household=proposal.household
+    )
+    return None, text
+
+
+def _years_text(years: list[int], lang: str) -> str:
+    if len(years) == 1:
+        return str(years[0])
+    return (
+        f"{years[0]}–{years[-1]}"
+        if years == list(range(years[0], years[-1] + 1))
+        else ("、" if lang == "zh" else ", ").join(map(str, years))
+    )
 
 
 def change_log(ws: Workspace, path: Path, lang: str) -> None:
@@ -165,14 +315,19 @@ def change_log(ws: Workspace, path: Path, lang: str) -> None:
     open_ids = list(table.loc[~table["undone"], "change_id"])
     a, b = st.columns([3, 1], vertical_alignment="bottom")
     chosen = a.selectbox(i18n.t("record_undo_choice", lang), open_ids, key=S.REC_UNDO_CHOICE)
-    if b.button(i18n.t("record_undo", lang), key=S.REC_UNDO, disabled=chosen is None):
+    # Only a field's latest change can be undone: say which one comes first.
+    first = chosen and record_view.undo_blocker(ws["history"], chosen)
+    if first:
+        st.caption(i18n.t("record_undo_first", lang, change=chosen, later=first))
+    if b.button(i18n.t("record_undo", lang), key=S.REC_UNDO, disabled=not chosen or bool(first)):
         now = datetime.now().isoformat(timespec="seconds")
-        _write(
-            path,
-            lambda current: history.undo(current, chosen, recorded_at=now),
-            i18n.t("record_undo_done", lang, change=chosen),
-            lang,
-        )
+
+        def undo(current: Workspace) -> dict[str, pd.DataFrame]:
+            return history.undo(current, chosen, recorded_at=now)
+
+        if _write(path, undo, lang):
+            S.set_value(S.FLASH, ("success", i18n.t("record_undo_done", lang, change=chosen)))
+            st.rerun()
 
 
 def _value(text: str | None, lang: str) -> str:
@@ -189,13 +344,14 @@ def _record_name(names: dict[str, str], layer: str, key: str) -> str:
     return key
 
 
-def _write(path: Path, change, done: str, lang: str) -> None:
+def _write(path: Path, change, lang: str) -> bool:
+    """Write one change (or undo); say why not when it cannot be (the workspace unchanged)."""
     try:
         update_workspace(path, change)
     except history.ChangeError as exc:
-        st.warning(str(exc))
+        st.warning(i18n.t("record_refused", lang, error=escape_md(exc)))
     except (SchemaError, OSError) as exc:
-        st.error(i18n.t("record_failed", lang, error=exc))
+        st.error(i18n.t("record_failed", lang, error=escape_md(exc)))
     else:
-        S.set_value(S.FLASH, ("success", done))
-        st.rerun()
+        return True
+    return False

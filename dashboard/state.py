@@ -56,7 +56,6 @@ REC_FIELD = "rec_field"
 REC_BOOL = "rec_bool"
 REC_NUMBER = "rec_number"
 REC_AMOUNT = "rec_amount"
-REC_DATE = "rec_date"
 REC_HOUSEHOLD = "rec_household"
 REC_MONITOR_KIND = "rec_monitor_kind"
 REC_NOTE = "rec_note"
@@ -176,7 +175,6 @@ DEFAULTS: dict[str, Any] = {
     REC_BOOL: True,
     REC_NUMBER: 0,
     REC_AMOUNT: 0.0,
-    REC_DATE: None,
     REC_HOUSEHOLD: None,
     REC_MONITOR_KIND: None,
     REC_NOTE: "",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import date
 
 import pandas as pd
 import pytest
@@ -199,7 +198,7 @@ def test_a_plan_saved_on_the_plan_page_is_compared_on_the_plans_page(
     assert not at.exception and "还没有保存的方案" in at.info[0].value
 
     at.switch_page("app_pages/plan_page.py").run()
-    at.button(key="plan_save").click().run()  # nothing to save yet
+    assert at.button(key="plan_save").disabled  # nothing to save yet
     assert any("还没有新网点" in w.value for w in at.warning)
     at.button(key="plan_optimise").click().run()
     at.text_input(key="plan_save_name").set_value("三站方案")
@@ -224,30 +223,6 @@ def test_a_plan_saved_on_the_plan_page_is_compared_on_the_plans_page(
     assert not at.exception
     assert len(read_workspace(ws)["station_plans"]) == 0
     assert "还没有保存的方案" in at.info[0].value
-
-
-def test_record_page_records_a_change_and_undoes_it(demo_path, tmp_path, monkeypatch):
-    ws = tmp_path / "ws.gpkg"
-    shutil.copy(demo_path, ws)
-    monkeypatch.setenv("TOWNSHIP_ATLAS_WORKSPACE", str(ws))
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.session_state["rec_field"] = "bus"
-    at.session_state["rec_bool"] = False
-    at.run()
-    at.switch_page("app_pages/record_page.py").run()
-    assert not at.exception and "还没有登记任何变更" in at.info[0].value
-    at.date_input(key="rec_date").set_value(date(2026, 3, 1))
-    at.text_input(key="rec_note").set_value("班车停运")
-    at.button(key="rec_submit").click().run()
-    assert not at.exception and at.success[0].value == "已登记。"
-    after = read_workspace(ws)
-    assert list(after["history"]["change_id"].unique()) == ["C00001"]
-    log = at.dataframe[0].value
-    assert log.iloc[0]["内容(原值 → 新值)"].endswith("通客运班车: 是 → 否")
-    at.button(key="rec_undo").click().run()
-    assert not at.exception and "C00001 已撤销" in at.success[0].value
-    assert set(read_workspace(ws)["history"]["change_id"]) == {"C00001", "C00002"}
-    assert len(read_workspace(ws)["indicators"]) == len(read_workspace(demo_path)["indicators"])
 
 
 def test_progress_page_colours_villages_by_status_and_shows_a_scorecard(app, demo_ws):

@@ -9,12 +9,15 @@ import shutil
 import geopandas as gpd
 import pandas as pd
 import pytest
-from shapely.geometry import Point
+from shapely.geometry import Point, box
+from streamlit.testing.v1 import AppTest
 
+from tests.conftest import ROOT
 from township_atlas.analysis import station_plan as sp
+from township_atlas.dashboard import plan_view
 from township_atlas.geo.export import excel_bytes
 from township_atlas.geo.validate import SchemaError
-from township_atlas.geo.workspace import read_workspace, update_workspace
+from township_atlas.geo.workspace import Workspace, read_workspace, update_workspace
 
 WGS = "EPSG:4326"
 
@@ -149,3 +152,131 @@ def test_plan_tables_in_english(demo_ws):
     assert list(tables) == ["Summary", "Stations", "Villages", "Settings"]
     assert set(tables["Stations"]["Role"]) == {"existing"}
     assert (tables["Summary"]["Change"] == 0).all()
+
+
+# ----------------------------------------------------------------------------- own stations
+def tiny_workspace() -> Workspace:
+    """Two square villages side by side (a metre CRS, 1 km each) and one station row naming
+    village A."""
+    crs = "EPSG:4547"  # CGCS2000 3-degree Gauss-Kruger CM 114E
+    villages = gpd.GeoDataFrame(
+        {"code": ["A", "B"], "name": ["甲村", "乙村"]},
+        geometry=[box(0, 0, 1000, 1000), box(1000, 0, 2000, 1000)],
+        crs=crs,
+    )
+    facilities = gpd.GeoDataFrame(
+        {"facility_id": ["F1"], "village_code": ["A"]},
+        # drawn inside B, but its row says A: the row wins
+        geometry=[Point(1500, 500)],
+        crs=crs,
+    )
+    return Workspace({"villages": villages, "facilities": facilities}, {})
+
+
+def test_a_station_belongs_to_the_village_its_row_names_or_that_holds_it():
+    ws = tiny_workspace()
+    crs = ws.villages.crs
+
+    def frame(ids, points):
+        return gpd.GeoDataFrame({"id": ids}, geometry=points, crs=crs)
+
+    assert plan_view.station_villages(ws, frame(["F1"], [Point(1500, 500)])) == {"A"}
+    # a candidate at a village centre is known by its id, the village code
+    assert plan_view.station_villages(ws, frame(["B"], [Point(1500, 500)])) == {"B"}
+    # an unknown id, or a site tried on the map, goes by where it stands
+    assert plan_view.station_villages(ws, frame(["X9"], [Point(200, 200)])) == {"A"}
+    tried = frame(["F1"], [Point(1700, 300)])  # a tried site's id P1/F1 names nothing
+    assert plan_view.station_villages(ws, tried, by_id=False) == {"B"}
+    assert plan_view.station_villages(ws, frame(["X9"], [Point(5000, 500)])) == set()
+    # WGS84 points are measured in the villages' CRS
+    wgs = frame(["X9"], [Point(1200, 800)]).to_crs(WGS)
+    assert plan_view.station_villages(ws, wgs, by_id=False) == {"B"}
+
+
+# ----------------------------------------------------------------------------- the pages
+@pytest.fixture
+def app_ws(ws_copy, monkeypatch) -> AppTest:
+    monkeypatch.setenv("TOWNSHIP_ATLAS_WORKSPACE", str(ws_copy))
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=90)
+    at.run()
+    at.switch_page("app_pages/plan_page.py").run()
+    assert not at.exception
+    return at
+
+
+@pytest.mark.slow
+def test_the_planner_shows_both_coverage_definitions_today_and_with_the_plan(app_ws):
+    at = app_ws
+    labels = [m.label for m in at.metric]
+    assert labels == [
+        "现有网络 · 覆盖行政村",
+        "现有网络 · 本村有服务站",
+        "现有网络 · 覆盖未脱贫人口",
+    ]
+    assert at.metric[1].value == "7 / 17 (41%)"
+    caption = " ".join(c.value for c in at.caption)
+    assert "服务半径内" in caption and "站点设在本村" in caption and "≥ 90%" in caption
+    at.button(key="plan_optimise").click().run()
+    values = {m.label: (m.value, m.delta) for m in at.metric}
+    assert len(values) == 6
+    own_value, own_delta = values["规划方案 · 本村有服务站"]
+    assert own_value.startswith("10 / 17") and own_delta == "+3"
+    assert "离 90% 的目标还差 6 个" in " ".join(c.value for c in at.caption)
+
+
+@pytest.mark.slow
+def test_an_empty_plan_cannot_be_saved_and_a_saved_one_says_so(app_ws, ws_copy):
+    at = app_ws
+    assert at.button(key="plan_save").disabled
+    assert any("还没有新网点,无法保存" in w.value for w in at.warning)
+    at.button(key="plan_optimise").click().run()
+    assert not at.button(key="plan_save").disabled
+    at.text_input(key="plan_save_name").set_value("三站*方案")
+    at.button(key="plan_save").click().run()
+    assert not at.exception
+    # said at the top and in a toast, the name escaped for Markdown
+    assert at.success[0].value == r"方案「三站\*方案」已保存(新增 3 个网点),可在“方案对比”页查看。"
+    assert at.toast[0].value == at.success[0].value
+    assert sp.plan_names(read_workspace(ws_copy)["station_plans"]) == ["三站*方案"]
+
+
+@pytest.mark.slow
+def test_asking_for_more_stations_than_candidates_is_said_in_chinese(app_ws):
+    at = app_ws
+    at.number_input(key="plan_add__zh").set_value(30).run()
+    at.button(key="plan_optimise").click().run()
+    assert not at.exception
+    (error,) = at.error
+    assert error.value.startswith("要求新增 30 个网点,但可选的候选点只有 19 个")
+    assert not any(c.isascii() and c.isalpha() for c in error.value)
+
+
+@pytest.mark.slow
+def test_the_delete_tick_is_cleared_for_the_next_plan(ws_copy, demo_ws, monkeypatch):
+    for name in ("甲", "乙"):
+        update_workspace(
+            ws_copy,
+            lambda ws, n=name: {
+                "station_plans": sp.save_plan(ws["station_plans"], rows(demo_ws, n))
+            },
+        )
+    monkeypatch.setenv("TOWNSHIP_ATLAS_WORKSPACE", str(ws_copy))
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=90).run()
+    at.switch_page("app_pages/plans_page.py").run()
+    assert at.selectbox(key="plans_choice").value == "乙"
+    assert [m.label for m in at.metric][3] == "规划方案 · 覆盖行政村"
+    at.checkbox(key="plans_delete_confirm").check().run()
+    at.button(key="plans_delete").click().run()
+    assert not at.exception and "方案「乙」已删除" in at.success[0].value
+    assert at.selectbox(key="plans_choice").value == "甲"
+    assert at.checkbox(key="plans_delete_confirm").value is False
+    assert at.button(key="plans_delete").disabled
+    # choosing another plan clears a tick as well
+    at.checkbox(key="plans_delete_confirm").check().run()
+    update_workspace(
+        ws_copy,
+        lambda ws: {"station_plans": sp.save_plan(ws["station_plans"], rows(demo_ws, "丙"))},
+    )
+    at.run()
+    at.selectbox(key="plans_choice").set_value("丙").run()
+    assert at.checkbox(key="plans_delete_confirm").value is False

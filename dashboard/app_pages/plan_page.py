@@ -6,15 +6,24 @@ import streamlit as st
 
 from township_atlas.analysis import station_plan
 from township_atlas.analysis.placement import TargetUnreachable
-from township_atlas.dashboard import i18n, loader, panels, plan_panels, view
+from township_atlas.dashboard import (
+    i18n,
+    loader,
+    map_controls,
+    panels,
+    plan_panels,
+    plan_view,
+    view,
+)
 from township_atlas.dashboard import map as township_map
 from township_atlas.dashboard import state as S
 
 lang = S.get(S.LANG)
 ws = loader.load_workspace()
 year = S.get(S.YEAR) or view.latest_year(ws)
-st.header(f"{i18n.t('page_plan', lang)} · {year}")
-panels.flash()
+# The planner draws its own layers: the popover offers the base map only.
+map_controls.heading(f"{i18n.t('page_plan', lang)} · {year}", lang, choropleth=False, layers=False)
+panels.flash(toast=True)
 
 c1, c2, c3, c4, c5, c6 = st.columns(6)
 radius_km = c1.number_input(
@@ -59,6 +68,9 @@ else:
     target = c6.number_input(i18n.t("plan_target", lang), 1, 100, **S.bind(S.PLAN_TARGET, lang))
     add = None
 
+if mode == "road" and ws["roads"].empty:  # nothing to measure along: say so, use straight lines
+    st.warning(i18n.t("plan_no_roads", lang))
+    mode = "straight"
 b1, b2, _ = st.columns([1, 1, 4])
 if b2.button(i18n.t("plan_clear", lang), key=S.PLAN_CLEAR):
     S.set_value(S.PLAN_RESULT, None)
@@ -81,9 +93,12 @@ excluded = st.multiselect(
     key=S.PLAN_EXCLUDE,
 )
 settings["excluded"] = sorted(excluded)
+free = len(candidates) - len(excluded)
 if b1.button(i18n.t("plan_optimise", lang), type="primary", key=S.PLAN_OPTIMISE):
     demand = station_plan.workspace_demand(ws, year)
     try:
+        if add is not None and add > free:
+            raise plan_panels.TooFewCandidates(int(add), free)
         result = station_plan.plan(
             demand,
             weight,
@@ -103,7 +118,7 @@ if b1.button(i18n.t("plan_optimise", lang), type="primary", key=S.PLAN_OPTIMISE)
             i18n.t("plan_unreachable", lang, target=f"{exc.target:.0%}", best=f"{exc.best:.1%}")
         )
     except ValueError as exc:  # any other input the optimiser refuses
-        st.error(str(exc))
+        plan_panels.optimise_failed(exc, len(excluded), lang)
 proposal = S.get(S.PLAN_RESULT)
 if proposal and proposal["settings"] != settings:
     proposal = None  # made for other settings: do not show it as if it were current
@@ -113,7 +128,8 @@ tried_and_chosen = station_plan.stations_with(tried, chosen)
 today, after = station_plan.compare_coverage(
     ws, year, existing, tried_and_chosen, radius_m, mode, township_m
 )
-panels.plan_figures(today, after if proposal or points else None, lang)
+own = plan_view.own_stations(ws, existing, chosen, tried)
+panels.plan_figures(today, after if proposal or points else None, own, lang)
 
 left, right = st.columns([3, 1], gap="medium")
 with left:

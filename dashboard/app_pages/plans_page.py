@@ -5,15 +5,24 @@ from __future__ import annotations
 import streamlit as st
 
 from township_atlas.analysis import station_plan
-from township_atlas.dashboard import i18n, loader, panels, plan_panels, view
+from township_atlas.dashboard import (
+    i18n,
+    loader,
+    map_controls,
+    panels,
+    plan_panels,
+    plan_view,
+    view,
+)
 from township_atlas.dashboard import map as township_map
 from township_atlas.dashboard import state as S
 
 lang = S.get(S.LANG)
 ws = loader.load_workspace()
 year = S.get(S.YEAR) or view.latest_year(ws)
-st.header(f"{i18n.t('page_plans', lang)} · {year}")
-panels.flash()
+# The planner draws its own layers: the popover offers the base map only.
+map_controls.heading(f"{i18n.t('page_plans', lang)} · {year}", lang, choropleth=False, layers=False)
+panels.flash(toast=True)
 
 plans = ws["station_plans"]
 names = station_plan.plan_names(plans)
@@ -22,7 +31,12 @@ if not names:
     st.stop()
 if S.get(S.PLANS_CHOICE) not in names:
     S.set_value(S.PLANS_CHOICE, names[-1])  # the newest plan, also after one is deleted
-name = st.selectbox(i18n.t("plans_choose", lang), names, key=S.PLANS_CHOICE)
+name = st.selectbox(
+    i18n.t("plans_choose", lang),
+    names,
+    key=S.PLANS_CHOICE,
+    on_change=plan_panels.clear_delete_confirm,  # another plan: not yet confirmed for deleting
+)
 plan = station_plan.saved_plan(plans, name)
 radius_m = plan.radius_km * 1000
 township_m = None if plan.township_radius_km is None else plan.township_radius_km * 1000
@@ -42,6 +56,9 @@ existing = station_plan.workspace_existing(ws)
 today, after = station_plan.compare_coverage(
     ws, year, existing, plan.stations, radius_m, plan.network, township_m
 )
+tried = plan.stations[plan.stations["role"] == "tried"]
+proposed = plan.stations[plan.stations["role"] == "proposed"]
+panels.plan_figures(today, after, plan_view.own_stations(ws, existing, proposed, tried), lang)
 figures, downloads = st.columns([3, 1], gap="medium")
 with figures:
     st.subheader(i18n.t("plans_figures", lang))
@@ -49,8 +66,6 @@ with figures:
 with downloads:
     empty = existing.iloc[:0]
     gains = dict(zip(plan.stations["id"], plan.stations["added_weight"], strict=True))
-    tried = plan.stations[plan.stations["role"] == "tried"]
-    proposed = plan.stations[plan.stations["role"] == "proposed"]
     plan_panels.downloads(
         station_plan.plan_stations(existing, tried if len(tried) else empty, proposed, gains),
         today,
