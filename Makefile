@@ -10,7 +10,7 @@ PORT   ?= 8501
 # release upstream cannot break a fresh install. `make lock` refreshes it from a passing venv.
 PIP_INSTALL := $(BIN)/python -m pip install --quiet -c constraints.txt
 
-.PHONY: run test check lint format bench demo lock clean
+.PHONY: run test check lint format bench demo lock clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,12 @@ bench: $(VENV)/.installed-test
 
 lock: $(VENV)/.installed-test
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^township' > constraints.txt
+
+# 会议模式's presentation view at 1280×720, 1366×768, 1920×1080 and 1440×900, light and dark, drawn
+# by Debian chromium with every outside request blocked: look at each before a release.
+SHOTS ?= build/screenshots
+screenshots: $(VENV)/.installed-test
+	$(BIN)/python tools/screenshots.py --out $(SHOTS)
 
 demo: $(VENV)/.installed
 	$(BIN)/township-atlas demo --out out/demo.gpkg

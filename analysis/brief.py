@@ -14,8 +14,19 @@ from __future__ import annotations
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 
-from ..geo.brief_pdf import BarChart, Brief, LegendEntry, MapPanel, Page, Table, TextBlock, Tile
+from ..geo.brief_pdf import (
+    BADGE,
+    BarChart,
+    Brief,
+    LegendEntry,
+    MapPanel,
+    Page,
+    Table,
+    TextBlock,
+    Tile,
+)
 from ..geo.crs import to_metric
 from ..geo.map_render import OUTLINE_COLOUR, RIVER_COLOUR, ROAD_STYLE, MapLayers
 from ..geo.rules import Rules, workspace_rules
@@ -38,15 +49,23 @@ STATUS_ZH = {
     "exited": ("已出列", "good"),
     "exited_failing": ("已出列·现不达标", "warn"),
 }
-#: Point symbols of facilities on a village map: kinds, legend text, marker, colour, size (pt).
+#: The e-commerce tiers as the dashboard draws them (``dashboard/view.py`` TIER_STYLE, sizes
+#: in the same proportions): kind, legend text, colour, size (pt).
+TIER_SYMBOLS = (
+    ("county_logistics", "县级物流中心", "#08306b", 7.8),
+    ("township_ecommerce", "乡镇电商服务中心", "#2171b5", 6.8),
+    ("village_station", "村级电商服务站", "#41ab5d", 5.6),
+)
+#: Other facilities on a village map: kinds, legend text, marker, colour, size (pt).
 FACILITY_SYMBOLS = (
     (("clinic", "township_hospital"), "卫生室/卫生院", "plus", "#d7301f", 6.5),
     (("school",), "学校", "triangle", "#3f6fb5", 6.0),
-    (("township_ecommerce",), "乡镇电商服务中心", "circle", "#2171b5", 6.5),
-    (("village_station",), "村级电商服务站", "circle", "#41ab5d", 5.5),
     (("industrial_park", "agribusiness"), "园区/产业基地", "diamond", "#8c6d31", 5.5),
 )
-SITE_SYMBOL = ("易地搬迁安置点", "square", "#6a3d9a", 6.0)
+#: A relocation site: the dashboard's purple square with 安 on it.
+SITE_SYMBOL = ("易地搬迁安置点", "square", "#6a3d9a", 8.5, "安")
+#: The red badge with a village's number of infrastructure gaps (the dashboard's).
+GAP_LEGEND = "基础设施短板项数"
 #: Road classes grouped as the legend shows them.
 ROAD_LEGEND = (
     (("国道", "省道"), "国道/省道"),
@@ -246,11 +265,13 @@ class _Context:
             hit = [c for c in classes if c in present]
             if hit:
                 colour, width, _ = ROAD_STYLE[hit[0]]
-                out.append(LegendEntry(label, colour, "line", width))
+                out.append(LegendEntry(label, colour, "line", width, layer="roads"))
         if len(roads) and not roads["paved"].astype("boolean").fillna(True).all():
-            out.append(LegendEntry("未硬化道路", ROAD_STYLE["村道"][0], "dashed", 0.9))
+            out.append(
+                LegendEntry("未硬化道路", ROAD_STYLE["村道"][0], "dashed", 0.9, layer="roads")
+            )
         if len(near(self.ws["rivers"])):
-            out.append(LegendEntry("河流", RIVER_COLOUR, "line", 1.1))
+            out.append(LegendEntry("河流", RIVER_COLOUR, "line", 1.1, layer="rivers"))
         return out
 
     def tiles(self) -> tuple[Tile, ...]:
@@ -269,27 +290,37 @@ class _Context:
             out.append(Tile("贫困村出列", f"{int(f.value)} / {f.total}个", note, tone))
         else:
             out.append(Tile("贫困村出列", "—", "无建档贫困村"))
-        f = figs["ecommerce_villages"]
-        share = f.value / f.total if f.total else 0.0
+        f = figs["monitored_households"]
+        note, tone = _change(f.change, "户")
         out.append(
-            Tile(
-                "电商服务覆盖行政村",
-                f"{int(f.value)} / {f.total}个",
-                f"{share:.0%}（村站 3 km、镇中心 5 km 内）",
-            )
+            Tile("防返贫监测户", _households(f.value), note, "warn" if tone == "bad" else tone)
         )
+        # second row (four a row): the two e-commerce figures side by side, then relocation
+        out += self.ecommerce_tiles(figs["ecommerce_villages"], figs["ecommerce_station_villages"])
         f = figs["relocation_moved_share"]
         planned = int(pd.to_numeric(self.ws["relocation_sites"]["planned_households"]).sum())
         if planned:
             out.append(Tile("易地搬迁入住率", _pct(f.value, 0), f"计划搬迁 {planned:,}户"))
         else:
             out.append(Tile("易地搬迁入住率", "—", "无安置点"))
-        f = figs["monitored_households"]
-        note, tone = _change(f.change, "户")
-        out.append(
-            Tile("防返贫监测户", _households(f.value), note, "warn" if tone == "bad" else tone)
-        )
         return tuple(out)
+
+    def ecommerce_tiles(self, reach: key_figures.Figure, own: key_figures.Figure) -> list[Tile]:
+        """The two e-commerce coverage figures, each with its definition: villages within
+        reach of a station (village stations 3 km, the township centre 5 km), and villages
+        with a station of their own (the county plans' figure, against their 90 % target)."""
+        km = f"{key_figures.VILLAGE_RADIUS_M / 1000:g}/{key_figures.TOWNSHIP_RADIUS_M / 1000:g}"
+        target = key_figures.STATION_VILLAGE_TARGET
+        out = []
+        for f, label in ((reach, "电商服务覆盖行政村"), (own, "有电商服务站的行政村")):
+            share = f.value / f.total if f.total else 0.0
+            if f is reach:
+                note, tone = f"{share:.0%}·{km} 公里内有网点", "neutral"
+            else:
+                note = f"{share:.0%}，目标 ≥{target:.0%}"
+                tone = "good" if share >= target else "bad"
+            out.append(Tile(label, f"{int(f.value)} / {f.total}个", note, tone))
+        return out
 
     # ------------------------------------------------------------------ township
     def township_page(self) -> Page:
@@ -309,11 +340,13 @@ class _Context:
                 if n > 0
             },
         )
+        # what the dashboard's map shows over the villages: stations, sites and gap badges
+        points, point_legend = self.map_points(self.township_area())
         panel = MapPanel(
-            MapLayers(areas, **self.base_layers()),
+            MapLayers(areas, points=points, **self.base_layers()),
             labels,
             f"年末未脱贫人口（{year}年）",
-            tuple(classes) + tuple(self.line_legend()),
+            (*classes, *self.gap_legend(self.codes), *point_legend, *self.line_legend()),
             self.illustrative,
         )
         series = history.figures_by_year(self.ws, self.years)
@@ -383,15 +416,18 @@ class _Context:
     def village_labels(
         self, codes: list[str], notes: dict[str, str], muted: frozenset[str] = frozenset()
     ) -> gpd.GeoDataFrame:
-        """Name labels of villages (named inside their polygons); the smallest villages are
+        """Name labels of villages (named inside their polygons) with their gap badge (the
+        number of infrastructure gaps, as on the dashboard's map); the smallest villages are
         placed first (they have the least room), muted ones (neighbours) last."""
         area = dict(zip(self.codes, to_metric(self.ws.villages).area, strict=True))
         order = sorted(codes, key=lambda c: (c in muted, area[c]))
+        counts = self.gap_counts()
         return gpd.GeoDataFrame(
             {
                 "text": [self.names[c] for c in order],
                 "note": [notes.get(c, "") for c in order],
                 "muted": [c in muted for c in order],
+                "badge": [str(counts[c]) if c in counts else "" for c in order],
             },
             geometry=[self.polygons[c] for c in order],
             crs=self.ws.villages.crs,
@@ -419,7 +455,7 @@ class _Context:
         )
         focus = ws.villages[is_focus]
         reach = self.reach(focus)
-        points, point_legend = self.village_points(reach)
+        points, point_legend = self.map_points(reach, others=True)
         neighbours = [c for c in self.codes if c != code]
         labels = self.village_labels(
             [code, *neighbours],
@@ -433,6 +469,7 @@ class _Context:
             (
                 LegendEntry(name, FOCUS_FILL, "area"),
                 LegendEntry("相邻村（社区）", NEIGHBOUR_FILL, "area"),
+                *self.gap_legend(self.codes_within(reach)),
                 *point_legend,
                 *self.line_legend(reach),
             ),
@@ -506,44 +543,99 @@ class _Context:
             corner=self.corner,
         )
 
-    def reach(self, focus: gpd.GeoDataFrame):
-        """About what a village's map shows around it (metre CRS polygon)."""
+    def reach(self, focus: gpd.GeoDataFrame, pad: float = 0.22):
+        """About what a village's map shows around it (metre CRS polygon): the village widened
+        by 45 % of its extent, within the box the map is sure to show (its extent and ``pad``,
+        the map's padding)."""
         metric = to_metric(focus, self.metric_crs)
         xmin, ymin, xmax, ymax = metric.total_bounds
-        return metric.union_all().buffer(0.45 * max(xmax - xmin, ymax - ymin))
+        size = max(xmax - xmin, ymax - ymin)
+        shown = shapely.box(
+            xmin - pad * size, ymin - pad * size, xmax + pad * size, ymax + pad * size
+        )
+        return metric.union_all().buffer(0.45 * size).intersection(shown)
 
-    def village_points(self, reach):
-        """Facilities and relocation sites in and around the village, with legend entries."""
+    def township_area(self, pad: float = 0.04):
+        """What the township map is sure to show (metre CRS box): the villages' extent and
+        ``pad`` (the map's padding) around it."""
+        xmin, ymin, xmax, ymax = to_metric(self.ws.villages, self.metric_crs).total_bounds
+        size = max(xmax - xmin, ymax - ymin)
+        return shapely.box(
+            xmin - pad * size, ymin - pad * size, xmax + pad * size, ymax + pad * size
+        )
+
+    def gap_counts(self) -> dict[str, int]:
+        """Each village's number of infrastructure gaps at the year (the dashboard's red
+        badge: unmet indicators, plus one for dangerous houses and one for unsafe water)."""
+        table = gaps.village_gaps(self.past["indicators"], self.year)
+        return {
+            str(c): int(n)
+            for c, n in zip(table["village_code"], table["gap_count"], strict=True)
+            if n > 0
+        }
+
+    def map_points(self, within, others: bool = False):
+        """Symbols on a map and their legend lines: the e-commerce stations by tier (built by
+        the year filled, planned ones as rings), relocation sites completed by the year (安),
+        and with ``others`` clinics, schools and parks; only those ``within`` (a metre CRS
+        polygon), as the dashboard's layers show them."""
         rows, legend = [], []
-        fac = self.past["facilities"]
-        if len(fac):
-            opened = pd.to_numeric(fac["opened_year"], errors="coerce")
-            fac = fac[(fac["status"] == "existing") & (opened.isna() | (opened <= self.year))]
-            near = fac[to_metric(fac, self.metric_crs).within(reach).to_numpy()]
-            for kinds, label, marker, colour, size in FACILITY_SYMBOLS:
-                hit = near[near["kind"].isin(kinds)]
+
+        def near(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+            if not len(frame):
+                return frame
+            return frame[to_metric(frame, self.metric_crs).within(within).to_numpy()]
+
+        fac = near(self.past["facilities"])
+        opened = pd.to_numeric(fac["opened_year"], errors="coerce")
+        built = fac[(fac["status"] == "existing") & (opened.isna() | (opened <= self.year))]
+        planned = fac[fac["status"] == "planned"]
+        for kind, label, colour, size in TIER_SYMBOLS:
+            for frame, hollow in ((built, False), (planned, True)):
+                hit = frame[frame["kind"] == kind]
                 if len(hit):
-                    legend.append(LegendEntry(label, colour, marker))
-                    rows += [(g, marker, colour, size) for g in hit.geometry]
-        sites = self.past["relocation_sites"]
+                    text = f"{label}（规划）" if hollow else label
+                    marker = "ring" if hollow else "circle"
+                    legend.append(LegendEntry(text, colour, marker, layer="service"))
+                    rows += [
+                        (g, "circle", colour, size, hollow, "", "service") for g in hit.geometry
+                    ]
+        if others:
+            for kinds, label, marker, colour, size in FACILITY_SYMBOLS:
+                hit = built[built["kind"].isin(kinds)]
+                if len(hit):
+                    legend.append(LegendEntry(label, colour, marker, layer="facilities"))
+                    rows += [
+                        (g, marker, colour, size, False, "", "facilities") for g in hit.geometry
+                    ]
+        sites = near(self.past["relocation_sites"])
+        done = pd.to_numeric(sites["completed_year"], errors="coerce")
+        sites = sites[done.isna().to_numpy() | (done <= self.year).to_numpy()]
         if len(sites):
-            near = sites[to_metric(sites, self.metric_crs).within(reach).to_numpy()]
-            if len(near):
-                label, marker, colour, size = SITE_SYMBOL
-                legend.append(LegendEntry(label, colour, marker))
-                rows += [(g, marker, colour, size) for g in near.geometry]
+            label, marker, colour, size, text = SITE_SYMBOL
+            legend.append(LegendEntry(label, colour, marker, text=text, layer="relocation"))
+            rows += [(g, marker, colour, size, False, text, "relocation") for g in sites.geometry]
         if not rows:
-            return None, []
+            return None, legend
+        columns = ("marker", "colour", "size", "hollow", "text", "layer")
         points = gpd.GeoDataFrame(
-            {
-                "marker": [r[1] for r in rows],
-                "colour": [r[2] for r in rows],
-                "size": [r[3] for r in rows],
-            },
+            {c: [r[i + 1] for r in rows] for i, c in enumerate(columns)},
             geometry=[r[0] for r in rows],
             crs=self.ws.villages.crs,
         )
         return points, legend
+
+    def codes_within(self, area) -> list[str]:
+        """The villages a metre CRS polygon ``area`` touches (those a zoomed map shows)."""
+        inside = to_metric(self.ws.villages, self.metric_crs).intersects(area).to_numpy()
+        return [c for c, hit in zip(self.codes, inside, strict=True) if hit]
+
+    def gap_legend(self, codes) -> list[LegendEntry]:
+        """The gap badge's legend line, when any of ``codes`` has a gap."""
+        counts = self.gap_counts()
+        if not any(c in counts for c in codes):
+            return []
+        return [LegendEntry(GAP_LEGEND, BADGE, "circle", text="n", layer="gaps")]
 
     def category_table(self, code: str) -> Table:
         hh = self.past.households

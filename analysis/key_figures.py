@@ -1,22 +1,28 @@
 """The handful of figures leaders look at first, each with its value a year earlier.
 
-Poor people remaining and incidence, poor villages exited, e-commerce coverage of villages,
-relocation moved-in share and monitored households: the meeting page's big numbers and the
-brief's header. Past values replay the change history, so they are what the office saw then.
+Poor people remaining and incidence, poor villages exited, e-commerce coverage of villages (two
+ways: within reach of a station, and with a station of their own), relocation moved-in share
+and monitored households: the meeting page's big numbers and the brief's header. Past values
+replay the change history, so they are what the office saw then.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import geopandas as gpd
 import pandas as pd
 
+from ..geo.crs import to_metric
 from ..geo.workspace import Workspace
 from . import history, poverty, station_plan
 from .coverage import coverage, village_distances
 
 #: Service distances used for the headline coverage figure (the planner's defaults, metres).
 VILLAGE_RADIUS_M, TOWNSHIP_RADIUS_M = 3_000.0, 5_000.0
+#: The county e-commerce plans' target share of villages with a station of their own (plan 5
+#: of the source: village stations covering at least 90 % of administrative villages).
+STATION_VILLAGE_TARGET = 0.90
 
 
 @dataclass(frozen=True)
@@ -37,7 +43,12 @@ class Figure:
 
 
 def key_figures(ws: Workspace, year: int, first_year: int | None = None) -> list[Figure]:
-    """The headline figures at the end of ``year`` with last year's values beside them."""
+    """The headline figures at the end of ``year`` with last year's values beside them.
+
+    In this order: ``poor_people``, ``incidence``, ``poor_villages_exited``,
+    ``ecommerce_villages`` (within reach of a station), ``ecommerce_station_villages`` (with a
+    station of their own), ``relocation_moved_share``, ``monitored_households``.
+    """
     first = (
         poverty.workspace_years(ws.households, ws["indicators"])[0]
         if first_year is None
@@ -55,6 +66,7 @@ def key_figures(ws: Workspace, year: int, first_year: int | None = None) -> list
         fig("incidence", "share"),
         fig("poor_villages_exited", "ratio", "poor_villages"),
         fig("ecommerce_villages", "ratio", "villages"),
+        fig("ecommerce_station_villages", "ratio", "villages"),
         fig("relocation_moved_share", "share"),
         fig("monitored_households", "households"),
     ]
@@ -66,17 +78,15 @@ def _at(ws: Workspace, year: int) -> dict[str, float]:
     return {
         **totals,
         "ecommerce_villages": ecommerce_villages_covered(past, year),
+        "ecommerce_station_villages": ecommerce_station_villages(past, year),
         "relocation_moved_share": relocation_moved_share(past, year),
     }
 
 
 def ecommerce_villages_covered(ws: Workspace, year: int) -> int:
-    """Villages within reach of a station open by ``year`` (straight line; village stations
-    3 km, the township centre 5 km)."""
-    stations = station_plan.workspace_existing(ws)
-    opened = ws["facilities"].set_index("facility_id")["opened_year"]
-    when = pd.to_numeric(stations["id"].map(opened), errors="coerce")
-    stations = stations[when.isna().to_numpy() | (when <= year).to_numpy()]
+    """Villages within reach of a station open by ``year``: the service-reach definition
+    (电商服务覆盖行政村; straight line, village stations 3 km, the township centre 5 km)."""
+    stations = _open_stations(ws, year)
     if stations.empty:
         return 0
     radii = station_plan.station_radii(stations, VILLAGE_RADIUS_M, TOWNSHIP_RADIUS_M)
@@ -84,6 +94,46 @@ def ecommerce_villages_covered(ws: Workspace, year: int) -> int:
     return coverage(
         ws.villages, ws.households, stations, radii, year, distances=dist
     ).villages_covered
+
+
+def ecommerce_station_villages(ws: Workspace, year: int) -> int:
+    """Villages with a station of their own open by ``year``: the county e-commerce plans'
+    definition (行政村电商服务站覆盖率, 电子商务进农村综合示范; target at least 90 %).
+
+    A station (a village station, or the township centre for the unit it stands in) belongs
+    to the village its row names (``village_code``) or, when it names none, to the village
+    whose polygon holds it. A station near a village but inside its neighbour does not count.
+    """
+    stations = _open_stations(ws, year)
+    villages = ws.villages
+    if stations.empty or villages.empty:
+        return 0
+    codes = set(villages["code"].astype(str))
+    fac = ws["facilities"].set_index("facility_id")
+    named = stations["id"].map(fac["village_code"]).astype("string")
+    named = named.where(named.isin(codes))  # a code of no village here names none
+    owners = set(named.dropna())
+    unnamed = stations[named.isna().to_numpy()]
+    if len(unnamed):
+        # one metre CRS for both frames: "inside" must not depend on the stored CRS
+        metric = to_metric(villages)
+        points = gpd.GeoDataFrame(geometry=to_metric(unnamed, metric.crs).geometry)
+        inside = gpd.sjoin(
+            points,
+            gpd.GeoDataFrame({"code": villages["code"].astype(str)}, geometry=metric.geometry),
+            predicate="within",
+        )
+        owners |= set(inside["code"])
+    return len(owners & codes)
+
+
+def _open_stations(ws: Workspace, year: int) -> gpd.GeoDataFrame:
+    """Existing stations (village stations and the township centre) open by ``year``; a
+    station with no opening year counts as open."""
+    stations = station_plan.workspace_existing(ws)
+    opened = ws["facilities"].set_index("facility_id")["opened_year"]
+    when = pd.to_numeric(stations["id"].map(opened), errors="coerce")
+    return stations[when.isna().to_numpy() | (when <= year).to_numpy()]
 
 
 def relocation_moved_share(ws: Workspace, year: int) -> float:

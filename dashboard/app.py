@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from township_atlas.dashboard import assets, loader, sidebar, view
+from township_atlas.dashboard import assets, loader, meeting_view, sidebar, view
 from township_atlas.dashboard import state as S
 from township_atlas.dashboard.i18n import t
 
@@ -110,8 +110,12 @@ NEW = st.Page(DATA, title=t("page_data", lang), icon=":material/upload_file:", u
 # Every page listed: "View 3 more" hid 数据导入, 规则设置 and 数据字典 behind a click.
 page = st.navigation([NEW] if loader.is_new() else list(ALL_PAGES), expanded=True)
 sidebar.draw()
-# The demo's figures are invented: every page says so, above its own content.
+# The demo's figures are invented: every page says so, above its own content; the meeting's
+# presentation view (/meeting?present=1, no chrome) in one thin line, so the map keeps the room.
 banner = view.demo_banner(loader.load_meta(), lang)
-if banner:
+presenting = page.url_path == "meeting" and meeting_view.presenting(st.query_params)
+if banner and presenting:
+    st.html(meeting_view.demo_strip_html(banner))
+elif banner:
     st.warning(banner, icon=":material/science:")
 page.run()

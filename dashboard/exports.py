@@ -6,16 +6,45 @@ Shared by the dashboard's download buttons and ``township-atlas export-map`` / `
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import replace
 
 from ..analysis import poverty
 from ..analysis.brief import brief_content
-from ..geo.brief_pdf import png_pages, render_map_page
+from ..geo.brief_pdf import MapPanel, png_pages, render_map_page
 from ..geo.workspace import Workspace
 from .view import ALL_LAYERS
 
 #: Map layers an export can draw (the dashboard's layer names).
 EXPORT_LAYERS = ALL_LAYERS
+#: What each kind of file is called after the place and year (简报 the brief, 一张图 the map).
+FILE_KINDS = {"pdf": "简报", "png": "一张图", "html": "一张图"}
+#: Characters no file name may hold on Windows, macOS or Linux (and control characters).
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+
+
+def file_name(township: str, year: int, kind: str, village: str | None = None) -> str:
+    """The name a downloaded or written file gets: ``古陂镇-2025-简报.pdf``,
+    ``古陂镇-枫树村-2025-简报.pdf``, ``古陂镇-2025-一张图.png`` or ``.html``.
+
+    ``village`` is a village's name; the township is named once (a ``village`` equal to the
+    township, or none, gives the township's file). Characters a file name cannot hold
+    (``/\\:*?"<>|``, control characters) become ``_``. Raises ``ValueError`` for a ``kind``
+    other than pdf, png or html.
+    """
+    kind = str(kind).lower().lstrip(".")
+    if kind not in FILE_KINDS:
+        raise ValueError(f"file kind {kind!r}: use one of {', '.join(FILE_KINDS)}")
+    town = _safe(township)
+    place = _safe(village) if village is not None else ""
+    parts = [town, "" if place == town else place, str(int(year)), FILE_KINDS[kind]]
+    return "-".join(p for p in parts if p) + "." + kind
+
+
+def _safe(text: str | None) -> str:
+    """``text`` fit for a file name: no blank or dot at either end (Windows drops those),
+    unsafe runs as ``_``."""
+    return _UNSAFE.sub("_", str(text or "").strip().strip(".")).strip()
 
 
 def export_map(
@@ -42,22 +71,35 @@ def export_map(
 
             spec = focus(spec, ws, _village_code(ws, village))
         return township_map.standalone_html(spec).encode("utf-8")
+    # the brief's map (stations, sites and gap badges as on screen) with the chosen layers
     brief = brief_content(ws, year, village=village)
-    panel = brief.pages[0].map
-    panel = replace(
+    page = replace(brief.pages[0], map=panel_with_layers(brief.pages[0].map, layers))
+    return png_pages(render_map_page(replace(brief, pages=(page,))))[0]
+
+
+def panel_with_layers(panel: MapPanel, layers: frozenset[str]) -> MapPanel:
+    """The brief's map with only the chosen dashboard ``layers``: points, legend lines, names
+    and gap badges of the others left out."""
+    points = panel.layers.points
+    if points is not None:
+        points = points[points["layer"].isin(layers).to_numpy()] if "layer" in points else points
+        points = points if len(points) else None
+    labels = panel.labels.copy()
+    if "labels" not in layers:
+        labels["text"], labels["note"] = "", ""
+    if "gaps" not in layers and "badge" in labels:
+        labels["badge"] = ""
+    return replace(
         panel,
         layers=replace(
             panel.layers,
             roads=panel.layers.roads if "roads" in layers else None,
             rivers=panel.layers.rivers if "rivers" in layers else None,
-            points=panel.layers.points
-            if layers & {"service", "relocation", "facilities"}
-            else None,
+            points=points,
         ),
-        labels=panel.labels if "labels" in layers else panel.labels.iloc[:0],
+        labels=labels,
+        legend=tuple(e for e in panel.legend if not e.layer or e.layer in layers),
     )
-    page = replace(brief.pages[0], map=panel)
-    return png_pages(render_map_page(replace(brief, pages=(page,))))[0]
 
 
 def _village_code(ws: Workspace, village: str) -> str:

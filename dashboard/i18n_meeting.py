@@ -10,13 +10,44 @@ STRINGS: dict[str, tuple[str, str]] = {
     "meeting_township": ("全镇", "Whole township"),
     "meeting_prev": ("上一个村(← / PageUp)", "Previous village (← / PageUp)"),
     "meeting_next": ("下一个村(→ / PageDown)", "Next village (→ / PageDown)"),
+    "meeting_prev_short": ("上一村", "Previous"),
+    "meeting_next_short": ("下一村", "Next"),
+    "meeting_home_short": ("全镇", "Township"),
+    "meeting_overview_help": ("回到全镇(Home)", "Back to the township (Home)"),
     "meeting_auto": ("自动切换", "Advance by itself"),
     "meeting_auto_off": ("不自动", "Off"),
     "meeting_hint": (
-        "用 ▶ / ◀(或键盘、翻页笔的方向键和翻页键)逐村查看,⌂ 回到全镇。",
-        "Step through the villages with ▶ / ◀ (or arrow and page keys of a keyboard or "
-        "clicker); ⌂ returns to the township.",
+        "用「上一村」「下一村」(或键盘、翻页笔的方向键和翻页键)逐村查看,「全镇」回到全镇;"
+        "点地图上的村也可直接查看。",
+        "Step through the villages with Previous / Next (or the arrow and page keys of a "
+        "keyboard or clicker); Township returns to the whole township; a click on a village "
+        "shows it.",
     ),
+    "meeting_present": ("进入全屏演示", "Present full screen"),
+    "meeting_present_help": (
+        "隐藏侧栏和页面边框,地图铺满屏幕,数字放大,适合投影和大屏。按 Esc 或「退出演示」返回。"
+        "也可直接打开本页地址加 ?present=1。",
+        "Hides the sidebar and the page's frame: the map fills the screen and the figures are "
+        "large, for a projector or a big screen. Esc or 'Exit' returns. The page's address "
+        "with ?present=1 opens it directly.",
+    ),
+    "meeting_exit": ("退出演示", "Exit"),
+    "meeting_exit_help": ("回到普通页面(Esc)", "Back to the ordinary page (Esc)"),
+    "meeting_fullscreen": ("全屏", "Full screen"),
+    "meeting_fullscreen_help": (
+        "浏览器全屏(再按一次或 Esc 退出)",
+        "The browser's full screen (press again or Esc to leave)",
+    ),
+    "meeting_dark": ("深色", "Dark"),
+    "meeting_dark_help": (
+        "深色背景、浅色文字:投影仪上浅灰色容易看不清。",
+        "Dark ground, light text: projectors wash out light greys.",
+    ),
+    "meeting_downloads": ("简报与地图下载", "Brief and map files"),
+    "meeting_make_pdf": ("生成简报(PDF)", "Make the brief (PDF)"),
+    "meeting_making_pdf": ("正在生成简报,需要几秒钟……", "Making the brief, a few seconds…"),
+    "meeting_make_png": ("生成地图图片(PNG)", "Make the map picture (PNG)"),
+    "meeting_making_png": ("正在生成地图图片……", "Making the map picture…"),
     "meeting_brief": ("下载简报(PDF,可打印)", "Download the brief (PDF, to print)"),
     "meeting_export_png": ("下载地图图片(PNG)", "Download the map picture (PNG)"),
     "meeting_export_html": ("下载地图(HTML,可离线打开)", "Download the map (HTML, opens offline)"),
@@ -24,10 +55,20 @@ STRINGS: dict[str, tuple[str, str]] = {
         "单个文件,含地图程序,无需联网即可在浏览器中打开;不含在线底图。",
         "One file with everything inside: opens in a browser with no internet; no online base map.",
     ),
-    "meeting_poor_people": ("年末未脱贫人口", "Poor people remaining"),
+    "meeting_downloads_of": ("当前:{what}", "For: {what}"),
+    # the parts of a download's file name: 古陂镇-枫树村-2025-简报.pdf
+    "meeting_file_brief": ("简报", "brief"),
+    "meeting_file_map": ("一张图", "map"),
+    "meeting_poor_people": ("年末未脱贫人口", "Poor people"),
     "meeting_incidence": ("贫困发生率", "Poverty incidence"),
     "meeting_poor_villages_exited": ("贫困村出列", "Poor villages exited"),
-    "meeting_ecommerce_villages": ("电商服务覆盖行政村", "Villages with e-commerce service"),
-    "meeting_relocation_moved_share": ("易地搬迁入住率", "Relocation: moved in"),
+    "meeting_ecommerce_villages": ("电商服务覆盖行政村", "E-commerce reach"),
+    "meeting_ecommerce_both": ("电商服务行政村", "E-commerce villages"),
+    "meeting_ecommerce_reach_def": ("覆盖({v}/{t}公里内有网点)", "within {v}/{t} km of a station"),
+    "meeting_ecommerce_station_def": (
+        "村村有站 · 目标≥{target}%",
+        "own station · target ≥{target}%",
+    ),
+    "meeting_relocation_moved_share": ("易地搬迁入住率", "Relocation moved in"),
     "meeting_monitored_households": ("防返贫监测户", "Monitored households"),
 }

@@ -257,28 +257,6 @@ def rules_or_stop(ws: Workspace, lang: str) -> Rules:
         st.stop()
 
 
-def meeting_card(ws: Workspace, status: pd.Series, year: int, lang: str) -> None:
-    """One village on the projector: its figures, exit status and gap, and what it lacks."""
-    detail = view.village_detail(ws, str(status["code"]), year, lang)
-    st.markdown(f"### {status['name']}")
-    shown = progress_view.map_status(status.to_frame().T).iloc[0]
-    st.markdown(f"**{progress_view.status_label(shown, lang, status['exit_year'])}**")
-    a, b = st.columns(2)
-    a.metric(i18n.t("remaining", lang), i18n.count(int(status["poor_people"]), "people", lang))
-    b.metric(i18n.t("incidence", lang), f"{float(status['incidence']) * 100:.2f}%")
-    a.metric(i18n.t("population", lang), i18n.count(int(status["population"]), "people", lang))
-    b.metric(
-        i18n.t("registered", lang),
-        i18n.count(int(detail.figures["registered_people"]), "people", lang) if detail else "—",
-    )
-    gap = status["gap_to_exit_zh" if lang == "zh" else "gap_to_exit_en"]
-    st.markdown(f"**{progress_view.gap_heading(status['status'], lang)}**")
-    st.text(gap or i18n.t("meets_rules", lang))
-    st.markdown(f"**{i18n.t('gaps', lang)}**")
-    st.text(detail.gaps if detail else i18n.t("no_data", lang))
-
-
-
 def every(seconds: float | None, tick_key: str, step: Callable[[], None]) -> None:
     """Call ``step`` every ``seconds`` (``None`` or 0: never) and redraw the whole page.
 

@@ -37,6 +37,8 @@ TILE = "#f4f4f2"
 HEADER_FILL = "#ececea"
 BAR = "#f2a384"
 TONES = {"good": "#2e7d32", "bad": "#b30000", "warn": "#d95f0e", "": MUTED, "neutral": MUTED}
+#: The red of a village's gap badge (the dashboard's).
+BADGE = "#d7301f"
 
 
 # ----------------------------------------------------------------------------- content
@@ -53,21 +55,28 @@ class Tile:
 
 @dataclass(frozen=True)
 class LegendEntry:
-    """One legend line: ``kind`` is area, line, dashed, outline or a point marker (circle,
-    square, plus, triangle, diamond); ``width`` is a line's width in pt."""
+    """One legend line: ``kind`` is area, line, dashed, outline, a point marker (circle,
+    square, plus, triangle, diamond) or ring (a hollow circle); ``width`` is a line's width
+    in pt; ``text`` is set in white over a marker (安, or n on a gap badge); ``layer`` names
+    the dashboard layer the entry belongs to ("" for the map's base), so an export that
+    leaves a layer out drops its legend line too."""
 
     label: str
     colour: str
     kind: str = "area"
     width: float = 1.0
+    text: str = ""
+    layer: str = ""
 
 
 @dataclass(frozen=True)
 class MapPanel:
     """The map of a page. ``labels``: polygons (named inside their visible part) or points
-    with ``text``, ``note`` (a second, smaller line, may be empty) and ``muted`` (a
-    neighbour's name, set smaller and grey); labels are placed in their list order, so the
-    most important come first."""
+    with ``text``, ``note`` (a second, smaller line, may be empty), ``muted`` (a
+    neighbour's name, set smaller and grey) and optional ``badge`` (a short count set in a
+    red badge after the name, as the dashboard marks a village's infrastructure gaps; alone
+    when ``text`` is empty); labels are placed in their list order, so the most important
+    come first."""
 
     layers: MapLayers
     labels: gpd.GeoDataFrame
@@ -323,7 +332,7 @@ class _Writer:
         w = self.width(text, size, bold)
         if w <= width or not text:
             return text, size
-        smaller = max(size * 0.7, size * width / w)
+        smaller = max(size * 0.7, size * width / w * 0.995)  # a hair under: float rounding
         if self.width(text, smaller, bold) <= width:
             return text, smaller
         while text and self.width(text + "…", smaller, bold) > width:
@@ -461,16 +470,42 @@ class _Writer:
         self.legend(panel, rows, _Box(box.x + pad, image.y + image.h + 2.2, box.w - 2 * pad, 0))
 
         obstacles = []
+        points = panel.layers.points
+        if points is not None and len(points):  # names keep clear of the symbols
+            obstacles += self.point_texts(points, rendered, image)
         if panel.illustrative:
             obstacles.append(self.stamp(image, panel.illustrative_note))
         obstacles.append(self.north_arrow(image))
         obstacles.append(self.scale_bar(image, rendered))
-        points = panel.layers.points
-        if points is not None and len(points):  # names keep clear of the symbols
-            for fx, fy in rendered.fractions(points.geometry):
-                px, py = image.x + fx * image.w, image.y + fy * image.h
-                obstacles.append(_Box(px - 1.4, py - 1.4, 2.8, 2.8))
         self.labels(panel.labels, rendered, image, obstacles)
+
+    def point_texts(self, points: gpd.GeoDataFrame, rendered: RenderedMap, image: _Box):
+        """Set each point's ``text`` (安) in white over its symbol; returns the boxes the
+        symbols take (for the names to keep clear of)."""
+        sizes = points["size"] if "size" in points else [5.0] * len(points)
+        texts = points["text"] if "text" in points else [""] * len(points)
+        boxes = []
+        for (fx, fy), size, text in zip(
+            rendered.fractions(points.geometry), sizes, texts, strict=True
+        ):
+            if not (0 <= fx <= 1 and 0 <= fy <= 1):
+                continue
+            px, py = image.x + fx * image.w, image.y + fy * image.h
+            half = max(1.4, float(size) * PT / 2 + 0.3)
+            boxes.append(_Box(px - half, py - half, 2 * half, 2 * half))
+            if isinstance(text, str) and text:
+                glyph = float(size) * 0.62  # pt: inside the symbol with a rim to spare
+                self.text(
+                    px - half,
+                    py - glyph * PT * 0.5,
+                    text,
+                    glyph,
+                    bold=True,
+                    colour="#ffffff",
+                    align="C",
+                    width=2 * half,
+                )
+        return boxes
 
     def legend(self, panel: MapPanel, rows, box: _Box) -> None:
         y = box.y
@@ -501,13 +536,29 @@ class _Writer:
             pdf.line(x, cy, x + w, cy)
             pdf.set_dash_pattern()
         else:
-            self.marker(entry.kind, entry.colour, x + w / 2, cy, 1.35)
+            r = 1.6 if entry.text else 1.35
+            self.marker(entry.kind, entry.colour, x + w / 2, cy, r)
+            if entry.text:
+                self.text(
+                    x,
+                    cy - 4.6 * PT * 0.5,
+                    entry.text,
+                    4.6,
+                    bold=True,
+                    colour="#ffffff",
+                    align="C",
+                    width=w,
+                )
 
     def marker(self, kind: str, colour: str, cx: float, cy: float, r: float) -> None:
         pdf = self.pdf
         self.fill(colour)
         self.draw("#ffffff", 0.25)
-        if kind == "square":
+        if kind == "ring":
+            self.fill("#ffffff")
+            self.draw(colour, 0.4)
+            pdf.circle(x=cx, y=cy, radius=r * 0.85, style="DF")
+        elif kind == "square":
             pdf.rect(cx - r * 0.9, cy - r * 0.9, r * 1.8, r * 1.8, style="DF")
         elif kind == "triangle":
             pdf.polygon(
@@ -601,35 +652,48 @@ class _Writer:
         image: _Box,
         obstacles: list[_Box],
     ) -> None:
-        """Names over the map, each at the first nearby place where it overlaps nothing."""
+        """Names over the map (with their gap badge after them), each at the first nearby
+        place where it overlaps nothing."""
         if labels is None or not len(labels):
             return
         inner = _Box(image.x + 1, image.y + 1, image.w - 2, image.h - 2)
         placed: list[_Box] = list(obstacles)
-        notes = labels["note"] if "note" in labels else [""] * len(labels)
-        muted = labels["muted"] if "muted" in labels else [False] * len(labels)
-        for (fx, fy), text, note, quiet in zip(
+        n = len(labels)
+        notes = labels["note"] if "note" in labels else [""] * n
+        muted = labels["muted"] if "muted" in labels else [False] * n
+        badges = labels["badge"] if "badge" in labels else [""] * n
+        for (fx, fy), text, note, quiet, badge in zip(
             rendered.fractions(rendered.label_points(labels.geometry)),
             labels["text"],
             notes,
             muted,
+            badges,
             strict=True,
         ):
             if not (0 <= fx <= 1 and 0 <= fy <= 1):  # outside the picture (or NaN)
                 continue
+            text = "" if text is None or text != text else str(text)
+            note = "" if note is None or note != note else str(note)
+            badge = "" if badge is None or badge != badge else str(badge)
+            if not (text or note or badge):
+                continue
             ax, ay = image.x + fx * image.w, image.y + fy * image.h
             size, note_size = (6.3, 5.8) if quiet else (7.6, 6.6)
-            text_w = self.width(str(text), size, not quiet)
-            note = "" if note is None else str(note)
+            text_w = self.width(text, size, not quiet) if text else 0.0
+            badge_w, badge_h, badge_size = self.badge_size(badge, quiet)
+            line_w = text_w + (0.7 if text and badge else 0.0) + badge_w
             note_w = self.width(note, note_size) if note else 0.0
-            w = max(text_w, note_w)
-            h = size * PT * 1.15 + (note_size * PT * 1.1 if note else 0.0)
+            w = max(line_w, note_w)
+            line_h = max(size * PT * 1.15 if text else 0.0, badge_h)
+            h = line_h + (note_size * PT * 1.1 if note else 0.0)
             best, best_cost = None, math.inf
             for dx, dy in _OFFSETS:
                 box = _Box(ax - w / 2 + dx * (w / 2 + 1.2), ay - h / 2 + dy * (h / 2 + 1.0), w, h)
                 if not box.inside(inner):
                     continue
-                cost = sum(_overlap(box, other) for other in placed)
+                # a little air around each name: two names touching read as one
+                room = _Box(box.x - 0.9, box.y - 0.2, box.w + 1.8, box.h + 0.4)
+                cost = sum(_overlap(room, other) for other in placed)
                 if cost == 0:
                     best = box
                     break
@@ -638,22 +702,26 @@ class _Writer:
             if best is None:
                 continue
             placed.append(best)
-            colour = MUTED if quiet else INK
-            self.text(
-                best.x,
-                best.y,
-                str(text),
-                size,
-                bold=not quiet,
-                colour=colour,
-                align="C",
-                width=best.w,
-                halo="#ffffff",
-            )
+            left = best.x + (best.w - line_w) / 2
+            if text:
+                self.text(
+                    left,
+                    best.y + (line_h - size * PT * 1.15) / 2,
+                    text,
+                    size,
+                    bold=not quiet,
+                    colour=MUTED if quiet else INK,
+                    halo="#ffffff",
+                )
+            if badge:
+                bx = left + line_w - badge_w
+                self.badge(
+                    badge, _Box(bx, best.y + (line_h - badge_h) / 2, badge_w, badge_h), badge_size
+                )
             if note:
                 self.text(
                     best.x,
-                    best.y + size * PT * 1.15,
+                    best.y + line_h,
                     note,
                     note_size,
                     colour=INK,
@@ -661,6 +729,34 @@ class _Writer:
                     width=best.w,
                     halo="#ffffff",
                 )
+
+    def badge_size(self, text: str, quiet: bool = False) -> tuple[float, float, float]:
+        """Width and height (mm) of a gap badge holding ``text``, and its type size (pt)."""
+        if not text:
+            return 0.0, 0.0, 0.0
+        d, size = (2.9, 5.0) if quiet else (3.4, 5.8)
+        return max(d, self.width(text, size, True) + 1.4), d, size
+
+    def badge(self, text: str, box: _Box, size: float) -> None:
+        """A red rounded badge with a white rim and ``text`` in white (the dashboard's)."""
+        self.fill(BADGE)
+        self.draw("#ffffff", 0.35)
+        if box.w - box.h < 0.05:  # one digit: a round badge
+            self.pdf.circle(x=box.x + box.w / 2, y=box.y + box.h / 2, radius=box.h / 2, style="DF")
+        else:
+            self.pdf.rect(
+                box.x, box.y, box.w, box.h, style="DF", round_corners=True, corner_radius=box.h / 3
+            )
+        self.text(
+            box.x,
+            box.y + (box.h - size * PT) / 2 - 0.05,
+            text,
+            size,
+            bold=True,
+            colour="#ffffff",
+            align="C",
+            width=box.w,
+        )
 
     # ------------------------------------------------------------------ right column
     def column(self, page: Page, box: _Box) -> None:
@@ -691,7 +787,7 @@ class _Writer:
         return box.y + h
 
     def tiles_height(self, tiles: Sequence[Tile]) -> float:
-        rows = math.ceil(len(tiles) / 3)
+        rows = math.ceil(len(tiles) / _tile_columns(len(tiles)))
         return rows * 18.5 + (rows - 1) * 2.5 if rows else 0.0
 
     def fit(self, page: Page, width: float, height: float):
@@ -724,10 +820,11 @@ class _Writer:
 
     def tiles(self, tiles: Sequence[Tile], box: _Box) -> float:
         gap, h = 2.5, 18.5
-        w = (box.w - 2 * gap) / 3
+        cols = _tile_columns(len(tiles))
+        w = (box.w - (cols - 1) * gap) / cols
         for i, tile in enumerate(tiles):
-            x = box.x + (i % 3) * (w + gap)
-            y = box.y + (i // 3) * (h + gap)
+            x = box.x + (i % cols) * (w + gap)
+            y = box.y + (i // cols) * (h + gap)
             self.fill(TILE)
             self.pdf.rect(x, y, w, h, style="F", round_corners=True, corner_radius=1.2)
             label, size = self.fitted(tile.label, w - 4, 7.3)
@@ -867,6 +964,12 @@ class _Writer:
                 self.text(box.x + 1.5, y, part, 7.6, colour=colour)
                 y += 4.0
         return y
+
+
+def _tile_columns(n: int) -> int:
+    """Key figures per row: three (two rows of six), four when there are seven or eight, so
+    the township page's figures stay two rows high and leave the chart and table their room."""
+    return 3 if n <= 6 else 4
 
 
 @dataclass(frozen=True)

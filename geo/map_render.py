@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 from PIL import Image
 from pyproj import CRS
 
@@ -42,8 +43,12 @@ class MapLayers:
     ``areas``: polygons with a ``fill`` colour and optional ``edge`` colour and
     ``edge_width`` (pt) columns. ``roads``: lines with ``road_class`` (国道 … 村道) and
     ``paved`` (unpaved roads are dashed). ``points``: ``colour``, ``marker`` (a key of
-    :data:`MARKERS`) and optional ``size`` (pt). ``focus``: geometries the map is zoomed to
-    (default: all areas), with ``pad`` (a share of their extent) around them.
+    :data:`MARKERS`) and optional ``size`` (pt), ``hollow`` (drawn as a ring of the colour:
+    planned, not built), ``text`` (a character the page sets over the symbol, such as 安 on
+    a relocation site; the picture itself holds no text) and ``layer`` (the dashboard layer
+    the point belongs to, so an export can leave out the layers not chosen). ``focus``:
+    geometries the map is zoomed to (default: all areas), with ``pad`` (a share of their
+    extent) around them.
     """
 
     areas: gpd.GeoDataFrame
@@ -180,25 +185,41 @@ def render_map(
             ax=ax, color=OUTLINE_COLOUR, linewidth=1.6 * scale, aspect=None, zorder=6
         )
     if layers.points is not None and len(layers.points):
-        pts = layers.points.to_crs(crs)
-        for marker, group in pts.groupby("marker", sort=False):
-            size = group.get("size", 5.0)
-            ax.scatter(
-                group.geometry.x,
-                group.geometry.y,
-                s=(np.asarray(size, dtype=float) * scale) ** 2,
-                c=list(group["colour"]),
-                marker=MARKERS.get(str(marker), "o"),
-                edgecolors="white",
-                linewidths=0.7 * scale,
-                zorder=8,
-            )
+        _draw_points(ax, layers.points.to_crs(crs), scale)
     ax.set_xlim(bounds[0], bounds[2])
     ax.set_ylim(bounds[1], bounds[3])
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     image = Image.fromarray(np.asarray(canvas.buffer_rgba())[..., :3].copy())
     return RenderedMap(image, bounds, crs)
+
+
+def _draw_points(ax, pts: gpd.GeoDataFrame, scale: float) -> None:
+    """Point symbols, largest first so a small one beside a large one stays visible: filled
+    with a white rim, or hollow rings of their colour."""
+    hollow = (
+        pts["hollow"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        if "hollow" in pts
+        else np.zeros(len(pts), dtype=bool)
+    )
+    sizes = (
+        pd.to_numeric(pts["size"], errors="coerce").fillna(5.0).to_numpy(float)
+        if "size" in pts
+        else np.full(len(pts), 5.0)
+    )
+    colours, markers, geoms = list(pts["colour"]), list(pts["marker"]), list(pts.geometry)
+    for rank, i in enumerate(np.argsort(-sizes, kind="stable")):
+        ring = bool(hollow[i])
+        ax.scatter(
+            [geoms[i].x],
+            [geoms[i].y],
+            s=(sizes[i] * scale) ** 2,
+            c="white" if ring else colours[i],
+            marker=MARKERS.get(str(markers[i]), "o"),
+            edgecolors=colours[i] if ring else "white",
+            linewidths=(1.3 if ring else 0.7) * scale,
+            zorder=8 + rank * 1e-4,
+        )
 
 
 def _draw_roads(ax, roads: gpd.GeoDataFrame, scale: float) -> None:

@@ -272,36 +272,6 @@ def test_broken_stored_rules_stop_a_page_with_the_problem(demo_path, tmp_path, m
     assert "规则设置" in at.error[0].value and "village_exit.max" in at.code[0].value
 
 
-def test_meeting_page_steps_through_the_villages(app, demo_ws):
-    at = app.run()
-    at.switch_page("app_pages/meeting_page.py").run()
-    assert not at.exception
-    assert len(at.metric) == 6 and at.metric[2].value == "8 / 8"
-    assert at.subheader[0].value.endswith("全镇")
-    names = list(demo_ws.villages["name"])
-    at.button(key="meeting_next").click().run()
-    assert at.subheader[0].value.endswith(names[0])
-    script = map_args(at)["script"]
-    assert names[0] in script or json.dumps(names[0])[1:-1] in script  # the legend's title
-    at.button(key="meeting_prev").click().run()
-    at.button(key="meeting_prev").click().run()
-    assert at.subheader[0].value.endswith(names[-2])  # wraps round
-    at.button(key="meeting_overview").click().run()
-    assert at.subheader[0].value.endswith("全镇") and not at.exception
-
-
-def test_meeting_page_states_the_register_first(app, demo_ws):
-    at = app.run()
-    at.switch_page("app_pages/meeting_page.py").run()
-    assert not at.exception
-    register = next(m.value for m in at.markdown if "建档立卡" in m.value)
-    assert "建档立卡 966户 3,017人，其中已脱贫 958户 2,992人，未脱贫 8户 25人" in register
-    assert "防返贫监测" in register
-    at.button(key="meeting_next").click().run()  # a village: its own register
-    first = next(m.value for m in at.markdown if "建档立卡" in m.value)
-    assert "建档立卡 966户" not in first
-
-
 DEMO_NOTICE = "演示数据:古陂镇的户、指标、网点与搬迁数据均为虚构"
 
 

@@ -125,9 +125,10 @@ def test_brief_content_is_plain_data(demo_ws):
         "年末未脱贫人口",
         "贫困发生率",
         "贫困村出列",
-        "电商服务覆盖行政村",
-        "易地搬迁入住率",
         "防返贫监测户",
+        "电商服务覆盖行政村",
+        "有电商服务站的行政村",
+        "易地搬迁入住率",
     ]
     table = page.blocks[0]
     assert len(table.rows) == len(demo_ws.villages) + 1  # and the township total
@@ -299,3 +300,134 @@ def test_the_exported_map_of_the_demo_says_its_data_are_invented(demo_ws):
     assert "ta-demo-banner" in html
     notice = "演示数据:古陂镇的户、指标、网点与搬迁数据均为虚构"
     assert notice in html or json.dumps(notice)[1:-1] in html
+
+
+# ----------------------------------------------------------------------------- issue 13
+def test_both_ecommerce_figures_say_their_definition(demo_ws, township_pdf):
+    from township_atlas.analysis import key_figures
+
+    figures = {f.key: f for f in key_figures.key_figures(demo_ws, 2025)}
+    reach, own = figures["ecommerce_villages"], figures["ecommerce_station_villages"]
+    tiles = {t.label: t for t in brief_content(demo_ws).pages[0].tiles}
+    assert tiles["电商服务覆盖行政村"].value == f"{int(reach.value)} / {reach.total}个"
+    assert "3/5 公里内有网点" in tiles["电商服务覆盖行政村"].note
+    station = tiles["有电商服务站的行政村"]
+    assert station.value == f"{int(own.value)} / {own.total}个"
+    share = own.value / own.total
+    assert station.note == f"{share:.0%}，目标 ≥90%"
+    assert station.tone == ("good" if share >= 0.9 else "bad")
+    (text,) = page_texts(township_pdf)  # both on the printed page, labels whole
+    assert "电商服务覆盖行政村" in text and "有电商服务站的行政村" in text
+    assert "3/5公里内有网点" in text and "目标≥90%" in text
+
+
+def points_of(panel, layer: str):
+    points = panel.layers.points
+    return points[points["layer"] == layer]
+
+
+def test_the_township_map_shows_stations_sites_and_gap_badges(demo_ws):
+    from township_atlas.analysis import gaps
+    from township_atlas.dashboard.view import TIER_STYLE
+
+    panel = brief_content(demo_ws, 2025).pages[0].map
+    service = points_of(panel, "service")
+    fac = demo_ws["facilities"]
+    # every station inside the township, in the screen's tier colours; planned ones hollow
+    tiers = fac[fac["kind"].isin(["township_ecommerce", "village_station"])]
+    assert len(service) == len(tiers)
+    built = service[~service["hollow"].astype(bool)]
+    assert set(built["colour"]) == {
+        TIER_STYLE["township_ecommerce"]["colour"],
+        TIER_STYLE["village_station"]["colour"],
+    }
+    assert service["hollow"].astype(bool).sum() == (tiers["status"] == "planned").sum() == 2
+    # the county centre lies outside the township's map: not drawn, not in the legend
+    assert TIER_STYLE["county_logistics"]["colour"] not in set(service["colour"])
+    sites = points_of(panel, "relocation")
+    assert len(sites) == len(demo_ws["relocation_sites"])
+    assert set(sites["text"]) == {"安"} and set(sites["colour"]) == {"#6a3d9a"}
+    assert set(sites["marker"]) == {"square"}
+    # the red badges: each village's number of gaps, as on the dashboard's map
+    table = gaps.village_gaps(demo_ws["indicators"], 2025)
+    wanted = {
+        name: str(n)
+        for name, code, n in zip(
+            demo_ws.villages["name"],
+            demo_ws.villages["code"],
+            table.set_index("village_code")
+            .reindex(demo_ws.villages["code"])["gap_count"]
+            .fillna(0)
+            .astype(int),
+            strict=True,
+        )
+        if n > 0
+    }
+    badges = dict(zip(panel.labels["text"], panel.labels["badge"], strict=True))
+    assert wanted and {k: v for k, v in badges.items() if v} == wanted
+    labels = {(e.label, e.layer, e.text) for e in panel.legend}
+    assert ("基础设施短板项数", "gaps", "n") in labels
+    assert ("易地搬迁安置点", "relocation", "安") in labels
+    assert {"乡镇电商服务中心", "村级电商服务站", "村级电商服务站（规划）"} <= {
+        e.label for e in panel.legend if e.layer == "service"
+    }
+    assert "县级物流中心" not in {e.label for e in panel.legend}
+
+
+def test_a_past_year_shows_only_the_stations_built_by_then(demo_ws):
+    panel = brief_content(demo_ws, 2016).pages[0].map
+    service = points_of(panel, "service")
+    built = service[~service["hollow"].astype(bool)]
+    fac = demo_ws["facilities"]
+    opened = fac[fac["kind"].isin(["township_ecommerce", "village_station"])]
+    assert len(built) == int((opened["opened_year"] <= 2016).sum()) == 3
+    sites = points_of(panel, "relocation")  # 阳光村's site was completed in 2018
+    assert len(sites) == 1
+
+
+def test_a_village_map_shows_stations_sites_facilities_and_badges(demo_ws):
+    from township_atlas.dashboard.view import TIER_STYLE
+
+    panel = brief_content(demo_ws, village="中坑村").pages[0].map
+    service = points_of(panel, "service")
+    assert list(service["colour"]) == [TIER_STYLE["village_station"]["colour"]]
+    assert list(service["hollow"]) == [True]  # 中坑村's station is planned
+    assert len(points_of(panel, "facilities"))  # clinics and schools, on the village map only
+    badges = dict(zip(panel.labels["text"], panel.labels["badge"], strict=True))
+    assert badges["中坑村"] == "1" and badges["金盆山居委会"] == "2"
+    assert ("基础设施短板项数", "gaps") in {(e.label, e.layer) for e in panel.legend}
+    # 新屋村's map: the township centre's and 阳光村's sites are near; no village on it lacks
+    # anything, so the legend has no badge line
+    panel = brief_content(demo_ws, village="新屋村").pages[0].map
+    assert set(points_of(panel, "relocation")["text"]) == {"安"}
+    assert not any(e.layer == "gaps" for e in panel.legend)
+
+
+def test_the_png_export_keeps_only_the_chosen_layers(demo_ws):
+    from township_atlas.dashboard.exports import panel_with_layers
+
+    panel = brief_content(demo_ws).pages[0].map
+    bare = panel_with_layers(panel, frozenset({"villages", "labels"}))
+    assert bare.layers.points is None and bare.layers.roads is None
+    assert not any(bare.labels["badge"])
+    assert all(e.layer == "" for e in bare.legend)
+    stations = panel_with_layers(panel, frozenset({"villages", "service", "gaps"}))
+    assert set(stations.layers.points["layer"]) == {"service"}
+    assert not any(stations.labels["text"]) and any(stations.labels["badge"])
+    assert {e.layer for e in stations.legend} == {"", "service", "gaps"}
+
+
+def test_the_png_export_draws_badges_and_site_marks(demo_ws):
+    from dataclasses import replace
+
+    from township_atlas.dashboard.exports import EXPORT_LAYERS, panel_with_layers
+
+    brief = brief_content(demo_ws)
+    page = brief.pages[0]
+    page = replace(page, map=panel_with_layers(page.map, frozenset(EXPORT_LAYERS)))
+    # what export_map turns into the PNG: 安 over each site and in the legend, the gap
+    # counts beside the names, the legend lines of stations, sites and badges
+    (text,) = page_texts(brief_pdf.render_map_page(replace(brief, pages=(page,))))
+    assert text.count("安") >= len(demo_ws["relocation_sites"]) + 1
+    assert "金盆山居委会2" in text and "中坑村1" in text
+    assert "基础设施短板项数" in text and "村级电商服务站" in text and "易地搬迁安置点" in text

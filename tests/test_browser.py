@@ -106,8 +106,8 @@ class Visit:
         raise AssertionError("the map never drew a village")
 
 
-def visit(browser, url: str, height: int = 1000) -> Visit:
-    context = browser.new_context(viewport={"width": 1600, "height": height}, locale="zh-CN")
+def visit(browser, url: str, height: int = 1000, width: int = 1600) -> Visit:
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
     page = context.new_page()
     v = Visit(page)
 
@@ -166,9 +166,13 @@ def test_switching_to_english_keeps_the_map_and_its_choices(browser, demo_server
     legend = frame.locator(".ta-legend")
     legend.get_by_text("Remaining poor people").wait_for(timeout=20_000)
     assert frame.locator(VILLAGE_PATHS).count() == 17
-    sidebar = v.page.locator("[data-testid=stSidebar]").inner_text()
-    # Every widget speaks English, none kept its Chinese labels, the base map is still chosen.
-    assert "Villages (choropleth)" in sidebar and "行政村专题" not in sidebar
+    assert "Year" in v.page.locator("[data-testid=stSidebar]").inner_text()
+    # Every map control speaks English, none kept its Chinese labels, the base map is still
+    # chosen.
+    v.page.locator(".st-key-map_controls button").first.click()
+    controls = v.page.locator("[data-testid=stPopoverBody]")
+    controls.get_by_text("Villages (choropleth)").wait_for(timeout=10_000)
+    assert "行政村专题" not in controls.inner_text()
     assert v.page.get_by_label("None (offline)").is_checked()
     assert v.outside == []
     v.page.context.close()
@@ -178,7 +182,7 @@ def test_planner_clicks_the_map_to_try_a_site_and_coverage_changes(browser, demo
     v = visit(browser, f"{demo_server.url}/plan", height=1500)  # the whole map on screen
     frame = v.map_frame()
     metrics = v.page.locator("[data-testid=stMetric]")
-    assert metrics.count() == 2  # today's network only
+    assert metrics.count() == 3  # today's network only: two coverage definitions and people
     before = metrics.first.inner_text()
     # A real mouse click in 大屋村, a southern village far from every existing station.
     index = demo_ws.villages.index[demo_ws.villages["name"] == "大屋村"][0]
@@ -300,16 +304,15 @@ def test_moving_the_year_slider_recolours_villages_by_exit_status(browser, demo_
 def test_meeting_mode_steps_to_the_next_village_with_the_arrow_key(browser, demo_server, demo_ws):
     v = visit(browser, f"{demo_server.url}/meeting", height=1000)
     v.map_frame()
-    title = v.page.locator("[data-testid=stMain] h3").first
-    assert title.inner_text().endswith("全镇")
+    title = v.page.locator(".ta-card-name").first  # the card beside the map
+    assert title.inner_text() == "全镇"
     v.page.mouse.click(800, 60)  # focus the page (not a field), as a presenter would
     v.page.keyboard.press("ArrowRight")  # what a presentation clicker sends
     first = str(demo_ws.villages["name"].iloc[0])
-    v.page.get_by_role("heading", name=first).first.wait_for(timeout=30_000)
-    assert title.inner_text().endswith(first)
+    v.page.locator(".ta-card-name", has_text=first).wait_for(timeout=30_000)
     v.page.keyboard.press("PageDown")
     second = str(demo_ws.villages["name"].iloc[1])
-    v.page.get_by_role("heading", name=second).first.wait_for(timeout=30_000)
+    v.page.locator(".ta-card-name", has_text=second).wait_for(timeout=30_000)
     assert v.outside == [] and v.errors == []
     v.page.context.close()
 
@@ -340,6 +343,44 @@ def test_the_standalone_html_map_draws_every_village_from_disk_offline(browser, 
     assert "示意" in page.locator(".ta-legend").inner_text()
     assert page.evaluate("() => L.version") == "1.9.3"
     assert outside == [] and errors == []
+    context.close()
+
+
+def test_an_online_base_map_offline_says_so_once_on_the_map(browser, demo_ws, tmp_path):
+    from dataclasses import replace
+
+    from branca.element import Element
+
+    from township_atlas.dashboard import assets, i18n, view
+    from township_atlas.dashboard import map as township_map
+
+    spec = view.map_spec(demo_ws, 2019, "poor_people", "zh")
+    m = township_map.build_map(replace(spec, basemap="osm"))
+    script, css = assets.leaflet_inline()  # Leaflet in the file: only the tiles need the net
+    m.default_js, m.default_css = [], []
+    head = m.get_root().header
+    head.add_child(Element(f"<style>{css}</style>"), name="leaflet_css_inline", index=0)
+    head.add_child(Element(f"<script>{script}</script>"), name="leaflet_js_inline", index=1)
+    path = tmp_path / "osm.html"
+    path.write_text(m.get_root().render(), encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    tiles: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith(("file:", "data:", "about:", "blob:")):
+            return r.continue_()
+        tiles.append(r.request.url)
+        return r.abort()  # offline
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.goto(path.as_uri())
+    page.locator(".ta-tiles-offline").wait_for(timeout=20_000)
+    page.wait_for_timeout(1000)  # every tile has failed by now
+    assert len(tiles) > 3 and all("openstreetmap" in t for t in tiles)
+    notices = page.locator(".ta-tiles-offline")
+    assert notices.count() == 1  # once, not once per tile
+    assert notices.inner_text() == i18n.t("tiles_offline", "zh")
     context.close()
 
 

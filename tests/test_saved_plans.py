@@ -193,6 +193,22 @@ def test_a_station_belongs_to_the_village_its_row_names_or_that_holds_it():
     assert plan_view.station_villages(ws, wgs, by_id=False) == {"B"}
 
 
+def test_a_plan_adds_villages_with_a_station_of_their_own(demo_ws):
+    from township_atlas.analysis.key_figures import ecommerce_station_villages
+
+    existing = sp.workspace_existing(demo_ws)
+    own = plan_view.own_stations(demo_ws, existing, proposed(demo_ws), tried())
+    # today's figure is the headline one (every existing station is open by 2025)
+    assert len(own.today) == ecommerce_station_villages(demo_ws, 2025) == 7
+    names = dict(zip(demo_ws.villages["code"], demo_ws.villages["name"], strict=True))
+    added = {names[c] for c in own.after - own.today}
+    assert {"大屋村", "石背村"} <= added
+    assert own.added == len(added) and own.total == 17
+    # a site in a village that has a station already adds none
+    again = plan_view.own_stations(demo_ws, existing, existing.iloc[:1], tried().iloc[:0])
+    assert again.after == again.today
+
+
 # ----------------------------------------------------------------------------- the pages
 @pytest.fixture
 def app_ws(ws_copy, monkeypatch) -> AppTest:

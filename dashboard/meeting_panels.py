@@ -1,0 +1,257 @@
+"""The 会议模式 page's parts: the headline tiles, the controls, and the stage (the map with the
+village card, the step buttons and the downloads beside it), which steps without redrawing the
+rest of the page."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from ..analysis import exit_rules
+from ..analysis.key_figures import Figure, key_figures
+from ..geo.rules import Rules
+from ..geo.workspace import Workspace
+from . import i18n, loader, map_controls, meeting_view, view
+from . import map as township_map
+from . import state as S
+from .view import MapSpec
+
+#: Seconds between villages the presenter can choose (0: not by itself).
+AUTO_CHOICES = (0, 10, 20, 30, 60)
+#: The map's height in the ordinary page (the presentation view's style sheet sets its own).
+MAP_HEIGHT = 640
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _headline(path: str, mtime_ns: int, year: int) -> list[Figure]:
+    # path and mtime_ns key the cache: a changed workspace is read again.
+    return key_figures(loader.load_workspace(), year)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _status(path: str, mtime_ns: int, year: int, _rules: Rules) -> pd.DataFrame:
+    # The rules live in the workspace's metadata, so path and mtime_ns key them too.
+    ws = loader.load_workspace()
+    return exit_rules.village_status(ws.villages, ws.households, ws["indicators"], year, _rules)
+
+
+def _version() -> tuple[str, int]:
+    return str(loader.workspace_path()), loader.workspace_mtime()
+
+
+def figures(year: int, lang: str) -> None:
+    """The six headline figures as large tiles (label over value, the change beneath)."""
+    with st.container(key=meeting_view.FIGURES):
+        st.html(meeting_view.tiles_html(_headline(*_version(), year), lang))
+
+
+def _enter() -> None:
+    st.query_params["present"] = "1"
+
+
+def _leave() -> None:
+    st.query_params.pop("present", None)
+
+
+def _auto_changed(wkey: str) -> None:
+    S.set_value(S.MEETING_AUTO, st.session_state[wkey])
+    S.set_value(S.MEETING_TICK, time.monotonic())  # the first step comes after a full wait
+
+
+def controls(present: bool, lang: str) -> None:
+    """Enter or leave the presentation view, advance by itself, dark page, browser full
+    screen; and the keys of a clicker (installed once per browser tab)."""
+    with st.container(key=meeting_view.BAR, horizontal=True, vertical_alignment="center"):
+        if present:
+            st.button(
+                i18n.t("meeting_exit", lang),
+                key=S.MEETING_EXIT,
+                on_click=_leave,
+                help=i18n.t("meeting_exit_help", lang),
+            )
+        else:
+            st.button(
+                i18n.t("meeting_present", lang),
+                key=S.MEETING_PRESENT,
+                on_click=_enter,
+                type="primary",
+                icon=":material/slideshow:",
+                help=i18n.t("meeting_present_help", lang),
+            )
+            # What the meeting will show, chosen before it starts (hidden while presenting).
+            map_controls.draw(lang, warn=False)
+        bound = S.bind(S.MEETING_AUTO, lang)
+        st.selectbox(
+            i18n.t("meeting_auto", lang),
+            AUTO_CHOICES,
+            format_func=lambda s: i18n.t("meeting_auto_off", lang) if not s else f"⟳ {s} s",
+            key=bound["key"],
+            on_change=_auto_changed,
+            args=(bound["key"],),
+            label_visibility="collapsed",
+            width=130,
+        )
+        st.toggle(
+            i18n.t("meeting_dark", lang),
+            help=i18n.t("meeting_dark_help", lang),
+            **S.bind(S.MEETING_DARK, lang),
+        )
+        button = meeting_view.fullscreen_button_html(
+            i18n.t("meeting_fullscreen", lang), i18n.t("meeting_fullscreen_help", lang)
+        )
+        # our own fixed markup and script, no data in them
+        st.html(
+            button + meeting_view.MEETING_KEYS_JS, unsafe_allow_javascript=True, width="content"
+        )
+
+
+def stage(ws: Workspace, spec: MapSpec, year: int, rules: Rules, lang: str, present: bool) -> None:
+    """The map, the card of the village shown and the step buttons, in a fragment: stepping
+    (a button, a key, a click on the map or the timer) reruns only this part, and the map
+    itself stays drawn (only its view moves to the village)."""
+    codes = [str(c) for c in ws.villages["code"]]
+    auto = S.get(S.MEETING_AUTO)
+
+    def step(by: int | None) -> None:
+        """The next or previous village (wrapping), or (``None``) back to the township."""
+        index = S.get(S.MEETING_INDEX)
+        S.set_value(S.MEETING_INDEX, -1 if by is None else (index + by) % len(codes))
+        S.set_value(S.MEETING_TICK, time.monotonic())
+
+    @st.fragment(run_every=auto or None)
+    def run() -> None:
+        if auto and time.monotonic() - S.get(S.MEETING_TICK) >= auto - 0.2:
+            step(1)
+        index = S.get(S.MEETING_INDEX)
+        code = codes[index] if 0 <= index < len(codes) else None
+        left, right = st.columns([3, 1], gap="medium")
+        with left, st.container(key=meeting_view.STAGE, gap=None):
+            clicked = township_map.show(
+                spec,
+                key=S.MEETING_MAP,
+                height=MAP_HEIGHT,
+                fit=meeting_view.village_shape(ws, code),
+            )
+        if clicked and clicked != S.get(S.MEETING_LAST_CLICK):
+            S.set_value(S.MEETING_LAST_CLICK, clicked)
+            if clicked in codes and clicked != code:
+                S.set_value(S.MEETING_INDEX, codes.index(clicked))
+                S.set_value(S.MEETING_TICK, time.monotonic())
+                _rerun_stage()
+        with right, st.container(key=meeting_view.SIDE):
+            card(ws, year, code, rules, lang)
+            step_buttons(step, lang)
+            downloads(ws, spec, year, code, lang, present)
+
+    run()
+
+
+def _rerun_stage() -> None:
+    """Run the stage again (the map's view follows the new village)."""
+    try:
+        st.rerun(scope="fragment")
+    except StreamlitAPIException:  # the stage was running within a whole-page run
+        st.rerun()
+
+
+def card(ws: Workspace, year: int, code: str | None, rules: Rules, lang: str) -> None:
+    """The township's card, or the village's: name, exit status, figures, gaps."""
+    if code is None:
+        shown = meeting_view.township_card(ws, year, lang)
+    else:
+        status = _status(*_version(), year, rules)
+        row = status[status["code"].astype(str) == code]
+        shown = (
+            meeting_view.village_card(ws, row.iloc[0], year, lang)
+            if len(row)
+            else meeting_view.township_card(ws, year, lang)
+        )
+    st.html(meeting_view.card_html(shown))
+
+
+def step_buttons(step: Callable[[int | None], None], lang: str) -> None:
+    """上一村 / 全镇 / 下一村 (the keys of a clicker press them)."""
+    with st.container(horizontal=True, gap="small"):
+        for key, icon, label, by, tip in (
+            (S.MEETING_PREV, "arrow_back", "meeting_prev_short", -1, "meeting_prev"),
+            (S.MEETING_OVERVIEW, "home", "meeting_home_short", None, "meeting_overview_help"),
+            (S.MEETING_NEXT, "arrow_forward", "meeting_next_short", 1, "meeting_next"),
+        ):
+            st.button(
+                i18n.t(label, lang),
+                key=key,
+                icon=f":material/{icon}:",
+                on_click=step,
+                args=(by,),
+                help=i18n.t(tip, lang),
+            )
+
+
+def downloads(
+    ws: Workspace, spec: MapSpec, year: int, code: str | None, lang: str, present: bool
+) -> None:
+    """The brief (PDF) and the map (PNG, HTML) of what is on the screen, named once
+    (古陂镇-枫树村-2025-简报.pdf). The PDF and PNG take seconds: a button makes them under a
+    spinner, then offers the file. On the big screen they stay in a fold."""
+    township = view.township_name(ws)
+    names = dict(zip(ws.villages["code"].astype(str), ws.villages["name"], strict=True))
+    village = names.get(code) if code else None
+    with st.expander(i18n.t("meeting_downloads", lang), expanded=not present):
+        st.caption(
+            i18n.t("meeting_downloads_of", lang, what=village or i18n.t("meeting_township", lang))
+        )
+        for kind, make, making, key, label, mime in (
+            (
+                "pdf",
+                S.MEETING_MAKE_PDF,
+                "meeting_making_pdf",
+                S.MEETING_BRIEF,
+                "meeting_brief",
+                "application/pdf",
+            ),
+            (
+                "png",
+                S.MEETING_MAKE_PNG,
+                "meeting_making_png",
+                S.MEETING_EXPORT_PNG,
+                "meeting_export_png",
+                "image/png",
+            ),
+        ):
+            tag = (kind, year, code or "")
+            slot = st.empty()
+            if tag not in S.get(S.MEETING_MADE) and slot.button(
+                i18n.t(f"meeting_make_{kind}", lang), key=make, icon=":material/build:"
+            ):
+                with st.spinner(i18n.t(making, lang)):
+                    loader.cached_export(kind, year, code)
+                S.set_value(S.MEETING_MADE, (*S.get(S.MEETING_MADE), tag))
+            if tag in S.get(S.MEETING_MADE):
+                slot.download_button(
+                    i18n.t(label, lang),
+                    loader.cached_export(kind, year, code),  # made above: from the cache
+                    file_name=meeting_view.file_name(township, year, village, kind, lang),
+                    mime=mime,
+                    key=key,
+                    on_click="ignore",
+                    type="primary" if kind == "pdf" else "secondary",
+                    icon=":material/download:",
+                )
+        st.download_button(
+            i18n.t("meeting_export_html", lang),
+            # made only when clicked; the chosen map, focused on the village shown
+            lambda: township_map.standalone_html(
+                meeting_view.focus(replace(spec, dark=False), ws, code)  # a file prints light
+            ),
+            file_name=meeting_view.file_name(township, year, village, "html", lang),
+            mime="text/html",
+            key=S.MEETING_EXPORT_HTML,
+            on_click="ignore",
+            help=i18n.t("meeting_export_html_help", lang),
+            icon=":material/download:",
+        )
