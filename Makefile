@@ -9,6 +9,9 @@ PORT   ?= 8501
 # constraints.txt pins every package at the version the test suite last passed with, so a new
 # release upstream cannot break a fresh install. `make lock` refreshes it from a passing venv.
 PIP_INSTALL := $(BIN)/python -m pip install --quiet -c constraints.txt
+# Test files run on every core (pytest-xdist), a file's tests together on one worker so its
+# module fixtures (a server, a browser) start once. PARALLEL= runs them one after another.
+PARALLEL ?= -n auto --dist loadfile
 
 .PHONY: run test check lint format bench demo lock clean screenshots
 
@@ -31,14 +34,14 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PARALLEL)
 
 # The edit loop: ruff and the tests that need no browser, no PDF and no subprocess server.
 check: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/python -m pytest -q -x -m "not browser and not slow"
+	$(BIN)/python -m pytest -q -x -m "not browser and not slow" $(PARALLEL)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -448,10 +448,19 @@ def test_data_page_maps_an_unknown_column_and_imports_a_register(
         dropzone.set_input_files(str(register))
         page.get_by_text("需要人数列").wait_for(timeout=30_000)  # refused: no size column
         grid = page.locator("[data-testid=stDataFrame]").first
+        page.get_by_text("家里几口人").first.wait_for(state="attached")  # the grid has drawn
         box = grid.bounding_box()
-        # third row (家里几口人), second column: open the drop-down, choose 人数
-        page.mouse.dblclick(box["x"] + box["width"] * 0.75, box["y"] + 35 * 3 + 17)
-        page.get_by_text("人数 · size", exact=True).click()
+        # third row (家里几口人), second column: open the drop-down, choose 人数. Under load the
+        # grid may still be settling when the first double-click lands: try again, briefly.
+        option = page.get_by_text("人数 · size", exact=True)
+        for _ in range(4):
+            page.mouse.dblclick(box["x"] + box["width"] * 0.75, box["y"] + 35 * 3 + 17)
+            try:
+                option.wait_for(timeout=5_000)
+                break
+            except playwright_api.Error:
+                page.keyboard.press("Escape")
+        option.click()
         page.mouse.click(box["x"] - 30, box["y"] - 30)
         page.get_by_text("可导入 2 行,不能导入 1 行").wait_for(timeout=30_000)
         page.get_by_text("「没有村」").first.wait_for(state="attached")  # a grid cell
