@@ -85,19 +85,32 @@ def cached_map_spec(
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _export(path: str, mtime_ns: int, kind: str, year: int, village: str | None) -> bytes:
+def _export(
+    path: str,
+    mtime_ns: int,
+    kind: str,
+    year: int,
+    village: str | None,
+    layers: tuple[str, ...] | None,
+) -> bytes:
     from ..analysis.brief import brief_content
     from ..geo.brief_pdf import render
-    from .exports import export_map
+    from .exports import EXPORT_LAYERS, export_map
 
     ws = _read(path, mtime_ns)
     if kind == "pdf":
         return render(brief_content(ws, year, village=village))
-    return export_map(ws, kind, year, village=village)
+    chosen = frozenset(EXPORT_LAYERS if layers is None else layers)
+    return export_map(ws, kind, year, layers=chosen, village=village)
 
 
-def cached_export(kind: str, year: int, village: str | None = None) -> bytes:
+def cached_export(
+    kind: str, year: int, village: str | None = None, layers: tuple[str, ...] | None = None
+) -> bytes:
     """The brief (``pdf``) or the map (``png``, ``html``) of the current workspace, made once
-    per workspace version, year and village (a brief takes a few seconds)."""
+    per workspace version, year, village and layers (a brief takes a few seconds).
+
+    ``layers``: the map layers a picture draws, those on the screen (default: every layer).
+    """
     path = workspace_path()
-    return _export(str(path), path.stat().st_mtime_ns, kind, year, village)
+    return _export(str(path), path.stat().st_mtime_ns, kind, year, village, layers)

@@ -223,18 +223,20 @@ def downloads(
                 "image/png",
             ),
         ):
-            tag = (kind, year, code or "")
+            # The picture shows the layers on the screen; the brief is always the whole brief.
+            layers = tuple(sorted(S.get(S.LAYERS) or ())) if kind == "png" else None
+            tag = (kind, year, code or "", layers)
             slot = st.empty()
             if tag not in S.get(S.MEETING_MADE) and slot.button(
                 i18n.t(f"meeting_make_{kind}", lang), key=make, icon=":material/build:"
             ):
                 with st.spinner(i18n.t(making, lang)):
-                    loader.cached_export(kind, year, code)
+                    loader.cached_export(kind, year, code, layers)
                 S.set_value(S.MEETING_MADE, (*S.get(S.MEETING_MADE), tag))
             if tag in S.get(S.MEETING_MADE):
                 slot.download_button(
                     i18n.t(label, lang),
-                    loader.cached_export(kind, year, code),  # made above: from the cache
+                    loader.cached_export(kind, year, code, layers),  # made above: cached
                     file_name=meeting_view.file_name(township, year, village, kind, lang),
                     mime=mime,
                     key=key,

@@ -110,7 +110,7 @@ MEETING_EXIT = "meeting_exit"  # 「退出演示」 (Esc presses it)
 MEETING_DARK = "meeting_dark"  # dark page and map: projectors wash out light greys
 MEETING_MAKE_PDF = "meeting_make_pdf"  # 「生成简报」: builds the brief under a spinner
 MEETING_MAKE_PNG = "meeting_make_png"
-MEETING_MADE = "meeting_made"  # files built so far: ("pdf" | "png", year, village code or "")
+MEETING_MADE = "meeting_made"  # files built so far: (kind, year, village code or "", layers)
 MEETING_LAST_CLICK = "meeting_last_click"  # the village the map last reported clicked
 # --- end section: meeting ---
 # --- section: monitor (变更登记, plans, progress) ---
