@@ -12,6 +12,7 @@ import streamlit as st
 from township_atlas.dashboard import assets, loader, meeting_view, sidebar, view
 from township_atlas.dashboard import state as S
 from township_atlas.dashboard.i18n import t
+from township_atlas.dashboard.markup import escape_md
 
 st.set_page_config(
     page_title="乡镇扶贫一张图 · Township Atlas",
@@ -112,10 +113,12 @@ page = st.navigation([NEW] if loader.is_new() else list(ALL_PAGES), expanded=Tru
 sidebar.draw()
 # The demo's figures are invented: every page says so, above its own content; the meeting's
 # presentation view (/meeting?present=1, no chrome) in one thin line, so the map keeps the room.
-banner = view.demo_banner(loader.load_meta(), lang)
+meta = loader.load_meta()
+banner = view.demo_banner(meta, lang)
 presenting = page.url_path == "meeting" and meeting_view.presenting(st.query_params)
 if banner and presenting:
     st.html(meeting_view.demo_strip_html(banner))
-elif banner:
-    st.warning(banner, icon=":material/science:")
+elif banner:  # Markdown: the township's name (from data) escaped, the sentence as written
+    name = escape_md(meta.get("township_name") or "")
+    st.warning(view.demo_banner(meta, lang, township=name), icon=":material/science:")
 page.run()

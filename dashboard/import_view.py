@@ -32,6 +32,7 @@ from ..geo.export import csv_bytes, excel_bytes
 from ..geo.schema import LAYERS
 from . import i18n, loader
 from . import state as S
+from .markup import escape_md
 
 #: File types the uploader offers for each kind.
 VECTOR_TYPES = ["geojson", "json", "gpkg", "zip", "kml"]
@@ -243,14 +244,17 @@ def preview(outcome: ImportOutcome, lang: str) -> None:
     """What the import would do: rows taken and refused, CRS, notes, the first rows, and
     every refused row with its reason (downloadable as CSV or Excel)."""
     zh = lang == "zh"
-    crs = i18n.t("data_crs_used", lang, crs=outcome.crs) if outcome.crs else ""
+    # What the file says (its CRS, headers, names in the notes) is shown as typed, never as
+    # Markdown: a header ![x](http://host/b.png) must not make the browser fetch anything.
+    crs = i18n.t("data_crs_used", lang, crs=escape_md(outcome.crs)) if outcome.crs else ""
     st.markdown(
         f"**{i18n.t('data_found', lang, n=outcome.taken, bad=len(outcome.rejected))}**{crs}"
     )
     if outcome.unchanged:
         st.success(i18n.t("data_unchanged", lang, n=outcome.taken))
     if outcome.notes:
-        st.info("\n".join(f"- {n_zh if zh else n_en}" for n_zh, n_en in outcome.notes))
+        notes = (escape_md(n_zh if zh else n_en) for n_zh, n_en in outcome.notes)
+        st.info("\n".join(f"- {note}" for note in notes))
     if outcome.sample is not None and len(outcome.sample):
         st.caption(i18n.t("data_first_rows", lang))
         st.dataframe(_labelled(outcome.sample, outcome.kind, lang), hide_index=True)
@@ -291,15 +295,17 @@ def _labelled(frame: pd.DataFrame, kind: str, lang: str) -> pd.DataFrame:
 
 
 def result_message(result: ImportOutcome | Refused, lang: str) -> tuple[str, str]:
-    """(streamlit call, text) saying what an import did."""
+    """(streamlit call, text) saying what an import did; the text is Markdown (st.success and
+    friends render it), with what came from the file escaped."""
     if isinstance(result, Refused):
-        return "error", f"{i18n.t('data_failed', lang)} {result.zh if lang == 'zh' else result.en}"
+        why = escape_md(result.zh if lang == "zh" else result.en)
+        return "error", f"{i18n.t('data_failed', lang)} {why}"
     if result.unchanged:
         return "info", i18n.t("data_unchanged", lang, n=result.taken)
     if result.written:
         said = [i18n.t("data_done", lang, n=result.taken)]
         if result.changes:
-            said.append(result.changes[0] if lang == "zh" else result.changes[1])
+            said.append(escape_md(result.changes[0] if lang == "zh" else result.changes[1]))
         return "success", " ".join(said)
     if result.taken:
         return "warning", i18n.t("data_blocked", lang, n=len(result.rejected))

@@ -18,8 +18,7 @@ from ..analysis.classify import SCHEMES
 from ..analysis.poverty import INDICATORS
 from . import basemaps, i18n, view
 from . import state as S
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|:$~<>&])")
+from .markup import escape_md
 
 
 def draw(
@@ -101,7 +100,7 @@ def heading(
     # One row: the heading takes what the popover's button leaves, at any window width.
     with st.container(horizontal=True, vertical_alignment="center"):
         if small:
-            st.markdown(f"#### {markdown_literal(text)}", width="stretch")
+            st.markdown(f"#### {escape_md(text)}", width="stretch")
         else:
             st.header(text, width="stretch")
         draw(lang, choropleth=choropleth, layers=layers, always=always, warn=False)
@@ -118,12 +117,6 @@ def title(township: str, year: int, indicator: str, lang: str) -> str:
     name = i18n.indicator_label(indicator, lang)
     text = i18n.t("map_title", lang, township=township, year=year, indicator=name)
     return text.strip()
-
-
-def markdown_literal(text: str) -> str:
-    """``text`` for st.markdown, shown as typed: every Markdown (and Streamlit directive)
-    character backslash-escaped, so a name from data is never read as markup."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def normalise_basemap(settings: basemaps.Settings | None = None) -> None:

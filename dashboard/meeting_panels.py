@@ -19,6 +19,7 @@ from ..geo.workspace import Workspace
 from . import i18n, loader, map_controls, meeting_view, view
 from . import map as township_map
 from . import state as S
+from .markup import escape_md
 from .view import MapSpec
 
 #: Seconds between villages the presenter can choose (0: not by itself).
@@ -203,7 +204,11 @@ def downloads(
     village = names.get(code) if code else None
     with st.expander(i18n.t("meeting_downloads", lang), expanded=not present):
         st.caption(
-            i18n.t("meeting_downloads_of", lang, what=village or i18n.t("meeting_township", lang))
+            i18n.t(
+                "meeting_downloads_of",
+                lang,
+                what=escape_md(village or i18n.t("meeting_township", lang)),
+            )
         )
         for kind, make, making, key, label, mime in (
             (

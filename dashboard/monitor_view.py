@@ -20,6 +20,7 @@ from ..geo.rules import Rules
 from ..geo.schema import INDICATOR_FLAGS, LAYERS
 from ..geo.workspace import Workspace
 from . import i18n
+from .markup import escape_md
 from .view import LegendClass, MapSpec
 
 #: The composite score, offered before the score's components on the gaps page.
@@ -244,20 +245,22 @@ def distance_table(ws: Workspace, year: int, rules: Rules, sort_by: str, lang: s
 
 
 def village_line(ws: Workspace, scores: pd.DataFrame, code: str, lang: str) -> str | None:
-    """One line on the clicked village: its score, rank and what it lacks."""
+    """One line on the clicked village: its score, rank and what it lacks, as Markdown for
+    st.info (the village's name escaped: names come from data)."""
     row = scores[scores["village_code"] == code]
     names = dict(zip(ws.villages["code"].astype(str), ws.villages["name"], strict=True))
     if code not in names:
         return None
+    name = escape_md(str(names[code]))
     if row.empty:
-        return f"{names[code]}: {i18n.t('no_data', lang)}"
+        return f"{name}: {i18n.t('no_data', lang)}"
     r = row.iloc[0]
     lacking = [component_label(n, lang) for n in gaps_mod.SCORE_COMPONENTS if r[n] > 0]
     sep = "、" if lang == "zh" else ", "
     return i18n.t(
         "gaps_village_line",
         lang,
-        name=names[code],
+        name=name,
         score=_points(r["score"], lang),
         rank=int(r["rank"]),
         n=len(scores),

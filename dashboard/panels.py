@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 import time
 from collections.abc import Callable
 
@@ -273,12 +272,3 @@ def every(seconds: float | None, tick_key: str, step: Callable[[], None]) -> Non
         st.rerun(scope="app")
 
     tick()
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def escape_md(text: object) -> str:
-    """``text`` with every Markdown (and Streamlit directive) character escaped: names come
-    from data, and st.success/st.info render Markdown."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))

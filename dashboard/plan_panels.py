@@ -18,7 +18,7 @@ from ..geo.validate import SchemaError
 from ..geo.workspace import update_workspace
 from . import i18n
 from . import state as S
-from .panels import escape_md
+from .markup import escape_md
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -16,7 +16,7 @@ from ..geo.validate import SchemaError
 from ..geo.workspace import Workspace, update_workspace
 from . import i18n, record_view, view
 from . import state as S
-from .panels import escape_md
+from .markup import escape_md
 
 KINDS = ("indicator", "household_exit", "household_fell_back", "household_monitored")
 

@@ -15,7 +15,7 @@ from ..geo.rules import RulesError, workspace_rules
 from ..geo.schema import LAYERS
 from ..geo.workspace import Workspace
 from . import i18n, view
-from .panels import escape_md
+from .markup import escape_md
 
 #: Statuses each household action starts from (history refuses any other).
 STATUSES = {

@@ -16,7 +16,7 @@ import streamlit as st
 from ..geo.rules import RuleProblem, Rules
 from . import basemaps, i18n, rules_form
 from . import state as S
-from .map_controls import markdown_literal
+from .markup import escape_md
 from .rules_form import Field
 
 #: Tables of years that can take a new year: the poverty line, the monitoring line.
@@ -164,7 +164,7 @@ def _rows(items: list, n: int) -> list[list]:
 def problems_text(problems: tuple[RuleProblem, ...], lang: str) -> str:
     """The form's problems as the Markdown of one message: a heading, then a line each."""
     lines = rules_form.problem_lines(problems, lang, form=True)
-    return "  \n".join([i18n.t("rules_form_problems", lang), *map(markdown_literal, lines)])
+    return "  \n".join([i18n.t("rules_form_problems", lang), *map(escape_md, lines)])
 
 
 def basemap_settings(lang: str) -> None:

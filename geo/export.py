@@ -48,7 +48,9 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     for col in safe.columns:
         if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
             safe[col] = safe[col].map(_defused)
-    return safe.to_csv(index=False).encode("utf-8-sig")
+    # CRLF rows (RFC 4180, what Excel writes): the csv module then quotes any field holding a
+    # CR or LF, so a bare CR in a name cannot split a row in Excel.
+    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def _defused(value: object) -> object:

@@ -4,15 +4,22 @@ A workspace is written whole to a temporary file beside the target and moved int
 ``os.replace``, so a reader never sees a half-written file and a failed write leaves the old one
 as it was. A killed writer leaves its temporary file behind; the next write of the workspace
 removes it. Every layer is validated on write and on read.
+
+A workspace reached through a symbolic link is written beside the link's target (the link stays
+a link); the new file gets the old one's permissions (and owner and group where the OS allows),
+and is flushed to disk before it replaces the old one. Writers take turns through a lock file
+beside the workspace: ``fcntl.flock`` on POSIX, ``msvcrt.locking`` on Windows.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
 import socket
+import stat
 import tempfile
 import threading
 import time
@@ -36,6 +43,8 @@ _TEMP = ".writing-"
 _LEGACY_TEMP = re.compile(r"\.writing-[a-z0-9_]{8}\.gpkg(-journal|-wal|-shm)?")
 #: Workspaces whose lock this thread holds (update_workspace writes through write_workspace).
 _HELD = threading.local()
+#: Windows has no flock: its lock is msvcrt's byte-range lock on the lock file (tests set this).
+_WINDOWS = os.name == "nt"
 
 
 def empty_frame(layer: Layer) -> pd.DataFrame:
@@ -129,12 +138,14 @@ def write_workspace(
 ) -> Path:
     """Validate ``layers`` and write them as the workspace at ``path``, replacing it atomically.
 
-    Raises :class:`SchemaError` (and writes nothing) when any layer is invalid.
+    A symbolic link is followed (its target is replaced; the link stays); an existing file's
+    permissions, owner and group are kept. Raises :class:`SchemaError` (and writes nothing)
+    when any layer is invalid.
     """
     found = validate_workspace(layers)
     if found:
         raise SchemaError(found)
-    target = Path(path)
+    target = _real_path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temps(target)
     fd, tmp_name = tempfile.mkstemp(suffix=".gpkg", prefix=_temp_prefix(target), dir=target.parent)
@@ -153,10 +164,68 @@ def write_workspace(
             tmp,
             layer=META_LAYER,
         )
+        # On disk before the rename: after a power cut the name holds the old file or the
+        # new one, never a renamed file whose blocks were not written yet.
+        _fsync_file(tmp)
+        _keep_access(tmp, target)
         os.replace(tmp, target)
+        _fsync_folder(target.parent)
     finally:
         tmp.unlink(missing_ok=True)
-    return target
+    return Path(path)
+
+
+def _real_path(path: str | os.PathLike) -> Path:
+    """Where the workspace at ``path`` really is: a symbolic link (or a folder on the way)
+    is followed, so the file is replaced beside its target and the link stays a link."""
+    return Path(path).resolve()
+
+
+def _keep_access(new: Path, old: Path) -> None:
+    """Give ``new`` the permission bits of ``old`` (and its owner and group, where this
+    process may set them), so that replacing a workspace neither opens the household
+    register to more people (a fresh file gets the umask's 0644) nor takes it from its owner.
+
+    POSIX only: a Windows file's access is its folder's ACL, which the new file inherits.
+    """
+    if _WINDOWS:
+        return
+    try:
+        was = old.stat()
+    except FileNotFoundError:  # a new workspace: the umask decides
+        return
+    now = new.stat()
+    if hasattr(os, "chown") and (now.st_uid, now.st_gid) != (was.st_uid, was.st_gid):
+        # root may give the file back to its owner; others may at most set one of their
+        # groups: a refusal leaves the file this process's, which it was allowed to write.
+        with contextlib.suppress(PermissionError):
+            os.chown(new, was.st_uid, was.st_gid)
+    os.chmod(new, stat.S_IMODE(was.st_mode))  # after chown, which may clear set-id bits
+
+
+def _fsync_file(path: Path) -> None:
+    """Flush ``path``'s data to disk (Windows flushes only a handle open for writing)."""
+    fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Flush ``folder``'s entries (the rename) to disk; POSIX only (Windows cannot open a
+    folder so, and NTFS journals the rename). A file system refusing it fails no write."""
+    if _WINDOWS:
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def update_workspace(
@@ -169,20 +238,21 @@ def update_workspace(
     metadata are kept, with the entries of ``meta`` set (a workspace's own settings, such as
     its exit rules).
 
-    One transaction: writers of the same file take turns (an advisory lock beside it, where
-    the OS offers one) so ``change`` always sees the latest file and two dashboard sessions
+    One transaction: writers of the same file take turns (a lock file beside it, on POSIX
+    and Windows) so ``change`` always sees the latest file and two dashboard sessions
     saving at once cannot lose each other's change; the whole workspace is then validated and
     written atomically, so an invalid result (:class:`SchemaError`), an exception in ``change``
     or a failed write leaves the file exactly as it was.
     """
-    target = Path(path)
+    target = _real_path(path)
     with _locked(target):
         current = read_workspace(target)
         changed = change(current)
         if not changed and not meta:  # nothing to change: leave the file (and its mtime) alone
             return target
         layers = {**current.layers, **changed}
-        return write_workspace(target, layers, {**current.meta, **(meta or {})})
+        write_workspace(target, layers, {**current.meta, **(meta or {})})
+        return Path(path)
 
 
 def transact(
@@ -202,7 +272,7 @@ def transact(
     bool
         Whether anything was written.
     """
-    target = Path(path)
+    target = _real_path(path)
     target.parent.mkdir(parents=True, exist_ok=True)  # the lock file lives beside it
     with _locked(target):
         current = read_workspace(target) if target.exists() else None
@@ -227,22 +297,71 @@ def _held() -> set[str]:
     return _HELD.paths
 
 
+def _open_lock(path: Path, *, create: bool = True) -> int:
+    """The lock file open for locking; read-only when another user made it (flock and
+    msvcrt lock through any handle)."""
+    flags = getattr(os, "O_BINARY", 0) | (os.O_CREAT if create else 0)
+    try:
+        return os.open(path, os.O_RDWR | flags, 0o666)
+    except PermissionError:
+        return os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+
+
+def _lock(fd: int, *, wait: bool) -> bool:
+    """Take the exclusive lock of the lock file ``fd``: wait for it, or (not ``wait``)
+    return False at once when another writer holds it."""
+    if _WINDOWS:
+        import msvcrt
+
+        busy = (errno.EACCES, getattr(errno, "EDEADLOCK", errno.EDEADLK))
+        while True:
+            os.lseek(fd, 0, os.SEEK_SET)  # msvcrt locks from the file position: byte 0
+            try:
+                msvcrt.locking(fd, msvcrt.LK_LOCK if wait else msvcrt.LK_NBLCK, 1)
+                return True
+            except OSError as exc:
+                if exc.errno not in busy:
+                    raise
+                if not wait:
+                    return False
+                # LK_LOCK gives up after ten one-second tries; a writer holds the lock
+                # for seconds, so keep waiting as flock does.
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _unlock(fd: int) -> None:
+    if _WINDOWS:
+        import msvcrt
+
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        return
+    import fcntl
+
+    fcntl.flock(fd, fcntl.LOCK_UN)
+
+
 @contextlib.contextmanager
 def _locked(target: Path) -> Iterator[None]:
-    try:
-        import fcntl
-    except ImportError:  # Windows: no advisory locks; single-user use is the norm there
-        yield
-        return
+    """Hold the workspace's lock: other processes' and threads' writers of it wait."""
     key = str(target.resolve())
-    with open(_lock_path(target), "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    fd = _open_lock(_lock_path(target))
+    try:
+        _lock(fd, wait=True)
         _held().add(key)
         try:
             yield
         finally:
             _held().discard(key)
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            _unlock(fd)
+    finally:
+        os.close(fd)
 
 
 # ----------------------------------------------------------------------------- stale temp files
@@ -318,26 +437,23 @@ def _remove_stale_temps(target: Path) -> None:
         _unlink(_stale_temps(target, time.time()))
         return
     try:
-        import fcntl
-    except ImportError:  # no locks: the age and process rules alone
-        _unlink(_stale_temps(target, time.time()))
-        return
-    try:
-        handle = open(_lock_path(target), "r+")  # noqa: SIM115 - closed below
+        fd = _open_lock(_lock_path(target), create=False)
     except FileNotFoundError:  # never locked: no transaction can be running
         _unlink(_stale_temps(target, time.time()))
         return
     except OSError:
         return
-    with handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:  # a writer is in its transaction: leave the folder alone this time
+    try:
+        if not _lock(fd, wait=False):  # a writer is in its transaction: leave the folder be
             return
         try:
             _unlink(_stale_temps(target, time.time()))
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            _unlock(fd)
+    except OSError:  # cleaning up never makes a write fail
+        return
+    finally:
+        os.close(fd)
 
 
 def _unlink(paths: list[Path]) -> None:

@@ -58,6 +58,7 @@ SLOW_FILES = frozenset(
         "test_hostile_files.py",
         "test_register_corpus.py",
         "test_table_corpus.py",
+        "test_markdown_from_data.py",
     }
 )
 

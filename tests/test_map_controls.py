@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from township_atlas.dashboard import basemaps, map_controls
+from township_atlas.dashboard import basemaps, map_controls, markup
 
 APP = str(ROOT / "dashboard" / "app.py")
 
@@ -134,7 +134,7 @@ def test_no_basemap_no_probe_no_warning(app, monkeypatch):
 
 def test_names_from_data_are_shown_as_typed():
     name = "*甲* [乙](http://x) :red[丙] $1$ <b>丁</b> #"
-    escaped = map_controls.markdown_literal(name)
+    escaped = markup.escape_md(name)
     # every Markdown or directive character is escaped: nothing is left to be read as markup
     assert "\\*甲\\*" in escaped and "\\[乙\\]\\(http\\:" in escaped
     assert "\\:red\\[" in escaped and "\\$1\\$" in escaped and "\\<b\\>" in escaped

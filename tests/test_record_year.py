@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
 from township_atlas.analysis import gaps, history, key_figures
-from township_atlas.dashboard import i18n, record_view, view
+from township_atlas.dashboard import i18n, markup, record_view, view
 from township_atlas.geo.workspace import Workspace, read_workspace
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -129,7 +129,7 @@ def test_undo_order_is_explained_before_the_click(demo_ws):
 
 
 def test_markdown_in_names_is_shown_as_text():
-    assert record_view.escape_md("**x** [a](b) :red[y]") == (r"\*\*x\*\* \[a\]\(b\) \:red\[y\]")
+    assert markup.escape_md("**x** [a](b) :red[y]") == (r"\*\*x\*\* \[a\]\(b\) \:red\[y\]")
 
 
 # ----------------------------------------------------------------------------- the pages

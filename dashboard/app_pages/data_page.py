@@ -7,6 +7,7 @@ import streamlit as st
 
 from township_atlas.dashboard import i18n, import_view, loader, panels
 from township_atlas.dashboard import state as S
+from township_atlas.dashboard.markup import escape_md
 from township_atlas.data.importing import KINDS
 from township_atlas.data.importing.run import ROAD_KIND
 
@@ -15,7 +16,7 @@ st.header(i18n.t("page_data", lang))
 panels.flash()
 st.caption(i18n.t("data_hint", lang))
 if loader.is_new():  # the villages make the workspace; everything else goes into it
-    st.warning(i18n.t("data_new", lang, name=loader.workspace_path().name))
+    st.warning(i18n.t("data_new", lang, name=escape_md(loader.workspace_path().name)))
 else:  # which file an import goes into: said here only, not on every page
     st.text(f"{i18n.t('workspace', lang)}: {loader.workspace_path().name}")
 a, b = st.columns([3, 1], vertical_alignment="bottom")
@@ -83,7 +84,7 @@ accept = st.checkbox(
 )
 confirm = False
 if outcome.large:  # implausibly large: imported only when the user says it is right
-    st.warning("\n".join(f"- {zh if lang == 'zh' else en}" for zh, en in outcome.large))
+    st.warning("\n".join(f"- {escape_md(zh if lang == 'zh' else en)}" for zh, en in outcome.large))
     confirm = st.checkbox(import_view.confirm_label(lang), key=import_view.CONFIRM_KEY)
 if st.button(
     i18n.t("data_import", lang),

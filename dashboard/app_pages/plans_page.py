@@ -16,6 +16,7 @@ from township_atlas.dashboard import (
 )
 from township_atlas.dashboard import map as township_map
 from township_atlas.dashboard import state as S
+from township_atlas.dashboard.markup import escape_md
 
 lang = S.get(S.LANG)
 ws = loader.load_workspace()
@@ -47,7 +48,7 @@ st.caption(
         radius=view.radius_text(radius_m, township_m, lang),
         network=i18n.t(f"network_{plan.network}", lang),
         weight=i18n.t(f"weight_{plan.weight}", lang),
-        saved_at=plan.saved_at.replace("T", " "),
+        saved_at=escape_md(plan.saved_at.replace("T", " ")),  # from the workspace
         year=plan.year,
     )
 )
