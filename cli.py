@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pyogrio.errors import DataSourceError
 
+from .cli_users import add_users_parser
 from .geo.rules import RulesError
 from .geo.schema import IMPORT_KINDS
 from .geo.validate import SchemaError
@@ -59,6 +60,44 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Upload limit of the dashboard in MB (see cmd_serve).
+MAX_UPLOAD_MB = 600
+
+#: Addresses only this machine can reach: ``serve`` needs no accounts there.
+LOOPBACK_ADDRESSES = ("127.0.0.1", "localhost", "::1")
+
+
+def _is_loopback(address: str) -> bool:
+    import ipaddress
+
+    if address.strip().lower() in LOOPBACK_ADDRESSES:
+        return True
+    try:
+        return ipaddress.ip_address(address.strip().strip("[]")).is_loopback
+    except ValueError:  # a host name other than localhost, or "" (every interface)
+        return False
+
+
+def _serve_refusal(args: argparse.Namespace, path: Path) -> str | None:
+    """Why ``serve`` must not start, or ``None``: reachable from other machines (any address
+    but loopback), it needs an enabled admin account first (issue 14)."""
+    from .cli_users import admin_command
+    from .geo.accounts import AccountError, AccountStore
+
+    if _is_loopback(args.address):
+        return None
+    try:
+        ready = AccountStore.for_workspace(path).has_enabled_admin()
+    except AccountError as exc:
+        return str(exc)
+    if ready:
+        return None
+    return (
+        f"在 {args.address or '所有地址'} 上服务,其他电脑可以访问,须先建立一个管理员账户: "
+        f"{admin_command(args.workspace)}"
+    )
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .geo.workspace import read_workspace
 
@@ -75,6 +114,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     else:
         path = _workspace_or_demo(args.workspace)
+    refusal = _serve_refusal(args, path)
+    if refusal:
+        return _fail(refusal, 2)
+    if path.exists():
         read_workspace(path)  # fail here, with the reason, rather than in the browser
     app = Path(__file__).parent / "dashboard" / "app.py"
     env = {**os.environ, "TOWNSHIP_ATLAS_WORKSPACE": str(path.resolve())}
@@ -103,6 +146,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "true",
         "--client.toolbarMode",
         "minimal",
+        # Tracebacks name server paths and data; the browser gets a generic message, the
+        # terminal the detail. ("false" is deprecated and means "stacktrace", which still
+        # sends the traceback.)
+        "--client.showErrorDetails",
+        "none",
+        "--server.enableXsrfProtection",
+        "true",
+        # The importer refuses text registers over 512 MB; the upload limit sits just above,
+        # so a large register reaches the importer's own clear message instead of a bare
+        # upload error (Streamlit's default, 200 MB, is below a county's CSV export).
+        "--server.maxUploadSize",
+        str(MAX_UPLOAD_MB),
     ]
     print(f"Township Atlas: {path} → http://{args.address}:{args.port}", file=sys.stderr)
     if os.name == "posix":
@@ -697,7 +752,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="start the dashboard (the demo when no workspace is given)")
     p.add_argument("workspace", nargs="?", help="workspace GeoPackage (default: the demo)")
     p.add_argument("--port", type=int, default=8501)
-    p.add_argument("--address", default="127.0.0.1", help="listen address (default 127.0.0.1)")
+    p.add_argument(
+        "--address",
+        default="127.0.0.1",
+        help="listen address (default 127.0.0.1); any other needs an enabled admin account "
+        "first (township-atlas users ... add NAME --role admin)",
+    )
     p.add_argument("--headless", action="store_true", help="do not open a browser")
     p.add_argument(
         "--create",
@@ -705,6 +765,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="WORKSPACE does not exist yet: open the import page to make it from villages",
     )
     p.set_defaults(func=cmd_serve)
+
+    add_users_parser(sub)
 
     p = sub.add_parser("summary", help="township totals, by category, and per village")
     p.add_argument("workspace", nargs="?", help="workspace GeoPackage (default: the demo)")
