@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -10,7 +11,7 @@ import streamlit as st
 
 from ..analysis import exit_rules, history, household_lookup
 from ..data.importing.register import hash_id
-from ..geo.paths import id_key
+from ..geo.paths import ID_KEY_FINGERPRINT_META, IdKeyError, id_key, id_key_fingerprint
 from ..geo.schema import CAUSES, LAYERS
 from ..geo.workspace import Workspace
 from . import i18n
@@ -26,11 +27,51 @@ _STATUS_COLOURS = {
 }
 
 
+#: Why an ID lookup cannot work: the workspace's hashes were made with another key.
+KEY_MISMATCH = {
+    "zh": "本机的证件号码密钥与该工作空间不符：按证件号码查找不可用（户编号查找仍可用）",
+    "en": "The ID-number key on this machine is not the one this workspace was made with: "
+    "lookup by ID number is unavailable (lookup by household number still works)",
+}
+
+
 def id_hash(query: str) -> str | None:
     """The keyed hash of a full ID number typed in (``None`` for anything else): how an ID is
     matched without the workspace ever holding one."""
     text = re.sub(r"\s+", "", query)
     return hash_id(text, id_key()) if _FULL_ID.match(text) else None
+
+
+def id_lookup(meta: Mapping[str, str], query: str, lang: str) -> tuple[str | None, str | None]:
+    """The keyed hash of a full ID number typed in, and why it cannot be looked up.
+
+    Parameters
+    ----------
+    meta
+        The workspace's metadata (``Workspace.meta``), holding its key's fingerprint.
+    query
+        What was typed in the search box.
+    lang
+        ``"zh"`` or ``"en"``, for the message.
+
+    Returns
+    -------
+    tuple
+        ``(hash, None)`` for a full ID number the key can look up; ``(None, message)`` when the
+        key is unusable or is not the workspace's (rather than silently finding nothing);
+        ``(None, None)`` for anything that is not a full ID number.
+    """
+    text = re.sub(r"\s+", "", query)
+    if not _FULL_ID.match(text):
+        return None, None
+    try:
+        key = id_key()
+    except IdKeyError as exc:
+        return None, exc.zh if lang == "zh" else exc.en
+    stored = str(meta.get(ID_KEY_FINGERPRINT_META) or "").strip()
+    if stored and stored != id_key_fingerprint(key):
+        return None, KEY_MISMATCH["zh" if lang == "zh" else "en"]
+    return hash_id(text, key), None
 
 
 def choice_label(row: pd.Series, names: dict[str, str]) -> str:

@@ -88,7 +88,7 @@ def test_household_page_finds_a_household_and_shows_its_story(demo_path, tmp_pat
     at.text_input(key="hh_query").set_value("360722102201-0036").run()
     assert not at.exception
     assert at.selectbox(key="hh_choice").value == "360722102201-0036"
-    assert at.subheader[0].value.startswith("360722102201-0036")
+    assert at.subheader[0].value.startswith(r"360722102201\-0036")  # Markdown-escaped
     fields = at.dataframe[0].value
     assert "返贫年度" in set(fields["项目"])
     at.text_input(key="hh_query").set_value("no such household").run()

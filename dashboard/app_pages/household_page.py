@@ -8,6 +8,7 @@ import streamlit as st
 from township_atlas.analysis.household_lookup import find_households
 from township_atlas.dashboard import household_view, i18n, loader, view
 from township_atlas.dashboard import state as S
+from township_atlas.dashboard.markup import escape_md
 from township_atlas.geo.rules import RulesError, workspace_rules
 
 lang = S.get(S.LANG)
@@ -19,7 +20,10 @@ query = st.text_input(
 )
 if not query.strip():
     st.stop()
-found = find_households(ws.households, query, household_view.id_hash(query))
+typed_hash, id_problem = household_view.id_lookup(ws.meta, query, lang)
+if id_problem:  # said, not a silent "not found": the 户编号 search below still runs
+    st.warning(escape_md(id_problem))  # may name the key file
+found = find_households(ws.households, query, typed_hash)
 if found.empty:
     st.info(i18n.t("hh_none", lang))
     st.stop()
@@ -31,7 +35,7 @@ chosen = st.selectbox(
     i18n.t("hh_found", lang, n=len(found)), list(labels), format_func=labels.get, key=S.HH_CHOICE
 )
 row = found.set_index(found["household_id"].astype(str)).loc[chosen]
-st.subheader(labels[chosen])
+st.subheader(escape_md(labels[chosen]))  # village name and 户编号 come from data
 household_view.record(ws, row, lang)
 st.markdown(f"**{i18n.t('hh_years', lang)}**")
 household_view.years(row, range(view.first_year(ws), view.latest_year(ws) + 1), lang)

@@ -66,6 +66,7 @@ from ...geo.validate import coerce, problems
 from .errors import ImportFailed
 from .headers import HeaderMatcher, columns_hint, layer_spellings, matcher, normalise
 from .members import MEMBER_COUNTS, member_counts
+from .personal_guard import refuse_personal_columns
 from .tabular import (
     HEADER_SEARCH_ROWS,
     best_delimiter,
@@ -772,6 +773,15 @@ def read_register(
     notes: list[tuple[str, str]] = []
     src = _read_source(source, sheet, user, notes)
     col_of, columns_found, unmatched = _match_columns(src.header, user, notes)
+    # before anything else is read: a kept column must not hold IDs, phones or names
+    refuse_personal_columns(
+        src.header,
+        src.data,
+        col_of,
+        personal_fields=PERSONAL_FIELDS,
+        field_of_header=_MATCHER.field,
+        as_text=_as_text,
+    )
     index = VillageIndex(villages, townships) if villages is not None else None
     _require_columns(col_of, unmatched, index)
     year = register_year or _year_in(src.title)

@@ -571,11 +571,14 @@ def import_households(
     register again changes nothing. Names and phone numbers are never stored; ID numbers only
     as a keyed hash and a masked form.
     """
-    from ...geo.paths import id_key
+    from ...geo.paths import id_key_fingerprint
+    from .id_key_guard import check_key, check_legacy, fingerprint_meta, key_in_use
     from .register import read_register
 
     target = _existing(workspace)
     current = read_workspace(target)
+    key = key_in_use()
+    fingerprint = id_key_fingerprint(key)
     # names with codes (not a name → code dict): villages of one name in two townships are told
     # apart by the register's 乡(镇) column
     read = read_register(
@@ -584,8 +587,12 @@ def import_households(
         columns=columns,
         villages=current.villages[["name", "code"]],
         townships=dict(zip(current.township["code"], current.township["name"], strict=True)),
-        id_key=id_key(),
+        id_key=key,
     )
+    # hashes made with another key than the workspace's would make every household "changed"
+    with_ids = read.identity is not None
+    if with_ids:
+        check_key(current.meta, fingerprint)
     rejected = read.rejected.rename(columns={"row": "source_row"})
     warnings = read.warnings.rename(columns={"row": "source_row"})
     shown = [c for c in read.frame.columns if c != "head_id_hash"]
@@ -611,6 +618,10 @@ def import_households(
 
     def change(ws: Workspace) -> tuple[dict[str, pd.DataFrame], Note | None]:
         old = ws.households
+        if with_ids:  # again under the lock: the workspace as it is now
+            check_key(ws.meta, fingerprint)
+            if fingerprint_meta(ws.meta, fingerprint) is not None:  # made before fingerprints
+                check_legacy(old, incoming)
         kept = pd.DataFrame(old[~old["household_id"].astype(str).isin(set(ids))])[names]
         frames = [f for f in (kept, incoming) if len(f)]
         new = pd.concat(frames, ignore_index=True) if frames else incoming
@@ -622,7 +633,8 @@ def import_households(
         summary = done.summary if done.changed else None
         return layers, summary
 
-    return _commit(target, current, change, outcome, dry_run, confirm_large)
+    meta = fingerprint_meta(current.meta, fingerprint) if with_ids else None
+    return _commit(target, current, change, outcome, dry_run, confirm_large, meta=meta)
 
 
 def _members_after(old: pd.DataFrame, incoming: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
@@ -660,12 +672,14 @@ def _commit(
     outcome: ImportOutcome,
     dry_run: bool,
     confirm_large: bool = False,
+    meta: Mapping[str, str] | None = None,
 ) -> ImportOutcome:
     """Run ``change`` on the workspace (a dry run on the copy read) and say what it did.
 
     The change runs once, inside the locked transaction, so what is written is computed from
     the workspace as it is at that moment. Past :func:`implausible` limits a real import
-    without ``confirm_large`` raises :class:`ImportFailed` inside it: nothing is written."""
+    without ``confirm_large`` raises :class:`ImportFailed` inside it: nothing is written.
+    ``meta`` entries are set in the workspace's metadata with the change."""
     said: list[tuple[dict[str, pd.DataFrame], Note | None, tuple[Note, ...]]] = []
 
     def run(ws: Workspace) -> dict[str, pd.DataFrame]:
@@ -677,7 +691,8 @@ def _commit(
     if dry_run:
         run(current)
     else:
-        update_workspace(target, run)  # writes nothing when the change is empty
+        # writes nothing when the change is empty (and no metadata is to be set)
+        update_workspace(target, run, meta)
     layers, summary, large = said[-1]
     if not layers:
         return replace(outcome, unchanged=True)

@@ -1,0 +1,150 @@
+"""The personal-data guard: a column about to be kept must not hold ID numbers, phone
+numbers or names, whatever its header says.
+
+Column names alone are not enough: an 户编号 column may hold the head's ID number, and a
+mapping may send 姓名 to another field. Such a column is refused, naming the column and why,
+before anything is read further or written. The values are never repeated in a message (row
+numbers only).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .errors import ImportFailed
+
+#: A mainland resident ID number (GB 11643): region, birth date, sequence, check character.
+_ID_SHAPE = re.compile(
+    r"[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dX]"
+)
+_ID_WEIGHTS = [pow(2, 17 - i, 11) for i in range(17)]
+_ID_CHECK = "10X98765432"
+#: A mainland mobile number, with an optional +86 / 86 in front.
+_MOBILE = re.compile(r"(?:\+?86[-\s]?)?1[3-9]\d{9}")
+#: A Chinese personal name: two to four Han characters (a middle dot for minority names).
+_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,6}")
+#: Header words that say a column is personal whatever field it was mapped to.
+_PERSONAL_WORDS = ("姓名", "身份证", "证件号", "电话", "手机", "名字")
+#: Fields holding identifiers, where a column of names is a name, not an identifier.
+_IDENTIFIER_FIELDS = ("household_id", "person_id")
+#: Share of a column's non-empty values that must look like phones or names to refuse it
+#: (a phone-like or name-like value alone can be a coincidence; a valid ID number cannot).
+_MAJORITY = 0.5
+_ROWS_SHOWN = 5
+
+
+def is_id_number(text: str) -> bool:
+    """Whether ``text`` is an 18-character mainland ID number: shape, date and check character."""
+    value = re.sub(r"\s+", "", str(text)).upper()
+    if not _ID_SHAPE.fullmatch(value):
+        return False
+    try:
+        dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return False
+    total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11] == value[17]
+
+
+def is_mobile(text: str) -> bool:
+    """Whether ``text`` is a mainland mobile number (11 digits starting 13–19)."""
+    return bool(_MOBILE.fullmatch(re.sub(r"[\s-]", "", str(text))))
+
+
+def refuse_personal_columns(
+    header: Sequence[str],
+    data: pd.DataFrame,
+    col_of: Mapping[str, int],
+    *,
+    personal_fields: frozenset[str],
+    field_of_header: Callable[[str], str | None],
+    as_text: Callable[[pd.Series], np.ndarray],
+) -> None:
+    """Refuse a file with personal data in a column about to be kept or used.
+
+    Parameters
+    ----------
+    header
+        The file's header cells, by column position.
+    data
+        The data rows (columns by position, index the row numbers as the file shows them).
+    col_of
+        Field -> column position, as matched (by name or by the user's mapping).
+    personal_fields
+        Fields that are read only to be hashed or dropped (not checked).
+    field_of_header
+        The field a header names by itself, without the user's mapping.
+    as_text
+        A column's cells as stripped text.
+
+    Raises
+    ------
+    ImportFailed
+        Naming every such column and why; nothing has been written.
+    """
+    zh: list[str] = []
+    en: list[str] = []
+    for fld, i in col_of.items():
+        if fld in personal_fields:
+            continue
+        head = str(header[i]).strip()
+        named = field_of_header(head)
+        if named in personal_fields or any(w in head for w in _PERSONAL_WORDS):
+            zh.append(f"列「{head}」是个人信息（按表头），不能对应到字段 {fld}")
+            en.append(f"column {head!r} is personal data (by its header) and cannot fill {fld}")
+            continue
+        texts = pd.Series(as_text(data[i]), index=data.index)
+        found = _personal_values(texts, fld)
+        if found:
+            what_zh, what_en, rows = found
+            zh.append(f"列「{head}」（对应到 {fld}）的值像{what_zh}（第 {_rows(rows)} 行）")
+            en.append(f"column {head!r} (mapped to {fld}) holds {what_en} (rows {_rows_en(rows)})")
+    if zh:
+        raise ImportFailed(
+            "文件含个人信息，未导入："
+            + "；".join(zh)
+            + "。姓名和电话不保存，证件号码请对应到「证件号码」（只保存散列与遮蔽号码）；"
+            "请改正列的对应或删去这些列后再导入",
+            "the file holds personal data; nothing imported: "
+            + "; ".join(en)
+            + ". Names and phones are never kept; map ID numbers to id_number (kept only as a "
+            "keyed hash and a masked form); correct the mapping or remove these columns",
+        )
+
+
+def _personal_values(texts: pd.Series, fld: str) -> tuple[str, str, list[int]] | None:
+    """What personal data a column's values hold: (zh, en, row numbers), or None."""
+    filled = texts[texts != ""]
+    if filled.empty:
+        return None
+    uniq = pd.Series(filled.unique())  # each distinct value checked once
+    ids = set(uniq[uniq.map(is_id_number)])
+    if ids:  # a valid ID number is never a coincidence: one is enough
+        return "身份证号码", "ID numbers", _where(filled, ids)
+    phones = set(uniq[uniq.map(is_mobile)])
+    if phones and filled.isin(phones).mean() >= _MAJORITY:
+        return "手机号码", "mobile phone numbers", _where(filled, phones)
+    if fld in _IDENTIFIER_FIELDS:
+        names = set(uniq[uniq.map(lambda v: bool(_NAME.fullmatch(v)))])
+        if names and filled.isin(names).mean() >= _MAJORITY:
+            return "人的姓名", "personal names", _where(filled, names)
+    return None
+
+
+def _where(filled: pd.Series, values: set[str]) -> list[int]:
+    return [int(r) for r in filled.index[filled.isin(values)]]
+
+
+def _rows(rows: list[int]) -> str:
+    shown = "、".join(str(r) for r in rows[:_ROWS_SHOWN])
+    return shown + (f" 等 {len(rows)} 行" if len(rows) > _ROWS_SHOWN else "")
+
+
+def _rows_en(rows: list[int]) -> str:
+    shown = ", ".join(str(r) for r in rows[:_ROWS_SHOWN])
+    return shown + (f" and {len(rows) - _ROWS_SHOWN} more" if len(rows) > _ROWS_SHOWN else "")
