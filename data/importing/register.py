@@ -808,14 +808,7 @@ def read_register(
     _counts(ctx, people)
     _layer_rules(ctx, unmatched)
 
-    # ---- rejections by household -> every source row of it
-    if ctx.rejected:
-        sub = t.loc[t["household_id"].isin(list(ctx.rejected)), ["household_id", "_row"]]
-        rows_of = {hid: list(grp) for hid, grp in sub.groupby("household_id")["_row"]}
-        for hid, reasons in ctx.rejected.items():
-            rej.add(
-                rows_of[hid], "；".join(z for z, _ in reasons), "; ".join(e for _, e in reasons)
-            )
+    _reject_households(ctx, t, rej)
     taken = ctx.out.index[~ctx.out.index.isin(list(ctx.rejected))]
     frame = coerce(HOUSEHOLDS, ctx.out.loc[taken].reindex(columns=HOUSEHOLDS.names))
     frame = frame.reset_index(drop=True)
@@ -836,18 +829,7 @@ def read_register(
     # ---- the reports (recognised, non-personal columns only; ID masked)
     rejected = _report(src.data, col_of, columns_found, rej, filled)
     warnings = _report(src.data, col_of, columns_found, warn, filled)
-    merged = f"，{_fmt(len(warnings))} 行附警告或已合并" if len(warnings) else ""
-    merged_en = (
-        f", {_fmt(len(warnings))} rows taken with a warning or merged" if len(warnings) else ""
-    )
-    notes.append(
-        (
-            f"共 {_fmt(total_rows)} 行数据：导入 {_fmt(len(frame))} 户，"
-            f"拒绝 {_fmt(len(rejected))} 行{merged}",
-            f"{_fmt(total_rows)} data rows: {_fmt(len(frame))} households taken, "
-            f"{_fmt(len(rejected))} rows rejected{merged_en}",
-        )
-    )
+    notes.append(_summary(total_rows, len(frame), len(rejected), len(warnings)))
     return RegisterImport(
         frame=frame,
         rejected=rejected,
@@ -861,6 +843,27 @@ def read_register(
         headers=tuple(dict.fromkeys(h for h in (str(c).strip() for c in src.header) if h)),
         members=members,
         warnings=warnings,
+    )
+
+
+def _reject_households(ctx: _Households, t: pd.DataFrame, rej: _Rejections) -> None:
+    """Every source row of a rejected household, with the household's reasons."""
+    if not ctx.rejected:
+        return
+    sub = t.loc[t["household_id"].isin(list(ctx.rejected)), ["household_id", "_row"]]
+    rows_of = {hid: list(grp) for hid, grp in sub.groupby("household_id")["_row"]}
+    for hid, reasons in ctx.rejected.items():
+        rej.add(rows_of[hid], "；".join(z for z, _ in reasons), "; ".join(e for _, e in reasons))
+
+
+def _summary(total_rows: int, taken: int, rejected: int, warned: int) -> tuple[str, str]:
+    """The register's last note: rows read, households taken, rows rejected or warned."""
+    merged = f"，{_fmt(warned)} 行附警告或已合并" if warned else ""
+    merged_en = f", {_fmt(warned)} rows taken with a warning or merged" if warned else ""
+    return (
+        f"共 {_fmt(total_rows)} 行数据：导入 {_fmt(taken)} 户，拒绝 {_fmt(rejected)} 行{merged}",
+        f"{_fmt(total_rows)} data rows: {_fmt(taken)} households taken, "
+        f"{_fmt(rejected)} rows rejected{merged_en}",
     )
 
 
