@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
-from ..geo.crs import to_metric
 from ..geo.workspace import Workspace
 from . import history, poverty, station_plan
 from .coverage import coverage, village_distances
@@ -104,27 +103,7 @@ def ecommerce_station_villages(ws: Workspace, year: int) -> int:
     to the village its row names (``village_code``) or, when it names none, to the village
     whose polygon holds it. A station near a village but inside its neighbour does not count.
     """
-    stations = _open_stations(ws, year)
-    villages = ws.villages
-    if stations.empty or villages.empty:
-        return 0
-    codes = set(villages["code"].astype(str))
-    fac = ws["facilities"].set_index("facility_id")
-    named = stations["id"].map(fac["village_code"]).astype("string")
-    named = named.where(named.isin(codes))  # a code of no village here names none
-    owners = set(named.dropna())
-    unnamed = stations[named.isna().to_numpy()]
-    if len(unnamed):
-        # one metre CRS for both frames: "inside" must not depend on the stored CRS
-        metric = to_metric(villages)
-        points = gpd.GeoDataFrame(geometry=to_metric(unnamed, metric.crs).geometry)
-        inside = gpd.sjoin(
-            points,
-            gpd.GeoDataFrame({"code": villages["code"].astype(str)}, geometry=metric.geometry),
-            predicate="within",
-        )
-        owners |= set(inside["code"])
-    return len(owners & codes)
+    return len(station_plan.station_villages(ws, _open_stations(ws, year)))
 
 
 def _open_stations(ws: Workspace, year: int) -> gpd.GeoDataFrame:

@@ -34,7 +34,7 @@ FIGURES, STAGE, SIDE, BAR, HEAD = (
 LOWER_IS_BETTER = frozenset({"poor_people", "incidence", "monitored_households"})
 
 #: The county e-commerce plans' target for villages with a station of their own (BRIEF §5).
-STATION_TARGET = getattr(key_figures, "STATION_VILLAGE_TARGET", 0.90)
+STATION_TARGET = key_figures.STATION_VILLAGE_TARGET
 
 
 def esc(value: object) -> str:

@@ -10,9 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from ..analysis import poverty
+from ..analysis.key_figures import STATION_VILLAGE_TARGET
 from ..geo.rules import Rules, RulesError, workspace_rules
 from ..geo.workspace import Workspace
-from . import i18n, plan_view, progress_view, view
+from . import i18n, progress_view, view
 from . import state as S
 
 
@@ -117,7 +118,7 @@ def plan_figures(today, after, own, lang: str) -> None:
     :class:`plan_view.OwnStations`) and poor people covered: a row for today's network and,
     when there is a plan, a row for it below (same columns, so they compare at a glance, and
     wide enough that no figure is cut). A caption says what each village figure counts."""
-    target = plan_view.STATION_VILLAGE_TARGET
+    target = STATION_VILLAGE_TARGET
     rows = [("plan_today", today, own.today)]
     if after is not None:
         rows.append(("plan_proposal", after, own.after))
