@@ -106,10 +106,14 @@ class Visit:
         raise AssertionError("the map never drew a village")
 
 
-def visit(browser, url: str, height: int = 1000, width: int = 1600) -> Visit:
+def visit(
+    browser, url: str, height: int = 1000, width: int = 1600, kind: type[Visit] = Visit
+) -> Visit:
+    """Open ``url`` in a new context with every outside request blocked and counted; ``kind``:
+    a Visit with more helpers (another test file's)."""
     context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
     page = context.new_page()
-    v = Visit(page)
+    v = kind(page)
 
     def route(r):
         host = urlparse(r.request.url).hostname or ""
@@ -446,7 +450,7 @@ def test_data_page_maps_an_unknown_column_and_imports_a_register(
             timeout=30_000,
         )
         dropzone.set_input_files(str(register))
-        page.get_by_text("需要人数列").wait_for(timeout=30_000)  # refused: no size column
+        page.get_by_text("需要人数列").wait_for(timeout=60_000)  # refused: no size column
         grid = page.locator("[data-testid=stDataFrame]").first
         page.get_by_text("家里几口人").first.wait_for(state="attached")  # the grid has drawn
         box = grid.bounding_box()
@@ -462,13 +466,13 @@ def test_data_page_maps_an_unknown_column_and_imports_a_register(
                 page.keyboard.press("Escape")
         option.click()
         page.mouse.click(box["x"] - 30, box["y"] - 30)
-        page.get_by_text("可导入 2 行,不能导入 1 行").wait_for(timeout=30_000)
+        page.get_by_text("可导入 2 行,不能导入 1 行").wait_for(timeout=60_000)
         page.get_by_text("「没有村」").first.wait_for(state="attached")  # a grid cell
         main = page.locator("[data-testid=stMain]").inner_text()
         assert "13800000000" not in main  # the phone column is read only to be dropped
         page.get_by_text("只导入其余的行").click()
         page.get_by_role("button", name="导入到工作空间").click()
-        page.get_by_text("已导入 2 行").wait_for(timeout=30_000)
+        page.get_by_text("已导入 2 行").wait_for(timeout=60_000)
         assert v.outside == [] and v.errors == []
         v.page.context.close()
     finally:

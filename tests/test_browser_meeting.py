@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
 from tests.test_browser import (
     CHROMIUM,
-    LOCAL,
-    VILLAGE_PATHS,
+    Visit,
     browser,  # noqa: F401 (a fixture)
     demo_server,  # noqa: F401 (a fixture)
+    visit,
 )
 
 pytestmark = [
@@ -31,21 +29,8 @@ SIZES = [(1280, 720), (1600, 1000)]
 FIGURE_PARTS = ".ta-fig, .ta-fig-label, .ta-fig-value, .ta-fig-change, .ta-fig-row"
 
 
-@dataclass
-class Screen:
-    page: object
-    outside: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    def map_frame(self):
-        """The streamlit-folium iframe, once Leaflet has drawn the villages in it."""
-        deadline = time.monotonic() + 45
-        while time.monotonic() < deadline:
-            for frame in self.page.frames:
-                if "streamlit_folium" in frame.url and frame.locator(VILLAGE_PATHS).count():
-                    return frame
-            self.page.wait_for_timeout(200)
-        raise AssertionError("the map never drew a village")
+class Screen(Visit):
+    """A visit to the meeting page, with what its tests read of the card and the map."""
 
     def card_name(self) -> str:
         return self.page.locator(".ta-card h3").first.inner_text()
@@ -68,23 +53,7 @@ class Screen:
 
 def open_screen(browser, url: str, size: tuple[int, int]) -> Screen:  # noqa: F811
     width, height = size
-    context = browser.new_context(
-        viewport={"width": width, "height": height}, locale="zh-CN", accept_downloads=True
-    )
-    page = context.new_page()
-    s = Screen(page)
-
-    def route(r):
-        host = urlparse(r.request.url).hostname or ""
-        if r.request.url.startswith(("data:", "blob:", "about:")) or host in LOCAL:
-            return r.continue_()
-        s.outside.append(r.request.url)
-        return r.abort()
-
-    context.route("**/*", route)
-    page.on("pageerror", lambda e: s.errors.append(str(e)))
-    page.goto(url, wait_until="domcontentloaded")
-    return s
+    return visit(browser, url, height=height, width=width, kind=Screen)
 
 
 def present(browser, server, size: tuple[int, int]) -> Screen:  # noqa: F811
