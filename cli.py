@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pyogrio.errors import DataSourceError
 
+from .cli_audit import add_audit_parser
 from .cli_users import add_users_parser
 from .geo.rules import RulesError
 from .geo.schema import IMPORT_KINDS
@@ -120,7 +121,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if path.exists():
         read_workspace(path)  # fail here, with the reason, rather than in the browser
     app = Path(__file__).parent / "dashboard" / "app.py"
-    env = {**os.environ, "TOWNSHIP_ATLAS_WORKSPACE": str(path.resolve())}
+    env = {
+        **os.environ,
+        "TOWNSHIP_ATLAS_WORKSPACE": str(path.resolve()),
+        # The dashboard needs no sign-in on this machine alone, and checks the Host header
+        "TOWNSHIP_ATLAS_ADDRESS": args.address,
+    }
+    if args.allowed_host:
+        env["TOWNSHIP_ATLAS_ALLOWED_HOSTS"] = ",".join(args.allowed_host)
     cmd = [
         sys.executable,
         "-m",
@@ -758,6 +766,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="listen address (default 127.0.0.1); any other needs an enabled admin account "
         "first (township-atlas users ... add NAME --role admin)",
     )
+    p.add_argument(
+        "--allowed-host",
+        action="append",
+        metavar="NAME",
+        help="a host name the office opens the dashboard by, besides its IP addresses and this "
+        "computer's name (repeatable); requests for any other name are refused (DNS rebinding)",
+    )
     p.add_argument("--headless", action="store_true", help="do not open a browser")
     p.add_argument(
         "--create",
@@ -767,6 +782,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_serve)
 
     add_users_parser(sub)
+    add_audit_parser(sub)
 
     p = sub.add_parser("summary", help="township totals, by category, and per village")
     p.add_argument("workspace", nargs="?", help="workspace GeoPackage (default: the demo)")
@@ -956,10 +972,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _cli_actor():
+    """Who the audit log names for a command: ``cli:<login name>`` (the command line has no
+    accounts: whoever may run it on the server may change the workspace file anyway)."""
+    import getpass
+
+    from .geo.audit import Actor
+
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):
+        who = "unknown"
+    return Actor(f"cli:{who}", "cli")
+
+
 def main(argv: list[str] | None = None) -> int:
+    from .geo.audit import AuditError, acting_as
+
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        with acting_as(_cli_actor()):
+            return args.func(args)
+    except AuditError as exc:  # a change that could not be audited was not made
+        return _fail(str(exc))
     except FileNotFoundError as exc:
         return _fail(str(exc))
     except SchemaError as exc:

@@ -6,6 +6,7 @@ import io
 from collections.abc import Mapping
 
 import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 
@@ -16,6 +17,7 @@ def excel_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets.items():
             sheet_name = name[:31]  # Excel's limit
+            frame = _legal(frame)
             frame.to_excel(writer, sheet_name=sheet_name, index=False)
             sheet = writer.sheets[sheet_name]
             _no_formulas(sheet)
@@ -25,6 +27,20 @@ def excel_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
                 width = max(_display_width(c) for c in cells)
                 sheet.column_dimensions[get_column_letter(i)].width = min(60, width + 2)
     return buffer.getvalue()
+
+
+def _legal(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the control characters an .xlsx cannot hold (ESC, NUL, …) dropped from
+    its text: openpyxl refuses them, and a name from a file may carry one."""
+    texts = [c for c in frame.columns if frame[c].dtype == object]
+    if not texts:
+        return frame
+    safe = frame.copy()
+    for col in texts:
+        safe[col] = safe[col].map(
+            lambda v: ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v
+        )
+    return safe
 
 
 #: What a spreadsheet reads as the start of a formula in a cell typed or opened from CSV.

@@ -31,6 +31,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from . import audit
 from .schema import LAYERS, REQUIRED_LAYERS, SCHEMA_VERSION, WGS84, Layer
 from .validate import Problem, SchemaError, coerce, problems
 
@@ -243,6 +244,10 @@ def update_workspace(
     saving at once cannot lose each other's change; the whole workspace is then validated and
     written atomically, so an invalid result (:class:`SchemaError`), an exception in ``change``
     or a failed write leaves the file exactly as it was.
+
+    Each write adds a row to the workspace's audit log (:func:`.audit.record_write`: who, and
+    what the change was); when that log cannot be written, :class:`.audit.AuditError` is raised
+    and nothing is changed.
     """
     target = _real_path(path)
     with _locked(target):
@@ -250,8 +255,11 @@ def update_workspace(
         changed = change(current)
         if not changed and not meta:  # nothing to change: leave the file (and its mtime) alone
             return target
+        # a change that could not be logged is not made
+        audit.AuditLog.for_workspace(target).check_writable()
         layers = {**current.layers, **changed}
         write_workspace(target, layers, {**current.meta, **(meta or {})})
+        audit.record_write(target, current.layers or None, changed, (meta or {}).keys())
         return Path(path)
 
 
@@ -265,7 +273,8 @@ def transact(
     """:func:`update_workspace` for a workspace that may not exist yet: ``change`` gets the
     workspace as it is under the lock (None when there is none) and returns the layers to
     put in place; a new workspace gets ``created_meta``. Two writers making the same new
-    workspace take turns like any others: the second sees the first's file.
+    workspace take turns like any others: the second sees the first's file. Writes are
+    audited as :func:`update_workspace`'s are.
 
     Returns
     -------
@@ -279,11 +288,14 @@ def transact(
         changed = change(current)
         if not changed and not meta:
             return False
+        audit.AuditLog.for_workspace(target).check_writable()
         if current is None:
             write_workspace(target, changed, {**(created_meta or {}), **(meta or {})})
         else:
             layers = {**current.layers, **changed}
             write_workspace(target, layers, {**current.meta, **(meta or {})})
+        before = current.layers if current is not None else None
+        audit.record_write(target, before or None, changed, (meta or {}).keys())
         return True
 
 
