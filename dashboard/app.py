@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from township_atlas.dashboard import assets, loader, meeting_view, sidebar, view
+from township_atlas.dashboard import assets, auth, loader, meeting_view, sidebar, view
 from township_atlas.dashboard import state as S
 from township_atlas.dashboard.i18n import t
 from township_atlas.dashboard.markup import escape_md
@@ -104,13 +104,31 @@ ALL_PAGES = (
         icon=":material/menu_book:",
         url_path="schema",
     ),
+    st.Page(
+        PAGES / "audit_page.py",
+        title=t("page_audit", lang),
+        icon=":material/policy:",
+        url_path="audit",
+    ),
 )
+# Before anything of the workspace is drawn: the Host check, then the sign-in (which stops).
+user = auth.gate(lang, ALL_PAGES)
 # A workspace still to be made has only the import page: its first villages import makes it.
 DATA = PAGES / "data_page.py"
 NEW = st.Page(DATA, title=t("page_data", lang), icon=":material/upload_file:", url_path="data")
+# Only the pages the user's role may open are listed, and an unlisted page cannot be opened:
+# Streamlit sends its URL to the first listed page.
+if loader.is_new():
+    shown = [NEW] if auth.allowed(user, "data") else []
+else:
+    shown = [p for p in ALL_PAGES if auth.allowed(user, p.url_path)]
+if not shown:  # a role with no page here (say a leader before the first import)
+    sidebar.account(user, lang)
+    st.error(t("auth_denied", lang))
+    st.stop()
 # Every page listed: "View 3 more" hid 数据导入, 规则设置 and 数据字典 behind a click.
-page = st.navigation([NEW] if loader.is_new() else list(ALL_PAGES), expanded=True)
-sidebar.draw()
+page = st.navigation(shown, expanded=True)
+sidebar.draw(user)
 # The demo's figures are invented: every page says so, above its own content; the meeting's
 # presentation view (/meeting?present=1, no chrome) in one thin line, so the map keeps the room.
 meta = loader.load_meta()
@@ -121,4 +139,10 @@ if banner and presenting:
 elif banner:  # Markdown: the township's name (from data) escaped, the sentence as written
     name = escape_md(meta.get("township_name") or "")
     st.warning(view.demo_banner(meta, lang, township=name), icon=":material/science:")
+if not auth.require(user, auth.PAGE_AUTHORITY.get(page.url_path, "manage_users"), page.url_path):
+    st.error(t("auth_denied", lang))
+    st.stop()
+if page.url_path != "households":  # coming back to a household is a new view (audited)
+    S.set_value(S.HH_VIEWED, None)
+    S.set_value(S.HH_LOOKED, None)
 page.run()

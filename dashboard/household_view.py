@@ -14,7 +14,8 @@ from ..data.importing.register import hash_id
 from ..geo.paths import ID_KEY_FINGERPRINT_META, IdKeyError, id_key, id_key_fingerprint
 from ..geo.schema import CAUSES, LAYERS
 from ..geo.workspace import Workspace
-from . import i18n
+from . import auth, i18n
+from . import state as S
 from .record_panels import field_label
 
 _FULL_ID = re.compile(r"^\d{17}[\dXx]$")
@@ -72,6 +73,48 @@ def id_lookup(meta: Mapping[str, str], query: str, lang: str) -> tuple[str | Non
     if stored and stored != id_key_fingerprint(key):
         return None, KEY_MISMATCH["zh" if lang == "zh" else "en"]
     return hash_id(text, key), None
+
+
+#: Lookups by full ID number each account may make in :data:`ID_LOOKUP_WINDOW_S`: enough for a
+#: monitor's day at a desk, far too few to recover a masked number by trying its ~2,700
+#: possible birth dates and sequence numbers.
+ID_LOOKUPS = 10
+ID_LOOKUP_WINDOW_S = 600
+
+
+def may_look_up(user: auth.User, typed_hash: str) -> bool:
+    """Whether ``user`` may look this ID number up now; a refusal is an audit row.
+
+    The same number again (a rerun of the page) is not a new lookup."""
+    if S.get(S.HH_LOOKED) == typed_hash:
+        return True
+    log = auth.audit.AuditLog.for_workspace(auth.loader.workspace_path())
+    if log.count(user.name, "id_lookup", ID_LOOKUP_WINDOW_S) < ID_LOOKUPS:
+        return True
+    log.record(user.actor, "id_lookup_refused")
+    return False
+
+
+def lookup_limited(lang: str) -> str:
+    """Why the lookup was not made."""
+    return i18n.t("hh_lookup_limited", lang, n=ID_LOOKUPS, minutes=ID_LOOKUP_WINDOW_S // 60)
+
+
+def record_lookup(user: auth.User, typed_hash: str, found: pd.DataFrame) -> None:
+    """An audit row for a lookup by ID number: which households it found (never the number)."""
+    if S.get(S.HH_LOOKED) == typed_hash:
+        return
+    S.set_value(S.HH_LOOKED, typed_hash)
+    ids = ",".join(found["household_id"].astype(str)) or "—"
+    auth.record(user.actor, "id_lookup", ids)
+
+
+def record_view(user: auth.User, household_id: str) -> None:
+    """An audit row when a household's record is shown (once per household chosen)."""
+    if S.get(S.HH_VIEWED) == household_id:
+        return
+    S.set_value(S.HH_VIEWED, household_id)
+    auth.record(user.actor, "view_household", household_id)
 
 
 def choice_label(row: pd.Series, names: dict[str, str]) -> str:

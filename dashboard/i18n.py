@@ -7,6 +7,7 @@ holds the strings of the interface itself.
 from __future__ import annotations
 
 from ..geo.schema import CATEGORY_EN, CAUSES, FACILITY_KINDS, LAYERS, STATUS_EN
+from .i18n_auth import STRINGS as AUTH_STRINGS
 from .i18n_map import STRINGS as MAP_STRINGS
 from .i18n_meeting import STRINGS as MEETING_STRINGS
 from .i18n_monitor import STRINGS as MONITOR_STRINGS
@@ -516,7 +517,7 @@ _INDICATOR_FLAGS_LABELS = {
 _STRINGS.update(MONITOR_STRINGS)
 _STRINGS.update(MEETING_STRINGS)
 # Later modules may reword an older key of this file (their own area's).
-for _part in (MAP_STRINGS, PLAN_STRINGS, SETTINGS_STRINGS):
+for _part in (MAP_STRINGS, PLAN_STRINGS, SETTINGS_STRINGS, AUTH_STRINGS):
     _STRINGS.update(_part)
 
 

@@ -28,6 +28,7 @@ from ..data.importing.run import (
     workbook_sheets,
 )
 from ..data.importing.templates import TEMPLATE_KINDS, template_file
+from ..geo import audit
 from ..geo.export import csv_bytes, excel_bytes
 from ..geo.schema import LAYERS
 from . import i18n, loader
@@ -149,7 +150,8 @@ def do_import(
     """Import ``upload`` for real (one transaction); ``confirm`` lets an implausibly large
     result through."""
     try:
-        return _run(upload, opts, dry_run=False, accept=accept, confirm=confirm)
+        with audit.doing("import", target=audit.masked(upload.name)):
+            return _run(upload, opts, dry_run=False, accept=accept, confirm=confirm)
     except Exception as exc:  # a full disk, a hostile file: one message, nothing changed
         return _refused(exc, upload)
 

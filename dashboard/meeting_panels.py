@@ -16,7 +16,7 @@ from ..analysis import exit_rules
 from ..analysis.key_figures import Figure, key_figures
 from ..geo.rules import Rules
 from ..geo.workspace import Workspace
-from . import i18n, loader, map_controls, meeting_view, view
+from . import auth, i18n, loader, map_controls, meeting_view, view
 from . import map as township_map
 from . import state as S
 from .markup import escape_md
@@ -147,7 +147,8 @@ def stage(ws: Workspace, spec: MapSpec, year: int, rules: Rules, lang: str, pres
         with right, st.container(key=meeting_view.SIDE):
             card(ws, year, code, rules, lang)
             step_buttons(step, lang)
-            downloads(ws, spec, year, code, lang, present)
+            if auth.may("export_brief"):
+                downloads(ws, spec, year, code, lang, present)
 
     run()
 

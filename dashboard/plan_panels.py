@@ -13,10 +13,11 @@ import streamlit as st
 
 from ..analysis import station_plan
 from ..analysis.coverage import Coverage
+from ..geo import audit
 from ..geo.export import excel_bytes
 from ..geo.validate import SchemaError
 from ..geo.workspace import update_workspace
-from . import i18n
+from . import auth, i18n
 from . import state as S
 from .markup import escape_md
 
@@ -69,11 +70,12 @@ def save_box(
         return {"station_plans": station_plan.save_plan(ws["station_plans"], rows, replace)}
 
     try:
-        update_workspace(path, add)
+        with audit.doing("save_plan", target=name.strip()):
+            update_workspace(path, add)
     except station_plan.PlanNameError as exc:
         n = station_plan.PLAN_NAME_MAX
         st.warning(i18n.t(f"plan_save_{exc.reason}", lang, name=escape_md(exc.name), n=n))
-    except (SchemaError, OSError) as exc:
+    except (SchemaError, OSError, audit.AuditError) as exc:
         failed(exc, lang)
     else:
         saved = i18n.t(
@@ -86,7 +88,8 @@ def save_box(
 def failed(exc: Exception, lang: str) -> None:
     """A workspace that could not be written, said in the user's language: what happened in
     words, the system's own message (English, from the library) folded away beneath."""
-    key = "plan_write_locked" if isinstance(exc, OSError) else "plan_write_invalid"
+    cannot_write = isinstance(exc, OSError | audit.AuditError)
+    key = "plan_write_locked" if cannot_write else "plan_write_invalid"
     st.error(i18n.t(key, lang))
     with st.expander(i18n.t("plan_error_details", lang)):
         st.code(str(exc), language=None)
@@ -121,13 +124,17 @@ def downloads(
     lang: str,
 ) -> None:
     """GeoJSON and Excel of a plan (``stations`` from :func:`station_plan.plan_stations`).
-    Both files are made only when their button is clicked."""
+    Both files are made only when their button is clicked (and only for a role that exports)."""
+    if not auth.may("export_data"):
+        return
     st.download_button(
         i18n.t("plan_download", lang),
         partial(_geojson, stations),
         file_name=f"{file_stem}.geojson",
         mime="application/geo+json",
         key=keys[0],
+        on_click=auth.record_export,
+        args=("plan", f"{file_stem}.geojson"),
     )
     st.download_button(
         i18n.t("plan_download_xlsx", lang),
@@ -135,6 +142,8 @@ def downloads(
         file_name=f"{file_stem}.xlsx",
         mime=XLSX,
         key=keys[1],
+        on_click=auth.record_export,
+        args=("plan", f"{file_stem}.xlsx"),
     )
 
 
@@ -162,12 +171,20 @@ def _delete(path: Path, name: str, lang: str) -> None:
     """Button callback: runs before the page, so the tick can still be cleared (a drawn
     checkbox's value cannot be changed): the next plan shown is not already confirmed."""
     S.set_value(S.PLANS_DELETE_CONFIRM, False)
+    user = auth.session_user()
+    if user is None or not auth.may_delete_plan(user, name):  # a stale button: refuse
+        auth.require(user, "delete_plan", name)
+        S.set_value(S.FLASH, ("error", i18n.t("auth_denied", lang)))
+        return
     try:
-        update_workspace(
-            path, lambda ws: {"station_plans": station_plan.delete_plan(ws["station_plans"], name)}
-        )
-    except (SchemaError, OSError) as exc:
-        key = "plan_write_locked" if isinstance(exc, OSError) else "plan_write_invalid"
+        with audit.doing("delete_plan", target=name):
+            update_workspace(
+                path,
+                lambda ws: {"station_plans": station_plan.delete_plan(ws["station_plans"], name)},
+            )
+    except (SchemaError, OSError, audit.AuditError) as exc:
+        cannot_write = isinstance(exc, OSError | audit.AuditError)
+        key = "plan_write_locked" if cannot_write else "plan_write_invalid"
         S.set_value(S.FLASH, ("error", i18n.t(key, lang)))
         return
     S.set_value(S.FLASH, ("success", i18n.t("plans_deleted", lang, name=escape_md(name))))

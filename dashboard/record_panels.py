@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from ..analysis import history
+from ..geo import audit
 from ..geo.schema import LAYERS, MONITOR_KINDS
 from ..geo.validate import SchemaError
 from ..geo.workspace import Workspace, update_workspace
@@ -41,8 +42,12 @@ class Proposal:
     blocking: bool = True
 
 
-def change_form(ws: Workspace, path: Path, lang: str) -> None:
-    """Choose what changed, where and the year it counts in; see what it will do; record it."""
+def change_form(
+    ws: Workspace, path: Path, lang: str, villages: Collection[str] | None = None
+) -> None:
+    """Choose what changed, where and the year it counts in; see what it will do; record it.
+
+    ``villages``: the codes the user may record changes for (None: every village)."""
     kind = st.radio(
         i18n.t("record_kind", lang),
         KINDS,
@@ -51,6 +56,8 @@ def change_form(ws: Workspace, path: Path, lang: str) -> None:
         **S.bind(S.REC_KIND, lang),
     )
     names = dict(zip(ws.villages["code"].astype(str), ws.villages["name"], strict=True))
+    if villages:
+        names = {c: n for c, n in names.items() if c in villages}
     a, b = st.columns(2)
     code = a.selectbox(
         i18n.t("village", lang), list(names), format_func=names.get, key=S.REC_VILLAGE
@@ -89,7 +96,8 @@ def change_form(ws: Workspace, path: Path, lang: str) -> None:
         return layers
 
     done: dict[str, object] = {}
-    if not _write(path, change, lang):
+    target = proposal.household or f"{names.get(code, code)} ({code})"
+    if not _write(path, change, lang, "record_change", target):
         return
     before = done["before"]
     after = Workspace({**before.layers, **done["layers"]}, before.meta)
@@ -285,8 +293,11 @@ def _years_text(years: list[int], lang: str) -> str:
     )
 
 
-def change_log(ws: Workspace, path: Path, lang: str) -> None:
-    """Every recorded change, newest first, and the undo of one of them."""
+def change_log(
+    ws: Workspace, path: Path, lang: str, undoable: Callable[[list[str]], list[str]] | None = None
+) -> None:
+    """Every recorded change, newest first, and the undo of one of them (of those
+    ``undoable`` keeps: a monitor of some villages undoes only changes wholly theirs)."""
     table = history.changes_table(
         ws["history"], lambda layer, f: field_label(layer, f, lang), lambda v: _value(v, lang)
     )
@@ -313,6 +324,8 @@ def change_log(ws: Workspace, path: Path, lang: str) -> None:
     )
     st.dataframe(shown, hide_index=True, width="stretch")
     open_ids = list(table.loc[~table["undone"], "change_id"])
+    if undoable is not None:
+        open_ids = undoable(open_ids)
     a, b = st.columns([3, 1], vertical_alignment="bottom")
     chosen = a.selectbox(i18n.t("record_undo_choice", lang), open_ids, key=S.REC_UNDO_CHOICE)
     # Only a field's latest change can be undone: say which one comes first.
@@ -325,7 +338,7 @@ def change_log(ws: Workspace, path: Path, lang: str) -> None:
         def undo(current: Workspace) -> dict[str, pd.DataFrame]:
             return history.undo(current, chosen, recorded_at=now)
 
-        if _write(path, undo, lang):
+        if _write(path, undo, lang, "undo_change", str(chosen)):
             S.set_value(S.FLASH, ("success", i18n.t("record_undo_done", lang, change=chosen)))
             st.rerun()
 
@@ -344,13 +357,15 @@ def _record_name(names: dict[str, str], layer: str, key: str) -> str:
     return key
 
 
-def _write(path: Path, change, lang: str) -> bool:
-    """Write one change (or undo); say why not when it cannot be (the workspace unchanged)."""
+def _write(path: Path, change, lang: str, action: str, target: str) -> bool:
+    """Write one change (or undo); say why not when it cannot be (the workspace unchanged).
+    The write's audit row says ``action`` on ``target`` (a household, a village, a change)."""
     try:
-        update_workspace(path, change)
+        with audit.doing(action, target=target):
+            update_workspace(path, change)
     except history.ChangeError as exc:
         st.warning(i18n.t("record_refused", lang, error=escape_md(exc)))
-    except (SchemaError, OSError) as exc:
+    except (SchemaError, OSError, audit.AuditError) as exc:
         st.error(i18n.t("record_failed", lang, error=escape_md(exc)))
     else:
         return True

@@ -15,11 +15,19 @@ from __future__ import annotations
 import json
 import math
 import re
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..geo.rules import RuleProblem, Rules, RulesError, default_rules, parse_rules
+from ..geo.rules import (
+    RuleProblem,
+    Rules,
+    RulesError,
+    default_rules,
+    default_rules_text,
+    parse_rules,
+)
 from ..geo.schema import FACILITY_KINDS, INDICATOR_FLAGS, LAYERS
 from . import i18n
 
@@ -477,3 +485,38 @@ def display_text(text: str) -> str:
                 line = pattern.sub(repl, line)
         out.append(line)
     return "".join(out)
+
+
+def _flat(text: str) -> dict[str, object]:
+    """Every leaf of a TOML text by dotted path (a text that does not parse: nothing)."""
+    try:
+        tree = tomllib.loads(text or "")
+    except tomllib.TOMLDecodeError:
+        return {}
+    out: dict[str, object] = {}
+
+    def walk(node: Mapping[str, Any], prefix: str) -> None:
+        for key, value in node.items():
+            path = f"{prefix}{key}"
+            if isinstance(value, Mapping):
+                walk(value, f"{path}.")
+            else:
+                out[path] = value
+
+    walk(tree, "")
+    return out
+
+
+def changed_rules(old: str, new: str, limit: int = 20) -> str:
+    """What saving ``new`` over ``old`` changes, for the audit log: ``a.b: 0.03 → 0.9; …``
+    (a rules text holds what differs from the defaults: both are read over them)."""
+    defaults = _flat(default_rules_text())
+    before, after = {**defaults, **_flat(old)}, {**defaults, **_flat(new)}
+    keys = sorted(set(before) | set(after))
+    parts = [
+        f"{k}: {before.get(k, '—')} → {after.get(k, '—')}"
+        for k in keys
+        if before.get(k) != after.get(k)
+    ]
+    more = f"; … (+{len(parts) - limit})" if len(parts) > limit else ""
+    return "; ".join(parts[:limit]) + more if parts else "—"

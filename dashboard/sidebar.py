@@ -9,11 +9,34 @@ from __future__ import annotations
 import streamlit as st
 
 from ..geo.workspace import Workspace
-from . import i18n, loader, map_controls, view
+from . import auth, i18n, loader, map_controls, view
 from . import state as S
+from .markup import escape_md
 
 
-def draw() -> None:
+def account(user: auth.User, lang: str) -> None:
+    """Who is signed in (name, role, villages) and the sign-out button; nothing when the
+    dashboard is used on its own machine without accounts."""
+    if user.source == "local":
+        return
+    with st.sidebar:
+        name = escape_md(user.name)  # Markdown: names and village names come from data
+        st.caption(i18n.t("auth_signed_in_as", lang, name=name, role=user.role_label(lang)))
+        if user.villages:
+            st.caption(i18n.t("auth_villages", lang, villages=_village_names(user.villages)))
+        st.button(i18n.t("auth_logout", lang), key=S.AUTH_LOGOUT, on_click=auth.sign_out)
+
+
+def _village_names(codes: tuple[str, ...]) -> str:
+    try:
+        villages = loader.load_workspace().villages
+    except Exception:  # the workspace's own error is shown below
+        return "、".join(codes)
+    names = dict(zip(villages["code"].astype(str), villages["name"], strict=True))
+    return "、".join(escape_md(str(names.get(c, c))) for c in codes)
+
+
+def draw(user: auth.User) -> None:
     """Draw the sidebar widgets; their values live in ``st.session_state`` (see state.py)."""
     with st.sidebar:
         st.radio(
@@ -25,6 +48,7 @@ def draw() -> None:
         )
         lang = S.get(S.LANG)
         st.title(i18n.t("app_title", lang))
+        account(user, lang)
         if loader.is_new():  # only the import page, which says what to do
             return
         try:

@@ -127,6 +127,25 @@ RULES_FORM_ERROR = "rules_form_error"  # the problems of the form's values last 
 RULES_ADVANCED = "rules_advanced"  # the 高级:直接编辑 TOML expander
 RULES_BASEMAP = "rules_basemap"  # the 底图设置 expander (天地图 key, local tiles)
 # --- end section: settings ---
+# --- section: auth (sign-in, session, 审计日志, 账户管理) ---
+AUTH_USER = "auth_user"  # the signed-in account's name (None: nobody)
+AUTH_SEEN = "auth_seen"  # time.time() of the session's last full rerun: the idle time-out
+AUTH_SINCE = "auth_since"  # time.time() of the sign-in: the absolute time-out
+AUTH_NOTICE = "auth_notice"  # why the sign-in form is shown again (time-out, disabled)
+AUTH_NAME = "auth_name"  # the sign-in form's fields
+AUTH_PASSWORD = "auth_password"
+AUTH_SUBMIT = "auth_submit"
+AUTH_OIDC = "auth_oidc"  # 「使用单位账号登录」 (st.login)
+AUTH_LOGOUT = "auth_logout"
+HH_LOOKED = "hh_looked"  # 农户查询: the keyed hash of the ID number last looked up (counted once)
+HH_VIEWED = "hh_viewed"  # the household whose view was last written to the audit log
+AUDIT_SINCE = "audit_since"  # 审计日志 filters and downloads
+AUDIT_UNTIL = "audit_until"
+AUDIT_ACCOUNT = "audit_account"
+AUDIT_ACTION = "audit_action"
+AUDIT_DOWNLOAD_CSV = "audit_download_csv"
+AUDIT_DOWNLOAD_XLSX = "audit_download_xlsx"
+# --- end section: auth ---
 
 DEFAULTS: dict[str, Any] = {
     LANG: "zh",
@@ -251,6 +270,29 @@ DEFAULTS.update(
     }
 )
 # --- end defaults: settings ---
+# --- defaults: auth ---
+DEFAULTS.update(
+    {
+        AUTH_USER: None,
+        AUTH_SEEN: None,
+        AUTH_SINCE: None,
+        AUTH_NOTICE: None,
+        AUTH_NAME: "",
+        AUTH_PASSWORD: "",
+        AUTH_SUBMIT: False,
+        AUTH_OIDC: False,
+        AUTH_LOGOUT: False,
+        HH_LOOKED: None,
+        HH_VIEWED: None,
+        AUDIT_SINCE: None,
+        AUDIT_UNTIL: None,
+        AUDIT_ACCOUNT: "",
+        AUDIT_ACTION: "",
+        AUDIT_DOWNLOAD_CSV: None,
+        AUDIT_DOWNLOAD_XLSX: None,
+    }
+)
+# --- end defaults: auth ---
 
 
 def get(key: str) -> Any:

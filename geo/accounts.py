@@ -30,6 +30,8 @@ AUTHORITIES = (
     "view_maps",
     "view_figures",
     "export_brief",
+    "export_data",
+    "view_plans",
     "plan_stations",
     "save_plans",
     "view_households",
@@ -43,12 +45,22 @@ AUTHORITIES = (
 #: What each role may do (issue 14). A leader sees every map and figure but never a household
 #: row; a monitor works on households (of their villages); admin holds every authority.
 ROLE_AUTHORITIES: dict[str, frozenset[str]] = {
-    "leader": frozenset({"view_maps", "view_figures", "export_brief"}),
+    "leader": frozenset({"view_maps", "view_figures", "export_brief", "view_plans"}),
     "planner": frozenset(
-        {"view_maps", "view_figures", "export_brief", "plan_stations", "save_plans"}
+        {
+            "view_maps",
+            "view_figures",
+            "export_brief",
+            "export_data",
+            "view_plans",
+            "plan_stations",
+            "save_plans",
+        }
     ),
     "monitor": frozenset({"view_maps", "view_figures", "view_households", "record_changes"}),
-    "data_manager": frozenset({"view_maps", "view_figures", "import_data", "edit_rules"}),
+    "data_manager": frozenset(
+        {"view_maps", "view_figures", "export_data", "import_data", "edit_rules"}
+    ),
     "admin": frozenset(AUTHORITIES),
 }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from township_atlas.dashboard import i18n, loader, map_controls, monitor_view, panels, view
+from township_atlas.dashboard import auth, i18n, loader, map_controls, monitor_view, panels, view
 from township_atlas.dashboard import map as township_map
 from township_atlas.dashboard import state as S
 from township_atlas.geo.export import csv_bytes
@@ -62,13 +62,16 @@ with right:
     else:
         st.dataframe(worst, hide_index=True, width="stretch")
     table = monitor_view.score_table(ws, scores, lang)
-    st.download_button(
-        i18n.t("gaps_download", lang),
-        csv_bytes(table),  # with a BOM: Excel then reads 中文
-        file_name=f"gap-scores-{year}.csv",
-        mime="text/csv",
-        key=S.GAPS_DOWNLOAD,
-    )
+    if auth.may("export_data"):
+        st.download_button(
+            i18n.t("gaps_download", lang),
+            csv_bytes(table),  # with a BOM: Excel then reads 中文
+            file_name=f"gap-scores-{year}.csv",
+            mime="text/csv",
+            key=S.GAPS_DOWNLOAD,
+            on_click=auth.record_export,
+            args=("gaps", f"gap-scores-{year}.csv"),
+        )
 
 st.subheader(i18n.t("gaps_distances", lang))
 c1, _ = st.columns([1, 2])

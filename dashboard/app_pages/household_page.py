@@ -6,13 +6,16 @@ from __future__ import annotations
 import streamlit as st
 
 from township_atlas.analysis.household_lookup import find_households
-from township_atlas.dashboard import household_view, i18n, loader, view
+from township_atlas.dashboard import auth, household_view, i18n, loader, view
 from township_atlas.dashboard import state as S
 from township_atlas.dashboard.markup import escape_md
 from township_atlas.geo.rules import RulesError, workspace_rules
 
 lang = S.get(S.LANG)
-ws = loader.load_workspace()
+user = auth.session_user()
+assert user is not None  # app.py opened this page for a user who may view households
+# A monitor of some villages finds only their households (others answer "not found").
+ws = auth.scoped(loader.load_workspace(), user)
 st.header(i18n.t("page_households", lang))
 st.caption(i18n.t("hh_hint", lang))
 query = st.text_input(
@@ -23,7 +26,12 @@ if not query.strip():
 typed_hash, id_problem = household_view.id_lookup(ws.meta, query, lang)
 if id_problem:  # said, not a silent "not found": the 户编号 search below still runs
     st.warning(escape_md(id_problem))  # may name the key file
+if typed_hash is not None and not household_view.may_look_up(user, typed_hash):
+    st.error(household_view.lookup_limited(lang))
+    st.stop()
 found = find_households(ws.households, query, typed_hash)
+if typed_hash is not None:
+    household_view.record_lookup(user, typed_hash, found)
 if found.empty:
     st.info(i18n.t("hh_none", lang))
     st.stop()
@@ -35,6 +43,7 @@ chosen = st.selectbox(
     i18n.t("hh_found", lang, n=len(found)), list(labels), format_func=labels.get, key=S.HH_CHOICE
 )
 row = found.set_index(found["household_id"].astype(str)).loc[chosen]
+household_view.record_view(user, chosen)
 st.subheader(escape_md(labels[chosen]))  # village name and 户编号 come from data
 household_view.record(ws, row, lang)
 st.markdown(f"**{i18n.t('hh_years', lang)}**")

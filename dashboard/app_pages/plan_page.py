@@ -7,6 +7,7 @@ import streamlit as st
 from township_atlas.analysis import station_plan
 from township_atlas.analysis.placement import TargetUnreachable
 from township_atlas.dashboard import (
+    auth,
     i18n,
     loader,
     map_controls,
@@ -182,4 +183,5 @@ with right:
         (S.PLAN_DOWNLOAD, S.PLAN_DOWNLOAD_XLSX),
         lang,
     )
-    plan_panels.save_box(loader.workspace_path(), tried, chosen, gains, settings, lang)
+    if auth.may("save_plans"):
+        plan_panels.save_box(loader.workspace_path(), tried, chosen, gains, settings, lang)

@@ -6,6 +6,7 @@ import streamlit as st
 
 from township_atlas.analysis import station_plan
 from township_atlas.dashboard import (
+    auth,
     i18n,
     loader,
     map_controls,
@@ -84,7 +85,9 @@ with downloads:
         (S.PLANS_DOWNLOAD, S.PLANS_DOWNLOAD_XLSX),
         lang,
     )
-    plan_panels.delete_box(loader.workspace_path(), name, lang)
+    user = auth.session_user()
+    if user is not None and auth.may_delete_plan(user, name):
+        plan_panels.delete_box(loader.workspace_path(), name, lang)
 
 left, right = st.columns(2, gap="small")
 for column, title, cov, stations, added, key in (

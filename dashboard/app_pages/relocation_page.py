@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from township_atlas.analysis import relocation
-from township_atlas.dashboard import i18n, loader, map_controls, monitor_view, panels, view
+from township_atlas.dashboard import auth, i18n, loader, map_controls, monitor_view, panels, view
 from township_atlas.dashboard import map as township_map
 from township_atlas.dashboard import state as S
 from township_atlas.geo.export import csv_bytes
@@ -64,10 +64,13 @@ st.dataframe(
     height=35 * (len(table) + 1) + 3,  # every check in sight, no scrolling inside the table
 )
 st.caption(i18n.t("reloc_followup_hint", lang))
-st.download_button(
-    i18n.t("reloc_download", lang),
-    csv_bytes(monitor_view.followup_export(followup, lang)),
-    file_name="relocation-followup.csv",
-    mime="text/csv",
-    key=S.RELOC_DOWNLOAD,
-)
+if auth.may("export_data"):
+    st.download_button(
+        i18n.t("reloc_download", lang),
+        csv_bytes(monitor_view.followup_export(followup, lang)),
+        file_name="relocation-followup.csv",
+        mime="text/csv",
+        key=S.RELOC_DOWNLOAD,
+        on_click=auth.record_export,
+        args=("relocation", "relocation-followup.csv"),
+    )

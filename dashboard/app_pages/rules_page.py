@@ -7,6 +7,8 @@ import streamlit as st
 
 from township_atlas.dashboard import i18n, loader, panels, rules_form, rules_widgets
 from township_atlas.dashboard import state as S
+from township_atlas.dashboard.markup import escape_md
+from township_atlas.geo import audit
 from township_atlas.geo.rules import (
     RULES_META_KEY,
     RulesError,
@@ -29,7 +31,15 @@ fields = rules_form.fields(rules)
 
 def store(text: str, message: str) -> None:
     """Save ``text`` as the workspace's rules; the form and the TOML are filled again from it."""
-    update_workspace(loader.workspace_path(), lambda current: {}, meta={RULES_META_KEY: text})
+    old = loader.load_meta().get(RULES_META_KEY) or ""
+    try:
+        with audit.doing("rules", detail=rules_form.changed_rules(old, text)):
+            update_workspace(
+                loader.workspace_path(), lambda current: {}, meta={RULES_META_KEY: text}
+            )
+    except (OSError, audit.AuditError) as exc:  # a locked file, a full disk: nothing saved
+        S.set_value(S.FLASH, ("error", i18n.t("rules_not_saved", lang, error=escape_md(exc))))
+        return
     S.set_value(S.RULES_FORM_SOURCE, None)
     S.set_value(S.FLASH, ("success", i18n.t(message, lang)))
 
