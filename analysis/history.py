@@ -10,6 +10,12 @@ A field's history stays linear: a change may not take effect before one already 
 the same field, and only a field's latest change can be undone, so replaying never depends on
 the order in which backdated entries were typed.
 
+A villages import records each village attribute it changes (poor village, exit year, name …)
+the same way; boundaries are not in the history. The villages are the map's make-up rather
+than events: a past date shows the villages of today with their attributes as they were then
+(pages pair today's villages with the past's row by row), so adding or removing a village is
+recorded, and undone, but not replayed.
+
 Pure functions: they take a :class:`~township_atlas.geo.workspace.Workspace` and return the
 layers to write; writing (one transaction) is :func:`township_atlas.geo.workspace.update_workspace`.
 """
@@ -168,6 +174,7 @@ def undo(
     if (history["reverts"] == change_id).any():
         raise ChangeError(f"change {change_id} has already been undone")
     for r in rows.itertuples():
+        _check_restorable(r)
         last = history[
             (history["layer"] == r.layer)
             & (history["record_key"] == r.record_key)
@@ -193,6 +200,15 @@ def undo(
         )
     changed_at = str(rows["changed_at"].max())
     return _commit(ws, "undo", back, changed_at, recorded_at, note, reverts=change_id)
+
+
+def _check_restorable(r) -> None:
+    """Refuse to bring back a removed village: its boundary is not in the history."""
+    if r.layer == "villages" and r.field == ROW and pd.isna(r.new_value):
+        raise ChangeError(
+            f"village {r.record_key} was removed with its boundary, which the history does not "
+            "keep; import its boundary again instead"
+        )
 
 
 def _commit(ws, kind, changes, changed_at, recorded_at, note, reverts) -> dict[str, pd.DataFrame]:
@@ -229,6 +245,7 @@ def state_at(ws: Workspace, date: str) -> Workspace:
     _check_date(date)
     history = ws["history"]
     later = history[history["changed_at"] > date]
+    later = later[_replayed(later, ws)]
     if later.empty:
         return ws
     back = [
@@ -238,6 +255,17 @@ def state_at(ws: Workspace, date: str) -> Workspace:
     names = set(later["layer"])
     layers, _ = _apply({name: ws[name] for name in names}, back)
     return Workspace({**ws.layers, **layers}, ws.meta)
+
+
+def _replayed(rows: pd.DataFrame, ws: Workspace) -> pd.Series:
+    """Which history ``rows`` a replay reverts: all but a village's addition or removal and
+    the changes of villages no longer in the workspace (a past date shows today's villages)."""
+    villages = rows["layer"] == "villages"
+    if not villages.any():
+        return pd.Series(True, index=rows.index)
+    present = set(record_keys(ws["villages"], "villages"))
+    kept = (rows["field"] != ROW) & rows["record_key"].isin(present)
+    return ~villages | kept
 
 
 def figures_by_year(ws: Workspace, years: Iterable[int]) -> pd.DataFrame:
@@ -355,11 +383,14 @@ def _apply(
 
 
 def record_keys(frame: pd.DataFrame, layer: str) -> pd.Series:
-    """The history's record key of every row: ``household_id``; ``village_code/year``."""
+    """The history's record key of every row: ``household_id``; ``village_code/year``; a
+    village's ``code``."""
     if layer == "indicators":
         return frame["village_code"].astype(str) + "/" + frame["year"].astype("Int64").astype(str)
     if layer == "households":
         return frame["household_id"].astype(str)
+    if layer == "villages":
+        return frame["code"].astype(str)
     raise ChangeError(f"changes to {layer} are not recorded")
 
 
@@ -375,11 +406,11 @@ def _next_label(frame: pd.DataFrame) -> int:
 
 def _new_row(frame: pd.DataFrame, layer: str, key: str) -> pd.DataFrame:
     """A record to add under ``key``: a village's indicators for a year start from its latest
-    earlier row (the change must not rewrite earlier years); a household starts empty and its
-    fields follow as changes of their own."""
-    if layer == "households":
-        row = empty_frame(LAYERS[layer]).reindex(index=[0])
-        row["household_id"] = key
+    earlier row (the change must not rewrite earlier years); a household (or a village) starts
+    empty and its fields follow as changes of their own."""
+    if layer in ("households", "villages"):
+        row = pd.DataFrame(empty_frame(LAYERS[layer])).reindex(index=[0])
+        row[LAYERS[layer].key[0]] = key
         for col in LAYERS[layer].columns:
             if col.kind == "bool":  # flags cannot be missing: a new record says no
                 row[col.name] = False

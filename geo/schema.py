@@ -569,7 +569,7 @@ CHANGE_KINDS = (
     "household_fell_back",
     "household_monitored",
     "undo",
-    "import",  # a newer register imported: each household field it changed
+    "import",  # a newer register, indicator table or villages file: each field it changed
 )
 
 #: Cap on relocation housing per person (a hard national limit).
@@ -1148,8 +1148,14 @@ HISTORY = Layer(
         Column("changed_at", "str", "生效日期", "Effective", meaning="ISO 8601 date (YYYY-MM-DD)"),
         Column("recorded_at", "str", "登记时间", "Recorded", meaning="ISO 8601 date and time"),
         Column("kind", "str", "变更类型", "Kind", allowed=CHANGE_KINDS),
-        Column("layer", "str", "图层", "Layer", allowed=("indicators", "households")),
-        Column("record_key", "str", "记录", "Record", meaning="village_code/year or household_id"),
+        Column("layer", "str", "图层", "Layer", allowed=("indicators", "households", "villages")),
+        Column(
+            "record_key",
+            "str",
+            "记录",
+            "Record",
+            meaning="village_code/year, household_id or a village's code",
+        ),
         Column("field", "str", "字段", "Field", meaning="a column, or __row__: a row added"),
         Column("old_value", "str", "原值", "Old value", required=False),
         Column("new_value", "str", "新值", "New value", required=False),

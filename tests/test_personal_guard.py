@@ -116,3 +116,117 @@ def test_import_is_refused_before_anything_is_written(demo_path, tmp_path, capsy
     err = capsys.readouterr().err
     assert code == 2 and "个人信息" in err and err.count("\n") == 1
     assert ws.read_bytes() == before
+
+
+# ----------------------------------------------------------------------------- every other kind
+INDICATORS = ["行政村", "年度", "通硬化路", "危房户数"]
+STATIONS = ["编号", "名称", "类型", "所在行政村", "状态"]
+SITES = ["安置点名称", "安置类型", "所在行政村", "设计容量", "建设状态", "计划搬迁户数"]
+SITES += ["计划搬迁人数", "已入住户数", "已入住人数", "建筑面积", "已拆旧复垦户数"]
+
+
+@pytest.fixture
+def ws(demo_path, tmp_path):
+    path = tmp_path / "ws.gpkg"
+    shutil.copy(demo_path, path)
+    return path
+
+
+def run(ws, path, kind, **kw):
+    from township_atlas.data.importing.run import run_import
+
+    return run_import(ws, path, kind, **kw)
+
+
+def refused_import(ws, path, kind, **kw) -> ImportFailed:
+    before = ws.read_bytes()
+    with pytest.raises(ImportFailed) as err:
+        run(ws, path, kind, **kw)
+    assert ws.read_bytes() == before  # nothing written
+    return err.value
+
+
+def test_indicator_column_holding_id_numbers_is_refused(ws, tmp_path):
+    header = [*INDICATORS, "备注"]
+    rows = [[v, 2024, "是", 3, i] for v, i in zip(("新屋村", "古陂村"), ids(2), strict=True)]
+    path = write(tmp_path / "a.csv", header, rows)
+    # mapped to a field, the note column would be kept (and a refused row shown with its values)
+    err = refused_import(ws, path, "indicators", columns={"备注": "危房户数"})
+    assert "备注" in err.zh and "身份证号码" in err.zh and "第 2、3 行" in err.zh
+    assert "ID numbers" in err.en and "nothing imported" in err.en
+    assert not any(i in err.zh or i in err.en for i in ids(2))  # never the values
+    assert "\n" not in err.zh
+    # left out (no field takes 备注), it is never read, let alone kept
+    assert run(ws, path, "indicators", dry_run=True).taken == 2
+    # a header the table recognises by itself (代码: the village code) holding ID numbers
+    rows = [[i, 2024, "是"] for i in ids(3)]
+    err = refused_import(
+        ws, write(tmp_path / "b.csv", ["代码", "年度", "通硬化路"], rows), "indicators"
+    )
+    assert "代码" in err.zh and "身份证号码" in err.zh
+
+
+def test_station_column_of_phone_numbers_is_refused(ws, tmp_path):
+    phones = [f"1391234567{k}" for k in range(3)]
+    rows = [[p, "新屋站", "村级服务站", "新屋村", "现有"] for p in phones]
+    path = write(tmp_path / "s.csv", ["编码甲", *STATIONS[1:]], rows)
+    err = refused_import(ws, path, "stations", columns={"编码甲": "facility_id"})
+    assert "编码甲" in err.zh and "手机号码" in err.zh and "mobile" in err.en
+    assert not any(p in err.zh or p in err.en for p in phones)
+    # a contact column mapped to a kept field is refused by its header, whatever it holds
+    rows = [[f"Z{k}", "新屋站", "村级服务站", "新屋村", "现有", "x"] for k in range(3)]
+    path = write(tmp_path / "t.csv", [*STATIONS, "站长手机"], rows)
+    err = refused_import(ws, path, "stations", columns={"站长手机": "name"})
+    assert "站长手机" in err.zh and "个人信息" in err.zh
+
+
+def test_names_are_refused_only_where_no_name_belongs(ws, tmp_path):
+    rows = [["城南点", "新屋村", name] for name in ("张三丰", "李四", "王五")]
+    path = write(tmp_path / "n.csv", ["安置点名称", "所在行政村", "设计容量"], rows)
+    err = refused_import(ws, path, "sites")
+    assert "设计容量" in err.zh and "人的姓名" in err.zh
+
+
+def test_ordinary_station_site_and_indicator_tables_are_taken(ws, tmp_path):
+    # names of places and words are two to four Han characters as often as a person's name
+    rows = [
+        ["Z1", "新屋站", "村级服务站", "新屋村", "现有"],
+        ["Z2", "古陂站", "村级服务站", "古陂村", "规划"],
+        ["Z3", "李田点", "村级服务站", "李田村", "现有"],
+    ]
+    out = run(ws, write(tmp_path / "s.csv", STATIONS, rows), "stations")
+    assert out.written and out.exit_code == 0
+    rows = [[v, 2024, "已通", 2] for v in ("新屋村", "古陂村", "李田村")]
+    out = run(ws, write(tmp_path / "i.csv", INDICATORS, rows), "indicators")
+    assert out.written and out.exit_code == 0
+    rows = [
+        ["城南点", "集镇", "新屋村", 40, "建成", 30, 100, 30, 100, 2500, 20],
+        ["金盆山", "中心村", "古陂村", 30, "在建", 20, 60, 0, 0, 1500, 0],
+    ]
+    out = run(ws, write(tmp_path / "p.csv", SITES, rows), "sites")
+    assert out.written and out.exit_code == 0
+
+
+def test_boundary_and_road_attributes_are_guarded(ws, demo_ws, tmp_path):
+    import geopandas as gpd
+    from shapely.geometry import LineString
+
+    villages = demo_ws.villages[["code", "name", "geometry"]].head(3)
+    villages = villages.rename(columns={"code": "XZQDM", "name": "XZQMC"})
+    path = tmp_path / "v.gpkg"
+    villages.assign(人口数=[f"1391234567{k}" for k in range(3)]).to_file(path, driver="GPKG")
+    err = refused_import(ws, path, "villages")
+    assert "人口数" in err.zh and "手机号码" in err.zh and "第 1、2、3 行" in err.zh
+    # village names (古陂居委会 …) and an ethnic group (畲族) are not people's names
+    villages.assign(人口数=[100, 200, 300], 民族村="畲族").to_file(path, driver="GPKG")
+    assert run(ws, path, "villages", dry_run=True).taken == 3
+
+    line = LineString([(115.10282, 25.32444), (115.12108, 25.3269)])
+    roads = gpd.GeoDataFrame(
+        {"路线编号": ids(2), "路线名称": ["古陂村道", "新屋村道"]},
+        geometry=[line, line],
+        crs="EPSG:4326",
+    )
+    roads.to_file(tmp_path / "r.gpkg", driver="GPKG")
+    err = refused_import(ws, tmp_path / "r.gpkg", "roads")
+    assert "路线编号" in err.zh and "身份证号码" in err.zh

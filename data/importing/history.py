@@ -1,15 +1,17 @@
 """Recording an import in the change history, record by record.
 
-A newer register (or indicator table) changes records the workspace already has: every field
-it changes becomes a row of the history (kind ``import``, one change id for the whole import)
-so the import can be undone like any other change, and records it adds are recorded as added
-rows. Re-importing the same file changes nothing.
+A newer register (or indicator table, or villages file) changes records the workspace already
+has: every field it changes becomes a row of the history (kind ``import``, one change id for
+the whole import) so the import can be undone like any other change, and records it adds are
+recorded as added rows. Re-importing the same file changes nothing. A village's boundary is
+not recorded (it is too big to keep as a value): only its attributes are.
 
 An import is a snapshot that carries its own years (识别年度, 脱贫年度, an indicator row's year),
 so each change takes effect when the file says it happened, not on the day of the import:
-a household identified in 2016 and imported today counts in 2016's figures; an exit in 2025
-counts from the end of 2025. A change never takes effect before one already recorded for the
-same field (the history stays linear) nor after the day of the import.
+a household identified in 2016 and imported today counts in 2016's figures; an exit (of a
+household or a village) in 2025 counts from the end of 2025. A change never takes effect
+before one already recorded for the same field (the history stays linear) nor after the day
+of the import.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 
@@ -26,7 +29,13 @@ from ...geo.validate import coerce
 from ...geo.workspace import Workspace
 
 #: Layers whose imports are recorded in the history.
-RECORDED_LAYERS = ("households", "indicators")
+RECORDED_LAYERS = ("households", "indicators", "villages")
+#: How a summary counts the records of each layer (zh, en).
+_UNITS = {
+    "households": ("户", "households"),
+    "indicators": ("条", "village-years"),
+    "villages": ("个村", "villages"),
+}
 
 
 @dataclass(frozen=True)
@@ -48,7 +57,7 @@ class ImportChanges:
     @property
     def summary(self) -> tuple[str, str]:
         """One sentence (zh, en) on what the import changed."""
-        zh, en = ("户", "households") if self.layer == "households" else ("条", "village-years")
+        zh, en = _UNITS[self.layer]
         return (
             f"新增 {self.added} {zh},更新 {self.updated} {zh}(变化记入变更记录),未变 "
             f"{self.unchanged} {zh};文件中没有的 {self.kept} {zh}保持不变",
@@ -69,11 +78,12 @@ def record_import(
 ) -> ImportChanges:
     """The layers to write for ``new`` (the whole ``layer`` as the import leaves it) with a
     history row for each record added and each field changed; ``file_keys`` are the record
-    keys the file named."""
+    keys the file named. A layer's geometry is written as ``new`` has it, not recorded."""
     if layer not in RECORDED_LAYERS:
         raise ValueError(f"imports of {layer} are not recorded")
     spec = LAYERS[layer]
     old = coerce(spec, pd.DataFrame(ws[layer]).reindex(columns=spec.names))
+    shapes = new.geometry if spec.geometry is not None else None
     new = coerce(spec, pd.DataFrame(new).reindex(columns=spec.names))
     old_keys, new_keys = record_keys(old, layer), record_keys(new, layer)
     old_by = old.set_index(old_keys.to_numpy())
@@ -103,7 +113,7 @@ def record_import(
                 when = _changed_on(b_all.loc[key], layer, fld, imported_on)
                 when = _clamp(when, latest, key, fld, imported_on)
                 rows.append(_row(key, fld, a[key], b[key], when))
-    layers: dict[str, pd.DataFrame] = {layer: new}
+    layers: dict[str, pd.DataFrame] = {layer: _with_shapes(new, shapes)}
     history = ws["history"]
     if rows:
         change_id = f"C{history['change_id'].nunique() + 1:05d}"
@@ -128,13 +138,24 @@ def record_import(
     )
 
 
+def _with_shapes(frame: pd.DataFrame, shapes: gpd.GeoSeries | None) -> pd.DataFrame:
+    """``frame`` with the geometry it was given back (the attributes were compared without)."""
+    if shapes is None:
+        return frame
+    return gpd.GeoDataFrame(frame, geometry=shapes.to_numpy(), crs=shapes.crs)
+
+
 # ----------------------------------------------------------------------------- dates
 def _year(value: object) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
 def _created_on(row: pd.Series, layer: str, imported_on: str) -> str:
-    """A record exists from the start of the year it belongs to (identified, indicators')."""
+    """A record exists from the start of the year it belongs to (identified, indicators');
+    a village from the import (no replay reverts a village's addition: see
+    :func:`township_atlas.analysis.history.state_at`)."""
+    if layer == "villages":
+        return imported_on
     year = _year(row["identified_year"] if layer == "households" else row["year"])
     return f"{year}-01-01" if year else imported_on
 
@@ -144,6 +165,10 @@ def _changed_on(row: pd.Series, layer: str, fld: str, imported_on: str) -> str:
     (exit, fall back, monitoring; an indicator row's own year), else the import's day."""
     if layer == "indicators":
         year = _year(row["year"])
+    elif layer == "villages":
+        # a village exits (出列) at the end of its exit year, like a household; when it became
+        # a poor village, or anything else about it changed, the file does not say
+        year = _year(row["exit_year"]) if fld == "exit_year" else None
     elif fld in ("status", "exit_year", "return_year"):
         event = {"已脱贫": "exit_year", "返贫": "return_year"}.get(row["status"])
         year = _year(row[event]) if event else None

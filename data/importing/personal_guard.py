@@ -5,17 +5,25 @@ Column names alone are not enough: an 户编号 column may hold the head's ID nu
 mapping may send 姓名 to another field. Such a column is refused, naming the column and why,
 before anything is read further or written. The values are never repeated in a message (row
 numbers only).
+
+Registers (:func:`refuse_personal_columns`) and every other file an import keeps columns of
+(tables of facilities, stations, sites and indicators; boundary and road attributes:
+:func:`refuse_personal_fields`) go through the same checks. Only where a column of two to four
+Han characters is refused differs: in a register's identifiers; in other files wherever a
+name cannot belong (identifiers, numbers, codes, years: :func:`name_checked_fields`), never
+in fields that hold names of places or words (村名, 网点名称, 安置点名称, 类型, 状态, 是/否).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
+from ...geo.schema import Layer
 from .errors import ImportFailed
 
 #: A mainland resident ID number (GB 11643): region, birth date, sequence, check character.
@@ -30,12 +38,26 @@ _MOBILE = re.compile(r"(?:\+?86[-\s]?)?1[3-9]\d{9}")
 _NAME = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,6}")
 #: Header words that say a column is personal whatever field it was mapped to.
 _PERSONAL_WORDS = ("姓名", "身份证", "证件号", "电话", "手机", "名字")
-#: Fields holding identifiers, where a column of names is a name, not an identifier.
-_IDENTIFIER_FIELDS = ("household_id", "person_id")
+#: A register's fields holding identifiers, where a column of names is a name, not an id.
+REGISTER_NAME_FIELDS = frozenset({"household_id", "person_id"})
+#: Storage kinds of the fields a person's name can never fill (a name there is a mistake).
+_NAMELESS_KINDS = ("int", "float", "year", "code")
 #: Share of a column's non-empty values that must look like phones or names to refuse it
 #: (a phone-like or name-like value alone can be a coincidence; a valid ID number cannot).
 _MAJORITY = 0.5
 _ROWS_SHOWN = 5
+#: What to do about a refused column (zh, en): a register keeps ID numbers in one place.
+_REGISTER_ADVICE = (
+    "姓名和电话不保存，证件号码请对应到「证件号码」（只保存散列与遮蔽号码）；"
+    "请改正列的对应或删去这些列后再导入",
+    "Names and phones are never kept; map ID numbers to id_number (kept only as a "
+    "keyed hash and a masked form); correct the mapping or remove these columns",
+)
+_OTHER_ADVICE = (
+    "此类文件不保存姓名、证件号码和电话；请改正列的对应或删去这些列后再导入",
+    "names, ID numbers and phones are never kept from this kind of file; correct the "
+    "mapping or remove these columns",
+)
 
 
 def is_id_number(text: str) -> bool:
@@ -64,6 +86,8 @@ def refuse_personal_columns(
     personal_fields: frozenset[str],
     field_of_header: Callable[[str], str | None],
     as_text: Callable[[pd.Series], np.ndarray],
+    name_fields: Collection[str] = REGISTER_NAME_FIELDS,
+    advice: tuple[str, str] = _REGISTER_ADVICE,
 ) -> None:
     """Refuse a file with personal data in a column about to be kept or used.
 
@@ -81,6 +105,10 @@ def refuse_personal_columns(
         The field a header names by itself, without the user's mapping.
     as_text
         A column's cells as stripped text.
+    name_fields
+        Fields where a column of personal names is refused (a register's identifiers).
+    advice
+        What the message tells the user to do (zh, en).
 
     Raises
     ------
@@ -99,25 +127,81 @@ def refuse_personal_columns(
             en.append(f"column {head!r} is personal data (by its header) and cannot fill {fld}")
             continue
         texts = pd.Series(as_text(data[i]), index=data.index)
-        found = _personal_values(texts, fld)
+        found = _personal_values(texts, fld in name_fields)
         if found:
             what_zh, what_en, rows = found
             zh.append(f"列「{head}」（对应到 {fld}）的值像{what_zh}（第 {_rows(rows)} 行）")
             en.append(f"column {head!r} (mapped to {fld}) holds {what_en} (rows {_rows_en(rows)})")
     if zh:
         raise ImportFailed(
-            "文件含个人信息，未导入："
-            + "；".join(zh)
-            + "。姓名和电话不保存，证件号码请对应到「证件号码」（只保存散列与遮蔽号码）；"
-            "请改正列的对应或删去这些列后再导入",
-            "the file holds personal data; nothing imported: "
-            + "; ".join(en)
-            + ". Names and phones are never kept; map ID numbers to id_number (kept only as a "
-            "keyed hash and a masked form); correct the mapping or remove these columns",
+            "文件含个人信息，未导入：" + "；".join(zh) + "。" + advice[0],
+            "the file holds personal data; nothing imported: " + "; ".join(en) + ". " + advice[1],
         )
 
 
-def _personal_values(texts: pd.Series, fld: str) -> tuple[str, str, list[int]] | None:
+def name_checked_fields(layer: Layer, extra: Iterable[str] = ()) -> frozenset[str]:
+    """The fields of ``layer`` where a column of names is refused: its identifiers (the text
+    columns of its key) and its numbers, codes and years, with ``extra`` (coordinates).
+
+    Names of places and words (村名, 网点名称, 安置点名称, 类型, 状态, 民族村, 是/否) are two to
+    four Han characters as often as a person's name: those fields are not checked for names.
+    """
+    ids = {c.name for c in layer.columns if c.kind == "str" and c.name in layer.key}
+    numbers = {c.name for c in layer.columns if c.kind in _NAMELESS_KINDS}
+    return frozenset(ids | numbers | set(extra))
+
+
+def refuse_personal_fields(
+    values: Mapping[str, pd.Series],
+    headers: Mapping[str, str],
+    *,
+    name_fields: Collection[str],
+) -> None:
+    """Refuse a table or a vector file's attributes with personal data in a field about to
+    be kept (every file other than a register).
+
+    Parameters
+    ----------
+    values
+        Field -> the cells of the column that fills it (index: the row numbers as the file
+        shows them). Columns no field takes are never kept and not given.
+    headers
+        Field -> the file's header of that column.
+    name_fields
+        Fields where a column of personal names is refused (:func:`name_checked_fields`).
+
+    Raises
+    ------
+    ImportFailed
+        Naming every such column and why (row numbers, never the values); nothing has been
+        written.
+    """
+    fields = [f for f in values if f in headers]
+    if not fields:
+        return
+    data = pd.DataFrame({i: values[f] for i, f in enumerate(fields)})
+    refuse_personal_columns(
+        [headers[f] for f in fields],
+        data,
+        {f: i for i, f in enumerate(fields)},
+        personal_fields=frozenset(),
+        field_of_header=lambda head: None,
+        as_text=lambda cells: cells.map(_cell_text).to_numpy(),
+        name_fields=name_fields,
+        advice=_OTHER_ADVICE,
+    )
+
+
+def _cell_text(value: object) -> str:
+    """A cell as stripped text ('' for missing; 13812345678.0 read from a sheet as its digits)."""
+    if value is None or (not isinstance(value, str) and bool(np.all(pd.isna(value)))):
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value).strip()
+
+
+def _personal_values(texts: pd.Series, names_refused: bool) -> tuple[str, str, list[int]] | None:
     """What personal data a column's values hold: (zh, en, row numbers), or None."""
     filled = texts[texts != ""]
     if filled.empty:
@@ -129,7 +213,7 @@ def _personal_values(texts: pd.Series, fld: str) -> tuple[str, str, list[int]] |
     phones = set(uniq[uniq.map(is_mobile)])
     if phones and filled.isin(phones).mean() >= _MAJORITY:
         return "手机号码", "mobile phone numbers", _where(filled, phones)
-    if fld in _IDENTIFIER_FIELDS:
+    if names_refused:
         names = set(uniq[uniq.map(lambda v: bool(_NAME.fullmatch(v)))])
         if names and filled.isin(names).mean() >= _MAJORITY:
             return "人的姓名", "personal names", _where(filled, names)

@@ -34,6 +34,7 @@ from ...geo.workspace import (
 )
 from .errors import Note
 from .history import RECORDED_LAYERS, record_import
+from .personal_guard import name_checked_fields, refuse_personal_fields
 from .tables import TABLE_KINDS
 from .vector import (
     ImportFailed,
@@ -146,6 +147,11 @@ def import_boundaries(
     everything and writes nothing. Past :func:`implausible` limits nothing is written
     unless ``confirm_large``.
 
+    Into an existing workspace, every village attribute the file changes (poor village, exit
+    year, name …) and every village it adds is recorded in the change history (kind
+    ``import``), so the import can be undone and past years replay; a changed boundary is
+    written and counted in a note but not recorded.
+
     The change is worked out inside the locked transaction, from the workspace as it is at
     that moment: two imports at once both land (neither is computed from a stale read).
     """
@@ -157,7 +163,11 @@ def import_boundaries(
     outcome, layers = _boundary_plan(read, current, kind, dry_run=dry_run)
     if outcome.unchanged:
         return outcome
+    stamp = _stamp(source)
     if dry_run:
+        if layers:
+            codes = _file_codes(read, outcome)
+            outcome = _recorded(outcome, current, layers, kind, codes, stamp)[0]
         return _with_large(outcome, current, layers, kind)
     if not layers or (len(outcome.rejected) and not accept_partial):
         return outcome  # nothing can be taken: the workspace is not even locked
@@ -171,8 +181,13 @@ def import_boundaries(
         if ws is not None and _same(ws[kind], layers[kind], kind):
             said[-1] = (replace(outcome, unchanged=True), False)
             return {}
-        said[-1] = (_with_large(outcome, ws, layers, kind, confirm=confirm_large), ws is None)
-        return {kind: layers[kind], **_extra(layers, kind)} if ws is not None else layers
+        outcome = _with_large(outcome, ws, layers, kind, confirm=confirm_large)
+        if ws is None:  # a new workspace: its first villages are where history starts
+            said[-1] = (outcome, True)
+            return layers
+        outcome, written = _recorded(outcome, ws, layers, kind, _file_codes(read, outcome), stamp)
+        said[-1] = (outcome, False)
+        return written
 
     written = transact(target, change, created_meta={"imported_from": Path(source).name})
     outcome, created = said[-1]
@@ -356,6 +371,58 @@ def _merged(current: Workspace | None, frame: gpd.GeoDataFrame, kind: str):
     if kind == "villages" and (current is None or not len(current.township)):
         layers["township"] = _outline_from(merged, notes)
     return layers, notes
+
+
+def _file_codes(read, outcome: ImportOutcome) -> list[str]:
+    """The codes of the file's villages that are taken (the rows not rejected)."""
+    frame = read.frame
+    taken = ~frame.index.isin(outcome.rejected["source_row"].to_numpy())
+    return list(frame.loc[taken, "code"].astype(str))
+
+
+def _recorded(
+    outcome: ImportOutcome,
+    ws: Workspace | None,
+    layers: Mapping[str, pd.DataFrame],
+    kind: str,
+    codes: Sequence[str],
+    stamp: Mapping[str, str],
+) -> tuple[ImportOutcome, dict[str, pd.DataFrame]]:
+    """The layers a boundary import writes over ``ws`` and ``outcome`` saying what changed.
+
+    A villages import records each attribute it changes and each village it adds in the
+    history (like a register: undoable, replayed for past years); boundaries are too big to
+    keep as history values, so a note only counts the villages whose boundary changed.
+    """
+    out = {kind: layers[kind], **_extra(layers, kind)}
+    if ws is None or kind not in RECORDED_LAYERS:
+        return outcome, out
+    done = record_import(ws, kind, layers[kind], codes, **stamp)
+    if "history" in done.layers:
+        out["history"] = done.layers["history"]
+    notes = [done.summary]
+    reshaped = _reshaped(ws[kind], layers[kind])
+    if reshaped:
+        notes.append(
+            (
+                f"{reshaped} 个村的边界已更新(边界不记入变更记录,撤销导入不恢复原边界)",
+                f"{reshaped} village boundar{'y' if reshaped == 1 else 'ies'} updated "
+                "(boundaries are not in the history: undoing the import keeps the new ones)",
+            )
+        )
+    return replace(outcome, notes=[*outcome.notes, *notes], changes=done.summary), out
+
+
+def _reshaped(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame) -> int:
+    """How many villages of ``old`` have another boundary in ``new`` (matched by code)."""
+    before = old.geometry.set_axis(old["code"].astype(str))
+    after = new.geometry.set_axis(new["code"].astype(str))
+    both = after.index.intersection(before.index)
+    if not len(both):
+        return 0
+    a = gpd.GeoSeries(before.loc[both].to_numpy(), crs=WGS84)
+    b = gpd.GeoSeries(after.loc[both].to_numpy(), crs=WGS84)
+    return int((~a.geom_equals_exact(b, tolerance=1e-9)).sum())
 
 
 def _defaults(frame: gpd.GeoDataFrame, kind: str, notes: list[Note]) -> gpd.GeoDataFrame:
@@ -906,6 +973,7 @@ def import_roads(
     target = _existing(workspace)
     current = read_workspace(target)
     read = read_roads(source, _township_shape(current), crs=crs, columns=columns, layer=layer)
+    _refuse_personal_roads(read)
     spec = LAYERS[ROAD_KIND]
     frame = read.frame
     rejected = [read.rejected]
@@ -943,6 +1011,23 @@ def import_roads(
         return {ROAD_KIND: new}, _roads_change(old, incoming, append)
 
     return _commit(target, current, change, outcome, dry_run, confirm_large)
+
+
+def _refuse_personal_roads(read) -> None:
+    """Refuse a road file whose kept attributes hold personal data (:mod:`.personal_guard`):
+    each column as taken (road ids, names as the file has them) and, for the rows refused,
+    as the report would show them."""
+    refused = read.rejected.set_index("source_row")
+    values: dict[str, pd.Series] = {}
+    headers: dict[str, str] = {}
+    for head, fld in read.columns_found.items():
+        parts = [pd.Series(read.frame[fld], dtype=object)] if fld in read.frame else []
+        if head in refused:
+            parts.append(pd.Series(refused[head], dtype=object))
+        if parts:
+            values[fld], headers[fld] = pd.concat(parts).sort_index(), head
+    names = name_checked_fields(LAYERS[ROAD_KIND])
+    refuse_personal_fields(values, headers, name_fields=names)
 
 
 def _township_shape(ws: Workspace):

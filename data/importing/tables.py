@@ -36,6 +36,7 @@ from ...geo.crs import metric_crs, to_metric
 from ...geo.schema import FACILITY_KINDS, INDICATOR_FLAGS, LAYERS, SERVICE_TIERS, WGS84
 from . import tabular
 from .headers import HeaderMatcher, columns_hint, layer_spellings, matcher, normalise
+from .personal_guard import name_checked_fields, refuse_personal_fields
 from .vector import (
     CHINA_LAT,
     CHINA_LON,
@@ -656,6 +657,7 @@ def read_table(
     )
     data = data.fillna("").astype(object)
     columns_found = {header[i]: f for i, f in found.items()}
+    _refuse_personal(data, columns_found, layer)
     notes: list[Note] = [
         (
             f"读取 {what}：第 {h + 1} 行为表头，识别的列："
@@ -735,9 +737,10 @@ def _read_vector(path: Path, fmt: str, kind: str, layer_name, m, user) -> TableR
     ).astype(object)
     geometry = gpd.GeoSeries(raw.geometry.to_numpy(), index=index, crs=raw.crs)
     what = f"{_FORMAT_NAMES[fmt]} {path.name}"
+    columns_found = {headers[i]: f for i, f in found.items()}
+    _refuse_personal(data, columns_found, layer)
     if wants_points:
         _refuse_without_points(geometry, path.name, kind)
-    columns_found = {headers[i]: f for i, f in found.items()}
     notes = [
         (
             f"读取 {what}：{len(raw)} 个要素，识别的属性："
@@ -768,6 +771,21 @@ def _read_vector(path: Path, fmt: str, kind: str, layer_name, m, user) -> TableR
         present=present,
         unrecognised=unrec,
     )
+
+
+def _refuse_personal(data: pd.DataFrame, columns_found: Mapping[str, str], layer: str) -> None:
+    """Refuse the file when a column it keeps holds ID numbers, phone numbers, or names where
+    no name belongs (:mod:`.personal_guard`): before any row is read, since a rejected row is
+    reported with its values. ``data`` has a column per field, ``columns_found`` header → field.
+    """
+    headers = {f: h for h, f in columns_found.items() if f in data}
+    refuse_personal_fields({f: data[f] for f in headers}, headers, name_fields=_name_checked(layer))
+
+
+@cache
+def _name_checked(layer: str) -> frozenset[str]:
+    # the village column is a place's name (or a code) and stays unchecked for names
+    return name_checked_fields(LAYERS[layer], extra=("longitude", "latitude"))
 
 
 def _attr_text(value: object) -> str:

@@ -44,6 +44,7 @@ from ...geo.schema import LAYERS, WGS84, Layer
 from ...geo.validate import coerce
 from .errors import ImportFailed, Note
 from .headers import HeaderMatcher, matcher, normalise
+from .personal_guard import name_checked_fields, refuse_personal_fields
 from .tabular import read_text_bytes
 
 BoundaryKind = Literal["villages", "township"]
@@ -1371,6 +1372,18 @@ def _duplicate_codes(
                     )
 
 
+def _refuse_personal_attributes(raw: pd.DataFrame, found: Mapping[str, str], layer: Layer) -> None:
+    """Refuse a vector file when an attribute it keeps (``found``: header → field) holds ID
+    numbers, phone numbers, or names where no name belongs (:mod:`.personal_guard`); rows are
+    named by feature number, from 1."""
+    rows = pd.RangeIndex(1, len(raw) + 1)
+    refuse_personal_fields(
+        {fld: pd.Series(raw[src].to_numpy(), index=rows) for src, fld in found.items()},
+        {fld: src for src, fld in found.items()},
+        name_fields=name_checked_fields(layer),
+    )
+
+
 def read_boundaries(
     path: str | os.PathLike,
     kind: BoundaryKind,
@@ -1414,6 +1427,7 @@ def read_boundaries(
                 f"{', '.join(known[:6])}); its columns are "
                 f"{', '.join(headers) or '(none)'}. Map the {needed} column with --columns",
             )
+    _refuse_personal_attributes(raw, found, schema)
 
     geoms = raw.geometry
     wgs, choice, crs_notes = reproject_to_wgs84(geoms, crs)
