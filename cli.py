@@ -99,6 +99,10 @@ def _serve_refusal(args: argparse.Namespace, path: Path) -> str | None:
     )
 
 
+def _at_a_terminal() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .geo.workspace import read_workspace
 
@@ -116,6 +120,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     else:
         path = _workspace_or_demo(args.workspace)
     refusal = _serve_refusal(args, path)
+    if refusal and _at_a_terminal() and path.exists():
+        # the first run on an office server: make the first administrator here and now
+        from .cli_users import first_admin
+        from .geo.accounts import AccountError
+
+        try:
+            first_admin(path)
+        except AccountError as exc:
+            return _fail(str(exc), 2)
+        refusal = _serve_refusal(args, path)
     if refusal:
         return _fail(refusal, 2)
     if path.exists():

@@ -12,9 +12,17 @@ import getpass
 import re
 import shlex
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from .geo.accounts import ROLE_LABELS, ROLES, AccountError, AccountStore
+from .geo.accounts import (
+    ROLE_LABELS,
+    ROLES,
+    Account,
+    AccountError,
+    AccountStore,
+    check_name,
+)
 
 ACTIONS = ("add", "list", "set-role", "disable", "enable", "reset-password")
 
@@ -148,6 +156,34 @@ def admin_command(workspace: str | None) -> str:
     return f"township-atlas users{where} add <name> --role admin"
 
 
+def first_admin(
+    path: Path,
+    ask: Callable[[str], str] | None = None,
+    password: Callable[[str], str] | None = None,
+) -> Account:
+    """The first-run set-up: ask for the first administrator's name and password and make
+    the account (``serve`` on another address, at a terminal, with no admin yet)."""
+    print("本服务器将被其他电脑访问,须先建立一个管理员账户。", file=sys.stderr)
+    try:
+        name = (ask or input)("管理员账户名: ").strip()
+    except (EOFError, KeyboardInterrupt):
+        raise AccountError("已取消,未作改动") from None
+    check_name(name)
+    account = AccountStore.for_workspace(path).add(
+        name, "admin", (password or _read_password)(name)
+    )
+    _audit(path, account.name, "add", "admin")
+    print(f"已建立管理员 {account.name}", file=sys.stderr)
+    return account
+
+
+def _audit(path: Path, name: str, action: str, detail: str = "") -> None:
+    """An audit row for an account change made at the command line."""
+    from .geo.audit import AuditLog, current_actor
+
+    AuditLog.for_workspace(path).record(current_actor(), "users", name, f"{action} {detail}")
+
+
 def cmd_users(args: argparse.Namespace) -> int:
     """Run one ``users`` action; every refusal is one line on stderr and exit 2."""
     from .cli import _fail
@@ -165,18 +201,22 @@ def cmd_users(args: argparse.Namespace) -> int:
             if store.get(ns.name) is not None:
                 raise AccountError(f"已有账户 {ns.name}")
             account = store.add(ns.name, ns.role, _read_password(ns.name), villages)
+            _audit(path, account.name, "add", account.role)
             print(f"已建立账户 {account.name} ({account.role}) → {store.path}")
         elif ns.action == "set-role":
             account = store.set_role(ns.name, ns.role, _village_codes(path, exists, ns.villages))
             seen = ",".join(account.villages) or "全部"
+            _audit(path, account.name, "set-role", f"{account.role} {seen}")
             print(f"{account.name}: 角色 {account.role},可见村 {seen}")
         elif ns.action in ("disable", "enable"):
             account = store.set_disabled(ns.name, ns.action == "disable")
+            _audit(path, account.name, ns.action)
             print(f"{account.name}: {'已停用' if account.disabled else '已启用'}")
         else:  # reset-password
             if store.get(ns.name) is None:
                 raise AccountError(f"没有账户 {ns.name}")
             account = store.set_password(ns.name, _read_password(ns.name))
+            _audit(path, account.name, "reset-password")
             print(f"{account.name}: 密码已重设")
     except (AccountError, FileNotFoundError, ValueError) as exc:
         return _fail(str(exc), 2)

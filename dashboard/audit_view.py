@@ -38,11 +38,25 @@ def role_label(role: str, lang: str) -> str:
     return " + ".join(ROLE_LABELS.get(r, (r, r))[index] for r in role.split("+"))
 
 
+def local_bounds(since: dt.date, until: dt.date) -> tuple[str, str]:
+    """The chosen days as this computer's clock reads them (the office's time zone), as
+    instants the log (kept in UTC) is filtered by: ``since`` 00:00 to ``until`` 23:59:59."""
+    start = dt.datetime.combine(since, dt.time.min).astimezone()
+    end = dt.datetime.combine(until, dt.time(23, 59, 59)).astimezone()
+    return start.isoformat(), end.isoformat()
+
+
+def local_times(stamps: pd.Series) -> pd.Series:
+    """UTC stamps of the log in this computer's time zone, ``2026-12-02 12:09:58``."""
+    zone = dt.datetime.now().astimezone().tzinfo
+    return pd.to_datetime(stamps, utc=True).dt.tz_convert(zone).dt.strftime("%Y-%m-%d %H:%M:%S")
+
+
 def table(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The log's rows with headers and actions in ``lang``, newest first."""
+    """The log's rows with headers and actions in ``lang``, newest first, times local."""
     return pd.DataFrame(
         {
-            i18n.t("audit_col_at", lang): rows["at"].astype(str).str.replace("T", " "),
+            i18n.t("audit_col_at", lang): local_times(rows["at"]),
             i18n.t("audit_col_account", lang): rows["account"],
             i18n.t("audit_col_role", lang): [role_label(str(r), lang) for r in rows["role"]],
             i18n.t("audit_col_action", lang): [action_label(str(a), lang) for a in rows["action"]],

@@ -39,7 +39,7 @@ from ..geo.accounts import (
     LoginThrottled,
 )
 from ..geo.workspace import Workspace
-from . import i18n, loader
+from . import i18n, language, loader
 from . import state as S
 
 #: Minutes without a page action after which a signed-in session must sign in again.
@@ -339,26 +339,36 @@ def _session_actor() -> audit.Actor | None:
 
 
 def sign_in_form(lang: str) -> None:
-    """The sign-in page: the form (and the identity provider's button), then stop."""
-    st.title(i18n.t("app_title", lang))
-    notice = S.get(S.AUTH_NOTICE)
-    if notice:
-        st.info(i18n.t(f"auth_notice_{notice}", lang))
-    if oidc_settings() is not None and st.button(
-        i18n.t("auth_oidc", lang), key=S.AUTH_OIDC, type="primary"
-    ):
-        st.login()
-    if not store().accounts():
-        st.stop()
-    with st.form("auth_form", clear_on_submit=True, enter_to_submit=True):
-        st.subheader(i18n.t("auth_title", lang))
-        name = st.text_input(i18n.t("auth_name", lang), key=S.AUTH_NAME, max_chars=64)
-        password = st.text_input(
-            i18n.t("auth_password", lang), type="password", key=S.AUTH_PASSWORD, max_chars=1024
-        )
-        submitted = st.form_submit_button(i18n.t("auth_submit", lang), key=S.AUTH_SUBMIT)
-    if submitted:
-        _try_sign_in(name.strip(), password, lang)
+    """The sign-in page: the language, the form (and the identity provider's button), then
+    stop. A narrow column in the middle: the wide layout would stretch two fields across a
+    projector."""
+    _, middle, _ = st.columns([1, 1.3, 1])
+    with middle:
+        st.title(i18n.t("app_title", lang))
+        language.choose()
+        notice = S.get(S.AUTH_NOTICE)
+        if notice:
+            st.info(i18n.t(f"auth_notice_{notice}", lang))
+        if oidc_settings() is not None and st.button(
+            i18n.t("auth_oidc", lang), key=S.AUTH_OIDC, type="primary"
+        ):
+            st.login()
+        if not store().accounts():
+            st.stop()
+        with st.form("auth_form", clear_on_submit=True, enter_to_submit=True):
+            st.subheader(i18n.t("auth_title", lang))
+            name = st.text_input(i18n.t("auth_name", lang), key=S.AUTH_NAME, max_chars=64)
+            password = st.text_input(
+                i18n.t("auth_password", lang),
+                type="password",
+                key=S.AUTH_PASSWORD,
+                max_chars=1024,
+            )
+            submitted = st.form_submit_button(
+                i18n.t("auth_submit", lang), key=S.AUTH_SUBMIT, type="primary", width="stretch"
+            )
+        if submitted:
+            _try_sign_in(name.strip(), password, lang)
     st.stop()
 
 

@@ -68,7 +68,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "audit_csv": ("下载 CSV", "Download CSV"),
     "audit_xlsx": ("下载 Excel", "Download Excel"),
-    "audit_col_at": ("时间(UTC)", "Time (UTC)"),
+    "audit_col_at": ("时间", "Time"),
     "audit_col_account": ("账户", "Account"),
     "audit_col_role": ("角色", "Role"),
     "audit_col_action": ("操作", "Action"),

@@ -350,10 +350,13 @@ def _value(text: str | None, lang: str) -> str:
 
 
 def _record_name(names: dict[str, str], layer: str, key: str) -> str:
-    """A village's indicator row by name and year; a household by its register number."""
+    """A village's indicator row by name and year, a village by name; a household by its
+    register number."""
     if layer == "indicators":
         code, year = key.split("/")
         return f"{names.get(code, code)} {year}"
+    if layer == "villages":  # a villages import's change: the village by name
+        return names.get(key, key)
     return key
 
 

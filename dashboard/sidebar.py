@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ..geo.workspace import Workspace
-from . import auth, i18n, loader, map_controls, view
+from . import auth, i18n, language, loader, map_controls, view
 from . import state as S
 from .markup import escape_md
 
@@ -39,13 +39,7 @@ def _village_names(codes: tuple[str, ...]) -> str:
 def draw(user: auth.User) -> None:
     """Draw the sidebar widgets; their values live in ``st.session_state`` (see state.py)."""
     with st.sidebar:
-        st.radio(
-            "语言 / Language",
-            list(i18n.LANGUAGES),
-            format_func=i18n.LANGUAGES.get,
-            horizontal=True,
-            key=S.LANG,
-        )
+        language.choose()
         lang = S.get(S.LANG)
         st.title(i18n.t("app_title", lang))
         account(user, lang)

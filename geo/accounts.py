@@ -25,6 +25,8 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from .paths import create_private_file
+
 #: Every authority a role can hold; pages and actions ask for one of these by name.
 AUTHORITIES = (
     "view_maps",
@@ -206,17 +208,10 @@ class AccountStore:
     # -- the file ---------------------------------------------------------------------------
 
     def _create_file(self) -> None:
-        # Made by us with 0600 before SQLite opens it: sqlite3 would create it with the umask's
-        # mode (often world-readable), and its journal takes the database file's mode.
         try:
-            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first
-            return
+            create_private_file(self.path)
         except OSError as exc:
             raise AccountError(f"不能建立账户文件 {self.path}: {exc.strerror}") from exc
-        if hasattr(os, "fchmod"):
-            os.fchmod(fd, 0o600)  # the umask cannot widen it, but be explicit
-        os.close(fd)
 
     def _connect(self) -> sqlite3.Connection:
         try:

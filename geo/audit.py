@@ -29,6 +29,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .paths import create_private_file
+
 #: Every action a row may name, with how it reads in Chinese and English.
 AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
     "write": ("修改工作空间", "workspace changed"),
@@ -199,17 +201,10 @@ class AuditLog:
         return AuditError(f"不能写入审计日志 {self.path}: {_reason(exc)}")
 
     def _create_file(self) -> None:
-        # Made by us with 0600 before SQLite opens it: sqlite3 would create it with the umask's
-        # mode (often world-readable), and its journal takes the database file's mode.
         try:
-            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first
-            return
+            create_private_file(self.path)
         except OSError as exc:
             raise self._cannot_write(exc) from exc
-        if hasattr(os, "fchmod"):
-            os.fchmod(fd, 0o600)  # the umask cannot widen it, but be explicit
-        os.close(fd)
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path, timeout=10, isolation_level=None)

@@ -165,3 +165,17 @@ def _unusable(path: Path, exc: OSError) -> IdKeyError:
         f"无法创建或读取证件号码密钥文件 {path}：{reason}",
         f"cannot make or read the ID-number key file {path}: {reason}",
     )
+
+
+def create_private_file(path: Path) -> None:
+    """Create ``path`` empty, readable and writable by its owner only (0600), unless it
+    exists. For SQLite files beside a workspace (accounts, audit): sqlite3 would create them
+    with the umask's mode (often world-readable), and their journals take the file's mode.
+    Raises ``OSError`` when the file cannot be made."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first
+        return
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, 0o600)  # the umask cannot widen it, but be explicit
+    os.close(fd)

@@ -289,3 +289,34 @@ def test_with_no_accounts_on_this_machine_everyone_is_the_local_user(demo_path, 
     assert not at.exception
     assert {"household", "data", "rules", "audit"} <= nav_pages(at)
     assert not [b for b in at.button if b.key == "auth_logout"]
+
+
+def test_the_audit_table_shows_local_times_and_labels():
+    import datetime as dt
+
+    from township_atlas.dashboard import audit_view
+
+    rows = pd.DataFrame(
+        {
+            "at": ["2026-12-02T04:09:58+00:00"],
+            "account": ["admin"],
+            "role": ["admin"],
+            "action": ["id_lookup"],
+            "target": ["A-1"],
+            "detail": [None],
+        }
+    )
+    table = audit_view.table(rows, "zh")
+    local = dt.datetime(2026, 12, 2, 4, 9, 58, tzinfo=dt.UTC).astimezone()
+    assert table.iloc[0].tolist() == [
+        local.strftime("%Y-%m-%d %H:%M:%S"),
+        "admin",
+        "管理员",
+        "按证件号码查找",
+        "A-1",
+        "",
+    ]
+    start, end = audit_view.local_bounds(dt.date(2026, 12, 1), dt.date(2026, 12, 2))
+    assert dt.datetime.fromisoformat(end) - dt.datetime.fromisoformat(start) == dt.timedelta(
+        days=1, hours=23, minutes=59, seconds=59
+    )

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 
-from township_atlas import cli
+from township_atlas import cli, cli_users
 from township_atlas.geo import accounts
 from township_atlas.geo.accounts import AccountStore
+from township_atlas.geo.audit import AuditLog
 
 
 @pytest.fixture(autouse=True)
@@ -211,3 +212,57 @@ def test_serve_create_elsewhere_names_the_new_workspace(capsys, monkeypatch, tmp
     )
     run(capsys, monkeypatch, "serve", str(new), "--create", "--address", "0.0.0.0")
     assert len(started) == 1
+
+
+def test_serve_at_a_terminal_sets_up_the_first_admin(capsys, monkeypatch, ws, started):
+    monkeypatch.setattr(cli, "_at_a_terminal", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: "boss")
+    monkeypatch.setattr(cli_users, "_read_password", lambda name: "pass word 1")
+    code, _, err = run(capsys, monkeypatch, "serve", str(ws), "--address", "0.0.0.0")
+    assert code == 0 and len(started) == 1
+    assert "已建立管理员 boss" in err
+    account = AccountStore.for_workspace(ws).get("boss")
+    assert account is not None and account.role == "admin"
+    rows = AuditLog.for_workspace(ws).rows(action="users")
+    assert list(rows["target"]) == ["boss"] and rows["account"].iloc[0].startswith("cli:")
+
+
+def test_serve_tells_the_dashboard_its_address_and_extra_host_names(
+    capsys, monkeypatch, ws, started
+):
+    envs = []
+
+    def start(exe, cmd, env):
+        envs.append(env)
+        raise Started
+
+    monkeypatch.setattr(cli.os, "execve", start)
+    monkeypatch.setattr(cli.subprocess, "call", lambda cmd, env: start(None, cmd, env))
+    run(capsys, monkeypatch, "serve", str(ws), "--allowed-host", "atlas.lan", "--allowed-host", "x")
+    assert envs[0]["TOWNSHIP_ATLAS_ADDRESS"] == "127.0.0.1"
+    assert envs[0]["TOWNSHIP_ATLAS_ALLOWED_HOSTS"] == "atlas.lan,x"
+
+
+def test_every_account_change_is_an_audit_row(capsys, monkeypatch, ws):
+    run(
+        capsys,
+        monkeypatch,
+        "users",
+        str(ws),
+        "add",
+        "li",
+        "--role",
+        "monitor",
+        stdin="pw word 12\n",
+    )
+    run(capsys, monkeypatch, "users", str(ws), "set-role", "li", "leader")
+    run(capsys, monkeypatch, "users", str(ws), "disable", "li")
+    run(capsys, monkeypatch, "users", str(ws), "reset-password", "li", stdin="pw word 34\n")
+    rows = AuditLog.for_workspace(ws).rows(action="users")
+    assert [d.split()[0] for d in rows["detail"][::-1]] == [
+        "add",
+        "set-role",
+        "disable",
+        "reset-password",
+    ]
+    assert "pw word" not in " ".join(rows["detail"])

@@ -15,7 +15,7 @@ lang = S.get(S.LANG)
 st.header(i18n.t("page_audit", lang))
 st.caption(i18n.t("audit_hint", lang))
 log = AuditLog.for_workspace(loader.workspace_path())
-today = dt.datetime.now(dt.UTC).date()
+today = dt.date.today()  # the office's day, as the times shown
 a, b, c, d = st.columns(4)
 since = a.date_input(
     i18n.t("audit_since", lang), value=today - dt.timedelta(days=30), key=S.AUDIT_SINCE
@@ -28,9 +28,8 @@ action = d.selectbox(
     format_func=lambda k: audit_view.action_label(k, lang) if k else i18n.t("audit_all", lang),
     key=S.AUDIT_ACTION,
 )
-rows = log.rows(
-    since=since.isoformat(), until=until.isoformat(), account=account or None, action=action or None
-)
+start, end = audit_view.local_bounds(since, until)
+rows = log.rows(since=start, until=end, account=account or None, action=action or None)
 if rows.empty:
     st.info(i18n.t("audit_none", lang))
     st.stop()
