@@ -110,6 +110,12 @@ ALL_PAGES = (
         icon=":material/policy:",
         url_path="audit",
     ),
+    st.Page(
+        PAGES / "users_page.py",
+        title=t("page_users", lang),
+        icon=":material/manage_accounts:",
+        url_path="users",
+    ),
 )
 # Before anything of the workspace is drawn: the Host check, then the sign-in (which stops).
 user = auth.gate(lang, ALL_PAGES)

@@ -70,6 +70,7 @@ PAGE_AUTHORITY: dict[str, str] = {
     "rules": "edit_rules",
     "schema": "view_maps",
     "audit": "view_audit",
+    "users": "manage_users",
 }
 
 Mode = Literal["local", "accounts", "closed"]

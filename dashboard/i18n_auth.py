@@ -74,6 +74,53 @@ STRINGS: dict[str, tuple[str, str]] = {
     "audit_col_action": ("操作", "Action"),
     "audit_col_target": ("对象", "Object"),
     "audit_col_detail": ("说明", "Detail"),
+    # --- 账户管理 -------------------------------------------------------------------------
+    "page_users": ("账户管理", "Accounts"),
+    "users_hint": (
+        "谁可以登录、以什么角色、看哪些村。与命令 township-atlas users 是同一份账户;每次修改都记入"
+        "审计日志。",
+        "Who may sign in, with which role, seeing which villages: the same accounts as the "
+        "township-atlas users command; every change is in the audit log.",
+    ),
+    "users_none": (
+        "还没有账户:在本机使用时不需要登录。建立第一个账户(管理员)后,每个浏览器都要登录。",
+        "No accounts yet: no sign-in on this computer. Once the first account (an administrator) "
+        "exists, every browser signs in.",
+    ),
+    "users_first_admin": (
+        "第一个账户是管理员;建立后本页也要登录。",
+        "The first account is an administrator; after it, this page asks you to sign in too.",
+    ),
+    "users_col_name": ("账户名", "Account"),
+    "users_col_role": ("角色", "Role"),
+    "users_col_villages": ("可见村", "Villages"),
+    "users_col_state": ("状态", "State"),
+    "users_col_updated": ("修改时间", "Changed"),
+    "users_all_villages": ("全部村", "all villages"),
+    "users_enabled": ("启用", "enabled"),
+    "users_disabled": ("停用", "disabled"),
+    "users_add": ("新建账户", "New account"),
+    "users_villages": (
+        "可见村(监测员只看这些村的农户;不选即全部)",
+        "Villages (a monitor sees only their households; none: all)",
+    ),
+    "users_password": ("密码(至少 8 个字符)", "Password (8 characters or more)"),
+    "users_password_again": ("再输入一次", "Again"),
+    "users_password_mismatch": (
+        "两次输入的密码不同,未作改动。",
+        "The passwords differ: nothing changed.",
+    ),
+    "users_add_submit": ("建立账户", "Create the account"),
+    "users_choose": ("修改账户", "Change an account"),
+    "users_save_role": ("保存角色和可见村", "Save role and villages"),
+    "users_disable": ("停用该账户", "Disable the account"),
+    "users_enable": ("启用该账户", "Enable the account"),
+    "users_reset": ("重设密码", "Reset the password"),
+    "users_done_add": ("已建立账户 {name}。", "Account {name} created."),
+    "users_done_set_role": ("已修改 {name} 的角色和可见村。", "Role and villages of {name} saved."),
+    "users_done_disable": ("已停用 {name}。", "{name} disabled."),
+    "users_done_enable": ("已启用 {name}。", "{name} enabled."),
+    "users_done_reset_password": ("已重设 {name} 的密码。", "Password of {name} reset."),
     # --- 农户查询 --------------------------------------------------------------------------
     "hh_lookup_limited": (
         "按证件号码查找太频繁:{minutes} 分钟内最多 {n} 次。本次未查找,已记入审计日志。",

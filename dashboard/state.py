@@ -139,6 +139,18 @@ AUTH_OIDC = "auth_oidc"  # 「使用单位账号登录」 (st.login)
 AUTH_LOGOUT = "auth_logout"
 HH_LOOKED = "hh_looked"  # 农户查询: the keyed hash of the ID number last looked up (counted once)
 HH_VIEWED = "hh_viewed"  # the household whose view was last written to the audit log
+USERS_NAME = "users_name"  # 账户管理: the new account's form
+USERS_ROLE = "users_role"  # also the prefix of the change form's role (users_role.<name>)
+USERS_VILLAGES = "users_villages"  # likewise
+USERS_PASSWORD = "users_password"
+USERS_PASSWORD2 = "users_password2"
+USERS_ADD = "users_add"
+USERS_CHOICE = "users_choice"  # the account being changed
+USERS_SAVE = "users_save"
+USERS_TOGGLE = "users_toggle"  # disable / enable
+USERS_RESET_1 = "users_reset_1"
+USERS_RESET_2 = "users_reset_2"
+USERS_RESET = "users_reset"
 AUDIT_SINCE = "audit_since"  # 审计日志 filters and downloads
 AUDIT_UNTIL = "audit_until"
 AUDIT_ACCOUNT = "audit_account"
@@ -284,6 +296,18 @@ DEFAULTS.update(
         AUTH_LOGOUT: False,
         HH_LOOKED: None,
         HH_VIEWED: None,
+        USERS_NAME: "",
+        USERS_ROLE: None,
+        USERS_VILLAGES: [],
+        USERS_PASSWORD: "",
+        USERS_PASSWORD2: "",
+        USERS_ADD: False,
+        USERS_CHOICE: None,
+        USERS_SAVE: False,
+        USERS_TOGGLE: False,
+        USERS_RESET_1: "",
+        USERS_RESET_2: "",
+        USERS_RESET: False,
         AUDIT_SINCE: None,
         AUDIT_UNTIL: None,
         AUDIT_ACCOUNT: "",

@@ -185,7 +185,8 @@ def test_each_role_is_listed_only_its_pages(office):
     assert not pages["wang"] & {"data", "rules", "audit", *household_pages}
     assert household_pages <= pages["zhang"] and "data" not in pages["zhang"]
     assert {"data", "rules"} <= pages["zhao"] and not pages["zhao"] & household_pages
-    assert "audit" in pages["admin"] and household_pages <= pages["admin"]
+    assert {"audit", "users"} <= pages["admin"] and household_pages <= pages["admin"]
+    assert not any("users" in pages[n] for n in ("li", "wang", "zhang", "zhao"))
     logins = AuditLog.for_workspace(office).rows(action="login")
     assert set(logins["account"]) == {"li", "wang", "zhang", "zhao", "admin"}
 
@@ -320,3 +321,48 @@ def test_the_audit_table_shows_local_times_and_labels():
     assert dt.datetime.fromisoformat(end) - dt.datetime.fromisoformat(start) == dt.timedelta(
         days=1, hours=23, minutes=59, seconds=59
     )
+
+
+def test_an_admin_adds_and_changes_accounts_on_the_page(office):
+    at = sign_in("admin")
+    at.switch_page("app_pages/users_page.py").run()
+    assert not at.exception
+    assert "zhang" in set(at.dataframe[0].value["账户名"])
+    at.text_input(key="users_name").set_value("小刘")
+    at.selectbox(key="users_role").set_value("monitor")
+    at.multiselect(key="users_villages").set_value([OTHER])
+    at.text_input(key="users_password").set_value("long enough 1")
+    at.text_input(key="users_password2").set_value("long enough 1")
+    at.button(key="users_add").click().run()
+    assert not at.exception
+    assert "已建立账户 小刘" in at.success[0].value
+    store = AccountStore.for_workspace(office)
+    new = store.get("小刘")
+    assert new is not None and new.role == "monitor" and new.villages == (OTHER,)
+    at.selectbox(key="users_choice").set_value("小刘").run()
+    at.button(key="users_toggle").click().run()
+    assert store.get("小刘").disabled
+    rows = AuditLog.for_workspace(office).rows(action="users")
+    assert list(rows["target"]) == ["小刘", "小刘"] and set(rows["account"]) == {"admin"}
+    # a mismatched password changes nothing
+    at.text_input(key="users_name").set_value("小王")
+    at.text_input(key="users_password").set_value("long enough 1")
+    at.text_input(key="users_password2").set_value("long enough 2")
+    at.button(key="users_add").click().run()
+    assert "不同" in at.error[0].value and store.get("小王") is None
+
+
+def test_the_first_account_made_on_this_machine_is_an_admin(demo_path, tmp_path, monkeypatch):
+    ws = tmp_path / "own.gpkg"
+    shutil.copy(demo_path, ws)
+    monkeypatch.setenv("TOWNSHIP_ATLAS_WORKSPACE", str(ws))
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    at.switch_page("app_pages/users_page.py").run()
+    assert at.selectbox(key="users_role").options == ["管理员"]
+    at.text_input(key="users_name").set_value("boss")
+    at.text_input(key="users_password").set_value("long enough 1")
+    at.text_input(key="users_password2").set_value("long enough 1")
+    at.button(key="users_add").click().run()
+    # from now on this browser signs in too
+    assert [t for t in at.text_input if t.key == "auth_password"]
+    assert AccountStore.for_workspace(ws).get("boss").role == "admin"
