@@ -529,3 +529,14 @@ def may_delete_plan(user: User, name: str) -> bool:
         return True
     owner = plan_owner(name)
     return owner is None or owner.casefold() == user.name.casefold()
+
+
+def keep_alive() -> None:
+    """The time-out for fragment reruns (stepping through the meeting, a playing year), which
+    do not run the app's top: an expired session reruns the whole app (which signs it out); a
+    live one counts the step as activity, so a meeting is not cut off mid-presentation."""
+    if S.get(S.AUTH_SINCE) is None:  # nobody signed in: the local user, or already out
+        return
+    if expired(S.get(S.AUTH_SEEN), S.get(S.AUTH_SINCE), time.time(), idle_limit_s()):
+        st.rerun(scope="app")
+    S.set_value(S.AUTH_SEEN, time.time())

@@ -126,6 +126,7 @@ def stage(ws: Workspace, spec: MapSpec, year: int, rules: Rules, lang: str, pres
 
     @st.fragment(run_every=auto or None)
     def run() -> None:
+        auth.keep_alive()
         if auto and time.monotonic() - S.get(S.MEETING_TICK) >= auto - 0.2:
             step(1)
         index = S.get(S.MEETING_INDEX)

@@ -13,7 +13,7 @@ from ..analysis import poverty
 from ..analysis.key_figures import STATION_VILLAGE_TARGET
 from ..geo.rules import Rules, RulesError, workspace_rules
 from ..geo.workspace import Workspace
-from . import i18n, progress_view, view
+from . import auth, i18n, progress_view, view
 from . import state as S
 
 
@@ -266,6 +266,7 @@ def every(seconds: float | None, tick_key: str, step: Callable[[], None]) -> Non
 
     @st.fragment(run_every=seconds or None)
     def tick() -> None:
+        auth.keep_alive()
         if not seconds or time.monotonic() - S.get(tick_key) < seconds - 0.2:
             return
         S.set_value(tick_key, time.monotonic())

@@ -366,3 +366,29 @@ def test_the_first_account_made_on_this_machine_is_an_admin(demo_path, tmp_path,
     # from now on this browser signs in too
     assert [t for t in at.text_input if t.key == "auth_password"]
     assert AccountStore.for_workspace(ws).get("boss").role == "admin"
+
+
+def _keep_alive_script():
+    import streamlit as st
+
+    from township_atlas.dashboard import auth
+    from township_atlas.dashboard import state as S
+
+    st.session_state.setdefault("runs", 0)
+    st.session_state["runs"] += 1
+    if st.session_state["runs"] == 1:
+        auth.keep_alive()
+    st.write(S.get(S.AUTH_SEEN))
+
+
+@pytest.mark.parametrize(("idle_s", "rerun"), [(10.0, False), (3600.0 * 2, True)])
+def test_a_fragment_step_keeps_the_session_alive_or_reruns_the_app_to_end_it(idle_s, rerun):
+    at = AppTest.from_function(_keep_alive_script)
+    now = time.time()
+    at.session_state["auth_since"] = now - 60
+    at.session_state["auth_seen"] = now - idle_s
+    at.run()
+    assert not at.exception
+    # an expired session reruns the whole app at once (whose top then signs it out)
+    assert at.session_state["runs"] == (2 if rerun else 1)
+    assert (at.session_state["auth_seen"] > now - 1) is not rerun
