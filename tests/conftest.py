@@ -32,6 +32,18 @@ def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def minimal_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The smallest valid workspace (test_workspace.minimal_layers) written once; tests copy
+    it (a write costs about half a second) and must not modify it."""
+    from tests.test_workspace import minimal_layers
+    from township_atlas.geo.workspace import write_workspace
+
+    path = tmp_path_factory.mktemp("minimal") / "ws.gpkg"
+    write_workspace(path, minimal_layers())
+    return path
+
+
+@pytest.fixture(scope="session")
 def demo_ws(demo_path: Path):
     from township_atlas.geo.workspace import read_workspace
 

@@ -18,7 +18,7 @@ from tests.test_workspace import minimal_layers
 from township_atlas import cli_audit
 from township_atlas.geo import audit
 from township_atlas.geo.audit import Actor, AuditError, AuditLog, acting_as, audit_path, doing
-from township_atlas.geo.workspace import transact, update_workspace, write_workspace
+from township_atlas.geo.workspace import transact, update_workspace
 
 posix = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
 
@@ -213,18 +213,10 @@ def test_a_label_is_checked_on_entry():
 
 
 # ------------------------------------------------------------------------ workspace writes
-@pytest.fixture(scope="module")
-def original(tmp_path_factory):
-    """One workspace written for the module (a write costs about half a second)."""
-    path = tmp_path_factory.mktemp("original") / "ws.gpkg"
-    write_workspace(path, minimal_layers())
-    return path
-
-
 @pytest.fixture
-def ws(original, tmp_path):
+def ws(minimal_workspace, tmp_path):
     path = tmp_path / "ws.gpkg"
-    path.write_bytes(original.read_bytes())
+    path.write_bytes(minimal_workspace.read_bytes())
     return path
 
 

@@ -19,18 +19,10 @@ from township_atlas.geo.workspace import read_workspace, update_workspace, write
 posix = pytest.mark.skipif(os.name != "posix", reason="POSIX permissions, links and fcntl")
 
 
-@pytest.fixture(scope="module")
-def original(tmp_path_factory):
-    """One workspace written for the module (a write costs about half a second)."""
-    path = tmp_path_factory.mktemp("original") / "ws.gpkg"
-    write_workspace(path, minimal_layers())
-    return path
-
-
 @pytest.fixture
-def existing(original, tmp_path):
+def existing(minimal_workspace, tmp_path):
     path = tmp_path / "ws.gpkg"
-    path.write_bytes(original.read_bytes())
+    path.write_bytes(minimal_workspace.read_bytes())
     return path
 
 
