@@ -595,8 +595,8 @@ def build_brief(ws, year=None, *, village=None, paper="A4", pack=False) -> bytes
     calls this too): the township page, one village's page (``village``: a code or name) or
     the township page and one per village (``pack``), at the end of ``year`` (default: the
     latest), on landscape ``paper`` A4 or A3."""
-    from .analysis.brief import brief_content
-    from .geo.brief_pdf import render
+    from .report.content import brief_content
+    from .report.pdf import render
 
     return render(brief_content(ws, year, village=village, pack=pack), paper=paper)
 

@@ -10,9 +10,9 @@ import re
 from dataclasses import replace
 
 from ..analysis import poverty
-from ..analysis.brief import brief_content
-from ..geo.brief_pdf import MapPanel, png_pages, render_map_page
 from ..geo.workspace import Workspace
+from ..report.content import brief_content
+from ..report.pdf import MapPanel, png_pages, render_map_page
 from .view import ALL_LAYERS
 
 #: Map layers an export can draw (the dashboard's layer names).

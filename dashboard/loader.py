@@ -93,8 +93,8 @@ def _export(
     village: str | None,
     layers: tuple[str, ...] | None,
 ) -> bytes:
-    from ..analysis.brief import brief_content
-    from ..geo.brief_pdf import render
+    from ..report.content import brief_content
+    from ..report.pdf import render
     from .exports import EXPORT_LAYERS, export_map
 
     ws = _read(path, mtime_ns)

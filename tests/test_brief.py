@@ -11,10 +11,11 @@ import pypdf
 import pypdfium2 as pdfium
 import pytest
 
-from township_atlas.analysis.brief import brief_content
 from township_atlas.cli import build_brief, main
-from township_atlas.geo import brief_pdf, fonts
-from township_atlas.geo.map_render import MapLayers, render_map
+from township_atlas.report import fonts
+from township_atlas.report import pdf as brief_pdf
+from township_atlas.report.content import brief_content
+from township_atlas.report.static_map import MapLayers, render_map
 
 MM = 72 / 25.4  # points per mm
 

@@ -1,6 +1,6 @@
 """Find a CJK font on this machine, so printed briefs show Chinese on any computer.
 
-The PDF embeds a subset of the font found here (:mod:`township_atlas.geo.brief_pdf`), so the
+The PDF embeds a subset of the font found here (:mod:`township_atlas.report.pdf`), so the
 reader of the PDF needs no font of their own. Searched, in this order:
 
 1. ``TOWNSHIP_ATLAS_CJK_FONT``: a ``.ttf``, ``.otf``, ``.ttc`` or ``.otc`` file chosen by the user;

@@ -1,7 +1,7 @@
 """What a printed brief says: the township page and the village pages, as plain data.
 
 :func:`brief_content` gathers the figures, tables, texts and map layers of a brief at the end
-of a year; :func:`township_atlas.geo.brief_pdf.render` sets them on paper. Figures for the
+of a year; :func:`township_atlas.report.pdf.render` sets them on paper. Figures for the
 year come from the workspace as it stood then (the change history replayed, as on the
 progress page), so a brief for a past year says what the office knew at its end; the key
 figures are those of the meeting page (:mod:`township_atlas.analysis.key_figures`).
@@ -16,7 +16,13 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from ..geo.brief_pdf import (
+from ..analysis import exit_rules, gaps, history, key_figures, poverty
+from ..analysis.classify import classify
+from ..geo.crs import to_metric
+from ..geo.rules import Rules, workspace_rules
+from ..geo.schema import CATEGORY_GROUP, INDICATOR_FLAGS, LAYERS
+from ..geo.workspace import Workspace, is_demo
+from .pdf import (
     BADGE,
     BarChart,
     Brief,
@@ -27,13 +33,7 @@ from ..geo.brief_pdf import (
     TextBlock,
     Tile,
 )
-from ..geo.crs import to_metric
-from ..geo.map_render import OUTLINE_COLOUR, RIVER_COLOUR, ROAD_STYLE, MapLayers
-from ..geo.rules import Rules, workspace_rules
-from ..geo.schema import CATEGORY_GROUP, INDICATOR_FLAGS, LAYERS
-from ..geo.workspace import Workspace, is_demo
-from . import exit_rules, gaps, history, key_figures, poverty
-from .classify import classify
+from .static_map import OUTLINE_COLOUR, RIVER_COLOUR, ROAD_STYLE, MapLayers
 
 #: Fill colours of remaining poor people, low to high, and of villages with none: the
 #: dashboard map's (``dashboard/view.py``), so the printed map reads like the screen.

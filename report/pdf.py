@@ -1,13 +1,13 @@
 """Printable briefs: one landscape page per township or village, written as PDF with fpdf2.
 
-A page has a map on the left (a matplotlib picture from :mod:`township_atlas.geo.map_render`,
+A page has a map on the left (a matplotlib picture from :mod:`township_atlas.report.static_map`,
 with names, legend, scale bar, north arrow and the 示意图 mark set on the page as text and
 vector drawing), and on the right the key figures, a bar chart and tables or notes. The
 content comes in as plain data (:class:`Brief` and its parts: strings, numbers and
-GeoDataFrames; :mod:`township_atlas.analysis.brief` assembles it), so this module computes
+GeoDataFrames; :mod:`township_atlas.report.content` assembles it), so this module computes
 nothing about poverty.
 
-Chinese is set in a CJK font found on this machine (:mod:`township_atlas.geo.fonts`); the PDF
+Chinese is set in a CJK font found on this machine (:mod:`township_atlas.report.fonts`); the PDF
 embeds the subset of it that the pages use, so it shows the same on any computer. A3 is the
 A4 page enlarged (text, lines and symbols scale with it), for the wall.
 """
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 import geopandas as gpd
 
 from .fonts import CJKFont, cjk_font
-from .map_render import MapLayers, RenderedMap, render_map
+from .static_map import MapLayers, RenderedMap, render_map
 
 #: Landscape page sizes in mm.
 PAPERS = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}

@@ -4,7 +4,7 @@ Every layer is drawn in one metre CRS (:func:`township_atlas.geo.crs.to_metric`)
 kilometre measures the same across and up the picture and a scale bar drawn from
 :attr:`RenderedMap.metres_per_width` is true. The picture holds no text: names, legend, scale
 bar and north arrow are set as real (searchable) text and vector drawing on the PDF page
-(:mod:`township_atlas.geo.brief_pdf`), at places given by :meth:`RenderedMap.fractions`.
+(:mod:`township_atlas.report.pdf`), at places given by :meth:`RenderedMap.fractions`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pandas as pd
 from PIL import Image
 from pyproj import CRS
 
-from .crs import metric_crs
+from ..geo.crs import metric_crs
 
 #: How each road class is drawn: colour, width (pt) and whether a white casing sets it off.
 ROAD_STYLE = {
