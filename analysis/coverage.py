@@ -18,9 +18,9 @@ from scipy.spatial import cKDTree
 from shapely.geometry import LineString, MultiLineString
 
 from ..geo.crs import to_metric
+from ..geo.places import village_anchor_points
 from ..geo.schema import HOUSEHOLD_CATEGORIES
 from . import poverty
-from .relocation import village_anchor_points
 
 #: How much longer a metre of unpaved road counts than a paved one (a planner's setting).
 DEFAULT_UNPAVED_FACTOR = 1.5

@@ -82,7 +82,7 @@ def status_by_year(household: pd.Series, years: range) -> pd.DataFrame:
 
 def household_changes(history: pd.DataFrame, household_id: str) -> pd.DataFrame:
     """Every recorded change to the household, oldest first: change_id, changed_at,
-    recorded_at, kind, field (:data:`~township_atlas.analysis.history.ROW` when the record
+    recorded_at, kind, field (:data:`~township_atlas.geo.history.ROW` when the record
     itself was added or removed), old_value, new_value, note."""
     mine = history[
         (history["layer"] == "households") & (history["record_key"].astype(str) == household_id)

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
+from ..geo import history
 from ..geo.workspace import Workspace
-from . import history, poverty, station_plan
+from . import poverty, station_plan
 from .coverage import coverage, village_distances
 
 #: Service distances used for the headline coverage figure (the planner's defaults, metres).

@@ -7,15 +7,19 @@ household *remains poor* at the end of year ``Y`` when it was identified by ``Y`
 exited by then, or when it fell back (返贫) in or before ``Y`` and has not exited again since (a
 fall back in the year of the exit counts: the household ends that year poor). A household's
 columns hold its latest exit and fall back; figures for years before a re-exit come from the
-change history (:func:`township_atlas.analysis.history.state_at`). Incidence is remaining poor
+change history (:func:`township_atlas.geo.history.state_at`). Incidence is remaining poor
 people divided by the unit's population (户籍人口).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 
+from ..geo import history
 from ..geo.schema import CATEGORY_GROUP, CAUSES, HOUSEHOLD_CATEGORIES
+from ..geo.workspace import Workspace
 
 INDICATORS = (
     "poor_people",
@@ -250,3 +254,12 @@ def register_sentence(fig: dict, lang: str = "zh") -> str:
 def _monitoring(fig: dict) -> bool:
     """Whether the sentence speaks of monitoring: from 2021 on, or when anyone is monitored."""
     return fig["year"] >= 2021 or fig["monitored_households"] > 0
+
+
+def figures_by_year(ws: Workspace, years: Iterable[int]) -> pd.DataFrame:
+    """Township totals at the end of each year, from the history (one row per year)."""
+    rows = []
+    for year in years:
+        past = history.state_at(ws, f"{year}-12-31")
+        rows.append(township_totals(past.villages, past.households, year))
+    return pd.DataFrame(rows)

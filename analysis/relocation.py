@@ -8,14 +8,9 @@ import pandas as pd
 from shapely.geometry import LineString
 
 from ..geo.crs import to_metric
+from ..geo.places import village_anchor_points
 from ..geo.schema import RELOCATION_M2_PER_PERSON_CAP
-
-
-def village_anchor_points(villages: gpd.GeoDataFrame) -> gpd.GeoSeries:
-    """A point inside each village (``representative_point``, computed in metres), by code."""
-    metric = to_metric(villages)
-    points = metric.representative_point().to_crs(villages.crs)
-    return gpd.GeoSeries(points.to_numpy(), index=villages["code"].astype(str), crs=villages.crs)
+from .services import nearest_facility
 
 
 def relocation_flows(
@@ -144,8 +139,6 @@ def site_followup(
         failed checks. The thresholds are kept in ``attrs["thresholds"]`` for
         :func:`followup_summary`.
     """
-    # services imports this module (village_anchor_points): import it here, not at the top
-    from .services import nearest_facility
 
     reach = {"school": school_km, "clinic": clinic_km, "jobs": jobs_km, "ecommerce": ecommerce_km}
     shares = {"moved": min_moved_share, "demolished": min_demolished_share}

@@ -14,8 +14,8 @@ import pandas as pd
 import shapely
 
 from ..geo.crs import to_metric
+from ..geo.places import village_anchor_points
 from ..geo.schema import FACILITY_KINDS
-from .relocation import village_anchor_points
 
 #: Kinds whose distance :func:`distance_to_services` reports by default (``[services]`` of the
 #: rules file).
@@ -110,7 +110,7 @@ def distance_to_services(
     """Straight-line distance from each village to the nearest existing facility of each kind.
 
     Measured from the village's anchor point (a point inside it,
-    :func:`~township_atlas.analysis.relocation.village_anchor_points`) in a metre CRS.
+    :func:`~township_atlas.geo.places.village_anchor_points`) in a metre CRS.
 
     Parameters
     ----------

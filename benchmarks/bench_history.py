@@ -19,9 +19,9 @@ import time
 import numpy as np
 import pandas as pd
 
-from township_atlas.analysis import history
-from township_atlas.analysis.history import CREATED, ROW
 from township_atlas.data.demo import build_demo_layers
+from township_atlas.geo import history
+from township_atlas.geo.history import CREATED, ROW
 from township_atlas.geo.schema import LAYERS
 from township_atlas.geo.validate import coerce
 from township_atlas.geo.workspace import Workspace, empty_frame

@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ..analysis import exit_rules, history, household_lookup
+from ..analysis import exit_rules, household_lookup
 from ..data.importing.register import hash_id
+from ..geo import history
 from ..geo.paths import ID_KEY_FINGERPRINT_META, IdKeyError, id_key, id_key_fingerprint
 from ..geo.schema import CAUSES, LAYERS
 from ..geo.workspace import Workspace

@@ -14,8 +14,9 @@ from dataclasses import dataclass, replace
 import geopandas as gpd
 import pandas as pd
 
-from ..analysis import history, key_figures, poverty
+from ..analysis import key_figures, poverty
 from ..analysis.key_figures import Figure
+from ..geo import history
 from ..geo.schema import WGS84
 from ..geo.workspace import Workspace
 from . import i18n, progress_view, view

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from ..analysis import exit_rules, history, poverty
+from ..analysis import exit_rules, poverty
 from ..geo.rules import Rules
 from ..geo.schema import LAYERS
 from ..geo.workspace import Workspace
@@ -125,7 +125,7 @@ def _threshold(name: str, value: object, lang: str) -> str:
 def yearly_series(ws: Workspace, years: range, lang: str) -> pd.DataFrame:
     """Remaining poor people and households at the end of each year (replaying the history
     for years before recorded changes), indexed by year, labelled for a chart."""
-    figures = history.figures_by_year(ws, years)
+    figures = poverty.figures_by_year(ws, years)
     return pd.DataFrame(
         {
             i18n.t("chart_poor_people", lang): figures["poor_people"].to_numpy(),

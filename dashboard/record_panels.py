@@ -10,8 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from ..analysis import history
-from ..geo import audit
+from ..geo import audit, history
 from ..geo.schema import LAYERS, MONITOR_KINDS
 from ..geo.validate import SchemaError
 from ..geo.workspace import Workspace, update_workspace

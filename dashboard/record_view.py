@@ -10,7 +10,8 @@ from datetime import date
 
 import pandas as pd
 
-from ..analysis import exit_rules, gaps, history, poverty
+from ..analysis import exit_rules, gaps, poverty
+from ..geo import history
 from ..geo.rules import RulesError, workspace_rules
 from ..geo.schema import LAYERS
 from ..geo.workspace import Workspace

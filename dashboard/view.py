@@ -16,6 +16,7 @@ from ..analysis import classify as classify_mod
 from ..analysis import coverage as coverage_mod
 from ..analysis import gaps as gaps_mod
 from ..analysis import poverty, relocation, station_plan
+from ..geo.places import village_anchor_points
 from ..geo.schema import SERVICE_TIERS, WGS84
 from ..geo.workspace import Workspace, is_demo
 from . import i18n
@@ -199,7 +200,7 @@ def map_spec(
         crs=villages.crs,
     )
 
-    anchors = relocation.village_anchor_points(villages)
+    anchors = village_anchor_points(villages)
     labels = gpd.GeoDataFrame(
         {"name": villages["name"].to_numpy()},
         geometry=anchors.to_numpy(),

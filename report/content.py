@@ -16,8 +16,9 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from ..analysis import exit_rules, gaps, history, key_figures, poverty
+from ..analysis import exit_rules, gaps, key_figures, poverty
 from ..analysis.classify import classify
+from ..geo import history
 from ..geo.crs import to_metric
 from ..geo.rules import Rules, workspace_rules
 from ..geo.schema import CATEGORY_GROUP, INDICATOR_FLAGS, LAYERS
@@ -349,7 +350,7 @@ class _Context:
             (*classes, *self.gap_legend(self.codes), *point_legend, *self.line_legend()),
             self.illustrative,
         )
-        series = history.figures_by_year(self.ws, self.years)
+        series = poverty.figures_by_year(self.ws, self.years)
         chart = BarChart(
             "历年年末未脱贫人口（人）",
             tuple(str(y) for y in series["year"]),

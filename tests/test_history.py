@@ -9,8 +9,8 @@ import pandas as pd
 import pyogrio
 import pytest
 
-from township_atlas.analysis import history as H
 from township_atlas.analysis import poverty
+from township_atlas.geo import history as H
 from township_atlas.geo.workspace import Workspace, read_workspace, update_workspace
 
 NOW = "2026-11-29T16:00:00"
@@ -62,7 +62,7 @@ def test_household_changes_and_figures_by_year_match_a_direct_computation(demo_w
     assert (row["status"], row["exit_year"], row["return_year"]) == ("返贫", 2026, 2026)
     # exits and falls back in 2026: still poor at the end of 2026
     assert poverty.remaining_mask(ws.households, 2026)[ws.households["household_id"] == hid].all()
-    by_year = H.figures_by_year(ws, [2024, 2025, 2026]).set_index("year")
+    by_year = poverty.figures_by_year(ws, [2024, 2025, 2026]).set_index("year")
     for year in (2024, 2025):  # before the changes: the original register
         direct = poverty.township_totals(demo_ws.villages, demo_ws.households, year)
         assert by_year.loc[year, "poor_people"] == direct["poor_people"]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from township_atlas.analysis import history
 from township_atlas.data.importing.run import import_table
+from township_atlas.geo import history
 from township_atlas.geo.workspace import read_workspace
 
 HEADER = "村名,年份,危房户数,通客运班车\n"

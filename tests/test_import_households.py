@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from township_atlas.analysis import history
 from township_atlas.cli import main
+from township_atlas.geo import history
 from township_atlas.geo.workspace import read_workspace
 
 HEADER = [

@@ -11,8 +11,8 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from township_atlas.analysis import history
 from township_atlas.data.importing.run import import_boundaries
+from township_atlas.geo import history
 from township_atlas.geo.schema import WGS84
 from township_atlas.geo.workspace import read_workspace, update_workspace
 

@@ -10,8 +10,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from township_atlas.analysis import gaps, history, key_figures
+from township_atlas.analysis import gaps, key_figures
 from township_atlas.dashboard import i18n, markup, record_view, view
+from township_atlas.geo import history
 from township_atlas.geo.workspace import Workspace, read_workspace
 
 APP = str(ROOT / "dashboard" / "app.py")

@@ -18,8 +18,8 @@ from township_atlas.analysis.relocation import (
     relocation_flows,
     site_followup,
     site_progress,
-    village_anchor_points,
 )
+from township_atlas.geo.places import village_anchor_points
 from township_atlas.geo.schema import LAYERS, RELOCATION_M2_PER_PERSON_CAP
 from township_atlas.geo.validate import coerce, problems
 from township_atlas.geo.workspace import empty_frame

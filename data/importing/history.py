@@ -23,7 +23,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ...analysis.history import ROW, record_keys, value_text
+from ...geo.history import ROW, record_keys, value_text
 from ...geo.schema import LAYERS
 from ...geo.validate import coerce
 from ...geo.workspace import Workspace
@@ -153,7 +153,7 @@ def _year(value: object) -> int | None:
 def _created_on(row: pd.Series, layer: str, imported_on: str) -> str:
     """A record exists from the start of the year it belongs to (identified, indicators');
     a village from the import (no replay reverts a village's addition: see
-    :func:`township_atlas.analysis.history.state_at`)."""
+    :func:`township_atlas.geo.history.state_at`)."""
     if layer == "villages":
         return imported_on
     year = _year(row["identified_year"] if layer == "households" else row["year"])

@@ -32,7 +32,8 @@ import pandas as pd
 import shapely
 from shapely.geometry import Point
 
-from ...geo.crs import metric_crs, to_metric
+from ...geo.crs import metric_crs
+from ...geo.places import village_anchor_points
 from ...geo.schema import FACILITY_KINDS, INDICATOR_FLAGS, LAYERS, SERVICE_TIERS, WGS84
 from . import tabular
 from .headers import HeaderMatcher, columns_hint, layer_spellings, matcher, normalise
@@ -824,10 +825,8 @@ def village_resolver(villages: gpd.GeoDataFrame):
 
 
 def village_anchors(villages: gpd.GeoDataFrame) -> dict[str, Point]:
-    """Village code -> a point inside its polygon, found in a metre CRS, in WGS84."""
-    metric = to_metric(villages.to_crs(WGS84))
-    pts = gpd.GeoSeries(metric.representative_point(), crs=metric.crs).to_crs(WGS84)
-    return dict(zip(villages["code"].astype(str), pts, strict=True))
+    """Village code -> a point inside its polygon (:func:`village_anchor_points`), in WGS84."""
+    return dict(village_anchor_points(villages.to_crs(WGS84)).items())
 
 
 @dataclass(frozen=True)

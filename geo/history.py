@@ -24,16 +24,15 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ..geo.schema import CHANGE_KINDS, LAYERS, MONITOR_KINDS
-from ..geo.validate import coerce
-from ..geo.workspace import Workspace, empty_frame
-from . import poverty
+from .schema import CHANGE_KINDS, LAYERS, MONITOR_KINDS
+from .validate import coerce
+from .workspace import Workspace, empty_frame
 
 #: ``field`` of a history row that says a row was added (new value "created") or removed.
 ROW = "__row__"
@@ -266,15 +265,6 @@ def _replayed(rows: pd.DataFrame, ws: Workspace) -> pd.Series:
     present = set(record_keys(ws["villages"], "villages"))
     kept = (rows["field"] != ROW) & rows["record_key"].isin(present)
     return ~villages | kept
-
-
-def figures_by_year(ws: Workspace, years: Iterable[int]) -> pd.DataFrame:
-    """Township totals at the end of each year, from the history (one row per year)."""
-    rows = []
-    for year in years:
-        past = state_at(ws, f"{year}-12-31")
-        rows.append(poverty.township_totals(past.villages, past.households, year))
-    return pd.DataFrame(rows)
 
 
 def changes_table(
