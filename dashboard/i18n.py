@@ -6,6 +6,8 @@ holds the strings of the interface itself.
 
 from __future__ import annotations
 
+import os
+
 from ..geo.schema import CATEGORY_EN, CAUSES, FACILITY_KINDS, LAYERS, STATUS_EN
 from .i18n_auth import STRINGS as AUTH_STRINGS
 from .i18n_map import STRINGS as MAP_STRINGS
@@ -200,10 +202,6 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "已有名为「{name}」的方案;勾选“覆盖同名方案”或换一个名称。",
         "A plan called “{name}” exists; tick “replace” or choose another name.",
     ),
-    "plan_save_no_stations": (
-        "方案中还没有新网点:先优化选址或在地图上试设网点。",
-        "The plan adds no station yet: optimise or try a site on the map first.",
-    ),
     "plan_save_failed": (
         "保存失败,工作空间未改动:{error}",
         "Not saved; the workspace is unchanged: {error}",
@@ -306,19 +304,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "工作空间中的出列规则有误,请在“规则设置”页修正:{error}",
         "The workspace's exit rules are invalid; fix them on the Exit rules page: {error}",
     ),
-    "rules_hint": (
-        "出列、脱贫的判定标准以 TOML 文本保存在本工作空间中:贫困线、贫困发生率阈值、"
-        "必须达标的指标、短板评分权重、搬迁点服务距离。修改后先“检查”,再“保存”;"
-        "出错时会指出键名和行号。",
-        "The exit rules are kept in this workspace as TOML text: poverty lines, the incidence "
-        "threshold, required indicators, gap-score weights, relocation reach. Check, then save; "
-        "problems name the key and the line.",
-    ),
     "rules_own": ("本工作空间使用自己的规则。", "This workspace has its own rules."),
-    "rules_default": (
-        "本工作空间使用默认规则(来自政策文件)。",
-        "This workspace uses the default rules (from the brief).",
-    ),
     "rules_file": ("规则文件", "Rules file"),
     "rules_check": ("检查", "Check"),
     "rules_save": ("保存到工作空间", "Save to the workspace"),
@@ -514,15 +500,38 @@ _INDICATOR_FLAGS_LABELS = {
 }
 
 
-_STRINGS.update(MONITOR_STRINGS)
-_STRINGS.update(MEETING_STRINGS)
-# Later modules may reword an older key of this file (their own area's).
-for _part in (MAP_STRINGS, PLAN_STRINGS, SETTINGS_STRINGS, AUTH_STRINGS):
+#: The interface's one catalog is this file's strings and each area's module (kept apart so
+#: that work on one area does not touch another's lines). A key is declared once: a repeat
+#: would silently win over the other, so it stops the import instead.
+_PARTS = {
+    "monitor": MONITOR_STRINGS,
+    "meeting": MEETING_STRINGS,
+    "map": MAP_STRINGS,
+    "plan": PLAN_STRINGS,
+    "settings": SETTINGS_STRINGS,
+    "auth": AUTH_STRINGS,
+}
+for _area, _part in _PARTS.items():
+    _twice = sorted(set(_STRINGS) & set(_part))
+    if _twice:
+        raise RuntimeError(f"interface strings declared twice (i18n_{_area}.py): {_twice}")
     _STRINGS.update(_part)
+
+#: ``TOWNSHIP_ATLAS_STRICT_I18N=1`` (set by the tests): an unknown key raises instead of
+#: showing itself, so a typo or a string never declared fails a test, not a user's screen.
+STRICT_ENV = "TOWNSHIP_ATLAS_STRICT_I18N"
+
+
+def declared() -> frozenset[str]:
+    """Every declared key."""
+    return frozenset(_STRINGS)
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **fmt: object) -> str:
-    """The interface string ``key`` in ``lang``; unknown keys come back as themselves."""
+    """The interface string ``key`` in ``lang``; an unknown key comes back as itself (and
+    raises ``KeyError`` under :data:`STRICT_ENV`)."""
+    if key not in _STRINGS and os.environ.get(STRICT_ENV):
+        raise KeyError(f"interface string {key!r} is not declared in dashboard/i18n*.py")
     zh, en = _STRINGS.get(key, (key, key))
     text = en if lang == "en" else zh
     return text.format(**fmt) if fmt else text

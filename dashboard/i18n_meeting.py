@@ -64,6 +64,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "meeting_poor_villages_exited": ("贫困村出列", "Poor villages exited"),
     "meeting_ecommerce_villages": ("电商服务覆盖行政村", "E-commerce reach"),
     "meeting_ecommerce_both": ("电商服务行政村", "E-commerce villages"),
+    "meeting_ecommerce_station_villages": (
+        "有电商服务站的行政村",
+        "Villages with their own station",
+    ),
     "meeting_ecommerce_reach_def": ("覆盖({v}/{t}公里内有网点)", "within {v}/{t} km of a station"),
     "meeting_ecommerce_station_def": (
         "村村有站 · 目标≥{target}%",

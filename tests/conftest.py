@@ -16,6 +16,9 @@ def _private_data_dir(tmp_path_factory: pytest.TempPathFactory):
     home = tmp_path_factory.mktemp("atlas-home")
     old = os.environ.get("TOWNSHIP_ATLAS_HOME")
     os.environ["TOWNSHIP_ATLAS_HOME"] = str(home)
+    # An interface string that is not declared fails the test that draws it (and any server
+    # a test starts inherits this).
+    os.environ["TOWNSHIP_ATLAS_STRICT_I18N"] = "1"
     yield home
     if old is None:
         os.environ.pop("TOWNSHIP_ATLAS_HOME", None)

@@ -43,6 +43,31 @@ def scroll_map_partly_off(v, frame, centre: Point) -> tuple[float, float]:
     near that edge; return the point's position in the window."""
     page = v.page
     height = page.viewport_size["height"]
+    # Under a loaded machine the page may still be growing (the scorecard below the map):
+    # look again until some scroll position works, for up to 30 s.
+    deadline = time.monotonic() + 30
+    while True:
+        x, y, box, tops = _scroll_choices(page, frame, centre, height)
+        if tops or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(500)
+    assert tops, "no scroll position puts the map partly off screen with the point on it"
+    top = tops[0]
+    page.evaluate(
+        "(dy) => document.querySelector('[data-testid=stMain]').scrollBy(0, dy)",
+        box["y"] - top,
+    )
+    page.wait_for_timeout(300)
+    box = frame.frame_element().bounding_box()
+    assert box["y"] < 0 or box["y"] + box["height"] > height, "the map runs off the window"
+    assert 20 < box["y"] + y < height - 20, "the point itself is on screen"
+    return box["x"] + x, box["y"] + y
+
+
+def _scroll_choices(page, frame, centre: Point, height: int):
+    """The point's place in the map, the map's box, and the map tops the page can scroll to
+    with the point on screen (40 px from the edges) and the map running off the window, the
+    point as low as it can be first."""
     x, y, map_height = frame.evaluate(
         """([lat, lng]) => {
             const p = map.latLngToContainerPoint([lat, lng]);
@@ -56,24 +81,12 @@ def scroll_map_partly_off(v, frame, centre: Point) -> tuple[float, float]:
         "() => { const m = document.querySelector('[data-testid=stMain]');"
         " return [m.scrollTop, m.scrollHeight - m.clientHeight]; }"
     )
-    # The map's top T such that the page can scroll there, the point is on screen (40 px
-    # from the edges) and the map runs off the window; the point as low as it can be.
     tops = [
         t
         for t in range(int(height - y - 40), int(40 - y), -5)
         if -now <= box["y"] - t <= most - now and (t < 0 or t + map_height > height)
     ]
-    assert tops, "no scroll position puts the map partly off screen with the point on it"
-    top = tops[0]
-    page.evaluate(
-        "(dy) => document.querySelector('[data-testid=stMain]').scrollBy(0, dy)",
-        box["y"] - top,
-    )
-    page.wait_for_timeout(300)
-    box = frame.frame_element().bounding_box()
-    assert box["y"] < 0 or box["y"] + box["height"] > height, "the map runs off the window"
-    assert 20 < box["y"] + y < height - 20, "the point itself is on screen"
-    return box["x"] + x, box["y"] + y
+    return x, y, box, tops
 
 
 def scroll_top(page) -> float:
