@@ -15,7 +15,8 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.test_workspace import minimal_layers
-from township_atlas import cli_audit
+from township_atlas.cli import audit as cli_audit
+from township_atlas.cli.common import Parents
 from township_atlas.geo import audit
 from township_atlas.geo.audit import Actor, AuditError, AuditLog, acting_as, audit_path, doing
 from township_atlas.geo.workspace import transact, update_workspace
@@ -316,7 +317,7 @@ def test_a_change_that_cannot_be_logged_is_not_made(ws):
 # ------------------------------------------------------------------------------ the command
 def run_audit(capsys, *argv: str) -> tuple[int, str, str]:
     parser = argparse.ArgumentParser(prog="township-atlas")
-    cli_audit.add_audit_parser(parser.add_subparsers(dest="command", required=True))
+    cli_audit.add_parser(parser.add_subparsers(dest="command", required=True), Parents())
     args = parser.parse_args(["audit", *argv])
     code = args.func(args)
     out = capsys.readouterr()

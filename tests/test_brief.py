@@ -11,9 +11,10 @@ import pypdf
 import pypdfium2 as pdfium
 import pytest
 
-from township_atlas.cli import build_brief, main
+from township_atlas.cli import main
 from township_atlas.report import fonts
 from township_atlas.report import pdf as brief_pdf
+from township_atlas.report.brief import build_brief
 from township_atlas.report.content import brief_content
 from township_atlas.report.static_map import MapLayers, render_map
 

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 
-from township_atlas import cli, cli_users
+from township_atlas import cli
+from township_atlas.cli import serve as cli_serve
+from township_atlas.cli import users as cli_users
 from township_atlas.geo import accounts
 from township_atlas.geo.accounts import AccountStore
 from township_atlas.geo.audit import AuditLog
@@ -162,8 +164,8 @@ def started(monkeypatch) -> list[list[str]]:
         calls.append(list(args[1] if len(args) == 3 else args[0]))  # execve(exe, cmd, env)
         raise Started
 
-    monkeypatch.setattr(cli.os, "execve", start)
-    monkeypatch.setattr(cli.subprocess, "call", lambda cmd, env: start(cmd))
+    monkeypatch.setattr(cli_serve.os, "execve", start)
+    monkeypatch.setattr(cli_serve.subprocess, "call", lambda cmd, env: start(cmd))
     return calls
 
 
@@ -215,7 +217,7 @@ def test_serve_create_elsewhere_names_the_new_workspace(capsys, monkeypatch, tmp
 
 
 def test_serve_at_a_terminal_sets_up_the_first_admin(capsys, monkeypatch, ws, started):
-    monkeypatch.setattr(cli, "_at_a_terminal", lambda: True)
+    monkeypatch.setattr(cli_serve, "_at_a_terminal", lambda: True)
     monkeypatch.setattr("builtins.input", lambda prompt: "boss")
     monkeypatch.setattr(cli_users, "_read_password", lambda name: "pass word 1")
     code, _, err = run(capsys, monkeypatch, "serve", str(ws), "--address", "0.0.0.0")
@@ -236,8 +238,8 @@ def test_serve_tells_the_dashboard_its_address_and_extra_host_names(
         envs.append(env)
         raise Started
 
-    monkeypatch.setattr(cli.os, "execve", start)
-    monkeypatch.setattr(cli.subprocess, "call", lambda cmd, env: start(None, cmd, env))
+    monkeypatch.setattr(cli_serve.os, "execve", start)
+    monkeypatch.setattr(cli_serve.subprocess, "call", lambda cmd, env: start(None, cmd, env))
     run(capsys, monkeypatch, "serve", str(ws), "--allowed-host", "atlas.lan", "--allowed-host", "x")
     assert envs[0]["TOWNSHIP_ATLAS_ADDRESS"] == "127.0.0.1"
     assert envs[0]["TOWNSHIP_ATLAS_ALLOWED_HOSTS"] == "atlas.lan,x"

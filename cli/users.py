@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from .geo.accounts import (
+from ..geo.accounts import (
     ROLE_LABELS,
     ROLES,
     Account,
@@ -23,6 +23,7 @@ from .geo.accounts import (
     AccountStore,
     check_name,
 )
+from .common import Parents, SubParsers, fail, table
 
 ACTIONS = ("add", "list", "set-role", "disable", "enable", "reset-password")
 
@@ -36,9 +37,10 @@ _DESCRIPTION = (
 )
 
 
-def add_users_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: SubParsers, parents: Parents) -> None:
     """Register ``users`` on the main parser. The workspace comes before the action and may be
-    left out, which argparse's positionals cannot express; :func:`cmd_users` parses the rest."""
+    left out, which argparse's positionals cannot express (so no shared ``parents``);
+    :func:`cmd_users` parses the rest."""
     p = sub.add_parser(
         "users",
         help="local accounts: add, list, set-role, disable, enable, reset-password",
@@ -83,7 +85,7 @@ def _workspace(given: str | None) -> tuple[Path, bool]:
     """The workspace path and whether it exists. A ``.gpkg`` not made yet in an existing folder
     is allowed (``serve NEW.gpkg --create --address ...`` needs its admin first)."""
     if given is None:
-        from .data.demo import ensure_demo
+        from ..data.demo import ensure_demo
 
         return ensure_demo(), True
     path = Path(given)
@@ -103,7 +105,7 @@ def _village_codes(path: Path, exists: bool, text: str | None) -> tuple[str, ...
         return ()
     if not exists:
         raise AccountError("工作空间还没有村(尚未导入村界),不能指定 --villages")
-    from .geo.workspace import read_workspace
+    from ..geo.workspace import read_workspace
 
     known = set(read_workspace(path).villages["code"].astype(str))
     unknown = [c for c in codes if c not in known]
@@ -130,8 +132,6 @@ def _read_password(name: str) -> str:
 
 
 def _print_accounts(store: AccountStore) -> None:
-    from .cli import _table
-
     accounts = store.accounts()
     if not accounts:
         print(f"还没有账户 ({store.path})")
@@ -145,7 +145,7 @@ def _print_accounts(store: AccountStore) -> None:
         }
         for a in accounts
     ]
-    print(_table(rows, ["name", "role", "villages", "state"], ["账户", "角色", "可见村", "状态"]))
+    print(table(rows, ["name", "role", "villages", "state"], ["账户", "角色", "可见村", "状态"]))
 
 
 def admin_command(workspace: str | None) -> str:
@@ -179,15 +179,13 @@ def first_admin(
 
 def _audit(path: Path, name: str, action: str, detail: str = "") -> None:
     """An audit row for an account change made at the command line."""
-    from .geo.audit import AuditLog, current_actor
+    from ..geo.audit import AuditLog, current_actor
 
     AuditLog.for_workspace(path).record(current_actor(), "users", name, f"{action} {detail}")
 
 
 def cmd_users(args: argparse.Namespace) -> int:
     """Run one ``users`` action; every refusal is one line on stderr and exit 2."""
-    from .cli import _fail
-
     given, rest = _split_workspace(list(args.rest))
     ns = _action_parser().parse_args(rest)
     try:
@@ -219,5 +217,5 @@ def cmd_users(args: argparse.Namespace) -> int:
             _audit(path, account.name, "reset-password")
             print(f"{account.name}: 密码已重设")
     except (AccountError, FileNotFoundError, ValueError) as exc:
-        return _fail(str(exc), 2)
+        return fail(str(exc), 2)
     return 0

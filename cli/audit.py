@@ -8,16 +8,16 @@ Reading the log changes nothing (not even a missing log is created). Errors are 
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import unicodedata
 from pathlib import Path
 
 import pandas as pd
 
-from .geo.accounts import ROLE_LABELS
-from .geo.audit import AUDIT_ACTIONS, AuditError, AuditLog, audit_path
-from .geo.export import csv_bytes, excel_bytes
+from ..geo.accounts import ROLE_LABELS
+from ..geo.audit import AUDIT_ACTIONS, AuditError, AuditLog, audit_path
+from ..geo.export import csv_bytes, excel_bytes
+from .common import Parents, SubParsers, fail, print_json, table
 
 _DESCRIPTION = (
     "审计日志 / audit log: who changed, viewed or exported what, kept beside the workspace "
@@ -29,8 +29,9 @@ _HEADERS = ["时间(UTC)", "账户", "角色", "操作", "对象", "说明"]
 _SHEET = "审计日志"
 
 
-def add_audit_parser(sub: argparse._SubParsersAction) -> None:
-    """Register ``audit`` on the main parser."""
+def add_parser(sub: SubParsers, parents: Parents) -> None:
+    """Register ``audit`` on the main parser. No shared ``parents``: its workspace is the one
+    whose log to read, and its ``--json`` is one of three exclusive outputs."""
     p = sub.add_parser("audit", help="the audit log: who did what, when", description=_DESCRIPTION)
     p.add_argument("workspace", nargs="?", help="workspace whose log to read (default: the demo)")
     p.add_argument("--since", metavar="DATE", help="from this date or time (UTC)")
@@ -48,7 +49,7 @@ def _workspace(given: str | None) -> Path:
     """The workspace whose log to read: the demo by default; a named one must exist, or at
     least its log (a workspace moved away leaves its log readable)."""
     if given is None:
-        from .data.demo import ensure_demo
+        from ..data.demo import ensure_demo
 
         return ensure_demo()
     path = Path(given)
@@ -121,19 +122,17 @@ def write_rows(args: argparse.Namespace, rows: pd.DataFrame) -> str | None:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     """Print or write the audit log's rows; every refusal is one line on stderr and exit 2."""
-    from .cli import _fail, _table
-
     try:
         rows = audit_rows(args)
         written = write_rows(args, rows)
     except (AuditError, ValueError) as exc:
-        return _fail(str(exc), 2)
+        return fail(str(exc), 2)
     if written is not None:
         print(f"审计日志 {len(rows)} 条已写入 {written}")
     elif args.json:
-        print(json.dumps(rows.to_dict(orient="records"), ensure_ascii=False, indent=2))
+        print_json(rows.to_dict(orient="records"))
     elif rows.empty:
         print("审计日志中没有符合条件的记录")
     else:
-        print(_table(_table_rows(rows), list(rows.columns), _HEADERS))
+        print(table(_table_rows(rows), list(rows.columns), _HEADERS))
     return 0

@@ -1,0 +1,87 @@
+"""Plain, JSON-ready figures of a workspace that the command line prints: the township summary,
+the exit check and the relocation follow-up. Nothing here reads files or prints."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pandas as pd
+
+from ..geo.rules import Rules
+from ..geo.workspace import Workspace
+from . import poverty
+from .exit_rules import township_exit_summary
+from .relocation import followup_summary, site_followup
+
+#: Per-village figures of the summary (remaining poor at the chosen year).
+VILLAGE_COLUMNS = [
+    "code",
+    "name",
+    "population",
+    "registered_households",
+    "registered_people",
+    "poor_households",
+    "poor_people",
+    "incidence",
+]
+
+
+def _latest_year(ws: Workspace) -> int:
+    return poverty.workspace_years(ws.households, ws["indicators"])[1]
+
+
+def _plain(record: dict) -> dict:
+    """A frame row with numpy scalars as Python ones (``json.dumps`` refuses numpy's)."""
+    return {k: (v.item() if hasattr(v, "item") else v) for k, v in record.items()}
+
+
+def summary_data(ws: Workspace, year: int | None, workspace: str) -> dict[str, Any]:
+    """Township totals, totals by category and per-village figures (JSON-ready).
+
+    Parameters
+    ----------
+    ws
+        The workspace.
+    year
+        Remaining poor at the end of this year; ``None``: the workspace's latest.
+    workspace
+        Where the workspace was read from, as the output names it.
+    """
+    if year is None:
+        year = _latest_year(ws)
+    town = ws.township.iloc[0]
+    cats = poverty.by_category(ws.households, year)
+    villages = poverty.village_figures(ws.villages, ws.households, year)
+    return {
+        "township": {"code": str(town["code"]), "name": str(town["name"])},
+        "workspace": workspace,
+        "totals": poverty.township_totals(ws.villages, ws.households, year),
+        "by_group": [
+            {
+                "group": g,
+                "households": int(sub["households"].sum()),
+                "persons": int(sub["persons"].sum()),
+            }
+            for g, sub in cats.groupby("group", sort=False)
+        ],
+        "by_category": [_plain(row) for row in cats.to_dict("records")],
+        "villages": [_plain(row) for row in villages[VILLAGE_COLUMNS].to_dict("records")],
+    }
+
+
+def exit_check_data(ws: Workspace, rules: Rules, year: int | None) -> dict[str, Any]:
+    """``township_exit_summary`` of ``ws`` under ``rules`` at ``year`` (``None``: the latest)."""
+    if year is None:
+        year = _latest_year(ws)
+    return township_exit_summary(
+        ws.villages, ws.households, ws["indicators"], year, rules, ws["history"]
+    )
+
+
+def relocation_check_data(ws: Workspace, rules: Rules) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The follow-up frame of ``site_followup`` under ``rules`` and its ``followup_summary``."""
+    followup = site_followup(
+        ws["relocation_sites"], ws["facilities"], **dataclasses.asdict(rules.relocation)
+    )
+    return followup, followup_summary(followup)

@@ -1,0 +1,58 @@
+"""``township-atlas summary [WORKSPACE]``: township totals, totals by category, per village."""
+
+from __future__ import annotations
+
+import argparse
+
+from .common import Parents, SubParsers, print_json, table, workspace_or_demo
+
+
+def add_parser(sub: SubParsers, parents: Parents) -> None:
+    """Register ``summary`` on the main parser."""
+    p = sub.add_parser(
+        "summary",
+        help="township totals, by category, and per village",
+        parents=[
+            parents.workspace,
+            parents.year("year for remaining poor (default: the latest)"),
+            parents.json,
+        ],
+    )
+    p.set_defaults(func=cmd_summary)
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    """Print the summary as text (a headline and two tables) or as JSON."""
+    from ..analysis.summaries import VILLAGE_COLUMNS, summary_data
+    from ..geo.workspace import read_workspace
+
+    path = workspace_or_demo(args.workspace)
+    data = summary_data(read_workspace(path), args.year, str(path))
+    if args.json:
+        print_json(data)
+        return 0
+    t = data["totals"]
+    print(f"{data['township']['name']} ({data['township']['code']})  年度 {t['year']}")
+    print(
+        f"户籍人口 {t['population']:,} 人; 建档立卡 {t['registered_households']:,} 户 "
+        f"{t['registered_people']:,} 人; 年末未脱贫 {t['poor_households']:,} 户 "
+        f"{t['poor_people']:,} 人; 贫困发生率 {t['incidence'] * 100:.2f}%; "
+        f"贫困村出列 {t['poor_villages_exited']}/{t['poor_villages']}"
+    )
+    print()
+    print(
+        table(
+            data["by_category"],
+            ["category", "group", "households", "persons"],
+            ["贫困户属性", "类别", "户数", "人数"],
+        )
+    )
+    print()
+    print(
+        table(
+            data["villages"],
+            VILLAGE_COLUMNS,
+            ["代码", "村名", "人口", "建档户", "建档人", "未脱贫户", "未脱贫人", "发生率"],
+        )
+    )
+    return 0
