@@ -17,13 +17,13 @@ from typing import Any
 import pandas as pd
 
 from ..geo.rules import Rules, VillageExit
-from ..geo.schema import INDICATOR_FLAGS, LAYERS
+from ..geo.schema import INDICATOR_FLAGS, LAYERS, VILLAGE_STATUS_LABELS
 from .gaps import indicators_at
 from .poverty import registered_mask, remaining_mask, township_totals, village_figures
 
 #: The value of a criterion whose data is missing.
 NO_DATA = "no data"
-VILLAGE_STATUSES = ("not_poor_village", "poor_not_exited", "exited", "exited_failing")
+VILLAGE_STATUSES = tuple(VILLAGE_STATUS_LABELS)
 
 #: How an unmet indicator flag reads: zh, en.
 _FLAG_UNMET = {

@@ -9,18 +9,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..geo.schema import VILLAGE_STATUS_LABELS
 from .common import Parents, SubParsers, print_json, table, workspace_or_demo
 
-#: How each village status of ``exit_rules.VILLAGE_STATUSES`` reads in the text report.
-_STATUS_ZH = {
-    "not_poor_village": "非贫困村",
-    "poor_not_exited": "贫困村未出列",
-    "exited": "已出列",
-    "exited_failing": "已出列但现不达标",
-}
+#: How each village status reads in the text report: the schema's one wording.
+_STATUS_ZH = {status: zh for status, (zh, _) in VILLAGE_STATUS_LABELS.items()}
 
 _EXIT_CHECK_DESCRIPTION = (
-    "Per village: status (非贫困村 / 贫困村未出列 / 已出列 / 已出列但现不达标), the "
+    "Per village: status (非贫困村 / 贫困村·未出列 / 已出列 / 已出列·现不达标), the "
     "criteria it does not meet with their values, and what must change; township "
     "totals (poor remaining, incidence, villages exited of total). A report: it exits "
     "0 even when villages fail the rules, and non-zero only for an error (no "
@@ -139,7 +135,7 @@ def _print_exit_headline(data: dict) -> None:
     print(
         f"标准：贫困发生率低于 {data['max_incidence'] * 100:g}%，"
         f"扶贫标准 {data['poverty_line']:,.0f} 元/人·年；"
-        f"已出列但现不达标 {data['exited_failing']} 个村，"
+        f"已出列·现不达标 {data['exited_failing']} 个村，"
         f"未出列已达标 {data['ready_to_exit']} 个村；"
         f"已脱贫但现不达标 {data['households_exited_failing']} 户，"
         f"未脱贫已达标 {data['households_ready_to_exit']} 户"

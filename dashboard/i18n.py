@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import os
 
-from ..geo.schema import CATEGORY_EN, CAUSES, FACILITY_KINDS, LAYERS, STATUS_EN
+from ..geo.schema import (
+    CATEGORY_EN,
+    CAUSES,
+    FACILITY_KINDS,
+    LAYERS,
+    STATUS_EN,
+    VILLAGE_STATUS_LABELS,
+)
 from .i18n_auth import STRINGS as AUTH_STRINGS
 from .i18n_map import STRINGS as MAP_STRINGS
 from .i18n_meeting import STRINGS as MEETING_STRINGS
@@ -273,11 +280,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "Judged by this workspace's exit rules (incidence below {incidence} and every required "
         "indicator met); click a village for its scorecard.",
     ),
-    "status_not_poor_village": ("非贫困村", "Not a poor village"),
-    "status_poor_not_exited": ("贫困村·未出列", "Poor village, not exited"),
     "status_ready": ("已达标·可申请出列", "Meets the rules: may apply to exit"),
-    "status_exited": ("已出列", "Exited"),
-    "status_exited_failing": ("已出列·现不达标", "Exited, now failing a rule"),
     "status_exited_in": ("{year}年已出列", "Exited in {year}"),
     "status_exited_failing_in": ("{year}年已出列·现不达标", "Exited in {year}, now failing a rule"),
     "meets_rules": ("各项出列指标均已达标", "Meets every exit rule"),
@@ -445,9 +448,6 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "no_gaps": ("各项指标均已达标", "All indicators met"),
     "facilities": ("设施与网点", "Facilities and service points"),
     "exit_status": ("出列情况", "Exit status"),
-    "not_poor_village": ("非贫困村", "Not a poor village"),
-    "poor_not_exited": ("贫困村,未出列", "Poor village, not exited"),
-    "exited_in": ("已于{year}年出列", "Exited in {year}"),
     "category": ("贫困户属性", "Category"),
     "cause": ("致贫原因", "Cause"),
     "count_households": ("户数", "Households"),
@@ -487,18 +487,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "no": ("否", "no"),
 }
 
-_INDICATOR_FLAGS_LABELS = {
-    "road_hardened": ("通硬化路", "hardened road"),
-    "bus": ("通客运班车", "bus service"),
-    "safe_water": ("安全饮水", "safe water"),
-    "power": ("生产生活用电", "power"),
-    "radio_tv": ("广播电视", "radio and TV"),
-    "broadband": ("通宽带", "broadband"),
-    "clinic": ("标准化卫生室", "standard clinic"),
-    "doctor": ("合格村医", "qualified doctor"),
-    "activity_centre": ("文化活动室", "activity centre"),
-}
-
+# A village's exit status: the schema's one wording (status_exited, …).
+_STRINGS.update({f"status_{k}": labels for k, labels in VILLAGE_STATUS_LABELS.items()})
 
 #: The interface's one catalog is this file's strings and each area's module (kept apart so
 #: that work on one area does not touch another's lines). A key is declared once: a repeat
@@ -567,8 +557,13 @@ def cause_label(code: str, lang: str) -> str:
 
 
 def flag_label(flag: str, lang: str) -> str:
-    zh, en = _INDICATOR_FLAGS_LABELS.get(flag, (flag, flag))
-    return zh if lang == "zh" else en
+    """An indicator flag as the schema names it (``bus`` → 通客运班车 / bus service), lower
+    case in English for use inside a sentence."""
+    try:
+        column = LAYERS["indicators"].column(flag)
+    except KeyError:
+        return flag
+    return column.zh if lang == "zh" else column.en[:1].lower() + column.en[1:]
 
 
 def status_label(status: str, lang: str) -> str:

@@ -311,11 +311,11 @@ def village_detail(ws: Workspace, code: str, year: int, lang: str) -> VillageDet
         else ""
     )
     if not bool(r["poor_village"]):
-        status = i18n.t("not_poor_village", lang)
+        status = i18n.t("status_not_poor_village", lang)
     elif pd.notna(r["exit_year"]) and int(r["exit_year"]) <= year:
-        status = i18n.t("exited_in", lang, year=int(r["exit_year"]))
+        status = i18n.t("status_exited_in", lang, year=int(r["exit_year"]))
     else:
-        status = i18n.t("poor_not_exited", lang)
+        status = i18n.t("status_poor_not_exited", lang)
     fac = ws["facilities"]
     fac = fac[fac["village_code"] == code]
     facilities = pd.DataFrame(

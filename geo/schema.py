@@ -177,6 +177,14 @@ CAUSE_ALIASES: tuple[tuple[str, str], ...] = (
 
 HOUSEHOLD_STATUSES = ("未脱贫", "已脱贫", "返贫", "监测")
 STATUS_EN = {"未脱贫": "not exited", "已脱贫": "exited", "返贫": "fell back", "监测": "monitored"}
+#: A village's exit status (贫困村出列) in zh and en, the one wording every page, brief and
+#: command uses; ``exited_failing``: exited, but failing a rule now.
+VILLAGE_STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "not_poor_village": ("非贫困村", "Not a poor village"),
+    "poor_not_exited": ("贫困村·未出列", "Poor village, not exited"),
+    "exited": ("已出列", "Exited"),
+    "exited_failing": ("已出列·现不达标", "Exited, now failing a rule"),
+}
 #: Since 2021 monitoring covers three kinds of households.
 MONITOR_KINDS = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户")
 #: Other spellings of the monitor kinds, and the 防返贫监测 system's codes 1–3.

@@ -11,14 +11,15 @@ from ..analysis import exit_rules, gaps, poverty
 from ..geo import history
 from ..geo.crs import to_metric
 from ..geo.rules import Rules
+from ..geo.schema import VILLAGE_STATUS_LABELS
 from ..geo.workspace import Workspace
 
+#: The tone a village exit status is printed in (its words: the schema's).
+_STATUS_TONE = {"not_poor_village": "", "poor_not_exited": "bad", "exited": "good"}
 #: Village exit status as the brief says it, with the tone of the words.
 STATUS_ZH = {
-    "not_poor_village": ("非贫困村", ""),
-    "poor_not_exited": ("贫困村·未出列", "bad"),
-    "exited": ("已出列", "good"),
-    "exited_failing": ("已出列·现不达标", "warn"),
+    status: (zh, _STATUS_TONE.get(status, "warn"))
+    for status, (zh, _) in VILLAGE_STATUS_LABELS.items()
 }
 
 

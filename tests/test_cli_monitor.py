@@ -122,7 +122,7 @@ def test_exit_check_text_report(capsys, demo_path):
     failing = [v for v in data["villages"] if v["status"] == "exited_failing"]
     assert failing, "the demo has an exited village failing the rules"
     for v in failing:
-        assert "已出列但现不达标" in out
+        assert "已出列·现不达标" in out
         assert all(c["text_zh"] in out for c in v["unmet"])
         assert v["gap_to_exit_zh"] in out
     assert_no_personal_data(out)
@@ -132,7 +132,7 @@ def test_exit_check_text_shows_what_is_unmet_with_numbers(capsys, demo_path):
     code, out, _ = run(capsys, "exit-check", str(demo_path), "--year", "2016")
     assert code == 0
     assert out.startswith("2016 年末")
-    assert "贫困村未出列" in out and "≥ 2%" in out and "还需" in out and "人脱贫" in out
+    assert "贫困村·未出列" in out and "≥ 2%" in out and "还需" in out and "人脱贫" in out
 
 
 def test_rules_file_required_list_changes_a_status(capsys, demo_path, tmp_path):
