@@ -481,8 +481,13 @@ MEETING_KEYS_JS = """<script>
     else if (t.closest(".st-key-meeting_present button")) { withPresentation = true; enter(); }
     else if (t.closest(".st-key-meeting_exit button")) { withPresentation = false; leave(); }
   }, true);
+  // The exit button may not be drawn yet (a slow server still sending the page): try again
+  // for a while rather than leave the presentation without its full screen.
+  function pressSoon(key, tries) {
+    if (!press(key) && tries > 0) { setTimeout(function () { pressSoon(key, tries - 1); }, 200); }
+  }
   doc.addEventListener("fullscreenchange", function () {
-    if (!full() && withPresentation) { withPresentation = false; press("meeting_exit"); }
+    if (!full() && withPresentation) { withPresentation = false; pressSoon("meeting_exit", 100); }
   });
 })();
 </script>"""
