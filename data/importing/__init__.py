@@ -9,7 +9,12 @@ every row it could not take or took with a warning, is the :class:`ImportOutcome
 Inside: ``headers`` (one header mechanism for every reader), ``tabular`` (workbooks and CSV,
 bounded), ``vector`` (boundary files and file sniffing), ``register``, ``tables``, ``roads``
 (the readers), ``members`` (household counts from person rows), ``history`` (recording an
-import), ``templates``, ``run`` (the imports themselves), ``kinds`` (the registry).
+import), ``templates``, ``run`` (the imports themselves), ``kinds`` (the registry). The big
+readers and ``run`` are front doors over modules named for their steps: ``vector_*`` (columns,
+encoding, CRS, values, repair), ``register_*`` (headers, rows, values, villages, households,
+members, identity, report), ``table_*`` (headers, values, rows, coordinates, absent columns),
+``run_*`` per kind with ``boundary_plan``, ``outcome``, ``plausibility`` and ``transaction``;
+``templates`` over ``template_columns``.
 """
 
 from .errors import ImportFailed, Note

@@ -29,15 +29,9 @@ import shapely
 from ...geo.crs import metric_crs
 from ...geo.schema import ROAD_CLASSES, ROADS, WGS84
 from .headers import HeaderMatcher, layer_spellings, matcher, normalise
-from .vector import (
-    ImportFailed,
-    Note,
-    VectorImport,
-    _missing,
-    open_vector,
-    rejections,
-    reproject_to_wgs84,
-)
+from .vector import ImportFailed, Note, VectorImport, open_vector
+from .vector_crs import reproject_to_wgs84
+from .vector_values import _missing, rejections
 
 #: A road is kept when it comes within this distance of the township outline (metres).
 REACH_M = 2_000.0

@@ -1,0 +1,406 @@
+"""The header of a table: the kinds of table, each field's spellings, finding the header row
+among title, units and column-number rows, and matching its cells to fields (a ``--columns``
+mapping first); headers that name nothing are noted with their nearest fields.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from functools import cache
+from pathlib import Path
+
+from ...geo.schema import LAYERS
+from . import tabular
+from .errors import ImportFailed, Note
+from .headers import HeaderMatcher, columns_hint, layer_spellings, matcher, normalise
+from .table_values import _norm
+
+#: Kinds of table and the layer each goes into.
+TABLE_KINDS = {
+    "facilities": "facilities",
+    "stations": "facilities",
+    "sites": "relocation_sites",
+    "indicators": "indicators",
+}
+
+#: Headers naming the village by name. ``village`` is a pseudo-field of every table (a name or
+#: a code); it is not a layer column, so these stay here.
+_VILLAGE = (
+    "所在行政村",
+    "行政村",
+    "村",
+    "村名",
+    "所在村",
+    "村名称",
+    "行政村名称",
+    "村(社区)",
+    "村(居)",
+    "村(居)委会",
+    "村(居)名称",
+    "村委会",
+    "村民委员会",
+    "村居",
+    "XZQMC",  # land-survey attribute names, in vector files
+)
+#: Headers of a 12-digit 统计用区划代码 naming the village (BRIEF §3): preferred over a name
+#: column when a file has both.
+_VILLAGE_CODE = (
+    "行政村代码",
+    "村代码",
+    "行政区划代码",
+    "区划代码",
+    "统计用区划代码",
+    "统计用区划代码(12位)",
+    "行政村区划代码",
+    "村级区划代码",
+    "村级代码",
+    "village_code",
+    "XZQDM",
+)
+_LON = ("经度", "longitude", "lon", "lng", "x坐标", "东经", "GPS经度", "坐标经度")
+_LAT = ("纬度", "latitude", "lat", "y坐标", "北纬", "GPS纬度", "坐标纬度")
+
+#: Headers such tables carry that no field takes: they are never reported as unrecognised.
+_KNOWN_UNUSED = (
+    "序号",
+    "备注",
+    "说明",
+    "省",
+    "市",
+    "县",
+    "县(市、区)",
+    "县(区)",
+    "乡镇",
+    "乡(镇)",
+    "镇",
+    "乡镇(街道)",
+    "自然村",
+    "村民小组",
+    "组",
+    "地址",
+    "详细地址",
+    "站点地址",
+    "联系人",
+    "联系电话",
+    "负责人",
+    "站长",
+    "填表人",
+    "运营主体",
+)
+#: Village columns an indicator table often carries that belong to the villages import.
+_KNOWN_UNUSED_INDICATORS = (
+    "户籍人口",
+    "总人口",
+    "人口",
+    "总户数",
+    "户数",
+    "贫困户数",
+    "贫困人口",
+    "贫困人口数",
+    "贫困发生率",
+    "低保户",
+    "低保户数",
+    "五保户",
+    "五保户数",
+    "村属性",
+    "贫困村",
+    "出列",
+    "出列年度",
+    "计划出列年度",
+    "通邮政快递",
+    "幼儿园",
+)
+#: Fields of a table that are not layer columns: the village (name or code) and the point.
+_PSEUDO_FIELDS: dict[str, tuple[str, str]] = {
+    "village": ("所在行政村（名称或代码）", "Village (name or code)"),
+    "longitude": ("经度", "Longitude"),
+    "latitude": ("纬度", "Latitude"),
+}
+
+
+def _spellings(layer: str) -> dict[str, tuple[str, ...]]:
+    """field -> spellings for the tables of ``layer``: the schema's (name, zh, en, headers)
+    and the pseudo-fields ``village`` (a name), ``village_code`` (a
+    12-digit code; read as ``village``), ``longitude``/``latitude`` for point layers."""
+    out = layer_spellings(LAYERS[layer], skip=("village_code",))
+    village_col = LAYERS[layer].column("village_code")
+    out["village"] = _VILLAGE
+    out["village_code"] = (village_col.zh, *village_col.headers, *_VILLAGE_CODE)
+    if layer == "indicators":
+        out["village_code"] = (*out["village_code"], "代码")
+    else:  # indicators have no point, but a village polygon's attributes may hold the pair
+        out["village"] = (*out["village"], village_col.zh)
+        out["village_code"] = tuple(s for s in out["village_code"] if s != village_col.zh)
+    out["longitude"], out["latitude"] = _LON, _LAT
+    return out
+
+
+@cache
+def header_matcher(layer: str) -> HeaderMatcher:
+    """The :class:`~.headers.HeaderMatcher` of the tables of ``layer``."""
+    unused = _KNOWN_UNUSED + (_KNOWN_UNUSED_INDICATORS if layer == "indicators" else ())
+    return matcher(_spellings(layer), unused)
+
+
+def _public(fld: str | None) -> str | None:
+    """The field as callers see it: a village code column is the ``village`` field."""
+    return "village" if fld == "village_code" else fld
+
+
+def recognised_headers(kind: str, headers: Sequence[str]) -> dict[str, str]:
+    """Header → field for the ``headers`` of a ``kind`` table this reader recognises by name
+    (one header per field: a village code column before a name column, else the first)."""
+    m = header_matcher(TABLE_KINDS[kind])
+    found = _match(list(headers), m, {})
+    return {headers[i]: fld for i, fld in found.items()}
+
+
+def mappable_fields(kind: str) -> list[tuple[str, str, str]]:
+    """The fields a header of a ``kind`` table may be mapped to, as (field, zh, en).
+
+    Parameters
+    ----------
+    kind : str
+        ``facilities``, ``stations``, ``sites`` or ``indicators``.
+
+    Returns
+    -------
+    list of (field, label_zh, label_en)
+        The layer's columns (``village_code`` as the ``village`` pseudo-field, which takes a
+        name or a code) and, for point layers, ``longitude`` and ``latitude``. Any of these
+        fields is a valid target in ``read_table(columns=...)``; an empty target drops a column.
+    """
+    if kind not in TABLE_KINDS:
+        raise ImportFailed(f"不能导入「{kind}」表", f"cannot import a {kind!r} table")
+    layer = LAYERS[TABLE_KINDS[kind]]
+    out = [("village", *_PSEUDO_FIELDS["village"])]
+    out += [(c.name, c.zh, c.en) for c in layer.columns if c.name != "village_code"]
+    if layer.geometry is not None:  # indicators have no point: lon/lat would be dropped
+        out += [(f, *_PSEUDO_FIELDS[f]) for f in ("longitude", "latitude")]
+    return out
+
+
+# ----------------------------------------------------------------------------- the header row
+
+
+def _user_map(layer: str, columns: Mapping[str, str] | None) -> dict[str, str]:
+    """A ``--columns`` mapping as normalised header -> field ('' leaves a column out). A target
+    may be a field, its Chinese label or any spelling of it; ``village_code`` is ``village``."""
+    m = header_matcher(layer)
+    fields = {_public(f) for f in m.spellings}
+    out: dict[str, str] = {}
+    for src, dst in (columns or {}).items():
+        target = _public(str(dst or "").strip()) or ""
+        if target and target not in fields:
+            target = _public(m.field(target)) or ""
+            if not target:
+                raise ImportFailed(
+                    f"列对应关系中的目标「{dst}」不是{LAYERS[layer].zh}的字段",
+                    f"column mapping target {dst!r} is not a field of {layer}",
+                )
+        out[normalise(src)] = target
+    return out
+
+
+def _match(header: Sequence[object], m: HeaderMatcher, user: Mapping[str, str]) -> dict[int, str]:
+    """Column position -> field, one column per field: the user's mapping first (a header
+    mapped by hand wins over one recognised by name), then a village code column, then the
+    recognised headers in order."""
+    found: dict[int, str] = {}
+    taken: set[str] = set()
+    texts = ["" if c is None else str(c) for c in header]
+    recognised: dict[int, str] = {}
+    for i, cell in enumerate(texts):
+        if not cell.strip():
+            continue
+        key = normalise(cell)
+        if key in user:
+            if user[key] and user[key] not in taken:
+                found[i] = user[key]
+                taken.add(user[key])
+        else:
+            fld = m.field(cell)
+            if fld:
+                recognised[i] = fld
+    for i in sorted(recognised, key=lambda i: (recognised[i] != "village_code", i)):
+        fld = _public(recognised[i])
+        if fld not in taken:
+            found[i] = fld
+            taken.add(fld)
+    return dict(sorted(found.items()))
+
+
+def _unrecognised(header: Sequence[str], found: Mapping[int, str], m) -> dict[str, tuple]:
+    """Headers neither recognised (nor mapped) nor known to be unused, with their nearest
+    fields (public names)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for i, cell in enumerate(header):
+        if not cell or i in found or m.unused(cell) or m.field(cell):
+            continue
+        near = tuple(dict.fromkeys(_public(f) for f in m.nearest(cell)))
+        out.setdefault(cell, near)
+    return out
+
+
+def _unrecognised_note(unrec: Mapping[str, tuple[str, ...]]) -> Note | None:
+    """One note naming the headers not read, each with its nearest field and ``--columns``
+    line (or the page's column grid)."""
+    if not unrec:
+        return None
+    zh, en = [], []
+    for h, near in unrec.items():
+        if near:
+            zh.append(
+                f"「{h}」（最接近 {'、'.join(near)}；"
+                f"如要读取：--columns 行 {columns_hint(h, near)}）"
+            )
+            en.append(
+                f"{h!r} (nearest {', '.join(near)}; to read it: --columns line "
+                f"{columns_hint(h, near)})"
+            )
+        else:
+            zh.append(f"「{h}」")
+            en.append(repr(h))
+    return (
+        "未识别、不导入的列：" + "，".join(zh) + "。在数据导入页的列对应表中也可指定",
+        "columns not recognised and not imported: "
+        + "; ".join(en)
+        + ". The import page's column grid maps them too",
+    )
+
+
+def _header_score(cells, m: HeaderMatcher, user) -> int:
+    found = set()
+    for c in cells:
+        text = tabular.cell_text(c)
+        key = normalise(text)
+        fld = user.get(key) if key in user else _public(m.field(text))
+        if fld:
+            found.add(fld)
+    return len(found)
+
+
+def _find_header(rows, m, user) -> int | None:
+    # at least two fields recognised; the row recognising the most, each row read with the
+    # cells of a header merged over it from the row above
+    merged = [_header_texts(rows, i, m) for i in range(min(len(rows), tabular.HEADER_SEARCH_ROWS))]
+    return tabular.find_header(merged, lambda cells: _header_score(cells, m, user), lambda n: n > 1)
+
+
+def _no_header(layer: str, rows: list[list[object]] | None = None, m=None) -> ImportFailed:
+    heads = {
+        "facilities": "编号、类型、名称、所在行政村、经度、纬度",
+        "relocation_sites": "安置点名称、安置类型、设计容量、建设状态",
+        "indicators": "行政村、年度、通硬化路、安全饮水",
+    }[layer]
+    n = tabular.HEADER_SEARCH_ROWS
+    zh = f"在前 {n} 行中找不到可识别的表头（如 {heads}）"
+    en = f"no recognisable header in the first {n} rows (such as {heads})"
+    near = _near_cells(rows or [], m) if m is not None else {}
+    if near:
+        shown = list(near.items())[:5]
+        zh += "；与字段相近的列：" + "，".join(
+            f"「{h}」≈{'、'.join(f)}（--columns 行 {columns_hint(h, f)}）" for h, f in shown
+        )
+        en += "; columns near a field: " + "; ".join(
+            f"{h!r} ≈ {', '.join(f)} (--columns line {columns_hint(h, f)})" for h, f in shown
+        )
+    return ImportFailed(
+        zh + "；请用 --columns 文件（每行“表头,字段”）指明各列，或在数据导入页的列对应表中选择",
+        en + '; map the columns with --columns FILE (a CSV of "source header,field") or the '
+        "import page's column grid",
+    )
+
+
+def _near_cells(rows: list[list[object]], m: HeaderMatcher) -> dict[str, tuple[str, ...]]:
+    """The cells of the likeliest header row among the first rows (the one with the most
+    cells that look like a field's header), with the fields each looks like."""
+    best: dict[str, tuple[str, ...]] = {}
+    for cells in rows[: tabular.HEADER_SEARCH_ROWS]:
+        near: dict[str, tuple[str, ...]] = {}
+        for c in cells:
+            text = tabular.cell_text(c)
+            if text and len(text) <= 30 and text not in near:
+                fields = tuple(dict.fromkeys(_public(f) for f in m.nearest(text)))
+                if fields:
+                    near[text] = fields
+        if len(near) > len(best):
+            best = near
+    return best
+
+
+def _rows_of(
+    path: Path, sheet: str | None, layer: str, m, user
+) -> tuple[list[list[object]], int, str, str]:
+    """All rows of the table (as cells), the header's position, what was read and the sheet's
+    name ('' for a CSV)."""
+    if tabular.file_kind(path) == "excel":
+        found = tabular.first_sheet_with_header(
+            path, sheet, lambda rows: _find_header(rows, m, user)
+        )
+        if found is None:
+            book, names = tabular.open_workbook(path, sheet)
+            raise _no_header(layer, tabular.sheet_rows(book, names[0]), m)
+        name, rows, h, _ = found
+        return rows, h, f"Excel, sheet {name}", name
+    text, encoding = tabular.decode_text(tabular.read_text_bytes(path))
+    best = tabular.best_delimiter(
+        lambda delim: tabular.csv_rows(text, delim),
+        lambda rows: _find_header(rows, m, user),
+        lambda cells: _header_score(cells, m, user),
+    )
+    if best is None:
+        raise _no_header(layer, tabular.csv_rows(text, ","), m)
+    delim, rows, h = best
+    return rows, h, tabular.describe_csv(encoding, delim), ""
+
+
+#: A cell of a units row under the header: （户）, 万元, 是/否 …
+_UNIT_CELL = re.compile(
+    r"^[(（]?(户|人|个|万元|元|万|m2|m²|㎡|平方米|平米|年|km|公里|是/否|是或否|%)[)）]?$"
+)
+_TOTAL_ROW = re.compile(r"^(合计|总计|小计|汇总|填表|制表|审核|备注|说明|注[:：]|单位[:：])")
+
+
+def _header_texts(rows: list[list[object]], h: int, m: HeaderMatcher) -> list[str]:
+    """The header row's texts; an empty cell under a header merged over two rows (行政村 in
+    the row above a row of sub-headers) takes the cell above when that names a field."""
+    header = [tabular.cell_text(c) for c in rows[h]]
+    if h == 0:
+        return header
+    above = [tabular.cell_text(c) for c in rows[h - 1]]
+    header += [""] * (len(above) - len(header))
+    for i, up in enumerate(above):
+        if not header[i] and up and (m.field(up) or m.unused(up)):
+            header[i] = up
+    return header
+
+
+def _is_units_row(texts: list[str]) -> bool:
+    cells = [_norm(t) for t in texts if t]
+    return bool(cells) and all(_UNIT_CELL.match(c) for c in cells)
+
+
+def _is_numbering_row(texts: list[str]) -> bool:
+    """The column-number row of official forms: 1 2 3 … or 甲 乙 1 2 …"""
+    cells = [t.strip() for t in texts if t]
+    digits = [int(float(c)) for c in cells if re.fullmatch(r"\d+(\.0+)?", c)]
+    letters = [c for c in cells if c in ("甲", "乙", "丙", "丁", "戊")]
+    if len(cells) < 3 or len(digits) + len(letters) != len(cells) or len(digits) < 2:
+        return False
+    return digits == list(range(digits[0], digits[0] + len(digits)))
+
+
+def _title_year(rows: list[list[object]], h: int, sheet: str) -> tuple[int, str] | None:
+    """The one year the title rows above the header (or the sheet's name) give: 古陂镇2020年
+    贫困村退出指标统计表. None when there is none or more than one."""
+    texts = [tabular.cell_text(c) for r in rows[:h] for c in r] + [sheet]
+    found = {
+        (int(y), t) for t in texts if t for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", t)
+    }
+    years = {y for y, _ in found}
+    if len(years) != 1:
+        return None
+    year = years.pop()
+    return year, next(t for y, t in sorted(found) if y == year)
