@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The dashboard's entry script, for AppTest.
+APP = str(ROOT / "dashboard" / "app.py")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -44,6 +46,25 @@ def minimal_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("minimal") / "ws.gpkg"
     write_workspace(path, minimal_layers())
     return path
+
+
+@pytest.fixture
+def app(demo_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The dashboard on the shared demo, for AppTest (tests must not write to the demo: use
+    ``demo_copy`` for a page that records or imports)."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("TOWNSHIP_ATLAS_WORKSPACE", str(demo_path))
+    return AppTest.from_file(APP, default_timeout=90)
+
+
+@pytest.fixture
+def demo_copy(demo_path: Path, tmp_path: Path) -> Path:
+    """A copy of the demo workspace this test may change (its accounts, audit log and lock
+    files go beside the copy)."""
+    import shutil
+
+    return Path(shutil.copy(demo_path, tmp_path / "demo.gpkg"))
 
 
 @pytest.fixture(scope="session")

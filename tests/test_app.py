@@ -9,17 +9,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.conftest import APP, ROOT
 from township_atlas.analysis.station_plan import saved_plan
 from township_atlas.geo.workspace import read_workspace, update_workspace
-
-APP = str(ROOT / "dashboard" / "app.py")
-
-
-@pytest.fixture
-def app(demo_path, monkeypatch) -> AppTest:
-    monkeypatch.setenv("TOWNSHIP_ATLAS_WORKSPACE", str(demo_path))
-    return AppTest.from_file(APP, default_timeout=90)
 
 
 def proposal_table(at: AppTest):

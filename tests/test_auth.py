@@ -17,14 +17,13 @@ from argon2 import PasswordHasher
 from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.conftest import APP
 from township_atlas.dashboard import auth
 from township_atlas.dashboard.rules_form import changed_rules
 from township_atlas.geo.accounts import AccountStore
 from township_atlas.geo.audit import AuditLog
 from township_atlas.geo.workspace import Workspace, read_workspace
 
-APP = str(ROOT / "dashboard" / "app.py")
 PASSWORD = "correct horse 9"
 CHEAP = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 #: Two villages of the demo: the monitor's and another.

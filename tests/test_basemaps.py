@@ -18,7 +18,6 @@ import shapely
 from PIL import Image
 from pyproj import Geod
 from shapely.geometry import Point
-from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
 from township_atlas.analysis import station_plan
@@ -28,7 +27,6 @@ from township_atlas.dashboard import state as S
 from township_atlas.geo import gcj02
 
 GEOD = Geod(ellps="WGS84")
-APP = str(ROOT / "dashboard" / "app.py")
 #: The real probe, kept before the fixture below replaces it for every test.
 TCP_PROBE = basemaps.tcp_probe
 # A Tianditu key, if this machine has one: read before any test clears the environment.
@@ -354,12 +352,6 @@ def test_vector_or_broken_mbtiles_are_refused(tmp_path, monkeypatch):
 
 
 # --- the 图层与底图 controls ----------------------------------------------------------------
-
-
-@pytest.fixture
-def app(demo_path, monkeypatch) -> AppTest:
-    monkeypatch.setenv("TOWNSHIP_ATLAS_WORKSPACE", str(demo_path))
-    return AppTest.from_file(APP, default_timeout=90)
 
 
 def test_the_map_controls_offer_only_basemaps_that_can_work(app):

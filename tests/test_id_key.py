@@ -184,7 +184,7 @@ def test_older_workspace_without_fingerprint_with_another_key_is_refused(ws, tmp
 
 
 def test_lookup_by_id_says_when_the_key_is_not_the_workspaces(tmp_path, monkeypatch):
-    from township_atlas.dashboard.household_view import KEY_MISMATCH, id_lookup
+    from township_atlas.dashboard.household_panels import KEY_MISMATCH, id_lookup
     from township_atlas.data.importing.register import hash_id
     from township_atlas.geo.paths import ID_KEY_FINGERPRINT_META
 

@@ -248,11 +248,11 @@ def test_the_data_page_can_map_road_columns(tmp_path):
 
 
 def test_the_data_page_offers_roads_without_a_template():
-    from township_atlas.dashboard import import_view
+    from township_atlas.dashboard import import_panels
 
-    assert set(import_view.UPLOAD_TYPES) == set(KINDS)
-    assert "zip" in import_view.UPLOAD_TYPES["roads"] and "roads" in import_view.CRS_KINDS
-    assert import_view.kind_label("roads", "zh") == "道路（路网）"
-    assert import_view.kind_label("roads", "en") == "Roads (network)"
-    assert import_view.kind_label("villages", "zh") == "村界"
-    assert import_view.has_template("roads") and import_view.has_template("villages")
+    assert set(import_panels.UPLOAD_TYPES) == set(KINDS)
+    assert "zip" in import_panels.UPLOAD_TYPES["roads"] and "roads" in import_panels.CRS_KINDS
+    assert import_panels.kind_label("roads", "zh") == "道路（路网）"
+    assert import_panels.kind_label("roads", "en") == "Roads (network)"
+    assert import_panels.kind_label("villages", "zh") == "村界"
+    assert import_panels.has_template("roads") and import_panels.has_template("villages")

@@ -9,10 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.conftest import APP
 from township_atlas.dashboard import basemaps, map_controls, markup
-
-APP = str(ROOT / "dashboard" / "app.py")
 
 
 @pytest.fixture

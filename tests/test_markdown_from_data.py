@@ -9,9 +9,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.conftest import APP
 
-APP = str(ROOT / "dashboard" / "app.py")
 HOSTILE = (
     "![x](http://evil.example/b.png)",
     "<img src=x onerror=alert(1)>",
@@ -128,10 +127,10 @@ def test_the_clicked_villages_line_shows_its_name_escaped(hostile_path, monkeypa
 
 def test_an_import_message_shows_what_the_file_said_escaped(hostile_path, monkeypatch):
     """The message after an import (panels.flash renders it with st.error/st.success)."""
-    from township_atlas.dashboard import import_view
+    from township_atlas.dashboard import import_panels
 
     said = f"第 3 列 {HOSTILE[0]} {HOSTILE[1]}"
-    refused = import_view.result_message(import_view.Refused(said, said), "zh")
+    refused = import_panels.result_message(import_panels.Refused(said, said), "zh")
     at = open_page(hostile_path, "app_pages/data_page.py", monkeypatch, flash=refused)
     assert any("第 3 列" in e.value for e in at.error)
     assert unescaped(bodies(at)) == []
@@ -140,12 +139,12 @@ def test_an_import_message_shows_what_the_file_said_escaped(hostile_path, monkey
 def _preview_script(crs: str, note: str) -> None:
     import pandas as pd
 
-    from township_atlas.dashboard import import_view
+    from township_atlas.dashboard import import_panels
     from township_atlas.data.importing.run import ImportOutcome
 
     rejected = pd.DataFrame(columns=["source_row", "reason_zh", "reason_en"])
     outcome = ImportOutcome("facilities", 1, rejected, notes=[(note, note)], crs=crs)
-    import_view.preview(outcome, "zh")
+    import_panels.preview(outcome, "zh")
 
 
 def test_the_import_preview_shows_the_files_crs_and_notes_escaped():

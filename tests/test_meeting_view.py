@@ -11,12 +11,10 @@ import pytest
 from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
 from township_atlas.analysis.key_figures import Figure
 from township_atlas.dashboard import meeting_view as mv
 from township_atlas.dashboard import view
 
-APP = str(ROOT / "dashboard" / "app.py")
 MEETING = "app_pages/meeting_page.py"
 
 SIX = [
@@ -223,12 +221,6 @@ def test_the_address_opens_the_presentation_view(query, shown):
 
 
 # ---------------------------------------------------------------- the page (AppTest)
-
-
-@pytest.fixture
-def app(demo_path, monkeypatch) -> AppTest:
-    monkeypatch.setenv("TOWNSHIP_ATLAS_WORKSPACE", str(demo_path))
-    return AppTest.from_file(APP, default_timeout=90)
 
 
 def page_html(at: AppTest, css_class: str) -> list[str]:

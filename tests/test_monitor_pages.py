@@ -8,18 +8,11 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.conftest import APP
 
-APP = str(ROOT / "dashboard" / "app.py")
 GAPS = "app_pages/gaps_page.py"
 RELOCATION = "app_pages/relocation_page.py"
 PROGRESS = "app_pages/progress_page.py"
-
-
-@pytest.fixture
-def app(demo_path, monkeypatch) -> AppTest:
-    monkeypatch.setenv("TOWNSHIP_ATLAS_WORKSPACE", str(demo_path))
-    return AppTest.from_file(APP, default_timeout=90)
 
 
 def open_page(at: AppTest, page: str, **state) -> AppTest:

@@ -9,13 +9,12 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.conftest import APP
 from township_atlas.analysis import gaps, key_figures
 from township_atlas.dashboard import i18n, markup, record_view, view
 from township_atlas.geo import history
 from township_atlas.geo.workspace import Workspace, read_workspace
 
-APP = str(ROOT / "dashboard" / "app.py")
 RECORD = "app_pages/record_page.py"
 ZHONGKENG = "360722102210"  # 中坑村: no bus in 2025, its only gap
 XINWU = "360722102201"  # 新屋村: two households fell back (返贫) in 2023

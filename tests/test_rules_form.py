@@ -8,7 +8,7 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.conftest import APP
 from township_atlas.dashboard import i18n, rules_form
 from township_atlas.geo.rules import (
     RULES_META_KEY,
@@ -20,7 +20,6 @@ from township_atlas.geo.rules import (
 )
 from township_atlas.geo.workspace import read_workspace
 
-APP = str(ROOT / "dashboard" / "app.py")
 SHIBEI = "360722102214"
 CUSTOM = f"""
 [poverty_line]

@@ -5,17 +5,10 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.conftest import APP
 from township_atlas.dashboard import basemaps
 
-APP = str(ROOT / "dashboard" / "app.py")
 pytestmark = pytest.mark.slow  # whole pages
-
-
-@pytest.fixture
-def app(demo_path, monkeypatch) -> AppTest:
-    monkeypatch.setenv("TOWNSHIP_ATLAS_WORKSPACE", str(demo_path))
-    return AppTest.from_file(APP, default_timeout=90)
 
 
 def sidebar_text(at: AppTest) -> str:

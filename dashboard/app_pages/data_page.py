@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from township_atlas.dashboard import i18n, import_view, loader, panels
+from township_atlas.dashboard import i18n, import_panels, loader, panels
 from township_atlas.dashboard import state as S
 from township_atlas.dashboard.markup import escape_md
 from township_atlas.data.importing import KINDS
@@ -23,11 +23,11 @@ a, b = st.columns([3, 1], vertical_alignment="bottom")
 kind = a.selectbox(
     i18n.t("data_kind", lang),
     ("villages",) if loader.is_new() else tuple(KINDS),
-    format_func=lambda k: import_view.kind_label(k, lang),
+    format_func=lambda k: import_panels.kind_label(k, lang),
     **S.bind(S.DATA_KIND, lang),
 )
-if import_view.has_template(kind):
-    name, data, mime = import_view.template(kind)
+if import_panels.has_template(kind):
+    name, data, mime = import_panels.template(kind)
     b.download_button(
         i18n.t("data_template", lang),
         data,
@@ -39,44 +39,44 @@ if import_view.has_template(kind):
 if kind == ROAD_KIND:
     st.caption(i18n.t("data_roads_hint", lang))
 upload = st.file_uploader(
-    i18n.t("data_file", lang), type=import_view.UPLOAD_TYPES[kind], key=S.DATA_FILE
+    i18n.t("data_file", lang), type=import_panels.UPLOAD_TYPES[kind], key=S.DATA_FILE
 )
 if upload is None:
     st.stop()
 
-file = import_view.Upload(upload.name, upload.getvalue())
+file = import_panels.Upload(upload.name, upload.getvalue())
 a, b = st.columns(2)
 crs = ""
-if kind in import_view.CRS_KINDS:
+if kind in import_panels.CRS_KINDS:
     crs = a.text_input(i18n.t("data_crs", lang), key=S.DATA_CRS, placeholder="EPSG:4490 / gcj02")
-sheets = import_view.sheets(file)
+sheets = import_panels.sheets(file)
 sheet = b.selectbox(i18n.t("data_sheet", lang), sheets, key=S.DATA_SHEET) if sheets else None
 append = kind == ROAD_KIND and st.checkbox(
-    i18n.t("data_roads_append", lang), key=import_view.APPEND_KEY
+    i18n.t("data_roads_append", lang), key=import_panels.APPEND_KEY
 )
-opts = import_view.Options(
+opts = import_panels.Options(
     kind, crs.strip() or None, sheet if len(sheets) > 1 else None, append=append
 )
 
-detected = import_view.check(file, opts)
-headers, found = import_view.headers_found(file, opts, detected)
+detected = import_panels.check(file, opts)
+headers, found = import_panels.headers_found(file, opts, detected)
 if headers:
-    unmapped = isinstance(detected, import_view.Refused) or len(headers) > len(found)
+    unmapped = isinstance(detected, import_panels.Refused) or len(headers) > len(found)
     with st.expander(i18n.t("data_columns", lang), expanded=unmapped):
         st.caption(i18n.t("data_columns_help", lang))
-        key = import_view.mapping_key(file, opts)
-        changed = import_view.column_mapping(headers, found, kind, lang, key)
+        key = import_panels.mapping_key(file, opts)
+        changed = import_panels.column_mapping(headers, found, kind, lang, key)
     if changed:
-        opts = import_view.Options(
-            kind, opts.crs, opts.sheet, import_view.as_columns(changed), opts.append
+        opts = import_panels.Options(
+            kind, opts.crs, opts.sheet, import_panels.as_columns(changed), opts.append
         )
-outcome = import_view.check(file, opts)
-if isinstance(outcome, import_view.Refused):
+outcome = import_panels.check(file, opts)
+if isinstance(outcome, import_panels.Refused):
     st.error(i18n.t("data_failed", lang))
     st.text(outcome.zh if lang == "zh" else outcome.en)
     st.caption(i18n.t("data_failed_hint", lang))
     st.stop()
-import_view.preview(outcome, lang)
+import_panels.preview(outcome, lang)
 accept = st.checkbox(
     i18n.t("data_accept", lang, n=len(outcome.rejected)),
     key=S.DATA_ACCEPT,
@@ -85,7 +85,7 @@ accept = st.checkbox(
 confirm = False
 if outcome.large:  # implausibly large: imported only when the user says it is right
     st.warning("\n".join(f"- {escape_md(zh if lang == 'zh' else en)}" for zh, en in outcome.large))
-    confirm = st.checkbox(import_view.confirm_label(lang), key=import_view.CONFIRM_KEY)
+    confirm = st.checkbox(import_panels.confirm_label(lang), key=import_panels.CONFIRM_KEY)
 if st.button(
     i18n.t("data_import", lang),
     type="primary",
@@ -93,6 +93,6 @@ if st.button(
     disabled=outcome.taken == 0 or outcome.unchanged or (bool(outcome.large) and not confirm),
 ):
     with st.spinner(i18n.t("data_import", lang)):
-        result = import_view.do_import(file, opts, accept, confirm)
-    S.set_value(S.FLASH, import_view.result_message(result, lang))
+        result = import_panels.do_import(file, opts, accept, confirm)
+    S.set_value(S.FLASH, import_panels.result_message(result, lang))
     st.rerun()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from township_atlas.analysis.household_lookup import find_households
-from township_atlas.dashboard import auth, household_view, i18n, loader, view
+from township_atlas.dashboard import auth, household_panels, i18n, loader, view
 from township_atlas.dashboard import state as S
 from township_atlas.dashboard.markup import escape_md
 from township_atlas.geo.rules import RulesError, workspace_rules
@@ -23,36 +23,36 @@ query = st.text_input(
 )
 if not query.strip():
     st.stop()
-typed_hash, id_problem = household_view.id_lookup(ws.meta, query, lang)
+typed_hash, id_problem = household_panels.id_lookup(ws.meta, query, lang)
 if id_problem:  # said, not a silent "not found": the 户编号 search below still runs
     st.warning(escape_md(id_problem))  # may name the key file
-if typed_hash is not None and not household_view.may_look_up(user, typed_hash):
-    st.error(household_view.lookup_limited(lang))
+if typed_hash is not None and not household_panels.may_look_up(user, typed_hash):
+    st.error(household_panels.lookup_limited(lang))
     st.stop()
 found = find_households(ws.households, query, typed_hash)
 if typed_hash is not None:
-    household_view.record_lookup(user, typed_hash, found)
+    household_panels.record_lookup(user, typed_hash, found)
 if found.empty:
     st.info(i18n.t("hh_none", lang))
     st.stop()
 names = dict(zip(ws.villages["code"].astype(str), ws.villages["name"], strict=True))
 labels = {
-    str(r["household_id"]): household_view.choice_label(r, names) for _, r in found.iterrows()
+    str(r["household_id"]): household_panels.choice_label(r, names) for _, r in found.iterrows()
 }
 chosen = st.selectbox(
     i18n.t("hh_found", lang, n=len(found)), list(labels), format_func=labels.get, key=S.HH_CHOICE
 )
 row = found.set_index(found["household_id"].astype(str)).loc[chosen]
-household_view.record_view(user, chosen)
+household_panels.record_view(user, chosen)
 st.subheader(escape_md(labels[chosen]))  # village name and 户编号 come from data
-household_view.record(ws, row, lang)
+household_panels.record(ws, row, lang)
 st.markdown(f"**{i18n.t('hh_years', lang)}**")
-household_view.years(row, range(view.first_year(ws), view.latest_year(ws) + 1), lang)
+household_panels.years(row, range(view.first_year(ws), view.latest_year(ws) + 1), lang)
 try:
     rules = workspace_rules(ws.meta)
 except RulesError:  # the 规则设置 page says what is wrong; the record is still shown
     rules = None
 if rules is not None:
-    household_view.exit_checks(ws, chosen, S.get(S.YEAR) or view.latest_year(ws), rules, lang)
+    household_panels.exit_checks(ws, chosen, S.get(S.YEAR) or view.latest_year(ws), rules, lang)
 st.markdown(f"**{i18n.t('hh_changes', lang)}**")
-household_view.changes(ws, chosen, lang)
+household_panels.changes(ws, chosen, lang)
