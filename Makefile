@@ -41,7 +41,7 @@ check: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/python -m pytest -q -x -m "not browser and not slow" $(PARALLEL)
+	$(BIN)/python -m pytest -q -x -m "not browser and not slow and not app" $(PARALLEL)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -95,11 +95,25 @@ SLOW_FILES = frozenset(
         "test_register_corpus.py",
         "test_table_corpus.py",
         "test_markdown_from_data.py",
+        "test_import_roads.py",
+        "test_import_villages_history.py",
+        "test_id_key.py",
+        "test_personal_guard.py",
+        "test_workspace_writes.py",
+        "test_history.py",
+        "test_audit.py",
+        "test_accounts.py",
+        "test_cli_users.py",
     }
 )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark what `make check` leaves to `make test`: ``slow`` files, and ``app`` — every test
+    that runs the dashboard in-process (its module uses AppTest) — besides ``browser``."""
     for item in items:
         if item.path.name in SLOW_FILES:
             item.add_marker(pytest.mark.slow)
+        module = getattr(item, "module", None)
+        if module is not None and hasattr(module, "AppTest"):
+            item.add_marker(pytest.mark.app)

@@ -30,6 +30,10 @@ from tests.test_browser import (
 from township_atlas.geo.accounts import AccountStore
 from township_atlas.geo.audit import AuditLog
 
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"),
+]
 PASSWORD = "correct horse 9"
 MINE, OTHER = "360722102201", "360722102202"
 #: A demo household number (户编号): the village's 12-digit code, a dash, four digits.
