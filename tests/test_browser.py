@@ -468,19 +468,26 @@ def test_data_page_maps_an_unknown_column_and_imports_a_register(
         grid = page.locator("[data-testid=stDataFrame]").first
         page.get_by_text("家里几口人").first.wait_for(state="attached")  # the grid has drawn
         box = grid.bounding_box()
-        # third row (家里几口人), second column: open the drop-down, choose 人数. Under load the
-        # grid may still be settling when the first double-click lands: try again, briefly.
+        # third row (家里几口人), second column: open the drop-down, choose 人数, click away so
+        # the grid sends the edit. Under load the grid may still be settling when the first
+        # double-click lands, or the edit may not be sent: do it again, a few times.
         option = page.get_by_text("人数 · size", exact=True)
+        checked = page.get_by_text("可导入 2 行,不能导入 1 行")
         for _ in range(4):
             page.mouse.dblclick(box["x"] + box["width"] * 0.75, box["y"] + 35 * 3 + 17)
             try:
                 option.wait_for(timeout=5_000)
-                break
             except playwright_api.Error:
                 page.keyboard.press("Escape")
-        option.click()
-        page.mouse.click(box["x"] - 30, box["y"] - 30)
-        page.get_by_text("可导入 2 行,不能导入 1 行").wait_for(timeout=60_000)
+                continue
+            option.click()
+            page.mouse.click(box["x"] - 30, box["y"] - 30)
+            try:
+                checked.wait_for(timeout=30_000)
+                break
+            except playwright_api.Error:
+                box = grid.bounding_box()  # the page may have moved: measure again
+        checked.wait_for(timeout=30_000)
         page.get_by_text("「没有村」").first.wait_for(state="attached")  # a grid cell
         main = page.locator("[data-testid=stMain]").inner_text()
         assert "13800000000" not in main  # the phone column is read only to be dropped
