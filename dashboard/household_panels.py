@@ -12,10 +12,11 @@ import streamlit as st
 from ..analysis import exit_rules, household_lookup
 from ..data.importing.register import hash_id
 from ..geo import history
+from ..geo.audit import AuditLog
 from ..geo.paths import ID_KEY_FINGERPRINT_META, IdKeyError, id_key, id_key_fingerprint
 from ..geo.schema import CAUSES, LAYERS
 from ..geo.workspace import Workspace
-from . import auth, i18n
+from . import auth, i18n, loader
 from . import state as S
 from .record_panels import field_label
 
@@ -89,7 +90,7 @@ def may_look_up(user: auth.User, typed_hash: str) -> bool:
     The same number again (a rerun of the page) is not a new lookup."""
     if S.get(S.HH_LOOKED) == typed_hash:
         return True
-    log = auth.audit.AuditLog.for_workspace(auth.loader.workspace_path())
+    log = AuditLog.for_workspace(loader.workspace_path())
     if log.count(user.name, "id_lookup", ID_LOOKUP_WINDOW_S) < ID_LOOKUPS:
         return True
     log.record(user.actor, "id_lookup_refused")

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from ..geo.accounts import ROLE_LABELS, ROLES, Account, AccountError, AccountStore
+from ..geo.audit import Actor
 from . import audit_view, auth, i18n
 from . import state as S
 from .markup import escape_md
@@ -43,7 +44,7 @@ def table(accounts: list[Account], names: Mapping[str, str], lang: str) -> pd.Da
 
 def _record(name: str, action: str, detail: str = "") -> None:
     user = auth.session_user()
-    auth.record(user.actor if user else auth.audit.Actor("-", "-"), "users", name, detail or action)
+    auth.record(user.actor if user else Actor("-", "-"), "users", name, detail or action)
 
 
 def _apply(change, name: str, action: str, lang: str) -> None:
