@@ -22,6 +22,7 @@ import pytest
 
 CHROMIUM = "/usr/bin/chromium"
 playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium"),
@@ -431,11 +432,6 @@ def test_a_new_workspace_is_made_by_importing_its_villages_on_the_data_page(
     assert len(read_workspace(ws).villages) == 3
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="flaky under CI load: the grid edit is driven by pixel positions and sometimes never "
-    "reaches the server (about half of loaded runs); to be driven by keyboard next session",
-)
 def test_data_page_maps_an_unknown_column_and_imports_a_register(
     browser, demo_path, tmp_path, _private_data_dir
 ):
@@ -470,29 +466,24 @@ def test_data_page_maps_an_unknown_column_and_imports_a_register(
         )
         dropzone.set_input_files(str(register))
         page.get_by_text("需要人数列").wait_for(timeout=60_000)  # refused: no size column
-        grid = page.locator("[data-testid=stDataFrame]").first
         page.get_by_text("家里几口人").first.wait_for(state="attached")  # the grid has drawn
-        box = grid.bounding_box()
-        # third row (家里几口人), second column: open the drop-down, choose 人数, click away so
-        # the grid sends the edit. Under load the grid may still be settling when the first
-        # double-click lands, or the edit may not be sent: do it again, a few times.
-        option = page.get_by_text("人数 · size", exact=True)
-        checked = page.get_by_text("可导入 2 行,不能导入 1 行")
-        for _ in range(4):
-            page.mouse.dblclick(box["x"] + box["width"] * 0.75, box["y"] + 35 * 3 + 17)
-            try:
-                option.wait_for(timeout=5_000)
-            except playwright_api.Error:
-                page.keyboard.press("Escape")
-                continue
-            option.click()
-            page.mouse.click(box["x"] - 30, box["y"] - 30)
-            try:
-                checked.wait_for(timeout=30_000)
-                break
-            except playwright_api.Error:
-                box = grid.bounding_box()  # the page may have moved: measure again
-        checked.wait_for(timeout=30_000)
+        # By keyboard, as a user without a mouse would: focusing a cell of the grid's
+        # accessible table selects the grid's first cell; from there → ↓ ↓ reaches the third
+        # row's field (家里几口人), Enter opens its drop-down, typing filters it and Enter picks.
+        page.get_by_test_id("glide-cell-1-2").focus()
+        page.get_by_test_id("data-grid-canvas").first.focus()
+        for key in ("ArrowRight", "ArrowDown", "ArrowDown"):
+            page.keyboard.press(key)
+        expect(page.get_by_test_id("glide-cell-1-2")).to_have_attribute("aria-selected", "true")
+        page.keyboard.press("Enter")
+        choices = page.get_by_test_id("portal").get_by_role("combobox")
+        expect(choices).to_be_focused()  # the drop-down is open and takes the typing
+        page.keyboard.type("人数")
+        expect(page.get_by_test_id("portal").get_by_role("option").first).to_have_text(
+            "人数 · size"
+        )
+        page.keyboard.press("Enter")
+        expect(page.get_by_text("可导入 2 行,不能导入 1 行")).to_be_visible(timeout=60_000)
         page.get_by_text("「没有村」").first.wait_for(state="attached")  # a grid cell
         main = page.locator("[data-testid=stMain]").inner_text()
         assert "13800000000" not in main  # the phone column is read only to be dropped
