@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from ..geo.rules import Rules, VillageExit
-from ..geo.schema import INDICATOR_FLAGS, LAYERS, VILLAGE_STATUS_LABELS
+from ..geo.schema import INDICATOR_FLAGS, INDICATOR_UNMET, LAYERS, VILLAGE_STATUS_LABELS
 from .gaps import indicators_at
 from .poverty import registered_mask, remaining_mask, township_totals, village_figures
 
@@ -25,18 +25,6 @@ from .poverty import registered_mask, remaining_mask, township_totals, village_f
 NO_DATA = "no data"
 VILLAGE_STATUSES = tuple(VILLAGE_STATUS_LABELS)
 
-#: How an unmet indicator flag reads: zh, en.
-_FLAG_UNMET = {
-    "road_hardened": ("未通硬化路", "no hardened road"),
-    "bus": ("未通客运班车", "no bus service"),
-    "safe_water": ("未实现安全饮水", "no safe drinking water"),
-    "power": ("未通生产生活用电", "no production and household power"),
-    "radio_tv": ("未通广播电视", "no radio and TV"),
-    "broadband": ("未通宽带", "no broadband"),
-    "clinic": ("无标准化卫生室", "no standard clinic"),
-    "doctor": ("无合格村医", "no qualified village doctor"),
-    "activity_centre": ("无文化活动室", "no activity centre"),
-}
 _COUNTS = ("dangerous_houses", "unsafe_water_households", "collective_income")
 
 
@@ -120,7 +108,7 @@ def _indicator_criteria(code: str, row: dict | None, ve: VillageExit) -> list[Cr
         if value is None or pd.isna(value):
             out.append(_no_data(flag, True))
         else:
-            zh, en = _FLAG_UNMET[flag]
+            zh, en = INDICATOR_UNMET[flag]
             out.append(Criterion(flag, bool(value), True, bool(value), zh, en))
     limits = {
         "dangerous_houses": ve.max_dangerous_houses,

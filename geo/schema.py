@@ -1058,6 +1058,20 @@ INDICATOR_FLAGS = (
     "activity_centre",
 )
 
+#: How each indicator flag reads when it is not met (the exit rules' and gap cards' wording):
+#: zh, en.
+INDICATOR_UNMET: dict[str, tuple[str, str]] = {
+    "road_hardened": ("未通硬化路", "no hardened road"),
+    "bus": ("未通客运班车", "no bus service"),
+    "safe_water": ("未实现安全饮水", "no safe drinking water"),
+    "power": ("未通生产生活用电", "no production and household power"),
+    "radio_tv": ("未通广播电视", "no radio and TV"),
+    "broadband": ("未通宽带", "no broadband"),
+    "clinic": ("无标准化卫生室", "no standard clinic"),
+    "doctor": ("无合格村医", "no qualified village doctor"),
+    "activity_centre": ("无文化活动室", "no activity centre"),
+}
+
 FACILITIES = Layer(
     "facilities",
     "设施与服务网点",
