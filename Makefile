@@ -54,10 +54,10 @@ format: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
-	$(BIN)/python benchmarks/bench_map_load.py
-	$(BIN)/python benchmarks/bench_placement.py
-	$(BIN)/python benchmarks/bench_history.py
-	$(BIN)/python benchmarks/bench_register.py --runs 1
+	$(BIN)/python -m benchmarks.bench_map_load
+	$(BIN)/python -m benchmarks.bench_placement
+	$(BIN)/python -m benchmarks.bench_history
+	$(BIN)/python -m benchmarks.bench_register --runs 1
 
 lock: $(VENV)/.installed-test
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^township' > constraints.txt

@@ -4,57 +4,39 @@ Compared in the same run against a bare streamlit-folium page with one polygon
 (benchmarks/baseline_app.py): the ratio is what the township map costs above the floor that
 Streamlit, the component iframe and Leaflet set. No host but 127.0.0.1 resolves.
 
-usage: python benchmarks/bench_map_load.py [--runs N]
+usage: python -m benchmarks.bench_map_load [--runs N]   (from the project's folder)
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, VILLAGE_PATHS
+from tests.support.server import free_port, wait_healthy
+
 HERE = Path(__file__).resolve().parent
 ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
+    *CHROMIUM_ARGS,
     # No host but this machine resolves. Blocking in chromium itself, not by intercepting every
     # request in playwright, which would add a round trip to each of Streamlit's ~80 files.
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
-PATHS = ".leaflet-villages-pane path.leaflet-interactive"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+PATHS = VILLAGE_PATHS
 
 
 def start(cmd: list[str], port: int, env: dict) -> subprocess.Popen:
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1):
-                return proc
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("server did not start")
+    wait_healthy(f"http://127.0.0.1:{port}", proc)
+    return proc
 
 
 def time_to_paths(browser, url: str, wanted: int) -> float:
@@ -119,7 +101,7 @@ def main() -> None:
     )
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             # Warm both servers (imports, caches, first script run) before timing.
             time_to_paths(browser, f"http://127.0.0.1:{p1}/", 17)
             time_to_paths(browser, f"http://127.0.0.1:{p2}/", 1)

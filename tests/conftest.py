@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-#: The dashboard's entry script, for AppTest.
-APP = str(ROOT / "dashboard" / "app.py")
+from tests.support.paths import APP
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -38,9 +38,9 @@ def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def minimal_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The smallest valid workspace (test_workspace.minimal_layers) written once; tests copy
-    it (a write costs about half a second) and must not modify it."""
-    from tests.test_workspace import minimal_layers
+    """The smallest valid workspace (support.workspaces.minimal_layers) written once; tests
+    copy it (a write costs about half a second) and must not modify it."""
+    from tests.support.workspaces import minimal_layers
     from township_atlas.geo.workspace import write_workspace
 
     path = tmp_path_factory.mktemp("minimal") / "ws.gpkg"
@@ -65,6 +65,36 @@ def demo_copy(demo_path: Path, tmp_path: Path) -> Path:
     import shutil
 
     return Path(shutil.copy(demo_path, tmp_path / "demo.gpkg"))
+
+
+class CliResult(NamedTuple):
+    """One in-process run of ``township-atlas``: its exit code and what it printed."""
+
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture) -> Callable[..., CliResult]:
+    """Run ``township-atlas ARGS`` in this process: ``run_cli("summary", str(demo_path),
+    "--json")`` returns a :class:`CliResult` (``code``, ``out``, ``err``).
+
+    Only the run's own output is in the result: what was printed before is dropped. An exit
+    through ``SystemExit`` (argparse's usage errors, ``--help``) is its code, as for a process.
+    """
+    from township_atlas.cli import main
+
+    def run(*args: str | os.PathLike) -> CliResult:
+        capsys.readouterr()
+        try:
+            code = main([os.fspath(a) for a in args])
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+        printed = capsys.readouterr()
+        return CliResult(code, printed.out, printed.err)
+
+    return run
 
 
 @pytest.fixture(scope="session")
@@ -109,11 +139,19 @@ SLOW_FILES = frozenset(
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark what `make check` leaves to `make test`: ``slow`` files, and ``app`` — every test
-    that runs the dashboard in-process (its module uses AppTest) — besides ``browser``."""
+    """Mark what `make check` leaves to `make test` by where a test lives: ``browser`` for
+    tests/browser/ (skipped where Debian's chromium is missing), ``app`` for tests/app/ (the
+    dashboard in-process with AppTest) and ``slow`` for the files in SLOW_FILES."""
+    from tests.support.browser import HAVE_CHROMIUM
+
+    no_chromium = pytest.mark.skip(reason="needs Debian's chromium (/usr/bin/chromium)")
     for item in items:
+        folder = item.path.parent.name
+        if folder == "browser":
+            item.add_marker(pytest.mark.browser)
+            if not HAVE_CHROMIUM:
+                item.add_marker(no_chromium)
+        elif folder == "app":
+            item.add_marker(pytest.mark.app)
         if item.path.name in SLOW_FILES:
             item.add_marker(pytest.mark.slow)
-        module = getattr(item, "module", None)
-        if module is not None and hasattr(module, "AppTest"):
-            item.add_marker(pytest.mark.app)

@@ -1,0 +1,1 @@
+"""What tests (and benchmarks) share: paths, tiny workspaces, a served dashboard, a browser."""
