@@ -55,6 +55,7 @@ format: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m benchmarks.bench_map_load
+	$(BIN)/python -m benchmarks.bench_scale
 	$(BIN)/python -m benchmarks.bench_placement
 	$(BIN)/python -m benchmarks.bench_history
 	$(BIN)/python -m benchmarks.bench_register --runs 1
@@ -66,7 +67,7 @@ lock: $(VENV)/.installed-test
 # by Debian chromium with every outside request blocked: look at each before a release.
 SHOTS ?= build/screenshots
 screenshots: $(VENV)/.installed-test
-	$(BIN)/python tools/screenshots.py --out $(SHOTS)
+	$(BIN)/python -m tools.screenshots --out $(SHOTS)
 
 demo: $(VENV)/.installed
 	$(BIN)/township-atlas demo --out out/demo.gpkg

@@ -358,7 +358,9 @@ def build_map(spec: MapSpec) -> folium.Map:
     m.default_js = [("leaflet", assets.leaflet_js())]
     m.add_child(_MetricScale())
     m.default_css = [("leaflet_css", assets.leaflet_css())]
-    m.get_root().header.add_child(Element(H.page_style(spec.dark, bool(base.layers))))
+    m.get_root().header.add_child(
+        Element(H.page_style(spec.dark, bool(base.layers), spec.label_size))
+    )
     township = [[float(bounds[1]), float(bounds[0])], [float(bounds[3]), float(bounds[2])]]
     m.fit_bounds(township, padding_top_left=(10, 10), padding_bottom_right=(10, 10))
     lang, dark = spec.lang, spec.dark
@@ -521,7 +523,7 @@ def _road_items(spec: MapSpec) -> list[dict]:
 
 def _label_items(spec: MapSpec) -> list[dict]:
     return [
-        {"at": [pt.y, pt.x], "html": H.label_html(name, spec.label_size, spec.dark)}
+        {"at": [round(pt.y, 6), round(pt.x, 6)], "html": H.label_html(name)}
         for name, pt in zip(spec.labels["name"], spec.labels.geometry, strict=True)
     ]
 

@@ -16,6 +16,7 @@ from ..analysis import classify as classify_mod
 from ..analysis import coverage as coverage_mod
 from ..analysis import gaps as gaps_mod
 from ..analysis import poverty, relocation, station_plan
+from ..geo import simplify
 from ..geo.places import village_anchor_points
 from ..geo.schema import SERVICE_TIERS, WGS84
 from ..geo.workspace import Workspace, is_demo
@@ -170,6 +171,8 @@ def map_spec(
 ) -> MapSpec:
     """Compute and label every overlay of the township map for ``year``."""
     villages = ws.villages
+    # What the browser gets: boundaries simplified for the view, not the surveyed vertices.
+    shown = simplify.for_display(villages, ws.township)
     figures = poverty.village_figures(villages, ws.households, year)
     values = figures[indicator].astype(float)
     colours, legend = _classes(values, indicator, scheme, lang)
@@ -196,7 +199,7 @@ def map_spec(
             ],
             "fill": colours,
         },
-        geometry=villages.geometry.to_numpy(),
+        geometry=shown.villages.to_numpy(),
         crs=villages.crs,
     )
 
@@ -253,7 +256,7 @@ def map_spec(
         villages=v,
         labels=labels,
         classes=legend,
-        outline=ws.township,
+        outline=shown.outline,
         roads=ws["roads"],
         rivers=ws["rivers"],
         gaps=gap_points,

@@ -185,11 +185,11 @@ def test_amap_shifts_every_overlay_by_about_500_m(base_spec):
     label = base_spec.labels.geometry.iloc[0]  # a village's name: a Batch item at [lat, lng]
     vertex = shapely.get_coordinates(base_spec.villages.geometry.iloc[0])[0]  # GeoJSON [lng, lat]
     road = base_spec.roads.geometry.iloc[0].coords[0]  # a polyline's [lat, lng]
-    g_label = gcj02.wgs84_to_gcj02(label.x, label.y)
+    g_label = np.round(gcj02.wgs84_to_gcj02(label.x, label.y), 6)
     g_vertex = np.round(gcj02.wgs84_to_gcj02(*vertex), 6)
     g_road = np.round(gcj02.wgs84_to_gcj02(*road), 6)
     cases = [
-        (json.dumps([label.y, label.x]), json.dumps([g_label[1], g_label[0]])),
+        (json.dumps([round(label.y, 6), round(label.x, 6)]), json.dumps([g_label[1], g_label[0]])),
         (json.dumps([round(vertex[0], 6), round(vertex[1], 6)]), json.dumps(list(g_vertex))),
         (json.dumps([round(road[1], 6), round(road[0], 6)]), json.dumps([g_road[1], g_road[0]])),
     ]

@@ -59,8 +59,9 @@ def test_a_dark_map_has_dark_ground_light_lines_and_the_same_fills(spec):
         " ".join(village_styles(dark))
     )  # the palette is the same
     assert all('"color": "#cfd8dc"' in s for s in village_styles(dark))  # light edges
-    label = map_html.label_html("枫树村", 13, dark=True)
-    assert "color:#f5f5f5" in label and "0 0 3px #000" in label  # light text, dark halo
+    labels = map_html.page_style(dark=True, tiles=False, label_size=13)
+    assert ".ta-label{" in labels and "color:#f5f5f5" in labels and "0 0 3px #000" in labels
+    assert map_html.label_html("枫树村") == '<div class="ta-label">枫树村</div>'
     legend = map_html.legend_html(replace(spec, dark=True))
     assert "background:rgba(29,35,43,.92);color:#eee" in legend
     assert '"color": "#eceff1", "fill": false' in dark  # the township's outline, light
