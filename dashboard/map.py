@@ -417,6 +417,8 @@ def build_map(spec: MapSpec) -> folium.Map:
     _Control(H.legend_html(spec), "bottomright", "ta-legend-control").add_to(m)
     online = base.layers and base.key != "local"  # local tiles may lack a zoom: no notice
     _MapScript(township, i18n.t("tiles_offline", lang) if online else "").add_to(m)
+    if "labels" in spec.layers:
+        _LabelThinning().add_to(m)
     return m
 
 
@@ -453,6 +455,39 @@ def _villages(spec: MapSpec, tiles: bool) -> folium.GeoJson:
         pane=VILLAGE_PANE,
         control=False,
     )
+
+
+class _LabelThinning(MacroElement):
+    """Village names that would overlap another are hidden, again after every zoom: a county's
+    300 names at its whole view would pile into a black mat. Names earlier in the list win."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            function thin() {
+                var kept = [];
+                map.getContainer().querySelectorAll(".ta-label").forEach(function (el) {
+                    el.style.visibility = "";
+                    var r = el.getBoundingClientRect();
+                    var hit = r.width > 0 && kept.some(function (k) {
+                        return r.left < k.right + 3 && r.right > k.left - 3 &&
+                               r.top < k.bottom + 1 && r.bottom > k.top - 1;
+                    });
+                    if (hit) { el.style.visibility = "hidden"; } else if (r.width) { kept.push(r); }
+                });
+            }
+            map.on("zoomend resize", thin);
+            map.whenReady(function () { setTimeout(thin, 0); });
+            if (document.fonts) { document.fonts.ready.then(thin); }
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "LabelThinning"
 
 
 class _Batch(MacroElement):

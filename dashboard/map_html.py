@@ -163,7 +163,8 @@ def _label_rule(size: int, dark: bool) -> str:
     # Once per page, not per village: 300 names each with their own style were 113 KB.
     ink, halo = ("#f5f5f5", "#000") if dark else ("#222", "#fff")
     return (
-        f".ta-label{{font:700 {int(size)}px {FONT};color:{ink};white-space:nowrap;"
+        f".ta-label{{display:inline-block;font:700 {int(size)}px {FONT};color:{ink};"
+        "white-space:nowrap;"
         f"text-shadow:0 0 3px {halo},0 0 3px {halo},0 0 3px {halo};"
         "transform:translate(-50%,-50%);pointer-events:none}"
     )
