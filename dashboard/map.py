@@ -458,23 +458,36 @@ def _villages(spec: MapSpec, tiles: bool) -> folium.GeoJson:
 
 
 class _LabelThinning(MacroElement):
-    """Village names that would overlap another are hidden, again after every zoom: a county's
-    300 names at its whole view would pile into a black mat. Names earlier in the list win."""
+    """Village names never cover one another: each sits centred on its point, or beside it
+    (right, left, above, below) where that collides, or is hidden when no spot is free; again
+    after every zoom. A county's 300 names at its whole view would pile into a black mat; a
+    township's 17 all find a spot. Names earlier in the list choose first."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function (map) {
+            // Where a name may sit around its point: centred, then right, left, above, below.
+            var SPOTS = ["-50%,-50%", "6px,-50%", "calc(-100% - 6px),-50%",
+                         "-50%,calc(-100% - 4px)", "-50%,4px"];
+            function collides(r, kept) {
+                return kept.some(function (k) {
+                    return r.left < k.right + 2 && r.right > k.left - 2 &&
+                           r.top < k.bottom && r.bottom > k.top;
+                });
+            }
             function thin() {
                 var kept = [];
                 map.getContainer().querySelectorAll(".ta-label").forEach(function (el) {
                     el.style.visibility = "";
-                    var r = el.getBoundingClientRect();
-                    var hit = r.width > 0 && kept.some(function (k) {
-                        return r.left < k.right + 3 && r.right > k.left - 3 &&
-                               r.top < k.bottom + 1 && r.bottom > k.top - 1;
-                    });
-                    if (hit) { el.style.visibility = "hidden"; } else if (r.width) { kept.push(r); }
+                    for (var i = 0; i < SPOTS.length; i++) {
+                        el.style.transform = "translate(" + SPOTS[i] + ")";
+                        var r = el.getBoundingClientRect();
+                        if (!r.width) { return; }
+                        if (!collides(r, kept)) { kept.push(r); return; }
+                    }
+                    el.style.transform = "";
+                    el.style.visibility = "hidden";
                 });
             }
             map.on("zoomend resize", thin);

@@ -68,3 +68,11 @@ def test_a_county_draws_every_village_with_names_that_never_overlap(browser, cou
     assert len(closer["shown"]) > 0
     assert v.outside == [] and v.errors == []
     v.page.context.close()
+
+
+def test_a_townships_names_all_find_a_free_spot_on_a_projector(browser, demo_server):
+    v = visit(browser, f"{demo_server.url}/meeting?present=1", height=720, width=1280)
+    boxes = v.map_frame().evaluate(LABEL_BOXES)
+    assert boxes["total"] == 17 and len(boxes["shown"]) == 17  # none hidden
+    assert overlapping(boxes["shown"]) == []
+    v.page.context.close()
