@@ -25,13 +25,13 @@ from dataclasses import fields, replace
 import folium
 import geopandas as gpd
 import numpy as np
-import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 from streamlit_folium import st_folium
 
 from ..geo import gcj02
 from ..geo.schema import WGS84
+from ..geo.simplify import round_coordinates
 from . import assets, basemaps, i18n
 from . import map_html as H
 from . import state as S
@@ -210,7 +210,7 @@ def _village_geojson(spec: MapSpec) -> dict:
     props = ["code", "name", "value_text", "poor_text", "incidence_text", "gap_text", "fill"]
     features = []
     # Six decimals (~0.1 m) are more than a screen shows and halve the page's script.
-    geoms = shapely.transform(v.geometry.to_numpy(), lambda xy: np.round(xy, 6))
+    geoms = round_coordinates(v.geometry.to_numpy(), 6)
     for row, geom in zip(v[props].itertuples(index=False), geoms, strict=True):
         p = {k: esc(val) for k, val in zip(props, row, strict=True)}
         features.append({"type": "Feature", "properties": p, "geometry": geom.__geo_interface__})
@@ -263,7 +263,7 @@ def focus_group(spec: MapSpec, fit: gpd.GeoDataFrame | None) -> folium.FeatureGr
     datum = basemaps.datum(spec.basemap, basemaps.load_settings())
     if fit is not None and len(fit):
         area = _frame_in_datum(fit, datum)
-        outline = shapely.transform(area.union_all(), lambda xy: np.round(xy, 6))
+        outline = round_coordinates(area.union_all(), 6)
         shape, padding = outline.__geo_interface__, 24
     else:
         area = _frame_in_datum(spec.outline if len(spec.outline) else spec.villages, datum)
