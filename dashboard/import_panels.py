@@ -131,8 +131,8 @@ def _run(
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _check(upload: Upload, opts: Options, ws: str, mtime_ns: int) -> ImportOutcome | Refused:
-    # ws and mtime_ns key the cache: after an import the same file is checked again.
+def _check(upload: Upload, opts: Options, ws: str, version: str) -> ImportOutcome | Refused:
+    # ws and its version key the cache: after an import the same file is checked again.
     try:
         return _run(upload, opts, dry_run=True)
     except Exception as exc:  # the page says why, the server goes on
@@ -141,7 +141,7 @@ def _check(upload: Upload, opts: Options, ws: str, mtime_ns: int) -> ImportOutco
 
 def check(upload: Upload, opts: Options) -> ImportOutcome | Refused:
     """A dry run of importing ``upload``: what would be taken, refused and changed."""
-    return _check(upload, opts, str(loader.workspace_path()), loader.workspace_mtime())
+    return _check(upload, opts, str(loader.workspace_path()), loader.workspace_stamp())
 
 
 def do_import(
@@ -169,14 +169,14 @@ def sheets(upload: Upload) -> list[str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _template(kind: str, ws: str, mtime_ns: int) -> tuple[str, bytes, str]:
+def _template(kind: str, ws: str, version: str) -> tuple[str, bytes, str]:
     return template_file(kind, None if loader.is_new() else loader.load_workspace().villages)
 
 
 def template(kind: str) -> tuple[str, bytes, str]:
     """The import template of ``kind`` whose example names the workspace's first village
     (a neutral example while the workspace is still to be made)."""
-    return _template(kind, str(loader.workspace_path()), loader.workspace_mtime())
+    return _template(kind, str(loader.workspace_path()), loader.workspace_stamp())
 
 
 def _label(field: str, zh: str, en: str, lang: str) -> str:

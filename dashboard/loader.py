@@ -1,4 +1,4 @@
-"""Open the workspace the dashboard shows, cached by path and modification time."""
+"""Open the workspace the dashboard shows, cached by path and workspace version."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from ..data.demo import ensure_demo
-from ..geo.workspace import Workspace, read_meta, read_workspace
+from ..geo.workspace import Workspace, read_meta, read_workspace, workspace_version
 from .view import MapSpec, map_spec
 
 #: Set by ``township-atlas serve``; without it the dashboard opens the demo township.
@@ -27,21 +27,22 @@ def is_new() -> bool:
     return not workspace_path().exists()
 
 
-def workspace_mtime() -> int:
-    """The workspace file's modification time (ns; 0 while it does not exist): part of the
-    key of everything cached from it."""
-    path = workspace_path()
-    return path.stat().st_mtime_ns if path.exists() else 0
+def workspace_stamp() -> str:
+    """The workspace's version (``geo.workspace.workspace_version``: bumped by every change,
+    ours or another program's; "" while it does not exist): part of the key of everything
+    cached from it."""
+    return workspace_version(workspace_path())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _read(path: str, mtime_ns: int) -> Workspace:
-    # mtime_ns is part of the cache key: a rewritten workspace is read again.
+def _read(path: str, version: str) -> Workspace:
+    # version is part of the cache key: a changed workspace is read again (only the layers
+    # that changed, geo.workspace remembers the rest)
     return read_workspace(path)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _meta(path: str, mtime_ns: int) -> dict[str, str]:
+def _meta(path: str, version: str) -> dict[str, str]:
     return read_meta(path)
 
 
@@ -49,19 +50,19 @@ def load_meta() -> dict[str, str]:
     """The current workspace's metadata (``{}`` while it is new or when it cannot be read):
     what a page needs before, or without, reading the layers."""
     path = workspace_path()
-    return _meta(str(path), path.stat().st_mtime_ns) if path.exists() else {}
+    return _meta(str(path), workspace_version(path)) if path.exists() else {}
 
 
 def load_workspace() -> Workspace:
     """The current workspace (a fresh copy from ``st.cache_data`` on every call)."""
     path = workspace_path()
-    return _read(str(path), path.stat().st_mtime_ns)
+    return _read(str(path), workspace_version(path))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _map_spec(
     path: str,
-    mtime_ns: int,
+    version: str,
     year: int,
     indicator: str,
     lang: str,
@@ -70,7 +71,7 @@ def _map_spec(
     basemap: str,
 ) -> MapSpec:
     return map_spec(
-        _read(path, mtime_ns), year, indicator, lang, scheme, frozenset(layers), basemap=basemap
+        _read(path, version), year, indicator, lang, scheme, frozenset(layers), basemap=basemap
     )
 
 
@@ -80,14 +81,14 @@ def cached_map_spec(
     """:func:`view.map_spec` of the current workspace, cached by its arguments."""
     path = workspace_path()
     return _map_spec(
-        str(path), path.stat().st_mtime_ns, year, indicator, lang, scheme, layers, basemap
+        str(path), workspace_version(path), year, indicator, lang, scheme, layers, basemap
     )
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _export(
     path: str,
-    mtime_ns: int,
+    version: str,
     kind: str,
     year: int,
     village: str | None,
@@ -97,7 +98,7 @@ def _export(
     from ..report.pdf import render
     from .exports import EXPORT_LAYERS, export_map
 
-    ws = _read(path, mtime_ns)
+    ws = _read(path, version)
     if kind == "pdf":
         return render(brief_content(ws, year, village=village))
     chosen = frozenset(EXPORT_LAYERS if layers is None else layers)
@@ -113,4 +114,4 @@ def cached_export(
     ``layers``: the map layers a picture draws, those on the screen (default: every layer).
     """
     path = workspace_path()
-    return _export(str(path), path.stat().st_mtime_ns, kind, year, village, layers)
+    return _export(str(path), workspace_version(path), kind, year, village, layers)

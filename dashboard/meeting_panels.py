@@ -29,20 +29,20 @@ MAP_HEIGHT = 640
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _headline(path: str, mtime_ns: int, year: int) -> list[Figure]:
-    # path and mtime_ns key the cache: a changed workspace is read again.
+def _headline(path: str, version: str, year: int) -> list[Figure]:
+    # path and version key the cache: a changed workspace is read again.
     return key_figures(loader.load_workspace(), year)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _status(path: str, mtime_ns: int, year: int, _rules: Rules) -> pd.DataFrame:
-    # The rules live in the workspace's metadata, so path and mtime_ns key them too.
+def _status(path: str, version: str, year: int, _rules: Rules) -> pd.DataFrame:
+    # The rules live in the workspace's metadata, so path and version key them too.
     ws = loader.load_workspace()
     return exit_rules.village_status(ws.villages, ws.households, ws["indicators"], year, _rules)
 
 
-def _version() -> tuple[str, int]:
-    return str(loader.workspace_path()), loader.workspace_mtime()
+def _version() -> tuple[str, str]:
+    return str(loader.workspace_path()), loader.workspace_stamp()
 
 
 def figures(year: int, lang: str) -> None:

@@ -6,7 +6,8 @@ where there is one) and the field, so a user can find it in the file they gave u
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
 import numpy as np
@@ -183,13 +184,7 @@ def problems(layer_name: str, frame: pd.DataFrame) -> list[Problem]:
     for col in layer.columns:
         if col.name in frame.columns:
             found += _column_problems(layer, col, frame[col.name], norm[col.name])
-    if layer.key:
-        # a missing key is reported as missing, not as a duplicate of another missing key
-        known = norm[list(layer.key)].notna().all(axis=1)
-        dup = (norm.duplicated(list(layer.key), keep="first") & known).to_numpy()
-        for i in np.flatnonzero(dup):
-            key = "/".join(str(norm.at[i, k]) for k in layer.key)
-            found.append(Problem(layer.name, int(i), layer.key[0], f"duplicate key {key}"))
+    found += _duplicate_keys(layer, norm)
     if layer.geometry is not None:
         found += _geometry_problems(layer, frame)
     found += _ROW_RULES.get(layer.name, lambda _: [])(norm)
@@ -201,6 +196,43 @@ def problems(layer_name: str, frame: pd.DataFrame) -> list[Problem]:
             )
             for p in found
         ]
+    return found
+
+
+def _duplicate_keys(layer: Layer, norm: pd.DataFrame) -> list[Problem]:
+    """Rows whose key an earlier row already has (``norm`` in storage dtypes)."""
+    if not layer.key or not len(norm):
+        return []
+    # a missing key is reported as missing, not as a duplicate of another missing key
+    keys = norm[list(layer.key)].reset_index(drop=True)
+    known = keys.notna().all(axis=1)
+    dup = (keys.duplicated(keep="first") & known).to_numpy()
+    return [
+        Problem(
+            layer.name,
+            int(i),
+            layer.key[0],
+            "duplicate key " + "/".join(str(keys.at[i, k]) for k in layer.key),
+        )
+        for i in np.flatnonzero(dup)
+    ]
+
+
+def problems_of_rows(layer_name: str, frame: pd.DataFrame, rows: Sequence[int]) -> list[Problem]:
+    """:func:`problems` of the rows at positions ``rows`` of ``frame`` (a change's rows: the
+    others were valid already), with keys checked across the whole frame; rows are
+    positions in ``frame``, whose key columns are in storage dtypes (:func:`coerce`)."""
+    layer = LAYERS[layer_name]
+    rows = np.asarray(rows, dtype=int)
+    part = pd.DataFrame(frame).iloc[rows] if layer.geometry is None else frame.iloc[rows]
+    found = [
+        replace(p, row=None if p.row is None else int(rows[p.row]))
+        for p in problems(layer_name, part)
+        if not p.message.startswith("duplicate key ")
+    ]
+    if layer.key and not any(p.row is None and p.field in layer.key for p in found):
+        dups = _duplicate_keys(layer, pd.DataFrame(frame)[list(layer.key)])
+        found += [replace(p, key=p.message.removeprefix("duplicate key ")) for p in dups]
     return found
 
 

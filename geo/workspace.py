@@ -1,9 +1,18 @@
 """The workspace: one GeoPackage file holding every layer of a township.
 
-A workspace is written whole to a temporary file beside the target and moved into place with
-``os.replace``, so a reader never sees a half-written file and a failed write leaves the old one
-as it was. A killed writer leaves its temporary file behind; the next write of the workspace
-removes it. Every layer is validated on write and on read.
+A change (:func:`update_workspace`, :func:`transact`) is written in place: the rows it touches
+go into the GeoPackage's tables in one SQLite transaction (WAL journal, so readers never wait;
+:mod:`.gpkg`), with the workspace's version bumped in the same transaction. Only what changed
+is validated. A file whose tables cannot take the change as they are (an older layout, a
+layer it lacks) is written whole instead: to a temporary file beside the target, moved into
+place with ``os.replace``, so a reader never sees a half-written file and a failed write leaves
+the old one as it was. A killed writer leaves its temporary file behind; the next write of the
+workspace removes it.
+
+Every read is validated. The last state read or written of a few workspaces stays in memory,
+keyed by the workspace's version and its file's identity, size and time: reading an unchanged
+workspace costs one query, and after another process's change only the layers it touched are
+read again. Callers get shallow copies (copy-on-write frames), never the cached frames.
 
 A workspace reached through a symbolic link is written beside the link's target (the link stays
 a link); the new file gets the old one's permissions (and owner and group where the OS allows),
@@ -16,26 +25,36 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import json
 import os
 import re
 import socket
+import sqlite3
 import stat
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 
-from . import audit
+from . import audit, gpkg
 from .schema import LAYERS, REQUIRED_LAYERS, SCHEMA_VERSION, WGS84, Layer
-from .validate import Problem, SchemaError, coerce, problems
+from .validate import Problem, SchemaError, coerce, problems, problems_of_rows
 
 META_LAYER = "atlas_meta"
+#: Metadata kept by the storage itself, not part of ``Workspace.meta``: which file this is (a
+#: new id for every whole write), its version (bumped by every change) and each layer's.
+VERSION_KEYS = ("workspace_id", "workspace_version", "layer_versions")
+#: Workspaces whose last state stays in memory (per process).
+CACHED_WORKSPACES = 4
 #: A write's temporary file untouched this long (seconds) is left over from a killed writer:
 #: a write refreshes its file as each layer goes in and takes seconds, not an hour.
 STALE_AFTER = 3600.0
@@ -66,6 +85,8 @@ class Workspace:
 
     layers: Mapping[str, pd.DataFrame]
     meta: Mapping[str, str] = field(default_factory=dict)
+    #: The stored version read (``"<file id>.<number>"``; empty for a workspace not read).
+    version: str = ""
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         if name not in LAYERS:
@@ -99,36 +120,55 @@ def _prepare(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: Columns that name a village, by layer: each must be a code in the villages layer.
+VILLAGE_REFS = {
+    "households": "village_code",
+    "indicators": "village_code",
+    "facilities": "village_code",
+    "relocation_sites": "village_code",
+    "relocations": "origin_code",
+}
+
+
 def validate_workspace(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
     """Problems of each layer and across layers (codes that refer to unknown villages)."""
+    return validate_change(layers, dict.fromkeys([*layers, *REQUIRED_LAYERS]))
+
+
+def validate_change(
+    layers: Mapping[str, pd.DataFrame], changed: Mapping[str, Sequence[int] | None]
+) -> list[Problem]:
+    """Problems a change brings: of the ``changed`` layers of the workspace ``layers`` (the
+    rows at the positions given, or every row for None) and of the village codes they refer
+    to (every layer's, when the villages changed). The rest was valid already."""
     found: list[Problem] = []
     for name in REQUIRED_LAYERS:
-        if name not in layers or len(layers[name]) == 0:
+        if name in changed and (name not in layers or len(layers[name]) == 0):
             found.append(Problem(name, None, None, "layer is required and has no rows"))
-    for name, frame in layers.items():
+    for name, rows in changed.items():
         if name not in LAYERS:
             found.append(Problem(name, None, None, "unknown layer"))
-            continue
-        found += problems(name, frame)
+        elif name in layers:
+            frame = layers[name]
+            found += problems(name, frame) if rows is None else problems_of_rows(name, frame, rows)
     if found or "villages" not in layers:
         return found
     # Normalised like the referring columns, so a code read as float (360722102201.0) matches
-    codes = set(coerce(LAYERS["villages"], layers["villages"])["code"].dropna())
-    refs = {
-        "households": "village_code",
-        "indicators": "village_code",
-        "facilities": "village_code",
-        "relocation_sites": "village_code",
-        "relocations": "origin_code",
-    }
-    for name, col in refs.items():
+    codes = set(coerce(LAYERS["villages"], layers["villages"][["code"]])["code"].dropna())
+    for name, col in VILLAGE_REFS.items():
         frame = layers.get(name)
         if frame is None or len(frame) == 0 or col not in frame.columns:  # optional column
             continue
-        values = coerce(LAYERS[name], frame)[col].reset_index(drop=True)
-        unknown = values.notna() & ~values.isin(codes)
-        for i in unknown[unknown].index:
-            found.append(Problem(name, int(i), col, f"village {values[i]} is not in villages"))
+        if "villages" in changed or changed.get(name, ()) is None:
+            rows = None
+        elif name in changed:
+            rows = np.asarray(changed[name], dtype=int)
+        else:
+            continue
+        column = pd.DataFrame(frame)[[col]].reset_index(drop=True)
+        values = coerce(LAYERS[name], column if rows is None else column.iloc[rows])[col]
+        for i, value in values[values.notna() & ~values.isin(codes)].items():
+            found.append(Problem(name, int(i), col, f"village {value} is not in villages"))
     return found
 
 
@@ -159,21 +199,60 @@ def write_workspace(
             frame = empty_frame(LAYERS[name]) if frame is None else _prepare(name, frame)
             _write_layer(tmp, name, frame)
         # The version of the schema this file is written in, whatever the metadata carried.
-        info = {**(meta or {}), "schema_version": str(SCHEMA_VERSION)}
+        info = {
+            **public_meta(meta or {}),
+            "schema_version": str(SCHEMA_VERSION),
+            **_Version.new().as_meta(),
+        }
         pyogrio.write_dataframe(
             pd.DataFrame({"key": list(info), "value": [str(v) for v in info.values()]}),
             tmp,
             layer=META_LAYER,
         )
+        _use_wal(tmp)
         # On disk before the rename: after a power cut the name holds the old file or the
         # new one, never a renamed file whose blocks were not written yet.
         _fsync_file(tmp)
         _keep_access(tmp, target)
+        _settle_wal(target)
         os.replace(tmp, target)
         _fsync_folder(target.parent)
     finally:
         tmp.unlink(missing_ok=True)
+        _forget(target)
     return Path(path)
+
+
+def _use_wal(path: Path) -> None:
+    """Journal ``path`` by write-ahead log from now on: a change in place never makes a
+    reader wait, nor waits for one (the mode is kept in the file)."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+    finally:
+        conn.close()
+
+
+def _settle_wal(target: Path) -> None:
+    """Fold the write-ahead log beside ``target`` into it and leave WAL mode, so that the file
+    about to replace it is never read with the old file's log. A log that readers keep open
+    fails the write (nothing changed) rather than risk it."""
+    wal = target.with_name(target.name + "-wal")
+    if not wal.exists():
+        return
+    try:
+        conn = gpkg.connect(target)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            # leaving WAL mode needs the file to itself; an empty log is as safe
+            with contextlib.suppress(sqlite3.OperationalError):
+                conn.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise OSError(f"{target}: its write-ahead log cannot be folded in ({exc})") from exc
+    if wal.exists() and wal.stat().st_size:
+        raise OSError(f"{target}: readers keep its write-ahead log open; try again")
 
 
 def _real_path(path: str | os.PathLike) -> Path:
@@ -241,9 +320,10 @@ def update_workspace(
 
     One transaction: writers of the same file take turns (a lock file beside it, on POSIX
     and Windows) so ``change`` always sees the latest file and two dashboard sessions
-    saving at once cannot lose each other's change; the whole workspace is then validated and
-    written atomically, so an invalid result (:class:`SchemaError`), an exception in ``change``
-    or a failed write leaves the file exactly as it was.
+    saving at once cannot lose each other's change; the rows that differ are validated and
+    written in place in one SQLite transaction (the whole file when its tables cannot take
+    them), so an invalid result (:class:`SchemaError`), an exception in ``change`` or a failed
+    write leaves the file exactly as it was.
 
     Each write adds a row to the workspace's audit log (:func:`.audit.record_write`: who, and
     what the change was); when that log cannot be written, :class:`.audit.AuditError` is raised
@@ -251,14 +331,13 @@ def update_workspace(
     """
     target = _real_path(path)
     with _locked(target):
-        current = read_workspace(target)
-        changed = change(current)
+        current = _state(target)
+        changed = change(current.copy())
         if not changed and not meta:  # nothing to change: leave the file (and its mtime) alone
             return target
         # a change that could not be logged is not made
         audit.AuditLog.for_workspace(target).check_writable()
-        layers = {**current.layers, **changed}
-        write_workspace(target, layers, {**current.meta, **(meta or {})})
+        _commit(target, current, changed, meta or {})
         audit.record_write(target, current.layers or None, changed, (meta or {}).keys())
         return Path(path)
 
@@ -284,19 +363,267 @@ def transact(
     target = _real_path(path)
     target.parent.mkdir(parents=True, exist_ok=True)  # the lock file lives beside it
     with _locked(target):
-        current = read_workspace(target) if target.exists() else None
-        changed = change(current)
+        current = _state(target) if target.exists() else None
+        changed = change(current.copy() if current is not None else None)
         if not changed and not meta:
             return False
         audit.AuditLog.for_workspace(target).check_writable()
         if current is None:
             write_workspace(target, changed, {**(created_meta or {}), **(meta or {})})
         else:
-            layers = {**current.layers, **changed}
-            write_workspace(target, layers, {**current.meta, **(meta or {})})
+            _commit(target, current, changed, meta or {})
         before = current.layers if current is not None else None
         audit.record_write(target, before or None, changed, (meta or {}).keys())
         return True
+
+
+# ----------------------------------------------------------------------------- stored state
+@dataclass(frozen=True)
+class _Version:
+    """Which file a workspace is (a new id for every whole write) and how often it changed
+    since: the whole and each layer (the number of the change that last touched it)."""
+
+    id: str
+    number: int
+    layers: Mapping[str, int]
+
+    def __str__(self) -> str:
+        return f"{self.id}.{self.number}" if self.id else ""
+
+    @classmethod
+    def new(cls) -> _Version:
+        return cls(uuid.uuid4().hex[:12], 1, dict.fromkeys(LAYERS, 1))
+
+    @classmethod
+    def of(cls, meta: Mapping[str, str]) -> _Version:
+        """The version recorded in metadata (an empty id for a file that has none)."""
+        try:
+            layers = {str(k): int(v) for k, v in json.loads(meta["layer_versions"]).items()}
+        except (KeyError, ValueError, TypeError, AttributeError):
+            layers = {}
+        try:
+            number = int(meta.get("workspace_version") or 0)
+        except ValueError:
+            number = 0
+        return cls(str(meta.get("workspace_id") or ""), number, layers)
+
+    def bumped(self, names: Sequence[str]) -> _Version:
+        n = self.number + 1
+        return _Version(
+            self.id or uuid.uuid4().hex[:12], n, {**self.layers, **dict.fromkeys(names, n)}
+        )
+
+    def as_meta(self) -> dict[str, str]:
+        return {
+            "workspace_id": self.id,
+            "workspace_version": str(self.number),
+            "layer_versions": json.dumps(dict(sorted(self.layers.items()))),
+        }
+
+
+@dataclass(frozen=True)
+class _State:
+    """A workspace as its file holds it: validated frames in storage form, the version and
+    the file's stamp it was read at, and the hashes of each layer's rows (made when first
+    asked for). Never handed out: callers get :meth:`copy`."""
+
+    layers: Mapping[str, pd.DataFrame]
+    meta: Mapping[str, str]
+    version: _Version
+    stamp: tuple[int, ...]
+    hashes: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def copy(self) -> Workspace:
+        # shallow copies of copy-on-write frames: a caller's change never reaches the cache
+        frames = {name: frame.copy(deep=False) for name, frame in self.layers.items()}
+        return Workspace(frames, dict(self.meta), str(self.version))
+
+    def row_hashes(self, name: str) -> np.ndarray:
+        if name not in self.hashes:
+            frame = self.layers.get(name)
+            self.hashes[name] = (
+                gpkg.row_hashes(frame) if frame is not None else np.zeros(0, dtype=np.uint64)
+            )
+        return self.hashes[name]
+
+
+_CACHE: OrderedDict[str, _State] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+
+
+def _stamp(target: Path) -> tuple[int, ...]:
+    """The file's identity, size and time, and its write-ahead log's: what any write
+    changes, ours or another program's (QGIS editing the layers)."""
+    out: list[int] = []
+    for p in (target, target.with_name(target.name + "-wal")):
+        try:
+            st = p.stat()
+        except OSError:
+            out += [0, 0, 0]
+        else:
+            out += [st.st_ino, st.st_size, st.st_mtime_ns]
+    return tuple(out)
+
+
+def _stored_version(target: Path) -> _Version:
+    return _Version.of(gpkg.read_meta(target, META_LAYER, VERSION_KEYS))
+
+
+def _remember(target: Path, state: _State) -> None:
+    with _CACHE_LOCK:
+        _CACHE[str(target)] = state
+        _CACHE.move_to_end(str(target))
+        while len(_CACHE) > CACHED_WORKSPACES:
+            _CACHE.popitem(last=False)
+
+
+def _forget(target: Path) -> None:
+    with _CACHE_LOCK:
+        _CACHE.pop(str(target), None)
+
+
+def _state(target: Path) -> _State:
+    """The workspace at ``target`` as stored now: from memory when its version and stamp are
+    those remembered; else read, only the layers whose version changed when the file is the
+    same one. Raises as :func:`read_workspace` does."""
+    with _CACHE_LOCK:
+        known = _CACHE.get(str(target))
+    for _ in range(5):  # a writer committing between our layer reads: read again
+        stamp = _stamp(target)
+        version = _stored_version(target)
+        if known is not None and version.id and known.version == version:
+            if known.stamp == stamp:
+                return known
+            known = None  # changed by another program: read everything
+        state = _read_state(target, known if known and version.id == known.version.id else None)
+        state = replace(state, version=version, stamp=stamp)
+        if _stored_version(target) == version:
+            if version.id:
+                _remember(target, state)
+            return state
+    return state
+
+
+def _read_state(source: Path, known: _State | None) -> _State:
+    """Read and validate the layers of ``source``; those of ``known`` whose version is the
+    file's are kept (and not validated again)."""
+    present = {row[0] for row in pyogrio.list_layers(source)}
+    version = _stored_version(source)
+    keep = {
+        name: frame
+        for name, frame in (known.layers.items() if known is not None else ())
+        if name in present and version.layers.get(name) == known.version.layers.get(name)
+    }
+    raw: dict[str, pd.DataFrame] = {}
+    for name, layer in LAYERS.items():
+        if name not in present or name in keep:
+            continue
+        frame = pyogrio.read_dataframe(source, layer=name, use_arrow=True)
+        if layer.geometry is None and "geometry" in frame.columns:
+            frame = pd.DataFrame(frame.drop(columns="geometry"))
+        raw[name] = frame
+    if keep:
+        found = validate_change({**keep, **raw}, dict.fromkeys(raw))
+    else:
+        found = validate_workspace(raw)
+    if found:
+        raise SchemaError(found)
+    out: dict[str, pd.DataFrame] = dict(keep)
+    for name, frame in raw.items():
+        layer = LAYERS[name]
+        norm = coerce(layer, frame)
+        if layer.geometry is not None:
+            norm = gpd.GeoDataFrame(norm, geometry=frame.geometry.name, crs=frame.crs)
+            if norm.crs is None:
+                raise SchemaError([Problem(name, None, "geometry", "layer has no CRS")])
+            norm = norm.to_crs(WGS84)
+        out[name] = norm
+    out = {name: out[name] for name in LAYERS if name in out}
+    hashes = {n: h for n, h in (known.hashes.items() if known else ()) if n in keep}
+    meta = read_meta(source) if META_LAYER in present else {}
+    return _State(out, meta, version, (), hashes)
+
+
+def _commit(
+    target: Path, current: _State, changed: Mapping[str, pd.DataFrame], meta: Mapping[str, str]
+) -> None:
+    """Write ``changed`` and ``meta`` over ``current``: in place when the file's tables can
+    take them, else the whole workspace."""
+    _remove_stale_temps(target)  # what a killed whole write left, under the lock
+    if current.meta.get("schema_version") == str(SCHEMA_VERSION) and set(changed) <= set(LAYERS):
+        try:
+            _write_in_place(target, current, changed, meta)
+            return
+        except gpkg.NotInPlace:
+            pass
+    layers = {**current.layers, **changed}
+    write_workspace(target, layers, {**current.meta, **public_meta(meta)})
+
+
+def _write_in_place(
+    target: Path, current: _State, changed: Mapping[str, pd.DataFrame], meta: Mapping[str, str]
+) -> None:
+    """The rows of ``changed`` that differ from ``current``'s, validated and written in one
+    SQLite transaction with ``meta`` and the bumped version; remembered as the new state."""
+    try:
+        conn = gpkg.connect(target)
+    except sqlite3.Error as exc:
+        raise OSError(f"cannot open {target}: {exc}") from exc
+    try:
+        specs = {name: gpkg.table(conn, name) for name in changed}
+        stored = {name: _stored(name, changed[name], specs[name]) for name in changed}
+        hashes = {name: gpkg.row_hashes(frame) for name, frame in stored.items()}
+        rows = {name: _changed_rows(current.row_hashes(name), hashes[name]) for name in changed}
+        found = validate_change({**current.layers, **stored}, rows)
+        if found:
+            raise SchemaError(found)
+        version = current.version.bumped(list(changed))
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for name, frame in stored.items():
+                    old = current.row_hashes(name)
+                    gpkg.write_rows(conn, specs[name], frame, old, hashes[name])
+                gpkg.set_meta(conn, META_LAYER, {**public_meta(meta), **version.as_meta()})
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise OSError(f"cannot write {target}: {exc}") from exc
+    finally:
+        conn.close()
+    state = _State(
+        {**current.layers, **stored},
+        {**current.meta, **public_meta(meta)},
+        version,
+        _stamp(target),
+        {**current.hashes, **hashes},
+    )
+    _remember(target, state)
+
+
+def _stored(name: str, frame: pd.DataFrame, spec: gpkg.Table) -> pd.DataFrame:
+    """``frame`` as the layer's table holds it and a read gives it back: every column in
+    storage dtypes, WGS84, rows numbered from 0, single parts made multi in a multi table.
+    :class:`.gpkg.NotInPlace` when the table's columns are not the layer's."""
+    layer = LAYERS[name]
+    if set(spec.columns) != set(layer.names):
+        raise gpkg.NotInPlace(f"{name}: the file's columns are not this version's")
+    out = _prepare(name, frame).reset_index(drop=True)
+    if layer.geometry is None:
+        return pd.DataFrame(out)
+    geoms = gpkg.stored_geometry(out.geometry.to_numpy(), spec.geometry_type or "GEOMETRY")
+    return out.set_geometry(gpd.GeoSeries(geoms, crs=out.crs))
+
+
+def _changed_rows(old: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """Positions of ``new``'s rows that differ from ``old``'s at the same position, and
+    those past its end."""
+    common = min(len(old), len(new))
+    differ = np.flatnonzero(old[:common] != new[:common])
+    return np.concatenate([differ, np.arange(common, len(new))]).astype(int)
 
 
 def _lock_path(target: Path) -> Path:
@@ -497,17 +824,33 @@ def _write_layer(path: Path, name: str, frame: pd.DataFrame) -> None:
         pyogrio.write_dataframe(pd.DataFrame(out), path, layer=name)
 
 
+def public_meta(meta: Mapping[str, str]) -> dict[str, str]:
+    """``meta`` without the storage's own keys (:data:`VERSION_KEYS`)."""
+    return {k: v for k, v in meta.items() if k not in VERSION_KEYS}
+
+
 def read_meta(path: str | os.PathLike) -> dict[str, str]:
     """The workspace's key/value metadata (``{}`` when the file has none or is unreadable)."""
     try:
         m = pyogrio.read_dataframe(path, layer=META_LAYER, read_geometry=False)
     except Exception:  # a missing layer or a file that is no GeoPackage: no metadata
         return {}
-    return dict(zip(m["key"].astype(str), m["value"].astype(str), strict=True))
+    return public_meta(dict(zip(m["key"].astype(str), m["value"].astype(str), strict=True)))
+
+
+def workspace_version(path: str | os.PathLike) -> str:
+    """What changes whenever the workspace at ``path`` does (its stored version and its
+    file's stamp; ``""`` while there is no file): the key of what is cached from it."""
+    target = Path(path)
+    if not target.exists():
+        return ""
+    resolved = target.resolve()
+    return f"{_stored_version(resolved)}:{'-'.join(map(str, _stamp(resolved)))}"
 
 
 def read_workspace(path: str | os.PathLike) -> Workspace:
-    """Open the workspace at ``path``, validating every layer.
+    """Open the workspace at ``path``, validating every layer (from memory when it has not
+    changed since it was last read or written here).
 
     Raises ``FileNotFoundError`` for a missing file and :class:`SchemaError` naming the layer,
     row and field of every problem found.
@@ -515,29 +858,7 @@ def read_workspace(path: str | os.PathLike) -> Workspace:
     source = Path(path)
     if not source.is_file():
         raise FileNotFoundError(f"no workspace at {source}")
-    present = {row[0] for row in pyogrio.list_layers(source)}
-    layers: dict[str, pd.DataFrame] = {}
-    for name, layer in LAYERS.items():
-        if name not in present:
-            continue
-        frame = pyogrio.read_dataframe(source, layer=name, use_arrow=True)
-        if layer.geometry is None and "geometry" in frame.columns:
-            frame = pd.DataFrame(frame.drop(columns="geometry"))
-        layers[name] = frame
-    found = validate_workspace(layers)
-    if found:
-        raise SchemaError(found)
-    out: dict[str, pd.DataFrame] = {}
-    for name, frame in layers.items():
-        layer = LAYERS[name]
-        norm = coerce(layer, frame)
-        if layer.geometry is not None:
-            norm = gpd.GeoDataFrame(norm, geometry=frame.geometry.name, crs=frame.crs)
-            if norm.crs is None:
-                raise SchemaError([Problem(name, None, "geometry", "layer has no CRS")])
-            norm = norm.to_crs(WGS84)
-        out[name] = norm
-    return Workspace(out, read_meta(source) if META_LAYER in present else {})
+    return _state(source.resolve()).copy()
 
 
 #: Metadata key marking a workspace as the synthetic demo ("true"), or no longer ("false").

@@ -133,11 +133,16 @@ def _townships_of(cells: gpd.GeoSeries, per_township: int, seed: int) -> np.ndar
 
 
 def county_layers(
-    villages: int = 300, *, vertices: int = 380, per_township: int = 20, seed: int = 7
+    villages: int = 300,
+    *,
+    vertices: int = 380,
+    per_township: int = 20,
+    seed: int = 7,
+    households: int = 40,
 ) -> dict[str, pd.DataFrame]:
     """A county-size workspace's layers: ``villages`` surveyed-style villages in townships of
     ~``per_township`` (their codes say which), the county as the township layer's one row
-    (today's model), and ~40 registered households per village, all synthetic."""
+    (today's model), and ``households`` registered households per village, all synthetic."""
     cells = roughen(voronoi_coverage(villages, seed), vertices, seed)
     town = _townships_of(cells, per_township, seed)
     county = "360722"
@@ -184,7 +189,11 @@ def county_layers(
         geometry=[outline],
         crs=METRIC,
     ).to_crs(WGS84)
-    return {"township": township, "villages": v, "households": _households(codes, seed)}
+    return {
+        "township": township,
+        "villages": v,
+        "households": _households(codes, seed, households),
+    }
 
 
 def _households(codes: list[str], seed: int, per_village: int = 40) -> pd.DataFrame:

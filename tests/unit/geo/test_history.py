@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 
 import pandas as pd
-import pyogrio
 import pytest
 
 from township_atlas.analysis import poverty
+from township_atlas.geo import gpkg
 from township_atlas.geo import history as H
 from township_atlas.geo.workspace import Workspace, read_workspace, update_workspace
 
@@ -171,19 +171,20 @@ def test_a_change_is_written_in_one_transaction(demo_copy, tmp_path, monkeypatch
         )
 
     before = hashlib.sha256(path.read_bytes()).hexdigest()
-    real = pyogrio.write_dataframe
+    real = gpkg.write_rows
 
-    def failing(frame, target, layer=None, **kw):
-        if layer == "history":
+    def failing(conn, spec, frame, old, new):
+        if spec.name == "history":  # the household's row is written already
             raise OSError("disk full")
-        return real(frame, target, layer=layer, **kw)
+        return real(conn, spec, frame, old, new)
 
-    monkeypatch.setattr(pyogrio, "write_dataframe", failing)
+    monkeypatch.setattr(gpkg, "write_rows", failing)
     with pytest.raises(OSError, match="disk full"):
         update_workspace(path, exit_household)
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".writing-")]
-    monkeypatch.setattr(pyogrio, "write_dataframe", real)
+    assert read_workspace(path).households.equals(ws.households)
+    monkeypatch.setattr(gpkg, "write_rows", real)
 
     update_workspace(path, exit_household)
     after = read_workspace(path)

@@ -26,6 +26,16 @@ def existing(minimal_workspace, tmp_path):
     return path
 
 
+@pytest.fixture
+def whole_writes(monkeypatch):
+    """Every change written as a whole new file (what a file of an older layout gets)."""
+
+    def whole(*args):
+        raise ws_module.gpkg.NotInPlace("this test replaces the whole file")
+
+    monkeypatch.setattr(ws_module, "_write_in_place", whole)
+
+
 def rename_first_village(name: str):
     def change(ws):
         villages = ws.villages.copy()
@@ -36,6 +46,22 @@ def rename_first_village(name: str):
 
 
 @posix
+def test_a_change_in_place_keeps_the_file_and_its_permissions(existing):
+    os.chmod(existing, 0o640)
+    before = existing.stat()
+    update_workspace(existing, rename_first_village("新村"))
+    after = existing.stat()
+    assert (after.st_ino, after.st_uid, after.st_gid) == (
+        before.st_ino,
+        before.st_uid,
+        before.st_gid,
+    )
+    assert stat.S_IMODE(after.st_mode) == 0o640
+    assert read_workspace(existing).villages["name"].iloc[0] == "新村"
+
+
+@posix
+@pytest.mark.usefixtures("whole_writes")
 def test_a_write_keeps_the_files_permissions(existing):
     os.chmod(existing, 0o640)
     update_workspace(existing, rename_first_village("新村"))
@@ -44,6 +70,7 @@ def test_a_write_keeps_the_files_permissions(existing):
 
 
 @posix
+@pytest.mark.usefixtures("whole_writes")
 def test_a_write_keeps_owner_and_group_where_it_may(existing, monkeypatch):
     calls = []
     monkeypatch.setattr(os, "chown", lambda path, uid, gid: calls.append((uid, gid)))
@@ -74,6 +101,7 @@ def _stat_with_owner(real, path, uid):
 
 
 @posix
+@pytest.mark.usefixtures("whole_writes")
 def test_a_refused_chown_does_not_fail_the_write(existing, monkeypatch):
     def refuse(*args):
         raise PermissionError(errno.EPERM, "not root")
