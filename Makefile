@@ -57,6 +57,8 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks.bench_map_load
 	$(BIN)/python -m benchmarks.bench_scale
 	$(BIN)/python -m benchmarks.bench_placement
+	$(BIN)/python -m benchmarks.bench_placement_scale
+	$(BIN)/python -m benchmarks.bench_storage
 	$(BIN)/python -m benchmarks.bench_history
 	$(BIN)/python -m benchmarks.bench_register --runs 1
 

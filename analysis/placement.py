@@ -12,8 +12,12 @@ Existing stations stay: demand they already cover is counted and left out of the
 demand points no candidate can reach, which keeps the model small.
 
 A greedy placement (each time the candidate adding the most uncovered weight, ties to the lowest
-index) is computed first and handed to HiGHS as a starting solution, so a time limit always ends
-with a feasible answer at least as good as greedy, and an honest gap against the best bound known.
+index), improved by 1-swap local search (:mod:`~township_atlas.analysis.placement_search`), is
+computed first and handed to HiGHS as a starting solution, so a time limit always ends with a
+feasible answer at least as good as that, and an honest gap against the best bound known. Past
+:data:`WHOLE_MODEL_ROWS` demand points (a prefecture and up) the sites are re-solved a block at a
+time (whole components of the coverage graph, large ones cut), the bound coming from the LP
+relaxation of the whole; ``optimal`` is said only when the stations meet a proven bound.
 Stations that add nothing (when more are asked for than can help) are left out of the answer.
 """
 
@@ -31,6 +35,13 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from scipy.spatial import cKDTree
+
+from .placement_search import blocks, fewer, greedy, swap, won
+
+#: Above this many demand points left to win, the model is first solved a block at a time.
+WHOLE_MODEL_ROWS = 5_000
+#: About how many demand points one block of sites reaches (see :func:`_by_blocks`).
+BLOCK_ROWS = 2_500
 
 
 class TargetUnreachable(ValueError):
@@ -212,31 +223,40 @@ class CoverageProblem:
         return (self.coverage @ open_sites.astype(np.int32)) > 0
 
     # ------------------------------------------------------------------ solving
-    def max_cover(self, k: int, time_limit: float = 60.0) -> PlacementResult:
+    def max_cover(self, k: int, time_limit: float = 60.0, rel_gap: float = 0.0) -> PlacementResult:
         """Add up to ``k`` new stations that maximise the covered weight.
 
         Stations that would add nothing are left out, so ``selected`` may be shorter than ``k``
-        (``requested``). Within ``time_limit`` seconds (greedy included) the answer is HiGHS's
-        best or the greedy one, whichever covers more. When not proven optimal, ``gap`` compares
-        the weight won by the new stations with the tightest upper bound known: HiGHS's dual
-        bound (``mip_dual_bound``) when finite, all the weight the free candidates can reach,
-        and the sum of the ``k`` largest single-station gains.
+        (``requested``). Greedy and a 1-swap local search come first (seconds at 20,000
+        villages); their answer is HiGHS's start, so within ``time_limit`` seconds (all steps
+        included) the answer is never worse than theirs. Above :data:`WHOLE_MODEL_ROWS` demand
+        points the model is first re-solved a block of sites at a time, and the whole model gets
+        the time left unless the answer is already within ``rel_gap`` (a share, 0 to 1) of the
+        whole LP's bound. When not proven optimal, ``gap`` compares the weight won by the new
+        stations with the tightest upper bound known: HiGHS's dual bound (``mip_dual_bound``)
+        or the LP relaxation's when finite, all the weight the free candidates can reach, and
+        the sum of the ``k`` largest single-station gains.
         """
         free = self._free_sites()
         if k < 0:
             raise ValueError(f"the number of new stations must not be negative (got {k})")
         if k > len(free):
             raise ValueError(f"{k} new stations asked for, but only {len(free)} candidates")
-        return self._solve(free, k=k, target=None, time_limit=time_limit)
+        return self._solve(free, k=k, target=None, time_limit=time_limit, rel_gap=rel_gap)
 
-    def set_cover(self, target_share: float = 0.9, time_limit: float = 60.0) -> PlacementResult:
+    def set_cover(
+        self, target_share: float = 0.9, time_limit: float = 60.0, rel_gap: float = 0.0
+    ) -> PlacementResult:
         """The fewest new stations that bring the covered share to ``target_share``.
 
-        Within ``time_limit`` seconds (greedy included) the answer is HiGHS's best or the greedy
-        one, whichever needs fewer stations. When not proven optimal, ``gap`` compares the
-        number of stations found with the tightest lower bound known: HiGHS's dual bound
-        rounded up (station counts are whole) when finite, and the weight still needed divided
-        by the most any one candidate adds, rounded up. With neither above 0 the gap is 1.
+        Greedy comes first, then stations are dropped while a 1-swap local search keeps the
+        share; that answer is HiGHS's start, so within ``time_limit`` seconds (all steps
+        included) the answer never needs more stations than it. Large models are first
+        re-solved a block at a time, as in :meth:`max_cover` (``rel_gap`` likewise). When not
+        proven optimal, ``gap`` compares the number of stations found with the tightest lower
+        bound known: HiGHS's dual bound or the LP relaxation's, rounded up (station counts are
+        whole), when finite, and the weight still needed divided by the most any one candidate
+        adds, rounded up. With neither above 0 the gap is 1.
         """
         if not 0 <= target_share <= 1:
             raise ValueError(f"the target share must be between 0 and 1 (got {target_share})")
@@ -244,15 +264,23 @@ class CoverageProblem:
         best = self.covered(~self.excluded).astype(float) @ self.weights
         if best < target_share * self.total_weight - 1e-9:
             raise TargetUnreachable(target_share, best / self.total_weight)
-        return self._solve(free, k=None, target=target_share, time_limit=time_limit)
+        return self._solve(
+            free, k=None, target=target_share, time_limit=time_limit, rel_gap=rel_gap
+        )
 
     def _free_sites(self) -> np.ndarray:
         return np.flatnonzero(~self.existing & ~self.excluded)
 
     def _solve(
-        self, free: np.ndarray, k: int | None, target: float | None, time_limit: float
+        self,
+        free: np.ndarray,
+        k: int | None,
+        target: float | None,
+        time_limit: float,
+        rel_gap: float,
     ) -> PlacementResult:
         started = time.perf_counter()
+        deadline = started + max(0.0, float(time_limit))
         base = self.covered(self.existing)
         base_weight = float(self.weights[base].sum())
         # Demand left to win: not yet covered, reachable by a free candidate, weight above 0.
@@ -263,51 +291,46 @@ class CoverageProblem:
             sub[open_rows, :], dtype=float
         )  # rows: open demand, cols: free candidates
         w = self.weights[open_rows]
-        n_x, n_y = len(free), len(open_rows)
+        n_y = len(open_rows)
         needed = None if target is None else target * self.total_weight - base_weight - 1e-9
-
-        # The greedy answer is the fallback when the time runs out before HiGHS finds one. It
-        # is not handed to HiGHS as a MIP start: with highspy 1.16 a start made HiGHS end
-        # "Optimal" with an objective below the true optimum and the start as its solution
-        # (issue 12), and the start did not make solving faster (benchmarks/bench_placement.py).
-        greedy = _greedy(a, w, k=k, needed=needed)  # positions in ``free``
-
-        h = _quiet_highs()
-        h.setOptionValue("threads", 1)  # same input, same answer (short of a time limit)
-        h.setOptionValue("random_seed", 0)
-        h.setOptionValue("mip_rel_gap", 0.0)
-        h.passModel(_model(a, w, k, needed))
-        h.setOptionValue("time_limit", max(0.0, float(time_limit) - _since(started)))
-        h.run()
-
-        model_status = h.getModelStatus()
-        status = h.modelStatusToString(model_status)
-        info = h.getInfo()
         tol = 1e-9 * max(1.0, float(w.sum()))
 
-        def won(picks: np.ndarray) -> float:
-            x = np.zeros(n_x)
-            x[picks] = 1.0
-            return float(w[a @ x > 0].sum())
+        def value(picks: np.ndarray) -> float:
+            return won(a, w, picks) if k is not None else float(len(picks))
 
-        def feasible(picks: np.ndarray) -> bool:
-            return len(picks) == k if k is not None else won(picks) >= needed - tol
-
-        def better(picks: np.ndarray, than: np.ndarray) -> bool:
+        def better(picks: np.ndarray | None, than: np.ndarray) -> bool:
             """Feasible and at least as good as ``than`` (judged on the rounded picks)."""
-            if not feasible(picks):
+            if picks is None:
                 return False
-            return won(picks) >= won(than) - tol if k is not None else len(picks) <= len(than)
+            if k is not None:
+                return len(picks) == k and won(a, w, picks) >= won(a, w, than) - tol
+            return won(a, w, picks) >= needed - tol and len(picks) <= len(than)
 
-        picks = np.asarray(greedy, dtype=int)
-        solution = np.asarray(h.getSolution().col_value)
-        if (
-            info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
-            and solution.size == n_x + n_y
+        # Greedy, then local search: seconds even for a province, and the start for HiGHS.
+        # Not cut by the time limit: the answer is promised at least this good.
+        picks = np.sort(np.asarray(greedy(a, w, k=k, needed=needed), dtype=int))
+        picks = swap(a, w, picks) if k is not None else fewer(a, w, picks, needed)
+
+        run: _Run | None = None
+        bounds: list[float] = []
+        if n_y > WHOLE_MODEL_ROWS:
+            # Too big to prove at once: a bound from the LP of the whole, then each block of
+            # sites re-solved exactly with the others fixed; the whole model gets what is left.
+            relaxed = _run_highs(a, w, k, needed, None, _until(deadline), 0.0, relax=True)
+            lp = relaxed.bound
+            if k is not None and np.isfinite(lp) and np.all(w == np.round(w)):
+                lp = float(np.floor(lp + 1e-6 * max(1.0, abs(lp))))  # whole weights, whole sum
+            bounds.append(lp)
+            picks = _by_blocks(a, w, k, needed, picks, deadline, rel_gap)
+            if k is not None:
+                picks = swap(a, w, picks, deadline)
+        if n_y <= WHOLE_MODEL_ROWS or (
+            _until(deadline) > 0 and _gap_against(value(picks), bounds, k) > rel_gap
         ):
-            highs_picks = np.flatnonzero(solution[:n_x] > 0.5)
-            if better(highs_picks, picks):
-                picks = highs_picks
+            run = _run_highs(a, w, k, needed, picks, _until(deadline), rel_gap)
+            bounds.append(run.bound)
+            if better(run.picks, picks):
+                picks = run.picks
         chosen = free[np.sort(picks)]
         order, gains = self._marginal_gains(chosen, base)
         kept = [(j, g) for j, g in zip(order, gains, strict=True) if g > 0]
@@ -315,14 +338,9 @@ class CoverageProblem:
         opened[[j for j, _ in kept]] = True
 
         # The answer is what its stations achieve, re-evaluated; it is optimal only when that
-        # meets a valid bound. HiGHS's dual bound counts only when it is consistent with what
+        # meets a valid bound. A solver's bound counts only when it is consistent with what
         # the stations achieve (an upper bound below an answer in hand is no bound).
         first = a.T @ w  # what each candidate adds alone
-        solver_says = model_status in (
-            highspy.HighsModelStatus.kOptimal,
-            highspy.HighsModelStatus.kModelEmpty,  # nothing left to win: having nothing is best
-        )
-        dual = float(info.mip_dual_bound) if n_x + n_y else float("nan")
         if k is not None:
             found = float(sum(g for _, g in kept))
             simple = min(float(w.sum()), float(np.sort(first)[::-1][:k].sum()))
@@ -330,17 +348,23 @@ class CoverageProblem:
             found = float(len(kept))
             most = float(first.max()) if first.size else 0.0
             simple = float(np.ceil(needed / most - 1e-6)) if needed > 0 and most > 0 else 0.0
-        bound, note = _bound(found, simple, dual, maximise=k is not None, tol=tol)
+        solved = _tightest(bounds, maximise=k is not None)
+        bound, note = _bound(found, simple, solved, maximise=k is not None, tol=tol)
         gap = _relative_gap(found, bound)
         optimal = gap <= 1e-9
-        if solver_says and not optimal and not note:
-            objective = float(info.objective_function_value)
+        if run is not None and run.note:
+            note = run.note
+        elif run is not None and run.solver_says and not optimal and not note:
             note = (
-                f"HiGHS said optimal (objective {objective:g}), but the stations returned "
+                f"HiGHS said optimal (objective {run.objective:g}), but the stations returned "
                 f"achieve {found:g} against a proven bound of {bound:g}"
             )
         if optimal:
             gap = 0.0
+        if run is not None:
+            status = run.status
+        else:
+            status = "Time limit reached" if _until(deadline) <= 0 else "Solved by blocks"
         return PlacementResult(
             selected=tuple(self.site_ids[j] for j, _ in kept),
             added_weight=tuple(g for _, g in kept),
@@ -358,19 +382,176 @@ class CoverageProblem:
         self, chosen: np.ndarray, base: np.ndarray
     ) -> tuple[list[int], list[float]]:
         """Order chosen sites greedily by what each adds on top of those before it."""
-        cover = self.coverage[:, chosen].toarray().astype(float)  # demand × chosen
+        cover = sparse.csc_array(self.coverage[:, chosen], dtype=float)  # demand × chosen
         open_weight = np.where(base, 0.0, self.weights)
-        left = np.ones(len(chosen), bool)
-        order: list[int] = []
-        gains: list[float] = []
-        for _ in range(len(chosen)):
-            adds = np.where(left, open_weight @ cover, -1.0)
-            best = int(np.argmax(adds))
-            order.append(int(chosen[best]))
-            gains.append(float(adds[best]))
-            left[best] = False
-            open_weight[cover[:, best] > 0] = 0.0
-        return order, gains
+        order = greedy(cover, open_weight, k=len(chosen))
+        # Each point's weight goes to the first station in that order that covers it.
+        ordered = sparse.csc_array(cover[:, order])
+        position = np.repeat(np.arange(len(order)), np.diff(ordered.indptr))
+        first = np.full(cover.shape[0], len(order))
+        np.minimum.at(first, ordered.indices, position)
+        hit = first < len(order)
+        gains = np.bincount(first[hit], weights=open_weight[hit], minlength=len(order))
+        return [int(chosen[j]) for j in order], [float(g) for g in gains]
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What one HiGHS run gave: its answer (column positions, None without one), its model
+    status, its bound when it can be trusted (NaN otherwise) and why not (``note``)."""
+
+    picks: np.ndarray | None
+    status: str
+    solver_says: bool  # HiGHS's status claims a proof
+    objective: float
+    bound: float
+    note: str = ""
+
+
+def _run_highs(
+    a: sparse.csc_array,
+    w: np.ndarray,
+    k: int | None,
+    needed: float | None,
+    start: np.ndarray | None,
+    seconds: float,
+    rel_gap: float,
+    relax: bool = False,
+) -> _Run:
+    """Solve the covering model of ``a`` and ``w`` (its LP relaxation with ``relax``) within
+    ``seconds``, from the start ``start`` (column positions) when given."""
+    n_x, n_y = a.shape[1], a.shape[0]
+    h = _quiet_highs()
+    h.setOptionValue("threads", 1)  # same input, same answer (short of a time limit)
+    h.setOptionValue("random_seed", 0)
+    h.setOptionValue("mip_rel_gap", float(rel_gap))
+    lp = _model(a, w, k, needed)
+    if relax:
+        lp.integrality_ = []
+    h.passModel(lp)
+    if start is not None:
+        # With a start and presolve, highspy 1.16 ended "Optimal" below the true optimum and
+        # returned the start (issue 12; the instance of tests/unit/cli/test_cli_plan.py). It
+        # does not with presolve off, which is as fast here (benchmarks/bench_placement_scale).
+        h.setOptionValue("presolve", "off")
+        x = np.zeros(n_x)
+        x[start] = 1.0
+        mip_start = highspy.HighsSolution()
+        mip_start.col_value = np.concatenate([x, (a @ x > 0).astype(float)]).tolist()
+        mip_start.value_valid = True
+        h.setSolution(mip_start)
+    h.setOptionValue("time_limit", max(0.0, float(seconds)))
+    h.run()
+
+    model_status = h.getModelStatus()
+    status = h.modelStatusToString(model_status)
+    info = h.getInfo()
+    says = model_status in (
+        highspy.HighsModelStatus.kOptimal,
+        highspy.HighsModelStatus.kModelEmpty,  # nothing left to win: having nothing is best
+    )
+    objective = float(info.objective_function_value)
+    if relax:
+        bound = objective if model_status == highspy.HighsModelStatus.kOptimal else np.nan
+        return _Run(None, status, says, objective, bound)
+    picks = None
+    solution = np.asarray(h.getSolution().col_value)
+    if (
+        info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
+        and solution.size == n_x + n_y
+    ):
+        picks = np.flatnonzero(solution[:n_x] > 0.5)
+    bound = float(info.mip_dual_bound) if n_x + n_y else np.nan
+    if picks is not None and n_x + n_y:
+        # The objective HiGHS reports must be what its answer achieves: covering, never less
+        # than it (and exactly it once optimal); set covering, its station count.
+        achieved = won(a, w, picks) if k is not None else float(len(picks))
+        slack = 1e-6 * max(1.0, abs(achieved))
+        off = (
+            objective > achieved + slack or (says and objective < achieved - slack)
+            if k is not None
+            else abs(objective - achieved) > slack
+        )
+        if off:
+            note = (
+                f"HiGHS said {status.lower()} (objective {objective:g}), but its stations "
+                f"achieve {achieved:g}; its bound ({bound:g}) was not used"
+            )
+            return _Run(picks, status, says, objective, np.nan, note)
+    return _Run(picks, status, says, objective, bound)
+
+
+def _by_blocks(
+    a: sparse.csc_array,
+    w: np.ndarray,
+    k: int | None,
+    needed: float | None,
+    picks: np.ndarray,
+    deadline: float,
+    rel_gap: float = 0.0,
+) -> np.ndarray:
+    """``picks`` improved one block of sites at a time (:func:`blocks`), the others fixed;
+    each block solved to within ``rel_gap`` of its own bound.
+
+    Each block keeps what it had: covering, as many stations; set covering, at least the
+    weight its stations won. So a block's exact answer is never worse, and the whole stays
+    feasible (checked again at the end: if not, ``picks`` as given).
+    """
+    x = np.zeros(a.shape[1], bool)
+    x[picks] = True
+    groups = blocks(a, BLOCK_ROWS)
+    sizes = [int((np.diff(a.indptr)[g]).sum()) for g in groups]  # work ~ coverage entries
+    left = float(sum(sizes))
+    for cols, size in zip(groups, sizes, strict=True):
+        share = size / left if left else 1.0
+        left -= size
+        if _until(deadline) <= 0:
+            break
+        outside = x.copy()
+        outside[cols] = False
+        part = sparse.csc_array(a[:, cols])
+        rows = np.flatnonzero((np.diff(sparse.csr_array(part).indptr) > 0) & ~(a @ outside > 0))
+        mine = np.flatnonzero(x[cols])
+        if not rows.size or not mine.size:
+            continue
+        part = sparse.csc_array(part[rows, :])
+        pw = w[rows]
+        had = won(part, pw, mine)
+        budget = len(mine) if k is not None else None
+        need = None if k is not None else had - 1e-9 * max(1.0, had)
+        run = _run_highs(part, pw, budget, need, mine, _until(deadline) * share, rel_gap)
+        if run.picks is None:
+            continue
+        got = won(part, pw, run.picks)
+        if k is not None:
+            takes = len(run.picks) == budget and got > had
+        else:
+            takes = got >= need and len(run.picks) < len(mine)
+        if takes:
+            x[cols] = False
+            x[cols[run.picks]] = True
+    improved = np.flatnonzero(x)
+    if needed is not None and won(a, w, improved) < needed - 1e-9 * max(1.0, float(w.sum())):
+        return picks
+    return improved
+
+
+def _tightest(bounds: list[float], *, maximise: bool) -> float:
+    """The tightest of the solvers' bounds (NaN when none is finite)."""
+    finite = [b for b in bounds if np.isfinite(b)]
+    if not finite:
+        return np.nan
+    return min(finite) if maximise else max(finite)
+
+
+def _gap_against(found: float, bounds: list[float], k: int | None) -> float:
+    """The gap of ``found`` against the solvers' bounds so far (1 without any)."""
+    bound = _tightest(bounds, maximise=k is not None)
+    if not np.isfinite(bound):
+        return 1.0
+    if k is None:
+        bound = float(np.ceil(bound - 1e-6))
+    return _relative_gap(found, max(bound, found) if k is not None else min(bound, found))
 
 
 def _bound(
@@ -448,44 +629,6 @@ def _model(a: sparse.csc_array, w: np.ndarray, k: int | None, needed: float | No
     return lp
 
 
-def _greedy(
-    a: sparse.csc_array, w: np.ndarray, k: int | None = None, needed: float | None = None
-) -> list[int]:
-    """Greedy covering: column positions of ``a`` (demand × candidate), in the order picked.
-
-    Each pick is the column adding the most weight ``w`` not yet covered, ties to the lowest
-    index. With ``k``: exactly ``k`` picks (once nothing adds weight, the lowest unpicked
-    columns, so that ``sum x = k`` holds). With ``needed``: until the weight won reaches
-    ``needed`` or no column adds anything more.
-    """
-    a = sparse.csc_array(a, dtype=float)
-    by_row = sparse.csr_array(a)
-    n_cols = a.shape[1]
-    left = np.asarray(w, dtype=float).copy()  # weight still to win, per demand point
-    gains = a.T @ left
-    picked = np.zeros(n_cols, bool)
-    order: list[int] = []
-    won = 0.0
-    while len(order) < n_cols:
-        if k is not None and len(order) >= k:
-            break
-        if k is None and (needed is None or won >= needed):
-            break
-        best = int(np.argmax(np.where(picked, -np.inf, gains)))
-        if k is None and gains[best] <= 0:
-            break
-        order.append(best)
-        picked[best] = True
-        won += float(gains[best])
-        rows = a.indices[a.indptr[best] : a.indptr[best + 1]]
-        rows = rows[left[rows] > 0]
-        if rows.size:
-            left[rows] = 0.0
-            touched = np.unique(by_row[rows].indices)
-            gains[touched] = a[:, touched].T @ left  # recomputed, not decremented: exact zeros
-    return order
-
-
 def _relative_gap(found: float, bound: float) -> float:
     """``|bound - found| / max(|bound|, |found|)``: between 0 and 1 for non-negative values.
 
@@ -499,6 +642,10 @@ def _relative_gap(found: float, bound: float) -> float:
 
 def _since(started: float) -> float:
     return time.perf_counter() - started
+
+
+def _until(deadline: float) -> float:
+    return max(0.0, deadline - time.perf_counter())
 
 
 def _quiet_highs() -> highspy.Highs:

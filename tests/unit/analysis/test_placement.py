@@ -11,7 +11,9 @@ import pytest
 from scipy import sparse
 from shapely.geometry import Point
 
-from township_atlas.analysis.placement import CoverageProblem, _greedy
+from township_atlas.analysis.placement import CoverageProblem
+from township_atlas.analysis.placement_search import fewer, swap, won
+from township_atlas.analysis.placement_search import greedy as _greedy
 
 # A line of five villages 0, 1, 2, 3, 4 km apart on the x axis; candidates at 0.5, 2 and 3.5 km.
 # With a 0.6 km radius: candidate A (0.5) covers villages 0 and 1, B (2.0) covers 2, C (3.5)
@@ -166,22 +168,53 @@ def test_greedy_helper_on_a_hand_checked_instance():
     assert _greedy(sparse.csc_array(np.eye(3)), np.ones(3), k=2) == [0, 1]
 
 
-def test_no_time_falls_back_to_greedy_with_an_honest_gap():
-    # No time at all: HiGHS proves nothing, the answer is the greedy start. Max cover with two
-    # stations: greedy wins 5 of the 6 reachable, so the gap is 1/6. Set cover of all six:
-    # greedy needs 3 stations and no station covers more than 4, so at least 2: gap 1/3.
+def test_swap_repairs_greedys_trap():
+    # Greedy takes the big centre c0 and then c1 (5 of 6); swapping c0 out for c2 covers all 6.
+    a = sparse.csc_array(TRAP)
+    w = np.ones(6)
+    assert won(a, w, [0, 1]) == 5
+    assert swap(a, w, np.array([0, 1])).tolist() == [1, 2]
+    assert won(a, w, [1, 2]) == 6
+    # A 1-swap optimum stays as it is; so does a full or empty pick.
+    assert swap(a, w, np.array([1, 2])).tolist() == [1, 2]
+    assert swap(a, w, np.arange(4)).tolist() == [0, 1, 2, 3]
+    assert swap(a, w, np.array([], int)).tolist() == []
+
+
+def test_fewer_drops_the_centre_once_the_sides_suffice():
+    a = sparse.csc_array(TRAP)
+    w = np.ones(6)
+    assert fewer(a, w, np.array([0, 1, 2]), needed=6).tolist() == [1, 2]
+    # Five of six with one station is out of reach: two stay.
+    assert fewer(a, w, np.array([1, 2]), needed=5).tolist() == [1, 2]
+
+
+def test_no_time_still_gives_the_local_search_answer():
+    # No time for HiGHS at all: greedy + swap still run. Both answers reach a simple bound (all
+    # six villages; at least ceil(6 / 4) = 2 stations), so they are proven optimal without it.
     problem = trap_problem()
     two = problem.max_cover(2, time_limit=0)
-    assert not two.optimal and two.status == "Time limit reached"
-    assert two.selected == ("c0", "c1") and two.added_weight == (4.0, 1.0)
-    assert two.covered_weight == 5 and two.gap == pytest.approx(1 / 6)
+    assert set(two.selected) == {"c1", "c2"} and two.covered_weight == 6
+    assert two.optimal and two.gap == 0.0
     everything = problem.set_cover(1.0, time_limit=0)
-    assert not everything.optimal and everything.requested is None
-    assert len(everything.selected) == 3 and everything.covered_weight == 6
-    assert everything.gap == pytest.approx(1 / 3)
-    # Given time, both are solved exactly.
-    assert set(problem.max_cover(2).selected) == {"c1", "c2"}
-    assert len(problem.set_cover(1.0).selected) == 2
+    assert set(everything.selected) == {"c1", "c2"} and everything.requested is None
+    assert everything.optimal
+
+
+def _traps(n: int) -> CoverageProblem:
+    """Greedy's trap ``n`` times over, apart: 6 n villages, 4 n sites; greedy takes every
+    centre, the best two per trap are its sides."""
+    cover = sparse.block_diag([TRAP] * n).toarray()
+    cost = np.where(cover > 0, 0.0, np.inf)
+    return CoverageProblem.from_cost_matrix(cost, np.ones(len(cover)), 1.0)
+
+
+def test_local_search_answer_is_never_worse_than_greedy():
+    problem = _traps(5)
+    result = problem.max_cover(10, time_limit=0)
+    a = sparse.csc_array(problem.coverage, dtype=float)
+    assert result.covered_weight >= won(a, problem.weights, _greedy(a, problem.weights, k=10))
+    assert result.covered_weight == 30 and result.optimal
 
 
 def _reference_greedy(cover: np.ndarray, weights: np.ndarray, k: int) -> float:
@@ -215,6 +248,9 @@ def test_time_limit_gives_a_feasible_answer_at_least_greedy_with_a_gap():
     assert len(result.selected) == k == result.requested
     assert len(set(result.selected)) == k and all(g > 0 for g in result.added_weight)
     assert result.covered_weight >= _reference_greedy(cost <= 1_000, weights, k)
+    a = sparse.csc_array(cost <= 1_000, dtype=float)
+    local = swap(a, weights, np.array(_greedy(a, weights, k=k)))
+    assert result.covered_weight >= won(a, weights, local)  # never worse than greedy + swap
     assert result.covered_weight == pytest.approx(sum(result.added_weight))
     # The bound behind the gap is no more than all the weight there is.
     assert result.covered_weight / (1 - result.gap) <= result.total_weight + 1e-6
@@ -260,3 +296,40 @@ def test_a_radius_per_site_covers_by_each_sites_own_distance():
     assert problem.max_cover(1).selected == ("b",)
     with pytest.raises(ValueError, match="negative"):
         CoverageProblem.from_cost_matrix(cost, [1, 1, 5], [2.0, -1.0])
+
+
+def test_blocks_path_is_never_worse_and_claims_only_what_it_proves(monkeypatch):
+    # The brute-force instance, solved as if it were a province: blocks of ~15 demand points
+    # with the rest fixed, the LP of the whole as the bound. Whatever it returns is at least
+    # greedy + swap, its gap is honest against brute force, and optimal means brute force.
+    import township_atlas.analysis.placement as placement
+
+    monkeypatch.setattr(placement, "WHOLE_MODEL_ROWS", 10)
+    monkeypatch.setattr(placement, "BLOCK_ROWS", 15)
+    rng = np.random.default_rng(7)
+    demand = rng.uniform(0, 10_000, size=(60, 2))
+    sites = rng.uniform(0, 10_000, size=(14, 2))
+    weights = rng.integers(1, 30, size=60).astype(float)
+    cost = np.linalg.norm(demand[:, None, :] - sites[None, :, :], axis=2)
+    problem = CoverageProblem.from_cost_matrix(cost, weights, 2_000)
+    cover = cost <= 2_000
+    a = sparse.csc_array(cover, dtype=float)
+    for k in (1, 3, 5):
+        best = max(
+            weights[cover[:, list(combo)].any(axis=1)].sum()
+            for combo in itertools.combinations(range(14), k)
+        )
+        local = won(a, weights, swap(a, weights, np.array(_greedy(a, weights, k=k))))
+        for limit in (0.0, 60.0):
+            result = problem.max_cover(k, time_limit=limit)
+            assert local <= result.covered_weight <= best
+            assert result.covered_weight / (1 - result.gap) >= best - 1e-6
+            assert result.optimal == (result.gap == 0.0)
+            if result.optimal:
+                assert result.covered_weight == best
+        assert problem.max_cover(k).optimal  # given time, the whole model proves it
+    fewest = problem.set_cover(0.5)
+    assert fewest.optimal and fewest.covered_share >= 0.5
+    assert len(fewest.selected) == min(
+        k for k in range(15) if problem.max_cover(k).covered_share >= 0.5 - 1e-9
+    )
