@@ -104,8 +104,12 @@ def fit(canvas: Canvas, page: Page, width: float, height: float) -> _Plan:
     """Chart height, row height and blocks (the longest table perhaps split in two) so the
     blocks fit ``height`` under the chart; when nothing does, the chart at its smallest and
     the blocks as they are, to run on."""
+    room = height if page.chart is None else height - 28.0
     for blocks in _arrangements(page.blocks):
         for row_h in ROW_HEIGHTS:
+            # a county's 300 rows cannot fit at any height: say so without measuring each cell
+            if sum(least_height(canvas, b, width, row_h) + 4.0 for b in blocks) > room + 0.01:
+                continue
             used = sum(block_height(canvas, b, width, row_h) + 4.0 for b in blocks)
             rest = height - used
             if page.chart is None and rest >= 0:
@@ -135,6 +139,15 @@ def block_height(canvas: Canvas, block: Block, width: float, row_h: float) -> fl
         half_w = (width - 4.0) / 2
         return TITLE_H + max(_sheet(canvas, t, half_w, row_h).height for t in block.halves())
     return TITLE_H + _sheet(canvas, block, width, row_h).height
+
+
+def least_height(canvas: Canvas, block: Block, width: float, row_h: float) -> float:
+    """A floor under :func:`block_height` found without measuring a cell: a table's rows
+    (and headings) each one line high."""
+    if isinstance(block, TextBlock):
+        return block_height(canvas, block, width, row_h)
+    tables = block.halves() if isinstance(block, _Split) else (block,)
+    return TITLE_H + max(len(t.rows) + 1 for t in tables) * row_h
 
 
 def heading(canvas: Canvas, title: str, x: float, y: float) -> None:

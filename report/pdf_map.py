@@ -11,26 +11,11 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 
-from .pdf_canvas import PT, Box, Canvas, overlap
+from .label_index import PlacedBoxes, place
+from .pdf_canvas import PT, Box, Canvas
 from .pdf_model import ACCENT, BADGE, INK, MAP_DPI, MUTED, LegendEntry, MapPanel
 from .static_map import RenderedMap, render_map
 
-#: Where a label may go around its anchor, in order: on it, above, below, right, left, corners.
-_OFFSETS = (
-    (0, 0),
-    (0, -1),
-    (0, 1),
-    (1, 0),
-    (-1, 0),
-    (1, -1),
-    (-1, -1),
-    (1, 1),
-    (-1, 1),
-    (0, -2),
-    (0, 2),
-    (2, 0),
-    (-2, 0),
-)
 LEGEND_STEP = 4.6  # mm from one legend row to the next
 
 LegendRow = list[tuple[LegendEntry, float]]
@@ -304,12 +289,12 @@ def labels(
     if frame is None or not len(frame):
         return
     inner = Box(image.x + 1, image.y + 1, image.w - 2, image.h - 2)
-    placed: list[Box] = list(obstacles)
+    placed = PlacedBoxes(obstacles)
     for (fx, fy), text, note, quiet, badge in _label_rows(frame, rendered):
         label = _measure(canvas, text, note, quiet, badge)
-        box = _place(label, image.x + fx * image.w, image.y + fy * image.h, inner, placed)
+        box = place(label.w, label.h, image.x + fx * image.w, image.y + fy * image.h, inner, placed)
         if box is not None:
-            placed.append(box)
+            placed.add(box)
             _draw_label(canvas, label, box)
 
 
@@ -366,25 +351,6 @@ def _measure(canvas: Canvas, text: str, note: str, quiet: bool, badge: str) -> _
         w=max(line_w, note_w),
         h=h,
     )
-
-
-def _place(label: _Label, ax: float, ay: float, inner: Box, placed: list[Box]) -> Box | None:
-    """The first place around the anchor (ax, ay) inside ``inner`` where ``label`` overlaps
-    nothing ``placed``, else the one where it overlaps least; None when none is inside."""
-    w, h = label.w, label.h
-    best, best_cost = None, math.inf
-    for dx, dy in _OFFSETS:
-        box = Box(ax - w / 2 + dx * (w / 2 + 1.2), ay - h / 2 + dy * (h / 2 + 1.0), w, h)
-        if not box.inside(inner):
-            continue
-        # a little air around each name: two names touching read as one
-        room = Box(box.x - 0.9, box.y - 0.2, box.w + 1.8, box.h + 0.4)
-        cost = sum(overlap(room, other) for other in placed)
-        if cost == 0:
-            return box
-        if cost < best_cost:
-            best, best_cost = box, cost
-    return best
 
 
 def _draw_label(canvas: Canvas, label: _Label, box: Box) -> None:

@@ -12,8 +12,16 @@ import pytest
 from shapely.geometry import Point, box
 
 from township_atlas.report import pdf as brief_pdf
+from township_atlas.report import pdf_column
 from township_atlas.report.fonts import cjk_font
-from township_atlas.report.pdf_canvas import BODY_BOTTOM, NO_LINE_START, PAGE_H, Canvas
+from township_atlas.report.pdf_canvas import (
+    BODY_BOTTOM,
+    MARGIN,
+    NO_LINE_START,
+    PAGE_H,
+    PAGE_W,
+    Canvas,
+)
 from township_atlas.report.static_map import MapLayers
 
 MM = 72 / 25.4
@@ -104,3 +112,37 @@ def test_a_long_cell_wraps_and_a_long_text_runs_on():
     assert all(lowest <= BODY_BOTTOM + 0.5 for _, lowest in pages)
     everything = "".join(t for t, _ in pages)
     assert all(f"第{i}行" in everything for i in range(80))
+
+
+def test_a_county_table_of_300_villages_runs_on_within_its_pages():
+    rows = tuple((f"第{i // 20 + 1}镇村{i:03d}", f"{i % 37}", "贫困村·已出列") for i in range(300))
+    table = brief_pdf.Table(
+        "各村情况", ("村名", "未脱贫人", "出列情况"), (*rows, ("合计", "5,406", "")), "LRL"
+    )
+    data = brief_pdf.render(tiny_brief(table))
+    pages = texts_and_lowest(data)
+    assert len(pages) >= 7
+    for text, lowest in pages:
+        assert lowest <= BODY_BOTTOM + 0.5  # nothing runs into the footer
+        assert "村名未脱贫人出列情况" in text  # the headings on every page
+    # every village once, in order, across the pages
+    assert [int(n) for n in re.findall(r"村(\d{3})", "".join(t for t, _ in pages))] == list(
+        range(300)
+    )
+    for page in pdfium.PdfDocument(data):  # and nothing past the right margin
+        tp = page.get_textpage()
+        right = max(tp.get_charbox(i)[2] for i in range(tp.count_chars())) / MM
+        assert right <= PAGE_W - MARGIN + 0.5
+
+
+@pytest.mark.parametrize("n", [1, 11, 12, 40, 300])
+def test_a_tables_least_height_is_never_more_than_its_height(canvas, n):
+    # the column skips a row height when even the least height is too tall: it must never
+    # skip one at which the table fits
+    wide = "贫困村·未出列（计划2017年），并且有一段很长的说明文字要写完整"
+    rows = tuple((f"村{i}", str(i), wide if i % 3 == 0 else "非贫困村") for i in range(n))
+    table = brief_pdf.Table("各村情况", ("村名", "未脱贫人", "出列情况"), rows, "LRL")
+    blocks = [table, pdf_column._Split(table), brief_pdf.TextBlock("说明", (wide,) * 3)]
+    for block, row_h in itertools.product(blocks, pdf_column.ROW_HEIGHTS):
+        least = pdf_column.least_height(canvas, block, 120.0, row_h)
+        assert least <= pdf_column.block_height(canvas, block, 120.0, row_h) + 1e-9
