@@ -1,5 +1,6 @@
-"""Plain, JSON-ready figures of a workspace that the command line prints: the township summary,
-the exit check and the relocation follow-up. Nothing here reads files or prints."""
+"""Plain, JSON-ready figures of a workspace that the command line prints: the summary of a
+county, township or village, the exit check and the relocation follow-up. Nothing here reads
+files or prints."""
 
 from __future__ import annotations
 
@@ -8,11 +9,25 @@ from typing import Any
 
 import pandas as pd
 
+from ..geo import levels
+from ..geo.levels import Place
 from ..geo.rules import Rules
 from ..geo.workspace import Workspace
 from . import poverty
 from .exit_rules import township_exit_summary
 from .relocation import followup_summary, site_followup
+
+#: Per-township figures of a county's summary.
+TOWNSHIP_COLUMNS = [
+    "code",
+    "name",
+    "villages",
+    "population",
+    "registered_households",
+    "poor_households",
+    "poor_people",
+    "incidence",
+]
 
 #: Per-village figures of the summary (remaining poor at the chosen year).
 VILLAGE_COLUMNS = [
@@ -36,25 +51,36 @@ def _plain(record: dict) -> dict:
     return {k: (v.item() if hasattr(v, "item") else v) for k, v in record.items()}
 
 
-def summary_data(ws: Workspace, year: int | None, workspace: str) -> dict[str, Any]:
-    """Township totals, totals by category and per-village figures (JSON-ready).
+def summary_data(
+    ws: Workspace, year: int | None, workspace: str, place: Place | None = None
+) -> dict[str, Any]:
+    """Totals of a place, totals by category, per township (of a county) and per village
+    (JSON-ready).
 
     Parameters
     ----------
     ws
-        The workspace.
+        The workspace, narrowed to ``place`` (``geo.levels.within``).
     year
         Remaining poor at the end of this year; ``None``: the workspace's latest.
     workspace
         Where the workspace was read from, as the output names it.
+    place
+        The place ``ws`` was narrowed to (default: where it opens, ``geo.levels.home``: its
+        township, or the county of several). ``township`` names it too, as it did when a
+        workspace held one township.
     """
     if year is None:
         year = _latest_year(ws)
-    town = ws.township.iloc[0]
+    place = place or levels.home(ws)
     cats = poverty.by_category(ws.households, year)
     villages = poverty.village_figures(ws.villages, ws.households, year)
-    return {
-        "township": {"code": str(town["code"]), "name": str(town["name"])},
+    out = {
+        "place": {"level": place.level, "code": place.code, "name": place.name},
+        "trail": [
+            {"level": p.level, "code": p.code, "name": p.name} for p in levels.trail(ws, place)
+        ],
+        "township": {"code": place.code, "name": place.name},
         "workspace": workspace,
         "totals": poverty.township_totals(ws.villages, ws.households, year),
         "by_group": [
@@ -68,6 +94,21 @@ def summary_data(ws: Workspace, year: int | None, workspace: str) -> dict[str, A
         "by_category": [_plain(row) for row in cats.to_dict("records")],
         "villages": [_plain(row) for row in villages[VILLAGE_COLUMNS].to_dict("records")],
     }
+    if place.level in (levels.REGION, levels.COUNTY):
+        out["townships"] = _township_rows(ws, year)
+    return out
+
+
+def _township_rows(ws: Workspace, year: int) -> list[dict[str, Any]]:
+    """Each township's headline figures at ``year``."""
+    rows = []
+    for town in levels.townships(ws):
+        mine = levels.within(ws, town)
+        totals = poverty.township_totals(mine.villages, mine.households, year)
+        rows.append(
+            {"code": town.code, "name": town.name, **{k: totals[k] for k in TOWNSHIP_COLUMNS[2:]}}
+        )
+    return rows
 
 
 def exit_check_data(ws: Workspace, rules: Rules, year: int | None) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import Parents, SubParsers, parent, workspace_or_demo
+from .common import Parents, SubParsers, parent, read_map_place, workspace_or_demo
 
 _BRIEF_DESCRIPTION = (
     "A one-page brief of the township at the end of a year: the map of remaining poor "
@@ -49,7 +49,7 @@ def add_parser(sub: SubParsers, parents: Parents) -> None:
         "brief",
         help="printable brief (PDF): the township page, a village's page, or both (--pack)",
         description=_BRIEF_DESCRIPTION,
-        parents=[parents.workspace, parent(_brief_file), parents.year()],
+        parents=[parents.workspace, parent(_brief_file), parents.year(), parents.place],
     )
     p.add_argument(
         "--paper", type=str.upper, choices=["A4", "A3"], default="A4", help="paper (landscape)"
@@ -61,7 +61,7 @@ def add_parser(sub: SubParsers, parents: Parents) -> None:
         "export-map",
         help="the map as an offline HTML page or a PNG picture",
         description=_MAP_DESCRIPTION,
-        parents=[parents.workspace, parent(_map_file), parents.year()],
+        parents=[parents.workspace, parent(_map_file), parents.year(), parents.place],
     )
     p.add_argument("--village", metavar="CODE", help="zoom to one village (its code or name)")
     p.set_defaults(func=cmd_export_map)
@@ -69,7 +69,6 @@ def add_parser(sub: SubParsers, parents: Parents) -> None:
 
 def cmd_brief(args: argparse.Namespace) -> int:
     """Write the brief PDF to ``--out``."""
-    from ..geo.workspace import read_workspace
     from ..report.brief import build_brief
 
     out = Path(args.out)
@@ -77,8 +76,8 @@ def cmd_brief(args: argparse.Namespace) -> int:
         raise ValueError(f"--out {out.name}: the brief is a PDF; name the file *.pdf")
     if args.pack and args.village:
         raise ValueError("--pack already has a page per village; leave out --village")
-    ws = read_workspace(workspace_or_demo(args.workspace))
-    data = build_brief(ws, args.year, village=args.village, paper=args.paper, pack=args.pack)
+    ws, village = read_map_place(workspace_or_demo(args.workspace), args.place, args.village)
+    data = build_brief(ws, args.year, village=village, paper=args.paper, pack=args.pack)
     out.write_bytes(data)
     print(f"简报已写入 {out}", file=sys.stderr)
     return 0
@@ -87,7 +86,6 @@ def cmd_brief(args: argparse.Namespace) -> int:
 def cmd_export_map(args: argparse.Namespace) -> int:
     """Write the map to ``--out`` as offline HTML or PNG."""
     from ..dashboard.exports import EXPORT_LAYERS, export_map
-    from ..geo.workspace import read_workspace
 
     out = Path(args.out)
     kind = out.suffix.lower()
@@ -97,8 +95,8 @@ def cmd_export_map(args: argparse.Namespace) -> int:
     unknown = sorted(set(layers) - set(EXPORT_LAYERS))
     if unknown:
         raise ValueError(f"--layers: unknown {', '.join(unknown)}; use {','.join(EXPORT_LAYERS)}")
-    ws = read_workspace(workspace_or_demo(args.workspace))
-    data = export_map(ws, kind[1:], args.year, frozenset(layers), args.village)
+    ws, village = read_map_place(workspace_or_demo(args.workspace), args.place, args.village)
+    data = export_map(ws, kind[1:], args.year, frozenset(layers), village)
     out.write_bytes(data)
     print(f"地图已写入 {out}", file=sys.stderr)
     return 0

@@ -15,6 +15,12 @@ SubParsers = argparse._SubParsersAction
 #: Help line of the optional workspace positional most subcommands take.
 WORKSPACE_HELP = "workspace GeoPackage (default: the demo)"
 
+#: Help line of ``--place``.
+PLACE_HELP = (
+    "narrow to a county, township or village: its code (6, 9 or 12 digits) or name "
+    "(default: the whole workspace)"
+)
+
 #: Help line of ``--year`` where it needs no more words.
 YEAR_HELP = "at the end of this year (default: the latest)"
 
@@ -41,6 +47,37 @@ def workspace_or_demo(path: str | None) -> Path:
     from ..data.demo import ensure_demo
 
     return ensure_demo()
+
+
+def read_place(path: Path, place: str | None):
+    """The workspace at ``path`` narrowed to ``place`` (``geo.levels.find``: a code or a
+    name; empty: all of it), and that place.
+
+    Raises
+    ------
+    geo.levels.PlaceNotFound
+        (a ValueError: exit 2) no place, or several, answer to ``place``.
+    """
+    from ..geo import levels
+    from ..geo.workspace import read_workspace
+
+    ws = read_workspace(path)
+    where = levels.find(ws, place)
+    return levels.within(ws, where), where
+
+
+def read_map_place(path: Path, place: str | None, village: str | None):
+    """For a map or a brief: the workspace narrowed to ``place``'s township when ``place`` is
+    a village (the map keeps the township around it), and the village to show (``--village``,
+    else that village's code)."""
+    from ..geo import levels
+
+    ws, where = read_place(path, place)
+    if where.level != levels.VILLAGE:
+        return ws, village
+    if village:
+        raise ValueError("--place is a village already; leave out --village")
+    return read_place(path, where.code[:9])[0], where.code
 
 
 def print_json(data: object, default: Callable[[object], object] | None = None) -> None:
@@ -99,6 +136,9 @@ class Parents:
         )
         self.json = parent(
             lambda p: p.add_argument("--json", action="store_true", help="print JSON")
+        )
+        self.place = parent(
+            lambda p: p.add_argument("--place", metavar="CODE|NAME", help=PLACE_HELP)
         )
 
     @staticmethod

@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 
 from ..geo.schema import VILLAGE_STATUS_LABELS
-from .common import Parents, SubParsers, print_json, table, workspace_or_demo
+from .common import Parents, SubParsers, print_json, read_place, table, workspace_or_demo
 
 #: How each village status reads in the text report: the schema's one wording.
 _STATUS_ZH = {status: zh for status, (zh, _) in VILLAGE_STATUS_LABELS.items()}
@@ -42,6 +42,7 @@ def add_parser(sub: SubParsers, parents: Parents) -> None:
             parents.rules(
                 "exit-rules TOML over the defaults (default: the workspace's stored rules)"
             ),
+            parents.place,
             parents.json,
         ],
     )
@@ -56,6 +57,7 @@ def add_parser(sub: SubParsers, parents: Parents) -> None:
                 "exit-rules TOML over the defaults; its [relocation] section sets the checks "
                 "(default: the workspace's stored rules)"
             ),
+            parents.place,
             parents.json,
         ],
     )
@@ -63,10 +65,10 @@ def add_parser(sub: SubParsers, parents: Parents) -> None:
 
 
 def _workspace_and_rules(args: argparse.Namespace):
-    """The workspace and its rules: ``--rules FILE`` over the defaults when given (checked
-    before the workspace is read), else the rules stored in the workspace."""
+    """The workspace (narrowed to ``--place``) and its rules: ``--rules FILE`` over the
+    defaults when given (checked before the workspace is read), else the rules stored in the
+    workspace."""
     from ..geo.rules import read_rules_file, workspace_rules
-    from ..geo.workspace import read_workspace
 
     path = workspace_or_demo(args.workspace)
     if args.rules:
@@ -74,8 +76,8 @@ def _workspace_and_rules(args: argparse.Namespace):
         if not rules_path.is_file():
             raise FileNotFoundError(f"no rules file at {rules_path}")
         rules = read_rules_file(rules_path)
-        return read_workspace(path), rules
-    ws = read_workspace(path)
+        return read_place(path, args.place)[0], rules
+    ws = read_place(path, args.place)[0]
     return ws, workspace_rules(ws.meta)
 
 

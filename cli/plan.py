@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import Parents, SubParsers, parent, print_json, workspace_or_demo
+from .common import Parents, SubParsers, parent, print_json, read_place, workspace_or_demo
 
 
 def _plan_options(p: argparse.ArgumentParser) -> None:
@@ -42,7 +42,7 @@ def add_parser(sub: SubParsers, parents: Parents) -> None:
         "plan-stations",
         help="propose e-commerce station sites (max/set cover)",
         # its own options sit between the workspace and --json, as --help has always listed
-        parents=[parents.workspace, parent(_plan_options), parents.json],
+        parents=[parents.workspace, parent(_plan_options), parents.place, parents.json],
     )
     p.set_defaults(func=cmd_plan_stations)
 
@@ -56,14 +56,13 @@ def _plan_inputs(args: argparse.Namespace):
     year of its demand (``None`` from files), demand, candidates and existing stations."""
     from ..analysis import poverty, station_plan
     from ..geo.io import read_points
-    from ..geo.workspace import read_workspace
 
     files = [args.villages, args.candidates, args.existing]
     if any(files) and not all(files):
         raise ValueError("--villages, --candidates and --existing go together")
     ws, year = None, None
     if not all(files) or args.network == "road":
-        ws = read_workspace(workspace_or_demo(args.workspace))
+        ws = read_place(workspace_or_demo(args.workspace), args.place)[0]
     if all(files):
         demand = read_points(args.villages, "villages")
         candidates = read_points(args.candidates, "candidates")

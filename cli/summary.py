@@ -1,10 +1,11 @@
-"""``township-atlas summary [WORKSPACE]``: township totals, totals by category, per village."""
+"""``township-atlas summary [WORKSPACE] [--place P]``: totals of a county, township or village,
+totals by category, per township (of a county) and per village."""
 
 from __future__ import annotations
 
 import argparse
 
-from .common import Parents, SubParsers, print_json, table, workspace_or_demo
+from .common import Parents, SubParsers, print_json, read_place, table, workspace_or_demo
 
 
 def add_parser(sub: SubParsers, parents: Parents) -> None:
@@ -15,6 +16,7 @@ def add_parser(sub: SubParsers, parents: Parents) -> None:
         parents=[
             parents.workspace,
             parents.year("year for remaining poor (default: the latest)"),
+            parents.place,
             parents.json,
         ],
     )
@@ -23,16 +25,17 @@ def add_parser(sub: SubParsers, parents: Parents) -> None:
 
 def cmd_summary(args: argparse.Namespace) -> int:
     """Print the summary as text (a headline and two tables) or as JSON."""
-    from ..analysis.summaries import VILLAGE_COLUMNS, summary_data
-    from ..geo.workspace import read_workspace
+    from ..analysis.summaries import TOWNSHIP_COLUMNS, VILLAGE_COLUMNS, summary_data
 
     path = workspace_or_demo(args.workspace)
-    data = summary_data(read_workspace(path), args.year, str(path))
+    ws, place = read_place(path, args.place)
+    data = summary_data(ws, args.year, str(path), place)
     if args.json:
         print_json(data)
         return 0
     t = data["totals"]
-    print(f"{data['township']['name']} ({data['township']['code']})  年度 {t['year']}")
+    trail = " › ".join(p["name"] for p in data["trail"])
+    print(f"{trail} ({data['place']['code']})  年度 {t['year']}")
     print(
         f"户籍人口 {t['population']:,} 人; 建档立卡 {t['registered_households']:,} 户 "
         f"{t['registered_people']:,} 人; 年末未脱贫 {t['poor_households']:,} 户 "
@@ -47,6 +50,15 @@ def cmd_summary(args: argparse.Namespace) -> int:
             ["贫困户属性", "类别", "户数", "人数"],
         )
     )
+    if data.get("townships"):
+        print()
+        print(
+            table(
+                data["townships"],
+                TOWNSHIP_COLUMNS,
+                ["代码", "乡镇", "村", "人口", "建档户", "未脱贫户", "未脱贫人", "发生率"],
+            )
+        )
     print()
     print(
         table(

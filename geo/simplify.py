@@ -150,14 +150,24 @@ def _make_display(villages: gpd.GeoDataFrame, township: gpd.GeoDataFrame) -> Dis
 def _outline(
     shown: gpd.GeoDataFrame, township: gpd.GeoDataFrame, tolerance_m: float
 ) -> gpd.GeoSeries:
-    """The township's geometry for display: the union of the simplified villages when they
-    fill the township (to 1 % of its area), so the outline runs exactly along the villages'
-    outer edges; otherwise the township's own geometry simplified."""
+    """Each township's geometry for display: the union of its simplified villages (those
+    whose code its code starts; all of them for a township layer of one row) when they fill
+    the township (to 1 % of its area), so the outline runs exactly along the villages' outer
+    edges and two townships share theirs; otherwise the township's own geometry simplified."""
     metric = to_metric(township)
-    if len(township) == 1 and len(shown):
-        union = to_metric(shown.to_crs(township.crs)).union_all()
-        own = metric.geometry.iloc[0]
-        if own.area > 0 and union.symmetric_difference(own).area < 0.01 * own.area:
-            return gpd.GeoSeries([union], index=township.index, crs=metric.crs).to_crs(township.crs)
-    simple = shapely.simplify(metric.geometry.to_numpy(), tolerance_m, preserve_topology=True)
-    return gpd.GeoSeries(simple, index=township.index, crs=metric.crs).to_crs(township.crs)
+    out = shapely.simplify(metric.geometry.to_numpy(), tolerance_m, preserve_topology=True)
+    if len(shown):
+        villages = to_metric(shown.to_crs(township.crs))
+        codes = villages["code"].astype(str) if "code" in villages else None
+        for i, (own, code) in enumerate(zip(metric.geometry, township["code"], strict=True)):
+            mine = (
+                villages
+                if len(township) == 1 or codes is None
+                else villages[codes.str.startswith(str(code)).to_numpy()]
+            )
+            if own is None or not own.area or not len(mine):
+                continue
+            union = mine.union_all()
+            if union.symmetric_difference(own).area < 0.01 * own.area:
+                out[i] = union
+    return gpd.GeoSeries(out, index=township.index, crs=metric.crs).to_crs(township.crs)

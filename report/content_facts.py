@@ -8,7 +8,7 @@ from functools import cached_property
 import pandas as pd
 
 from ..analysis import exit_rules, gaps, poverty
-from ..geo import history
+from ..geo import history, levels
 from ..geo.crs import to_metric
 from ..geo.rules import Rules
 from ..geo.schema import VILLAGE_STATUS_LABELS
@@ -84,16 +84,17 @@ class Facts:
 
 
 def _place(ws: Workspace) -> tuple[str, str]:
-    """The township's name and its region (province, city, county run together), from its
-    row or else the workspace's metadata."""
+    """The place's name and its region (province, city, county run together), from the
+    township's row or else the workspace's metadata; a workspace of several townships is
+    its county (or the region its counties share), under province and city."""
     town = ws.township.iloc[0] if len(ws.township) else None
-    township = str(
-        (town["name"] if town is not None else None) or ws.meta.get("township_name") or "乡镇"
-    )
+    several = len(levels.townships(ws)) > 1
+    name = levels.top(ws).name if several else (town["name"] if town is not None else None)
+    township = str(name or ws.meta.get("township_name") or "乡镇")
     region = [
         (town[c] if town is not None and c in town and pd.notna(town[c]) else None)
         or ws.meta.get(c, "")
-        for c in ("province", "city", "county")
+        for c in (("province", "city") if several else ("province", "city", "county"))
     ]
     return township, "".join(str(r) for r in region if r)
 

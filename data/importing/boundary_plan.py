@@ -37,6 +37,12 @@ def _boundary_plan(
     rejected = [read.rejected]
     frame = read.frame
     if kind == "villages" and current is not None and len(current.township):
+        # codes decide membership: a village of no township here has no place in the county
+        known = set(current.township["code"].astype(str))
+        stray = ~frame["code"].astype(str).str[:9].isin(known).to_numpy()
+        if stray.any():
+            rejected.append(_rejections(frame[stray], [_stray_reason(known)] * int(stray.sum())))
+            frame = frame[~stray]
         outside = outside_outline(frame, current.township)
         if outside.any():
             share = outside_share(frame[outside], current.township)
@@ -200,29 +206,43 @@ def _filled(values: pd.Series, value: object) -> pd.Series:
         return values.astype(object).where(values.notna(), value)
 
 
+def _stray_reason(townships: set[str]) -> Note:
+    listed = "、".join(sorted(townships))
+    return (
+        f"村代码前9位不是本工作空间的任何乡镇（{listed}）：请先导入该村所属乡镇的边界",
+        f"the code's first 9 digits are none of this workspace's townships ({listed}): "
+        "import the boundary of the village's township first",
+    )
+
+
 def _outline_from(villages: gpd.GeoDataFrame, notes: list[Note]) -> gpd.GeoDataFrame:
-    """No township outline imported: the union of the villages stands in for it."""
-    code = str(villages["code"].iloc[0])[:9]
+    """No township outline imported: each township's villages (their codes' first 9 digits
+    say which) stand in for its outline, one row per township."""
     notes.append(
         (
             "未导入乡镇界:以各村边界的合并作为乡镇界",
             "no township outline imported: the union of the villages stands in for it",
         )
     )
-    return gpd.GeoDataFrame(
-        {
-            "code": [code],
-            "name": [f"乡镇 {code}"],
-            "county": ["未填写"],
-            "city": ["未填写"],
-            "province": ["未填写"],
-            "population": [int(pd.to_numeric(villages["population"]).sum())],
-            "villager_groups": [int(pd.to_numeric(villages["villager_groups"]).sum())],
-            "illustrative": [False],
-        },
-        geometry=[villages.to_crs(WGS84).union_all()],
-        crs=WGS84,
-    )
+    frame = villages.to_crs(WGS84)
+    town = frame["code"].astype(str).str[:9]
+    rows, shapes = [], []
+    for code in sorted(set(town)):
+        mine = frame[(town == code).to_numpy()]
+        rows.append(
+            {
+                "code": code,
+                "name": f"乡镇 {code}",
+                "county": "未填写",
+                "city": "未填写",
+                "province": "未填写",
+                "population": int(pd.to_numeric(mine["population"]).sum()),
+                "villager_groups": int(pd.to_numeric(mine["villager_groups"]).sum()),
+                "illustrative": False,
+            }
+        )
+        shapes.append(mine.union_all())
+    return gpd.GeoDataFrame(pd.DataFrame(rows), geometry=shapes, crs=WGS84)
 
 
 def _row_problems(layers, kind: str, frame: gpd.GeoDataFrame) -> dict[int, tuple[str, str]]:

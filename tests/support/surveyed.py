@@ -141,8 +141,9 @@ def county_layers(
     households: int = 40,
 ) -> dict[str, pd.DataFrame]:
     """A county-size workspace's layers: ``villages`` surveyed-style villages in townships of
-    ~``per_township`` (their codes say which), the county as the township layer's one row
-    (today's model), and ``households`` registered households per village, all synthetic."""
+    ~``per_township`` (their codes say which; each township's outline the union of its
+    villages) of one county, 示意县 (360722), and ``households`` registered households per
+    village, all synthetic."""
     cells = roughen(voronoi_coverage(villages, seed), vertices, seed)
     town = _townships_of(cells, per_township, seed)
     county = "360722"
@@ -174,19 +175,19 @@ def county_layers(
         crs=METRIC,
     ).to_crs(WGS84)
     v.loc[v["poor_village"], "poor_level"] = "省级"
-    outline = shapely.union_all(cells.to_numpy())
+    towns = sorted(set(int(t) for t in town))
     township = gpd.GeoDataFrame(
         {
-            "code": [f"{county}100"],
-            "name": ["示意县"],
-            "county": ["示意县"],
-            "city": ["赣州市"],
-            "province": ["江西省"],
-            "population": [int(population.sum())],
-            "villager_groups": [int(v["villager_groups"].sum())],
-            "illustrative": [True],
+            "code": [f"{county}{101 + t:03d}" for t in towns],
+            "name": [f"第{t + 1}镇" for t in towns],
+            "county": "示意县",
+            "city": "赣州市",
+            "province": "江西省",
+            "population": [int(population[town == t].sum()) for t in towns],
+            "villager_groups": [int(v["villager_groups"][town == t].sum()) for t in towns],
+            "illustrative": True,
         },
-        geometry=[outline],
+        geometry=[shapely.union_all(cells.to_numpy()[town == t]) for t in towns],
         crs=METRIC,
     ).to_crs(WGS84)
     return {

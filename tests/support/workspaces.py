@@ -87,3 +87,85 @@ def minimal_layers() -> dict[str, pd.DataFrame]:
         "facilities": facilities,
         "roads": roads,
     }
+
+
+def two_township_layers() -> dict[str, pd.DataFrame]:
+    """:func:`minimal_layers` as 古陂镇 (360722102) of a county with a second township,
+    大塘埠镇 (360722103): one village 下坝村 east of it, with a household, an indicator row, a
+    clinic no village owns, a relocation site that 新屋村's households moved to, and history
+    for a household of each township."""
+    layers = minimal_layers()
+    second = gpd.GeoDataFrame(
+        layers["township"].drop(columns="geometry").assign(code="360722103", name="大塘埠镇"),
+        geometry=[box(115.20, 25.30, 115.30, 25.40)],
+        crs=WGS84,
+    )
+    township = gpd.GeoDataFrame(
+        pd.concat([layers["township"], second], ignore_index=True), crs=WGS84
+    )
+    east = layers["villages"].iloc[[1]].assign(code="360722103201", name="下坝村", ethnic=None)
+    east = east.set_geometry([box(115.20, 25.30, 115.30, 25.40)], crs=WGS84)
+    villages = gpd.GeoDataFrame(pd.concat([layers["villages"], east], ignore_index=True), crs=WGS84)
+    h5 = layers["households"].iloc[[1]].assign(household_id="H5", village_code="360722103201")
+    households = pd.concat([layers["households"], h5], ignore_index=True)
+    loose = (
+        layers["facilities"]
+        .assign(facility_id="F2", name="大塘埠卫生院", village_code=None)
+        .set_geometry([Point(115.25, 25.35)], crs=WGS84)
+    )
+    facilities = gpd.GeoDataFrame(
+        pd.concat([layers["facilities"], loose], ignore_index=True), crs=WGS84
+    )
+    services = ("road_hardened", "bus", "safe_water", "power", "radio_tv", "broadband")
+    indicators = pd.DataFrame(
+        {
+            "village_code": ["360722102201", "360722103201"],
+            "year": [2020, 2020],
+            **{name: [True, False] for name in (*services, "clinic", "doctor", "activity_centre")},
+            "dangerous_houses": [0, 2],
+            "unsafe_water_households": [0, 1],
+            "collective_income": [5.2, 1.5],
+        }
+    )
+    sites = gpd.GeoDataFrame(
+        {"site_id": ["S1"], "name": ["下坝安置点"], "site_type": ["集镇"],
+         "village_code": ["360722103201"], "capacity_households": [40],
+         "planned_households": [30], "planned_persons": [110], "moved_households": [3],
+         "moved_persons": [11], "built_area_m2": [2400.0], "status": ["建成"],
+         "demolished_households": [3]},
+        geometry=[Point(115.26, 25.36)],
+        crs=WGS84,
+    )  # fmt: skip
+    relocations = pd.DataFrame(
+        {
+            "site_id": ["S1"],
+            "origin_code": ["360722102201"],
+            "households": [3],
+            "persons": [11],
+            "year": [2018],
+        }
+    )
+    history = pd.DataFrame(
+        {
+            "change_id": ["C1", "C2"],
+            "changed_at": ["2021-05-01", "2021-06-01"],
+            "recorded_at": ["2021-05-02T00:00:00", "2021-06-02T00:00:00"],
+            "kind": ["household_monitored", "household_monitored"],
+            "layer": ["households", "households"],
+            "record_key": ["H4", "H5"],
+            "field": ["monitor_year", "monitor_year"],
+            "old_value": [None, None],
+            "new_value": ["2021", "2021"],
+        }
+    )
+    return {
+        **layers,
+        "township": township,
+        "villages": villages,
+        "households": households,
+        "facilities": facilities,
+        "indicators": indicators,
+        "relocation_sites": sites,
+        "relocations": relocations,
+        "history": history,
+    }
