@@ -20,6 +20,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..analysis import poverty
+from ..geo import levels
 from ..geo.rules import Rules, workspace_rules
 from ..geo.workspace import Workspace, is_demo
 from .content_facts import STATUS_ZH, Facts, status_words
@@ -28,6 +29,7 @@ from .content_figures import (
     exit_block,
     gaps_block,
     township_chart,
+    township_table,
     township_tiles,
     village_chart,
     village_table,
@@ -44,6 +46,7 @@ from .content_maps import (
     SITE_SYMBOL,
     TIER_SYMBOLS,
     ZERO_COLOUR,
+    county_map,
     township_map,
     village_map,
 )
@@ -92,16 +95,24 @@ def brief_content(
         raise ValueError(f"year {year} is outside the workspace's years {first}–{last}")
     rules = rules if rules is not None else workspace_rules(ws.meta)
     facts = Facts(ws, int(year), first, rules)
+    towns = levels.townships(ws)
     if village is not None:
         pages = [village_page(facts, _village_code(ws, village))]
+    elif len(towns) > 1:  # a county: its page, then (pack) a page per township
+        pages = [township_page(facts, county=True)]
+        if pack:
+            pages += [
+                township_page(Facts(levels.within(ws, t), int(year), first, rules)) for t in towns
+            ]
     else:
         pages = [township_page(facts)]
         if pack:
             pages += [village_page(facts, code) for code in facts.codes]
+    parts = "含各乡镇" if len(towns) > 1 else "含各村"
     return Brief(
         title=pages[0].title
         if len(pages) == 1
-        else f"{facts.township}扶贫工作简报（{year}年，含各村）",
+        else f"{facts.township}扶贫工作简报（{year}年，{parts}）",
         pages=tuple(pages),
         source=ws.meta.get("source") or "未注明",
         data_date=ws.meta.get("data_date") or "未注明",
@@ -134,19 +145,26 @@ def _village_code(ws: Workspace, village: str) -> str:
 
 
 # ----------------------------------------------------------------------------- the pages
-def township_page(facts: Facts) -> Page:
+def township_page(facts: Facts, *, county: bool = False) -> Page:
     """The township's page: the register, the map of remaining poor by village, the key
-    figures, remaining poor by year and the table of the villages."""
+    figures, remaining poor by year and the table of the villages; a ``county``'s page has
+    the table of its townships instead."""
     year = facts.year
     population = int(facts.figures["population"].sum())
-    subtitle = (facts.region, f"{len(facts.codes)}个行政村（社区）", f"户籍人口 {population:,}人")
+    towns = f"{len(levels.townships(facts.ws))}个乡镇" if county else ""
+    subtitle = (
+        facts.region,
+        towns,
+        f"{len(facts.codes)}个行政村（社区）",
+        f"户籍人口 {population:,}人",
+    )
     return Page(
         title=f"{facts.township}扶贫工作简报（{year}年）",
         subtitle=" · ".join(p for p in subtitle if p),
-        map=township_map(facts),
+        map=county_map(facts) if county else township_map(facts),
         tiles=township_tiles(facts),
         chart=township_chart(facts),
-        blocks=(village_table(facts),),
+        blocks=(township_table(facts) if county else village_table(facts),),
         corner=facts.corner,
         lead=(facts.register_line(),),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..analysis import gaps, key_figures, poverty
+from ..geo import levels
 from ..geo.schema import CATEGORY_GROUP, INDICATOR_FLAGS, LAYERS
 from .content_facts import Facts, change_words, households, pct, people, status_words
 from .pdf_model import BarChart, Table, TextBlock, Tile
@@ -167,6 +168,36 @@ def village_table(facts: Facts) -> Table:
         tone_column=4,
         tones=tuple(tones),
         total_row=True,
+    )
+
+
+def township_table(facts: Facts) -> Table:
+    """A county's townships: villages, remaining poor, poor villages exited; and the total."""
+    rows = []
+    for town in levels.townships(facts.past):
+        mine = levels.within(facts.past, town)
+        t = poverty.township_totals(mine.villages, mine.households, facts.year)
+        rows.append(_town_row(town.name, t))
+    totals = poverty.township_totals(facts.past.villages, facts.past.households, facts.year)
+    rows.append(_town_row("全县合计", totals))
+    return Table(
+        f"各乡镇情况（{facts.year}年末）",
+        ("乡镇", "行政村", "未脱贫户", "未脱贫人", "贫困发生率", "贫困村出列"),
+        tuple(rows),
+        align="LRRRRR",
+        widths=(1.35, 0.8, 0.95, 0.95, 1.05, 1.1),
+        total_row=True,
+    )
+
+
+def _town_row(name: str, t: dict) -> tuple[str, ...]:
+    return (
+        name,
+        f"{t['villages']:,}",
+        f"{t['poor_households']:,}",
+        f"{t['poor_people']:,}",
+        pct(t["incidence"]),
+        f"{t['poor_villages_exited']}/{t['poor_villages']}",
     )
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 import shapely
 
 from ..analysis.classify import classify
+from ..geo import levels
 from ..geo.crs import to_metric
 from .content_facts import Facts, people
 from .pdf_model import BADGE, LegendEntry, MapPanel
@@ -68,6 +69,37 @@ def township_map(facts: Facts) -> MapPanel:
         labels,
         f"年末未脱贫人口（{facts.year}年）",
         (*classes, *gap_legend(facts, facts.codes), *point_legend, *line_legend(facts)),
+        facts.illustrative,
+    )
+
+
+def county_map(facts: Facts) -> MapPanel:
+    """A county: its townships filled by their remaining poor people (named, with the number
+    under the name); 300 village names would not fit, the township pages have them."""
+    towns = levels.township_frame(facts.ws)
+    by_town = facts.figures.groupby(facts.figures["code"].astype(str).str[:9])["poor_people"]
+    poor = towns["code"].map(by_town.sum()).fillna(0).astype(float)
+    fills, classes = _classes(poor)
+    areas = gpd.GeoDataFrame(
+        {"fill": fills, "edge": "#3c3c3c", "edge_width": 0.9},
+        geometry=towns.geometry.to_numpy(),
+        crs=towns.crs,
+    )
+    labels = gpd.GeoDataFrame(
+        {
+            "text": towns["name"].astype(str),
+            "note": [people(n) if n > 0 else "" for n in poor],
+            "muted": False,
+            "badge": "",
+        },
+        geometry=towns.geometry.to_numpy(),
+        crs=towns.crs,
+    )
+    return MapPanel(
+        MapLayers(areas, **base_layers(facts)),
+        labels,
+        f"年末未脱贫人口（{facts.year}年）",
+        (*classes, *line_legend(facts)),
         facts.illustrative,
     )
 

@@ -69,3 +69,15 @@ def test_the_brief_of_a_county_is_titled_with_the_county(run_cli, county, tmp_pa
     assert run_cli("brief", county, "--place", "下坝村", "--out", one).code == 0
     page = first_page(one)
     assert "下坝村" in page and "新屋村" not in page
+
+
+def test_a_county_pack_has_a_page_per_township(run_cli, county, tmp_path):
+    out = tmp_path / "pack.pdf"
+    assert run_cli("brief", county, "--pack", "--out", out).code == 0
+    doc = pdfium.PdfDocument(out.read_bytes())
+    pages = [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+    assert len(pages) == 3
+    assert "信丰县扶贫工作简报" in pages[0] and "各乡镇情况" in pages[0]
+    assert "2个乡镇" in pages[0] and "大塘埠镇" in pages[0] and "全县合计" in pages[0]
+    assert "古陂镇扶贫工作简报" in pages[1] and "各村情况" in pages[1]
+    assert "大塘埠镇扶贫工作简报" in pages[2] and "下坝村" in pages[2]
