@@ -254,3 +254,45 @@ def township_frame(ws: Workspace) -> gpd.GeoDataFrame:
             shape = mine.geometry.union_all()
         rows.append({"code": t.code, "name": t.name, "villages": len(mine), "geometry": shape})
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=ws.villages.crs or "EPSG:4326")
+
+
+def as_units(ws: Workspace) -> Workspace:
+    """The workspace with its townships in the villages' place: one unit per township (its
+    outline, name, summed population, households and groups; a poor village among its
+    villages makes it count as one), households, facilities, sites and relocations pointing
+    at their township. What a county's map colours and names; the village layers' own
+    indicators mean nothing summed, so there are none."""
+    town = township_frame(ws)
+    v = ws.villages
+    key = v["code"].astype(str).str[:9]
+    sums = v.groupby(key)[["population", "households", "villager_groups"]].sum()
+    poor = v["poor_village"].astype("boolean").fillna(False).groupby(key).any()
+    units = gpd.GeoDataFrame(
+        {
+            "code": town["code"].to_numpy(),
+            "name": town["name"].to_numpy(),
+            "kind": "乡镇",
+            "population": town["code"].map(sums["population"]).fillna(0).astype(int).to_numpy(),
+            "households": town["code"].map(sums["households"]).fillna(0).astype(int).to_numpy(),
+            "villager_groups": town["code"]
+            .map(sums["villager_groups"])
+            .fillna(0)
+            .astype(int)
+            .to_numpy(),
+            "poor_village": town["code"].map(poor).fillna(False).astype(bool).to_numpy(),
+            "exit_year": pd.NA,
+            "planned_exit_year": pd.NA,
+            "illustrative": bool(v["illustrative"].astype("boolean").fillna(False).any()),
+        },
+        geometry=town.geometry.to_numpy(),
+        crs=town.crs,
+    )
+    layers = dict(ws.layers)
+    layers["villages"] = units
+    for name, col in {**_BY_VILLAGE, "relocations": "origin_code"}.items():
+        frame = ws[name]
+        if len(frame) and col in frame:
+            layers[name] = frame.assign(**{col: frame[col].astype("string").str[:9]})
+    layers["indicators"] = ws["indicators"].iloc[:0]
+    layers["history"] = ws["history"].iloc[:0]
+    return Workspace(layers, ws.meta, ws.version)

@@ -121,3 +121,15 @@ def test_township_outlines_come_from_the_layer_or_their_villages(county):
     assert frame["name"].tolist() == ["古陂镇", "乡镇 360722103"]
     assert frame["villages"].tolist() == [2, 1]
     assert frame.geometry.iloc[1].equals(layers["villages"].geometry.iloc[2])
+
+
+def test_a_countys_map_units_are_its_townships(county):
+    units = levels.as_units(county)
+    v = units.villages
+    assert v["code"].tolist() == ["360722102", "360722103"]
+    assert v["name"].tolist() == ["古陂镇", "大塘埠镇"]
+    assert v["population"].tolist() == [3900, 1800]
+    assert v["poor_village"].tolist() == [True, False]
+    assert sorted(set(units.households["village_code"])) == ["360722102", "360722103"]
+    assert units["relocations"]["origin_code"].tolist() == ["360722102"]
+    assert units["indicators"].empty
