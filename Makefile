@@ -60,6 +60,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks.bench_placement_scale
 	$(BIN)/python -m benchmarks.bench_storage
 	$(BIN)/python -m benchmarks.bench_brief
+	$(BIN)/python -m benchmarks.bench_year_change
 	$(BIN)/python -m benchmarks.bench_history
 	$(BIN)/python -m benchmarks.bench_register --runs 1
 

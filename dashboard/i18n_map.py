@@ -7,6 +7,13 @@ from __future__ import annotations
 
 STRINGS: dict[str, tuple[str, str]] = {
     "legend": ("图例", "Legend"),
+    "place_pick": ("地点", "Place"),
+    "place_up": ("回到{place}", "Back to {place}"),
+    "place_townships": ("各乡镇", "Townships"),
+    "place_click_township": (
+        "点击地图上的乡镇,查看该乡镇的各村",
+        "Click a township on the map to see its villages",
+    ),
     "legend_station_existing": ("现有网点", "Existing station"),
     "legend_station_tried": ("试设网点(地图上点击)", "Site tried on the map"),
     "legend_station_proposed": ("优化建议网点", "Proposed by the optimiser"),

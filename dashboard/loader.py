@@ -1,4 +1,5 @@
-"""Open the workspace the dashboard shows, cached by path and workspace version."""
+"""Open the workspace the dashboard shows, cached by path and workspace version: the whole of
+it, or (what pages read) narrowed to the place chosen (``state.PLACE``: a county or township)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from pathlib import Path
 import streamlit as st
 
 from ..data.demo import ensure_demo
+from ..geo import levels
 from ..geo.workspace import Workspace, read_meta, read_workspace, workspace_version
-from .view import MapSpec, map_spec
+from . import state as S
 
 #: Set by ``township-atlas serve``; without it the dashboard opens the demo township.
 WORKSPACE_ENV = "TOWNSHIP_ATLAS_WORKSPACE"
@@ -53,42 +55,67 @@ def load_meta() -> dict[str, str]:
     return _meta(str(path), workspace_version(path)) if path.exists() else {}
 
 
-def load_workspace() -> Workspace:
-    """The current workspace (a fresh copy from ``st.cache_data`` on every call)."""
+def load_whole() -> Workspace:
+    """All of the current workspace (a fresh copy from ``st.cache_data`` on every call): for
+    what spans places (accounts' villages, imports)."""
     path = workspace_path()
     return _read(str(path), workspace_version(path))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _map_spec(
-    path: str,
-    version: str,
-    year: int,
-    indicator: str,
-    lang: str,
-    scheme: str,
-    layers: tuple[str, ...],
-    basemap: str,
-) -> MapSpec:
-    return map_spec(
-        _read(path, version), year, indicator, lang, scheme, frozenset(layers), basemap=basemap
-    )
+@st.cache_data(show_spinner=False, max_entries=16)
+def _places(path: str, version: str, code: str | None) -> tuple[levels.Place, levels.Place, int]:
+    ws = _read(path, version)
+    try:
+        place = levels.find(ws, code)
+    except levels.PlaceNotFound:  # a place gone since (a re-import), or a mistyped link
+        place = levels.home(ws)
+    if place.level == levels.VILLAGE:  # a village is shown in its township (its card open)
+        place = levels.find(ws, place.code[:9])
+    return place, levels.top(ws), len(levels.townships(ws))
 
 
-def cached_map_spec(
-    year: int, indicator: str, lang: str, scheme: str, layers: tuple[str, ...], basemap: str
-) -> MapSpec:
-    """:func:`view.map_spec` of the current workspace, cached by its arguments."""
+def current_place() -> levels.Place:
+    """The county or township the pages show (``state.PLACE``; where the workspace opens
+    when none is chosen or the chosen one is gone)."""
     path = workspace_path()
-    return _map_spec(
-        str(path), workspace_version(path), year, indicator, lang, scheme, layers, basemap
-    )
+    return _places(str(path), workspace_version(path), S.get(S.PLACE))[0]
+
+
+def place_context() -> tuple[levels.Place, levels.Place, int]:
+    """The place shown, the workspace's top and its number of townships."""
+    path = workspace_path()
+    return _places(str(path), workspace_version(path), S.get(S.PLACE))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _narrowed(path: str, version: str, code: str) -> Workspace:
+    ws = _read(path, version)
+    return levels.within(ws, levels.find(ws, code))
+
+
+def load_workspace() -> Workspace:
+    """The current workspace narrowed to the place shown (``geo.levels.within``; all of it at
+    its top): every figure of a page counts that place. A fresh copy on every call."""
+    path = workspace_path()
+    version = workspace_version(path)
+    place = _places(str(path), version, S.get(S.PLACE))[0]
+    return _narrowed(str(path), version, place.code)
+
+
+def map_units() -> Workspace:
+    """What the map colours and names: the villages of the place shown, or a county's
+    townships (``geo.levels.as_units``), whose click opens the township."""
+    ws = load_workspace()
+    place, _, towns = place_context()
+    county = place.level in (levels.COUNTY, levels.REGION) and towns > 1
+    return levels.as_units(ws) if county else ws
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _export(
     path: str,
     version: str,
+    place: str,
     kind: str,
     year: int,
     village: str | None,
@@ -98,7 +125,7 @@ def _export(
     from ..report.pdf import render
     from .exports import EXPORT_LAYERS, export_map
 
-    ws = _read(path, version)
+    ws = _narrowed(path, version, place)
     if kind == "pdf":
         return render(brief_content(ws, year, village=village))
     chosen = frozenset(EXPORT_LAYERS if layers is None else layers)
@@ -108,10 +135,12 @@ def _export(
 def cached_export(
     kind: str, year: int, village: str | None = None, layers: tuple[str, ...] | None = None
 ) -> bytes:
-    """The brief (``pdf``) or the map (``png``, ``html``) of the current workspace, made once
-    per workspace version, year, village and layers (a brief takes a few seconds).
+    """The brief (``pdf``) or the map (``png``, ``html``) of the place shown, made once per
+    workspace version, place, year, village and layers (a brief takes a few seconds).
 
     ``layers``: the map layers a picture draws, those on the screen (default: every layer).
     """
     path = workspace_path()
-    return _export(str(path), workspace_version(path), kind, year, village, layers)
+    version = workspace_version(path)
+    place = _places(str(path), version, S.get(S.PLACE))[0]
+    return _export(str(path), version, place.code, kind, year, village, layers)

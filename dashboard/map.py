@@ -14,17 +14,32 @@ before it reaches the page.
 The map has no layer panel (the page chooses ``MapSpec.layers``). Its one script of its own
 (:class:`_MapScript`) keeps a click where it was made, passes a presenter's clicker keys to the
 page, follows the frame's size and says when an online base map cannot load.
+
+A page draws the map in two parts. What no year changes (boundaries, names, roads, rivers) is
+the map's script, the same text on every rerun: streamlit-folium keeps the map it drew, and
+Streamlit sends the unchanged element as a reference to what the browser has. What a year,
+indicator or language changes (fills, tooltips, legend, gaps, facilities, stations, moves, a
+plan) is :func:`restyle_payload`, a few KB handed to the map already drawn by a small
+component of ours beside it (:data:`UPDATE_ENV`: or by streamlit-folium's
+``feature_group_to_add``, which sends the whole map element again but does not redraw it).
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import html
-from dataclasses import fields, replace
+import json
+import os
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, fields, replace
 
 import folium
 import geopandas as gpd
 import numpy as np
+import shapely
+import streamlit as st
 from branca.element import Element, MacroElement
 from jinja2 import Template
 from streamlit_folium import st_folium
@@ -38,6 +53,16 @@ from . import state as S
 from .view import MapSpec, demo_banner
 
 VILLAGE_PANE = "villages"
+#: How a year's styles reach a map already drawn: unset or ``component`` (a small component of
+#: ours beside the map), ``group`` (streamlit-folium's ``feature_group_to_add``). The benchmark
+#: (``benchmarks/bench_year_change.py``) measures both.
+UPDATE_ENV = "TOWNSHIP_ATLAS_MAP_UPDATE"
+#: A village's fill until its first styles arrive.
+BLANK_FILL = "#eeeeee"
+#: What each village's row of :func:`restyle_payload` holds, in order.
+STYLE_COLUMNS = ("fill", "value_text", "poor_text", "incidence_text", "gap_text")
+#: The layers drawn in the map's own script (the same for every year).
+STATIC_LAYERS = ("villages", "labels", "roads", "rivers")
 
 
 esc = H.esc
@@ -205,16 +230,194 @@ class _Fit(MacroElement):
         self.padding = int(padding)
 
 
-def _village_geojson(spec: MapSpec) -> dict:
-    v = spec.villages
-    props = ["code", "name", "value_text", "poor_text", "incidence_text", "gap_text", "fill"]
-    features = []
+def script_json(value: object) -> str:
+    """``value`` as JSON text that may stand anywhere in a page's script: compact, and no
+    ``<``, ``>`` or ``&`` that could end the script element (each is a JSON escape instead)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, escape)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+@dataclass(frozen=True)
+class Shapes:
+    """What the map draws whatever the year, as script-ready JSON text: made once per set of
+    boundaries, names, roads, rivers, datum and theme (:func:`shapes_of`)."""
+
+    #: Names this drawing: a map takes only the styles made for it.
+    digest: str
+    #: ``[[south, west], [north, east]]``: the township outline's, else the villages'.
+    bounds: list
+    #: The villages (GeoJSON, each with its code and name), ``null`` when the layer is off.
+    villages: str
+    #: The township outline (a list of GeoJSON geometries).
+    outline: str
+    rivers: str
+    roads: str
+    labels: str
+
+
+_SHAPES: OrderedDict[str, Shapes] = OrderedDict()
+_SHAPES_SIZE = 8
+_SHAPES_LOCK = threading.Lock()
+
+
+def _digest(spec: MapSpec, datum: str) -> str:
+    on = sorted(spec.layers & set(STATIC_LAYERS))
+    h = hashlib.blake2b(repr((datum, spec.dark, on)).encode(), digest_size=12)
+    parts = [(spec.villages, ("code", "name")), (spec.outline, ())]
+    if "labels" in on:
+        parts.append((spec.labels, ("name",)))
+    if "roads" in on:
+        parts.append((spec.roads, ("road_class", "paved")))
+    if "rivers" in on:
+        parts.append((spec.rivers, ()))
+    for frame, columns in parts:
+        h.update(f"|{len(frame)}|{frame.crs}|".encode())
+        if len(frame):
+            h.update(b"".join(w or b"" for w in shapely.to_wkb(frame.geometry.to_numpy())))
+        for column in columns:
+            h.update("\x1f".join(map(str, frame[column])).encode())
+    return h.hexdigest()
+
+
+def shapes_of(spec: MapSpec, datum: str) -> Shapes:
+    """The year-free drawing of ``spec`` in ``datum``, remembered by its content: a rerun, a
+    year or an indicator change costs a hash of the boundaries, not their JSON."""
+    key = _digest(spec, datum)
+    with _SHAPES_LOCK:
+        if key in _SHAPES:
+            _SHAPES.move_to_end(key)
+            return _SHAPES[key]
+    made = _make_shapes(in_datum(spec, datum), key)
+    with _SHAPES_LOCK:
+        _SHAPES[key] = made
+        while len(_SHAPES) > _SHAPES_SIZE:
+            _SHAPES.popitem(last=False)
+    return made
+
+
+def _geojson_texts(frame: gpd.GeoDataFrame) -> list[str]:
     # Six decimals (~0.1 m) are more than a screen shows and halve the page's script.
-    geoms = round_coordinates(v.geometry.to_numpy(), 6)
-    for row, geom in zip(v[props].itertuples(index=False), geoms, strict=True):
-        p = {k: esc(val) for k, val in zip(props, row, strict=True)}
-        features.append({"type": "Feature", "properties": p, "geometry": geom.__geo_interface__})
-    return {"type": "FeatureCollection", "features": features}
+    texts = shapely.to_geojson(round_coordinates(frame.geometry.to_numpy(), 6))
+    return ["null" if t is None else t for t in texts]
+
+
+def _make_shapes(spec: MapSpec, digest: str) -> Shapes:
+    v = spec.villages
+    villages = "null"
+    if "villages" in spec.layers:
+        features = [
+            f'{{"type":"Feature","properties":{script_json({"code": str(c), "name": str(n)})},'
+            f'"geometry":{g}}}'
+            for c, n, g in zip(v["code"], v["name"], _geojson_texts(v), strict=True)
+        ]
+        villages = '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+    w, s, e, n = (float(x) for x in (spec.outline if len(spec.outline) else v).total_bounds)
+    on = spec.layers
+    return Shapes(
+        digest=digest,
+        bounds=[[s, w], [n, e]],
+        villages=villages,
+        outline="[" + ",".join(_geojson_texts(spec.outline) if len(spec.outline) else []) + "]",
+        rivers=script_json(_river_items(spec) if "rivers" in on else []),
+        roads=script_json(_road_items(spec) if "roads" in on else []),
+        labels=script_json(_label_items(spec) if "labels" in on else []),
+    )
+
+
+def restyle_payload(spec: MapSpec, key: str = "", digest: str = "") -> dict:
+    """What a year, indicator or language change sends to the map already drawn: each
+    village's fill and tooltip values by code (:data:`STYLE_COLUMNS`), the tooltip's row
+    names (the village's name first), the legend (escaped HTML) and the overlays that change
+    with the year (gaps, facilities, service points, relocation, a plan). ``key`` (the map's
+    Streamlit key) and ``digest`` (:attr:`Shapes.digest`) say which map it is for.
+
+    Tooltip values are plain text (the page sets them as text); overlay tooltips and the
+    legend are HTML with every string from data escaped.
+    """
+    lang = spec.lang
+    villages = {}
+    if "villages" in spec.layers:
+        v = spec.villages[["code", *STYLE_COLUMNS]]
+        villages = {
+            str(row[0]): ["" if x is None else str(x) for x in row[1:]]
+            for row in v.itertuples(index=False)
+        }
+    return {
+        "key": key,
+        "digest": digest,
+        "fields": [
+            i18n.t("village_detail", lang),
+            spec.title,
+            i18n.t("remaining", lang),
+            i18n.t("incidence", lang),
+            i18n.t("gaps", lang),
+        ],
+        "villages": villages,
+        "legend": H.legend_html(spec),
+        "overlays": _overlay_items(spec),
+    }
+
+
+def _overlay_items(spec: MapSpec) -> list[dict]:
+    """Everything drawn over the villages that changes with the year, in drawing order."""
+    makers = (
+        ("gaps", _gap_items),
+        ("facilities", _facility_items),
+        ("service", _service_items),
+        ("relocation", _relocation_items),
+    )
+    items = [it for layer, make in makers if layer in spec.layers for it in make(spec)]
+    if spec.plan is not None and len(spec.plan):
+        items += _plan_items(spec.plan, spec.lang)
+    return items
+
+
+def _overlays_in_datum(spec: MapSpec, datum: str) -> MapSpec:
+    """``spec`` with what :func:`restyle_payload` draws shifted to ``datum``; the boundaries
+    are left as they are (the payload takes only the villages' codes and texts)."""
+    if datum != basemaps.GCJ02:
+        return spec
+    light = replace(
+        spec,
+        villages=spec.villages.iloc[:0],
+        labels=spec.labels.iloc[:0],
+        outline=spec.outline.iloc[:0],
+        roads=spec.roads.iloc[:0],
+        rivers=spec.rivers.iloc[:0],
+    )
+    return replace(in_datum(light, datum), villages=spec.villages)
+
+
+_RESTYLE_JS = """
+export default function (component) {
+    // Beside a map in the page: keep the map's latest styles for when its frame (re)loads,
+    // and hand them to the map already drawn (each map takes only its own).
+    var d = component.data;
+    var store = (window.__taMapUpdates = window.__taMapUpdates || {});
+    store[d.key] = d;
+    document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]').forEach(function (f) {
+        try {
+            if (f.contentWindow && f.contentWindow.taUpdate) { f.contentWindow.taUpdate(d); }
+        } catch (e) { /* a frame from elsewhere: not a map of ours */ }
+    });
+}
+"""
+#: The component's element holds no content: it takes no room in the page. (Inline CSS must
+#: span lines, or Streamlit takes it for a file's path.)
+_RESTYLE_CSS = """
+[class*="st-key-ta-restyle-"] {
+    display: none;
+}
+"""
+_restyle = st.components.v2.component(
+    "township_atlas_map_restyle", js=_RESTYLE_JS, css=_RESTYLE_CSS, isolate_styles=False
+)
+
+
+def _by_group() -> bool:
+    return os.environ.get(UPDATE_ENV, "").strip().lower() == "group"
 
 
 def _draw(
@@ -229,18 +432,34 @@ def _draw(
         # the tiles cannot be used, build_map draws none and the sidebar says why.
         with contextlib.suppress(basemaps.TilesError):
             basemaps.serve_local_tiles(basemaps.local_tiles(basemaps.load_settings()))
+    base = basemaps.resolve(spec.basemap, basemaps.load_settings())
+    shapes = shapes_of(spec, base.datum)
+    m = _map(spec, base, shapes, key)
+    payload = restyle_payload(_overlays_in_datum(spec, base.datum), key, shapes.digest)
+    groups = [] if focus is None else [focus]
+    if _by_group():
+        groups.append(_styles_group(payload))
+    else:
+        _Apply(key=key).add_to(m)  # styles that came before the map drew
+        _restyle(key=f"ta-restyle-{key}", data=payload)
     # Only ``returned`` comes back to Python, so panning and zooming do not rerun the page.
-    # streamlit-folium keys the map by its script: the same spec keeps the same Leaflet map,
-    # and ``focus`` (a feature group it adds to the map already drawn) changes the view only.
+    # streamlit-folium keys the map by its script, which no year changes: the same map stays
+    # drawn, and ``focus`` (a feature group it adds to the map already drawn) moves the view.
     event = st_folium(
-        build_map(spec),
+        m,
         key=key,
         height=height,
         use_container_width=True,
         returned_objects=[returned],
-        feature_group_to_add=focus,
+        feature_group_to_add=groups or None,
     )
     return (event or {}).get(returned) or {}
+
+
+def _styles_group(payload: dict) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name="styles", control=False)
+    _Apply(payload).add_to(group)
+    return group
 
 
 def show(
@@ -337,13 +556,20 @@ def in_datum(spec: MapSpec, datum: str) -> MapSpec:
 
 def build_map(spec: MapSpec) -> folium.Map:
     """Draw ``spec`` as a folium map that needs nothing from the internet (unless its base map
-    is an online one). Layers are chosen by the page (``spec.layers``): the map has no layer
-    panel of its own."""
+    is online), with the year's styles in its own script (a file, a picture, a test)."""
     base = basemaps.resolve(spec.basemap, basemaps.load_settings())
-    spec = in_datum(spec, base.datum)
-    bounds = spec.outline.total_bounds if len(spec.outline) else spec.villages.total_bounds
+    shapes = shapes_of(spec, base.datum)
+    m = _map(spec, base, shapes, key="")
+    _Apply(restyle_payload(_overlays_in_datum(spec, base.datum), "", shapes.digest)).add_to(m)
+    return m
+
+
+def _map(spec: MapSpec, base: basemaps.Basemap, shapes: Shapes, key: str) -> folium.Map:
+    """The map without its year: the same script for every year, indicator and language of
+    one drawing; :func:`restyle_payload` fills it in."""
+    (s, w), (n, e) = shapes.bounds
     m = folium.Map(
-        location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2],
+        location=[(s + n) / 2, (w + e) / 2],
         zoom_start=11,
         tiles=None,
         control_scale=False,  # folium's own shows miles too: _MetricScale below
@@ -357,12 +583,12 @@ def build_map(spec: MapSpec) -> folium.Map:
     # Instance-level lists: never mutate folium's class-level defaults.
     m.default_js = [("leaflet", assets.leaflet_js())]
     m.add_child(_MetricScale())
+    m.add_child(_Helpers())
     m.default_css = [("leaflet_css", assets.leaflet_css())]
     m.get_root().header.add_child(
         Element(H.page_style(spec.dark, bool(base.layers), spec.label_size))
     )
-    township = [[float(bounds[1]), float(bounds[0])], [float(bounds[3]), float(bounds[2])]]
-    m.fit_bounds(township, padding_top_left=(10, 10), padding_bottom_right=(10, 10))
+    m.fit_bounds(shapes.bounds, padding_top_left=(10, 10), padding_bottom_right=(10, 10))
     lang, dark = spec.lang, spec.dark
 
     for layer in base.layers:
@@ -383,78 +609,254 @@ def build_map(spec: MapSpec) -> folium.Map:
     # Below Leaflet's overlay pane (400): roads, rivers and flows stay visible on the fills.
     folium.map.CustomPane(VILLAGE_PANE, z_index=350).add_to(m)
 
-    if len(spec.outline):
+    if shapes.outline != "[]":
         edge = "#eceff1" if dark else "#333"
-        folium.GeoJson(
-            spec.outline.geometry.__geo_interface__,
-            name=i18n.layer_label("township", lang),
-            style_function=lambda f: {"color": edge, "weight": 3, "fill": False},
-            interactive=False,
-            control=False,
-        ).add_to(m)
+        _Shape(shapes.outline, {"color": edge, "weight": 3, "fill": False}).add_to(m)
 
-    if "villages" in spec.layers:
-        _villages(spec, bool(base.layers)).add_to(m)
+    _choropleth(spec, key, shapes, bool(base.layers)).add_to(m)
 
-    def overlay(key: str, items: list[dict]) -> None:
-        if key in spec.layers and items:
-            group = folium.FeatureGroup(name=i18n.t(f"layer_{key}", lang), control=False)
-            _Batch(items).add_to(group)
+    for layer, text in (
+        ("rivers", shapes.rivers),
+        ("roads", shapes.roads),
+        ("labels", shapes.labels),
+    ):
+        if layer in spec.layers and text != "[]":
+            group = folium.FeatureGroup(name=i18n.t(f"layer_{layer}", lang), control=False)
+            _Batch(text).add_to(group)
             group.add_to(m)
 
-    overlay("rivers", _river_items(spec))
-    overlay("roads", _road_items(spec))
-    overlay("labels", _label_items(spec))
-    overlay("gaps", _gap_items(spec))
-    overlay("facilities", _facility_items(spec))
-    overlay("service", _service_items(spec))
-    overlay("relocation", _relocation_items(spec))
-    if spec.plan is not None and len(spec.plan):
-        group = folium.FeatureGroup(name=i18n.t("layer_plan", lang), control=False)
-        _Batch(_plan_items(spec.plan, lang)).add_to(group)
-        group.add_to(m)
-
-    _Control(H.legend_html(spec), "bottomright", "ta-legend-control").add_to(m)
     online = base.layers and base.key != "local"  # local tiles may lack a zoom: no notice
-    _MapScript(township, i18n.t("tiles_offline", lang) if online else "").add_to(m)
+    _MapScript(shapes.bounds, i18n.t("tiles_offline", lang) if online else "").add_to(m)
     if "labels" in spec.layers:
         _LabelThinning().add_to(m)
     return m
 
 
-def _villages(spec: MapSpec, tiles: bool) -> folium.GeoJson:
-    """The village fills, clickable, with their tooltip."""
-    lang = spec.lang
-    fill_opacity = 0.55 if tiles else 0.78  # let a base map show through
+def _choropleth(spec: MapSpec, key: str, shapes: Shapes, tiles: bool) -> _Choropleth:
+    """The village fills (clickable, with their tooltip), the legend and the overlays, all
+    waiting for their styles."""
     edge, hover = ("#cfd8dc", "#ffd54f") if spec.dark else ("#555", "#08519c")
-
-    def style(feature: dict) -> dict:
-        return {
-            "fillColor": feature["properties"]["fill"],
-            "fillOpacity": fill_opacity,
-            "color": edge,
-            "weight": 1.2,
-        }
-
-    return folium.GeoJson(
-        _village_geojson(spec),
-        name=i18n.t("layer_villages", lang),
-        style_function=style,
-        highlight_function=lambda f: {"weight": 3, "color": hover},
-        tooltip=folium.GeoJsonTooltip(
-            fields=["name", "value_text", "poor_text", "incidence_text", "gap_text"],
-            aliases=[
-                i18n.t("village_detail", lang),
-                spec.title,
-                i18n.t("remaining", lang),
-                i18n.t("incidence", lang),
-                i18n.t("gaps", lang),
-            ],
-            sticky=True,
-        ),
-        pane=VILLAGE_PANE,
-        control=False,
+    return _Choropleth(
+        key=key,
+        digest=shapes.digest,
+        villages=shapes.villages,
+        # let a base map show through
+        style={"fillOpacity": 0.55 if tiles else 0.78, "color": edge, "weight": 1.2},
+        hover={"weight": 3, "color": hover},
     )
+
+
+class _Text(Element):
+    """Text that goes into the page as it is."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class _DataElement(MacroElement):
+    """A macro element whose script, large with data, joins the page as plain text: branca
+    would compile it as a template, which for a county's boundaries costs more than the rest
+    of the rerun."""
+
+    def render(self, **kwargs) -> None:
+        script = self._template.module.script(self, kwargs)
+        self.get_root().script.add_child(_Text(script), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class _Helpers(MacroElement):
+    """``taDraw(items, layer)``: many markers or lines added to ``layer`` by one loop in the
+    page. One element instead of hundreds of folium objects keeps both the server's rendering
+    and the page's script small. Items hold only numbers and already-escaped HTML."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        window.taDraw = function (items, group) {
+            items.forEach(function (it) {
+                var layer;
+                if (it.line) {
+                    layer = L.polyline(it.line, it.options);
+                } else if (it.area) {
+                    layer = L.circle(it.at, it.options);
+                } else if (it.circle) {
+                    layer = L.circleMarker(it.at, it.options);
+                } else {
+                    layer = L.marker(it.at, {
+                        icon: L.divIcon({html: it.html, className: "ta-icon " + (it.cls || ""),
+                                         iconSize: [0, 0]}),
+                        interactive: !!it.tooltip, keyboard: false
+                    });
+                }
+                if (it.tooltip) { layer.bindTooltip(it.tooltip, {sticky: true}); }
+                layer.addTo(group);
+            });
+        };
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "Helpers"
+
+
+class _Batch(_DataElement):
+    """Many markers or lines added to the parent layer (``text``: :func:`script_json` of their
+    items)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        window.taDraw({{ this.text }}, {{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "Batch"
+        self.text = text
+
+
+class _Shape(_DataElement):
+    """GeoJSON (``text``, script-ready) drawn on the map, not interactive."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.geoJSON({{ this.text }}, {style: {{ this.style|tojson }}, interactive: false})
+            .addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, text: str, style: dict):
+        super().__init__()
+        self._name = "Shape"
+        self.text = text
+        self.style = style
+
+
+class _Choropleth(_DataElement):
+    """The villages (from ``villages``, GeoJSON text, when the layer is on), the legend and a
+    layer for the overlays, and ``taUpdate(styles)``: fills, tooltips, legend and overlays of
+    one year (:func:`restyle_payload`), applied to the paths already drawn. Styles made for
+    another map (key) or another drawing (digest) are ignored."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var KEY = {{ this.key|tojson }}, DIGEST = {{ this.digest|tojson }};
+            var style = {{ this.style|tojson }}, hover = {{ this.hover|tojson }};
+            var shown = {fields: [], villages: {}};
+            function fillOf(feature) {
+                var row = shown.villages[feature.properties.code];
+                return row ? row[0] : {{ this.blank|tojson }};
+            }
+            // Built when it opens, as text: nothing from data is read as HTML.
+            function tip(layer) {
+                var p = layer.feature.properties, row = shown.villages[p.code] || [];
+                var table = document.createElement("table");
+                shown.fields.forEach(function (name, i) {
+                    var tr = table.appendChild(document.createElement("tr"));
+                    tr.appendChild(document.createElement("th")).textContent = name;
+                    tr.appendChild(document.createElement("td")).textContent =
+                        i === 0 ? p.name : (row[i] || "");
+                });
+                return table;
+            }
+            var villages = null, data = {{ this.villages }};
+            if (data) {
+                villages = L.geoJSON(data, {
+                    pane: {{ this.pane|tojson }},
+                    style: function (f) { return Object.assign({fillColor: fillOf(f)}, style); },
+                    onEachFeature: function (f, layer) {
+                        layer.on("mouseover", function () { layer.setStyle(hover); });
+                        layer.on("mouseout", function () { villages.resetStyle(layer); });
+                        layer.bindTooltip(function () { return tip(layer); },
+                                          {sticky: true, className: "ta-tooltip"});
+                    }
+                }).addTo(map);
+            }
+            var legend = L.control({position: "bottomright"});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", "ta-legend-control");
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            legend.addTo(map);
+            var overlays = L.featureGroup().addTo(map);
+            window.taUpdate = function (d) {
+                if (!d || d.key !== KEY || d.digest !== DIGEST) { return false; }
+                shown = d;
+                if (villages) {
+                    villages.eachLayer(function (layer) {
+                        layer.setStyle({fillColor: fillOf(layer.feature)});
+                        if (layer.isTooltipOpen()) {
+                            layer.getTooltip().setContent(function () { return tip(layer); });
+                        }
+                    });
+                }
+                var box = legend.getContainer(), before = box.querySelector("details");
+                box.innerHTML = d.legend;
+                var after = box.querySelector("details");
+                if (before && after) { after.open = before.open; }  // folded stays folded
+                overlays.clearLayers();
+                window.taDraw(d.overlays, overlays);
+                window.taStyled = (window.taStyled || 0) + 1;  // how many times: for tests
+                return true;
+            };
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, key: str, digest: str, villages: str, style: dict, hover: dict):
+        super().__init__()
+        self._name = "Choropleth"
+        self.key = key
+        self.digest = digest
+        self.villages = villages
+        self.style = style
+        self.hover = hover
+        self.pane = VILLAGE_PANE
+        self.blank = BLANK_FILL
+
+
+class _Apply(_DataElement):
+    """Hand ``styles`` (:func:`restyle_payload`) to the map; without them, the styles the
+    page beside the map already holds for map ``key`` (they may come before the map draws)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {% if this.styles is none %}
+        (function () {
+            var held;
+            try { held = (window.parent.__taMapUpdates || {})[{{ this.key|tojson }}]; }
+            catch (e) { return; }  // not inside a page of ours
+            if (held) { window.taUpdate(held); }
+        })();
+        {% else %}
+        window.taUpdate({{ this.styles|tojson }});
+        {% endif %}
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, styles: dict | None = None, key: str = ""):
+        super().__init__()
+        self._name = "Apply"
+        self.styles = styles
+        self.key = key
 
 
 class _LabelThinning(MacroElement):
@@ -501,45 +903,6 @@ class _LabelThinning(MacroElement):
     def __init__(self):
         super().__init__()
         self._name = "LabelThinning"
-
-
-class _Batch(MacroElement):
-    """Many markers or lines added to the parent layer by one loop in the page.
-
-    One element instead of hundreds of folium objects keeps both the server's rendering and
-    the page's script small. ``items`` hold only numbers and already-escaped HTML; they reach
-    the page as JSON.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        {{ this.items|tojson }}.forEach(function (it) {
-            var layer;
-            if (it.line) {
-                layer = L.polyline(it.line, it.options);
-            } else if (it.area) {
-                layer = L.circle(it.at, it.options);
-            } else if (it.circle) {
-                layer = L.circleMarker(it.at, it.options);
-            } else {
-                layer = L.marker(it.at, {
-                    icon: L.divIcon({html: it.html, className: "ta-icon " + (it.cls || ""),
-                                     iconSize: [0, 0]}),
-                    interactive: !!it.tooltip, keyboard: false
-                });
-            }
-            if (it.tooltip) { layer.bindTooltip(it.tooltip, {sticky: true}); }
-            layer.addTo({{ this._parent.get_name() }});
-        });
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, items: list[dict]):
-        super().__init__()
-        self._name = "Batch"
-        self.items = items
 
 
 def _tip(*lines: str) -> str:

@@ -40,6 +40,8 @@ def page_style(dark: bool, tiles: bool, label_size: int = 13) -> str:
         "path.leaflet-interactive:focus{outline:none}",
         ".ta-legend summary{cursor:pointer;font-weight:700;list-style-position:inside}",
         ".ta-legend[open] summary{margin-bottom:2px}",
+        # A village's tooltip: a row per figure, its name on the left (as folium's was).
+        ".ta-tooltip tr{text-align:left}.ta-tooltip th{padding:2px 8px 2px 2px}",
         _label_rule(label_size, dark),
     ]
     if dark:

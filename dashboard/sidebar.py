@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ..geo.workspace import Workspace
-from . import auth, i18n, language, loader, map_controls, view
+from . import auth, i18n, language, loader, map_controls, place_panels, view
 from . import state as S
 from .markup import escape_md
 
@@ -29,7 +29,7 @@ def account(user: auth.User, lang: str) -> None:
 
 def _village_names(codes: tuple[str, ...]) -> str:
     try:
-        villages = loader.load_workspace().villages
+        villages = loader.load_whole().villages
     except Exception:  # the workspace's own error is shown below
         return "、".join(codes)
     names = dict(zip(villages["code"].astype(str), villages["name"], strict=True))
@@ -46,12 +46,14 @@ def draw(user: auth.User) -> None:
         if loader.is_new():  # only the import page, which says what to do
             return
         try:
-            ws = loader.load_workspace()
+            loader.load_whole()
         except Exception as exc:  # any unreadable file: say why, then stop every page
             problem = exc
         else:
             problem = None
-            _year(ws, lang)
+            place_panels.sync()  # a link's ?place= opens there; the address follows the place
+            place_panels.picker(lang)
+            _year(loader.load_workspace(), lang)
     if problem is not None:
         st.error(i18n.t("workspace_error", lang))
         st.text(f"{loader.workspace_path()}\n{problem}")

@@ -103,6 +103,11 @@ DATA_SHEET = "data_sheet"  # the workbook's sheet to read
 DATA_MAPPING = "data_mapping"  # prefix of the column-mapping editor's key (one per file)
 DATA_TEMPLATE = "data_template"
 # --- section: map (keys of map.py and view.py) ---
+PLACE = "place"  # the county, township (code) the pages show; None: where the workspace opens
+PLACE_SYNCED = "place_synced"  # the URL's ?place= was read (once per session)
+PLACE_PICK = "place_pick"  # the sidebar's 地点 selectbox
+PLACE_CRUMB = "place_crumb"  # prefix: the breadcrumb buttons above the map (place_crumb.<code>)
+PLACE_VISIT = "place_visit"  # counts places chosen: a map's key ends with it (a fresh map each)
 # --- end section: map ---
 # --- section: meeting (会议模式 and its presentation view) ---
 MEETING_PRESENT = "meeting_present"  # 「进入全屏演示」 (the URL's ?present=1 says it too)
@@ -253,6 +258,7 @@ DEFAULTS: dict[str, Any] = {
 }
 # Defaults of each section's keys, kept beside the section's own lines below.
 # --- defaults: map ---
+DEFAULTS.update({PLACE: None, PLACE_SYNCED: False, PLACE_PICK: None, PLACE_VISIT: 0})
 # --- end defaults: map ---
 # --- defaults: meeting ---
 DEFAULTS.update(

@@ -160,6 +160,30 @@ def _classes(values: pd.Series, indicator: str, scheme: str, lang: str):
     return colours, tuple(legend)
 
 
+@dataclass(frozen=True)
+class MapGeometry:
+    """What the township map draws whatever the year, indicator or language: the villages'
+    boundaries simplified for the view, a point inside each village, the township outline.
+    Made once per workspace version (:mod:`map_cache`) and shared by the map specs made from
+    it: never mutate it."""
+
+    #: The villages' boundaries as the browser gets them (simplified, rounded), in the
+    #: villages' order and CRS.
+    shapes: gpd.GeoSeries
+    #: A point inside each village (labels, gap badges), indexed by code.
+    anchors: gpd.GeoSeries
+    outline: gpd.GeoDataFrame
+
+
+def map_geometry(ws: Workspace) -> MapGeometry:
+    """The year-free part of the map of ``ws`` (the slow part to compute: simplification and
+    anchor points)."""
+    shown = simplify.for_display(ws.villages, ws.township)
+    return MapGeometry(
+        shapes=shown.villages, anchors=village_anchor_points(ws.villages), outline=shown.outline
+    )
+
+
 def map_spec(
     ws: Workspace,
     year: int,
@@ -168,11 +192,16 @@ def map_spec(
     scheme: str = "natural_breaks",
     layers: frozenset[str] | None = None,
     basemap: str = "none",
+    geometry: MapGeometry | None = None,
 ) -> MapSpec:
-    """Compute and label every overlay of the township map for ``year``."""
+    """Compute and label every overlay of the township map for ``year``.
+
+    ``geometry``: :func:`map_geometry` of ``ws`` when the caller has it (computed here
+    otherwise); the spec shares its boundaries.
+    """
     villages = ws.villages
     # What the browser gets: boundaries simplified for the view, not the surveyed vertices.
-    shown = simplify.for_display(villages, ws.township)
+    geometry = geometry if geometry is not None else map_geometry(ws)
     figures = poverty.village_figures(villages, ws.households, year)
     values = figures[indicator].astype(float)
     colours, legend = _classes(values, indicator, scheme, lang)
@@ -199,11 +228,11 @@ def map_spec(
             ],
             "fill": colours,
         },
-        geometry=shown.villages.to_numpy(),
+        geometry=geometry.shapes.to_numpy(),
         crs=villages.crs,
     )
 
-    anchors = village_anchor_points(villages)
+    anchors = geometry.anchors
     labels = gpd.GeoDataFrame(
         {"name": villages["name"].to_numpy()},
         geometry=anchors.to_numpy(),
@@ -256,7 +285,7 @@ def map_spec(
         villages=v,
         labels=labels,
         classes=legend,
-        outline=shown.outline,
+        outline=geometry.outline,
         roads=ws["roads"],
         rivers=ws["rivers"],
         gaps=gap_points,

@@ -5,7 +5,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from township_atlas.dashboard import auth, i18n, loader, map_controls, monitor_view, panels, view
+from township_atlas.dashboard import (
+    auth,
+    i18n,
+    loader,
+    map_cache,
+    map_controls,
+    monitor_view,
+    panels,
+    place_panels,
+    view,
+)
 from township_atlas.dashboard import map as township_map
 from township_atlas.dashboard import state as S
 from township_atlas.geo.export import csv_bytes
@@ -37,11 +47,13 @@ scores = monitor_view.gap_scores(ws, year, rules)
 left, right = st.columns([3, 2], gap="medium")
 with left:
     layers = tuple(sorted(map_controls.layers(OWN_LAYERS)))
-    base = loader.cached_map_spec(
+    base = map_cache.cached_map_spec(
         year, "poor_people", lang, "natural_breaks", layers, S.get(S.BASEMAP)
     )
     spec = monitor_view.gaps_map_spec(base, ws, year, rules, indicator, lang)
-    clicked = township_map.show(spec, key=S.GAPS_MAP, height=620)
+    clicked = place_panels.drilled(
+        township_map.show(spec, key=place_panels.map_key(S.GAPS_MAP), height=620)
+    )
     st.caption(i18n.t("gaps_map_hint", lang))
 if clicked:
     S.set_value(S.SELECTED_VILLAGE, clicked)  # the 一张图 page opens on the same village

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from township_atlas.dashboard import loader, map_controls, panels, view
+from township_atlas.dashboard import (
+    i18n,
+    loader,
+    map_cache,
+    map_controls,
+    panels,
+    place_panels,
+    view,
+)
 from township_atlas.dashboard import map as township_map
 from township_atlas.dashboard import state as S
 
@@ -12,11 +20,12 @@ lang = S.get(S.LANG)
 ws = loader.load_workspace()
 year = S.get(S.YEAR) or view.latest_year(ws)
 
-title = map_controls.title(view.township_name(ws), year, S.get(S.INDICATOR), lang)
+title = map_controls.title(loader.current_place().name, year, S.get(S.INDICATOR), lang)
 map_controls.heading(title, lang, small=True)
+crumbs = st.container()  # filled after the map, which may have opened a village
 figures = st.container()  # drawn above the map, filled after it so the map is sent first
 left, right = st.columns([3, 1], gap="medium")
-spec = loader.cached_map_spec(
+spec = map_cache.cached_map_spec(
     year,
     S.get(S.INDICATOR),
     lang,
@@ -25,10 +34,17 @@ spec = loader.cached_map_spec(
     S.get(S.BASEMAP),
 )
 with left:
-    clicked = township_map.show(spec, key=S.MAP)
+    clicked = place_panels.drilled(township_map.show(spec, key=place_panels.map_key(S.MAP)))
 with figures:
     panels.key_figures(ws, year, lang)
 if clicked:
     S.set_value(S.SELECTED_VILLAGE, clicked)
+    place_panels.follow()
+with crumbs:
+    place_panels.breadcrumbs(lang)
 with right:
-    panels.village_panel(ws, S.get(S.SELECTED_VILLAGE), year, lang)
+    if place_panels.at_county():
+        st.subheader(i18n.t("place_townships", lang))
+        st.info(i18n.t("place_click_township", lang))
+    else:
+        panels.village_panel(ws, S.get(S.SELECTED_VILLAGE), year, lang)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from township_atlas.dashboard import loader, meeting_panels, meeting_view, panels, view
+from township_atlas.dashboard import loader, map_cache, meeting_panels, meeting_view, panels, view
 from township_atlas.dashboard import state as S
 
 lang = S.get(S.LANG)
@@ -19,7 +19,7 @@ strip = bool(view.demo_banner(loader.load_meta(), lang))  # app.py draws it as o
 st.html(meeting_view.page_css(present, dark, strip))  # a fixed style sheet, no data in it
 
 # The choropleth, classes, year, layers and base map chosen before the meeting carry into it.
-chosen = loader.cached_map_spec(
+chosen = map_cache.cached_map_spec(
     year,
     S.get(S.INDICATOR),
     lang,

@@ -6,7 +6,16 @@ from __future__ import annotations
 import streamlit as st
 
 from township_atlas.analysis import relocation
-from township_atlas.dashboard import auth, i18n, loader, map_controls, monitor_view, panels, view
+from township_atlas.dashboard import (
+    auth,
+    i18n,
+    loader,
+    map_cache,
+    map_controls,
+    monitor_view,
+    panels,
+    view,
+)
 from township_atlas.dashboard import map as township_map
 from township_atlas.dashboard import state as S
 from township_atlas.geo.export import csv_bytes
@@ -40,7 +49,9 @@ cols[4].metric(
 
 left, right = st.columns([3, 2], gap="medium")
 layers = tuple(sorted(map_controls.layers(OWN_LAYERS)))
-base = loader.cached_map_spec(year, "poor_people", lang, "natural_breaks", layers, S.get(S.BASEMAP))
+base = map_cache.cached_map_spec(
+    year, "poor_people", lang, "natural_breaks", layers, S.get(S.BASEMAP)
+)
 with left:
     spec = monitor_view.relocation_map_spec(base, year, lang)
     township_map.show(spec, key=S.RELOC_MAP, height=560)

@@ -25,12 +25,14 @@ def app(demo_path, monkeypatch) -> AppTest:
 
 
 def script(at: AppTest) -> str:
+    """The map's script and the year's styles sent beside it."""
     (component,) = at.get("component_instance")
-    return json.loads(component.proto.json_args)["script"]
+    (styles,) = at.get("bidi_component")
+    return json.loads(component.proto.json_args)["script"] + styles.proto.json
 
 
 def drawn(at: AppTest, text: str) -> bool:
-    """Whether ``text`` is in the map's script (non-ASCII text may be \\u-escaped there)."""
+    """Whether ``text`` is on the map (non-ASCII text may be \\u-escaped there)."""
     return any(form in script(at) for form in (text, json.dumps(text)[1:-1]))
 
 

@@ -269,9 +269,8 @@ def test_meeting_page_carries_the_choices_made_before(app):
     at = app.run()
     at.switch_page(MEETING).run()
     assert not at.exception
-    script = map_script(at)
-    title = "贫困发生率(%) · 2019"
-    assert title in script or json.dumps(title)[1:-1] in script
+    (styles,) = at.get("bidi_component")  # the year's styles, sent beside the map
+    assert "贫困发生率(%) · 2019" in json.loads(styles.proto.json)["legend"]
     assert "古陂镇 · 2019" in page_html(at, "ta-card")[0]
 
 

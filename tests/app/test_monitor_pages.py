@@ -32,17 +32,19 @@ def table(at: AppTest, column: str):
     return found
 
 
+def map_styles(at: AppTest) -> dict:
+    """The year's styles sent beside the map (``dashboard.map.restyle_payload``)."""
+    (styles,) = at.get("bidi_component")
+    return json.loads(styles.proto.json)
+
+
 def legend(at: AppTest) -> str:
     """The map legend's text: its title and class labels, tags stripped."""
-    (component,) = at.get("component_instance")
-    script = json.loads(component.proto.json_args)["script"]
-    html = json.loads(re.search(r'innerHTML = (".*?[^\\]");', script).group(1))
-    return re.sub(r"\s*<[^>]+>\s*", "|", html)
+    return re.sub(r"\s*<[^>]+>\s*", "|", map_styles(at)["legend"])
 
 
 def fills(at: AppTest) -> list[str]:
-    (component,) = at.get("component_instance")
-    return re.findall(r'"fill": "(#[0-9a-f]{6})"', json.loads(component.proto.json_args)["script"])
+    return [row[0] for row in map_styles(at)["villages"].values()]
 
 
 def test_gaps_page_lists_the_worst_gaps_and_the_distances(app):

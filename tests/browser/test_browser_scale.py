@@ -1,5 +1,5 @@
-"""A county of 300 surveyed-style villages in the browser: every village drawn, names never on
-top of one another at any zoom, and the boundaries sent simplified."""
+"""300 surveyed-style villages in the browser: every village drawn, names never on top of one
+another at any zoom, and the boundaries sent simplified."""
 
 from __future__ import annotations
 
@@ -27,7 +27,9 @@ LABEL_BOXES = """() => {
 
 @pytest.fixture(scope="module")
 def county_server(tmp_path_factory, _private_data_dir) -> Iterator[Server]:
-    path = write_workspace(tmp_path_factory.mktemp("county") / "county.gpkg", county_layers(300))
+    # one township of 300 villages: the map draws them all (a county's opens on its townships)
+    layers = county_layers(300, per_township=300)
+    path = write_workspace(tmp_path_factory.mktemp("county") / "county.gpkg", layers)
     server = start_server(path, _private_data_dir)
     yield server
     stop_server(server)

@@ -18,8 +18,6 @@ from township_atlas.analysis import station_plan
 from township_atlas.dashboard import i18n, map_html, view
 from township_atlas.dashboard import map as township_map
 
-STYLES = re.compile(r'return (\{"color": [^}]*\});')
-
 
 @pytest.fixture(scope="module")
 def spec(demo_ws):
@@ -51,14 +49,13 @@ def test_a_dark_map_has_dark_ground_light_lines_and_the_same_fills(spec):
     assert map_html.DARK_GROUND not in light
     assert f".leaflet-container{{background:{map_html.DARK_GROUND}}}" in dark
 
-    def village_styles(page: str) -> list[str]:
-        return [s for s in STYLES.findall(page) if '"fillColor"' in s]
+    def fills(s) -> list[str]:
+        return [row[0] for row in township_map.restyle_payload(s)["villages"].values()]
 
-    fills = re.compile(r'"fillColor": "(#\w+)"')
-    assert fills.findall(" ".join(village_styles(light))) == fills.findall(
-        " ".join(village_styles(dark))
-    )  # the palette is the same
-    assert all('"color": "#cfd8dc"' in s for s in village_styles(dark))  # light edges
+    assert fills(spec) == fills(replace(spec, dark=True))  # the palette is the same
+    edges = re.compile(r"var style = (\{[^}]*\})")  # the villages' own style
+    assert json.loads(edges.search(dark).group(1))["color"] == "#cfd8dc"  # light edges
+    assert json.loads(edges.search(light).group(1))["color"] == "#555"
     labels = map_html.page_style(dark=True, tiles=False, label_size=13)
     assert ".ta-label{" in labels and "color:#f5f5f5" in labels and "0 0 3px #000" in labels
     assert map_html.label_html("枫树村") == '<div class="ta-label">枫树村</div>'
