@@ -119,6 +119,8 @@ SLOW_FILES = frozenset(
         "test_import_households.py",
         "test_import_tables.py",
         "test_import_townships.py",
+        "test_placement_properties.py",
+        "test_workspace_in_place.py",
         "test_importing.py",
         "test_monitor_pages.py",
         "test_templates.py",
