@@ -81,6 +81,17 @@ def current_place() -> levels.Place:
     return _places(str(path), workspace_version(path), S.get(S.PLACE))[0]
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _townships(path: str, version: str) -> tuple[levels.Place, ...]:
+    return tuple(levels.townships(_read(path, version)))
+
+
+def townships() -> tuple[levels.Place, ...]:
+    """Every township of the workspace (a small cached list: no copy of the workspace)."""
+    path = workspace_path()
+    return _townships(str(path), workspace_version(path))
+
+
 def place_context() -> tuple[levels.Place, levels.Place, int]:
     """The place shown, the workspace's top and its number of townships."""
     path = workspace_path()

@@ -85,7 +85,7 @@ def picker(lang: str) -> None:
     place, top, towns = loader.place_context()
     if towns < 2:
         return
-    options = [top, *levels.townships(loader.load_whole())]
+    options = [top, *loader.townships()]
     codes = [p.code for p in options]
     names = {p.code: p.name for p in options}
     if S.get(S.PLACE_PICK) != place.code:  # it follows a place chosen on the map

@@ -45,8 +45,8 @@ def draw(user: auth.User) -> None:
         account(user, lang)
         if loader.is_new():  # only the import page, which says what to do
             return
-        try:
-            loader.load_whole()
+        try:  # reads the workspace once (cached): no copy of it is made for this check
+            loader.place_context()
         except Exception as exc:  # any unreadable file: say why, then stop every page
             problem = exc
         else:
