@@ -12,15 +12,16 @@ import argparse
 
 from pyogrio.errors import DataSourceError
 
+from ..geo.postgis import DatabaseError
 from ..geo.rules import RulesError
 from ..geo.validate import SchemaError
-from . import audit, brief, demo, importing, monitor, plan, serve, summary, users
+from . import audit, brief, demo, importing, migrate, monitor, plan, serve, summary, users
 from .common import Parents, fail
 
 __all__ = ["build_parser", "main"]
 
 #: The subcommand modules, in the order ``--help`` lists their subcommands.
-_SUBCOMMANDS = (demo, serve, users, audit, summary, plan, monitor, brief, importing)
+_SUBCOMMANDS = (demo, serve, users, audit, summary, plan, monitor, brief, importing, migrate)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,3 +72,5 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except ValueError as exc:
         return fail(str(exc))
+    except DatabaseError as exc:  # the database cannot be reached, or refused the change
+        return fail(str(exc), 2)

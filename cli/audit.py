@@ -45,13 +45,17 @@ def add_parser(sub: SubParsers, parents: Parents) -> None:
     p.set_defaults(func=cmd_audit)
 
 
-def _workspace(given: str | None) -> Path:
+def _workspace(given: str | None) -> Path | str:
     """The workspace whose log to read: the demo by default; a named one must exist, or at
     least its log (a workspace moved away leaves its log readable)."""
     if given is None:
         from ..data.demo import ensure_demo
 
         return ensure_demo()
+    from ..geo.postgis import is_url
+
+    if is_url(given):
+        return given  # its log lives in the data folder (geo.paths.side_anchor)
     path = Path(given)
     if path.is_file() or audit_path(path).is_file():
         return path

@@ -13,7 +13,7 @@ from pathlib import Path
 SubParsers = argparse._SubParsersAction
 
 #: Help line of the optional workspace positional most subcommands take.
-WORKSPACE_HELP = "workspace GeoPackage (default: the demo)"
+WORKSPACE_HELP = "workspace GeoPackage or postgresql:// address (default: the demo)"
 
 #: Help line of ``--place``.
 PLACE_HELP = (
@@ -31,14 +31,19 @@ def fail(message: str, code: int = 1) -> int:
     return code
 
 
-def workspace_or_demo(path: str | None) -> Path:
-    """The workspace file at ``path`` (which must exist), or the demo when ``path`` is empty.
+def workspace_or_demo(path: str | None) -> Path | str:
+    """The workspace file at ``path`` (which must exist), the database address ``path``
+    (``postgresql://…``, as it is), or the demo when ``path`` is empty.
 
     Raises
     ------
     FileNotFoundError
         ``path`` is given but no file is there.
     """
+    from ..geo.postgis import is_url
+
+    if path and is_url(path):
+        return path
     if path:
         p = Path(path)
         if not p.is_file():

@@ -147,8 +147,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Import ``args.file`` into the workspace; the exit code says how much was taken."""
     from ..data.importing.errors import ImportFailed
     from ..data.importing.run import import_failure, run_import
+    from ..geo.postgis import is_url
 
-    target = Path(args.workspace) if args.workspace else workspace_or_demo(None)
+    given = args.workspace
+    target = (given if is_url(given) else Path(given)) if given else workspace_or_demo(None)
     try:
         outcome = run_import(
             target,
@@ -171,7 +173,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         print_json(outcome.as_dict(), default=str)
         return outcome.exit_code
     _print_rows(outcome)
-    _print_outcome(outcome, target)
+    from ..geo.postgis import shown
+
+    _print_outcome(outcome, shown(target))
     return outcome.exit_code
 
 
@@ -190,7 +194,7 @@ def _print_rows(outcome) -> None:
         print(f"……共 {len(warned)} 行合并或有提示,完整清单见 --report")
 
 
-def _print_outcome(outcome, target: Path) -> None:
+def _print_outcome(outcome, target: str) -> None:
     """One line: what became of the workspace."""
     if outcome.unchanged:
         print(f"{outcome.taken} 行与工作空间中的相同,无需更改 ({target})")

@@ -67,7 +67,7 @@ def _is_loopback(address: str) -> bool:
         return False
 
 
-def _serve_refusal(args: argparse.Namespace, path: Path) -> str | None:
+def _serve_refusal(args: argparse.Namespace, path: Path | str) -> str | None:
     """Why ``serve`` must not start, or ``None``: reachable from other machines (any address
     but loopback), it needs an enabled admin account first (issue 14)."""
     if _is_loopback(args.address):
@@ -88,9 +88,19 @@ def _at_a_terminal() -> bool:
     return sys.stdin is not None and sys.stdin.isatty()
 
 
-def _workspace_to_serve(args: argparse.Namespace) -> Path:
+def _workspace_to_serve(args: argparse.Namespace) -> Path | str:
     """The workspace to serve: the one named (it must exist, unless ``--create`` makes a new
-    ``.gpkg``), or the demo."""
+    ``.gpkg`` or database schema), or the demo."""
+    from ..geo.postgis import is_url, shown
+    from ..geo.workspace import workspace_exists
+
+    if args.workspace and is_url(args.workspace):
+        if not workspace_exists(args.workspace) and not args.create:
+            raise FileNotFoundError(
+                f"no workspace at {shown(args.workspace)}; to start a new one there: "
+                "township-atlas serve ADDRESS --create (or township-atlas migrate FILE ADDRESS)"
+            )
+        return args.workspace
     named = Path(args.workspace) if args.workspace else None
     if named is not None and not named.exists():
         if not args.create:
@@ -108,10 +118,10 @@ def _workspace_to_serve(args: argparse.Namespace) -> Path:
     return workspace_or_demo(args.workspace)
 
 
-def _server_env(args: argparse.Namespace, path: Path) -> dict[str, str]:
+def _server_env(args: argparse.Namespace, path: Path | str) -> dict[str, str]:
     env = {
         **os.environ,
-        "TOWNSHIP_ATLAS_WORKSPACE": str(path.resolve()),
+        "TOWNSHIP_ATLAS_WORKSPACE": path if isinstance(path, str) else str(path.resolve()),
         # The dashboard needs no sign-in on this machine alone, and checks the Host header
         "TOWNSHIP_ATLAS_ADDRESS": args.address,
     }
@@ -175,11 +185,13 @@ def _run_server(cmd: list[str], env: dict[str, str]) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Start the dashboard on the workspace; refuse (exit 2) another address without an admin."""
-    from ..geo.workspace import read_workspace
+    from ..geo.postgis import shown
+    from ..geo.workspace import read_workspace, workspace_exists
 
     path = _workspace_to_serve(args)
+    exists = workspace_exists(path)
     refusal = _serve_refusal(args, path)
-    if refusal and _at_a_terminal() and path.exists():
+    if refusal and _at_a_terminal() and exists:
         # the first run on an office server: make the first administrator here and now
         try:
             first_admin(path)
@@ -188,9 +200,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         refusal = _serve_refusal(args, path)
     if refusal:
         return fail(refusal, 2)
-    if path.exists():
+    if exists:
         read_workspace(path)  # fail here, with the reason, rather than in the browser
     cmd = _streamlit_command(args)
     env = _server_env(args, path)
-    print(f"Township Atlas: {path} → http://{args.address}:{args.port}", file=sys.stderr)
+    print(f"Township Atlas: {shown(path)} → http://{args.address}:{args.port}", file=sys.stderr)
     return _run_server(cmd, env)

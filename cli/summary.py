@@ -26,10 +26,11 @@ def add_parser(sub: SubParsers, parents: Parents) -> None:
 def cmd_summary(args: argparse.Namespace) -> int:
     """Print the summary as text (a headline and two tables) or as JSON."""
     from ..analysis.summaries import TOWNSHIP_COLUMNS, VILLAGE_COLUMNS, summary_data
+    from ..geo.postgis import shown
 
     path = workspace_or_demo(args.workspace)
     ws, place = read_place(path, args.place)
-    data = summary_data(ws, args.year, str(path), place)
+    data = summary_data(ws, args.year, shown(path), place)
     if args.json:
         print_json(data)
         return 0

@@ -81,13 +81,18 @@ def _split_workspace(rest: list[str]) -> tuple[str | None, list[str]]:
     return None, rest
 
 
-def _workspace(given: str | None) -> tuple[Path, bool]:
+def _workspace(given: str | None) -> tuple[Path | str, bool]:
     """The workspace path and whether it exists. A ``.gpkg`` not made yet in an existing folder
     is allowed (``serve NEW.gpkg --create --address ...`` needs its admin first)."""
     if given is None:
         from ..data.demo import ensure_demo
 
         return ensure_demo(), True
+    from ..geo.postgis import is_url
+    from ..geo.workspace import workspace_exists
+
+    if is_url(given):
+        return given, workspace_exists(given)
     path = Path(given)
     if path.is_file():
         return path, True

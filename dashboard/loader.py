@@ -10,23 +10,45 @@ import streamlit as st
 
 from ..data.demo import ensure_demo
 from ..geo import levels
-from ..geo.workspace import Workspace, read_meta, read_workspace, workspace_version
+from ..geo.postgis import is_url, shown
+from ..geo.workspace import (
+    Workspace,
+    read_meta,
+    read_workspace,
+    workspace_exists,
+    workspace_version,
+)
 from . import state as S
 
 #: Set by ``township-atlas serve``; without it the dashboard opens the demo township.
 WORKSPACE_ENV = "TOWNSHIP_ATLAS_WORKSPACE"
 
 
-def workspace_path() -> Path:
-    """The workspace named by ``TOWNSHIP_ATLAS_WORKSPACE``, or the demo (built once)."""
+def workspace_path() -> Path | str:
+    """The workspace named by ``TOWNSHIP_ATLAS_WORKSPACE`` (a GeoPackage's path, or a
+    ``postgresql://`` address as it is), or the demo (built once)."""
     named = os.environ.get(WORKSPACE_ENV)
+    if named and is_url(named):
+        return named
     return Path(named) if named else ensure_demo()
+
+
+def workspace_name() -> str:
+    """What the pages call the workspace: its file's name, or its database address (no
+    password)."""
+    path = workspace_path()
+    return shown(path) if is_url(path) else Path(path).name
+
+
+def workspace_shown() -> str:
+    """The workspace's full location as a page may show it (no password)."""
+    return shown(workspace_path())
 
 
 def is_new() -> bool:
     """Whether the workspace is still to be made (``serve NEW.gpkg --create``): its first
     import of village boundaries on the 数据导入 page creates it."""
-    return not workspace_path().exists()
+    return not workspace_exists(workspace_path())
 
 
 def workspace_stamp() -> str:
@@ -52,7 +74,7 @@ def load_meta() -> dict[str, str]:
     """The current workspace's metadata (``{}`` while it is new or when it cannot be read):
     what a page needs before, or without, reading the layers."""
     path = workspace_path()
-    return _meta(str(path), workspace_version(path)) if path.exists() else {}
+    return _meta(str(path), workspace_version(path)) if workspace_exists(path) else {}
 
 
 def load_whole() -> Workspace:

@@ -56,7 +56,7 @@ def draw(user: auth.User) -> None:
             _year(loader.load_workspace(), lang)
     if problem is not None:
         st.error(i18n.t("workspace_error", lang))
-        st.text(f"{loader.workspace_path()}\n{problem}")
+        st.text(f"{loader.workspace_shown()}\n{problem}")
         st.stop()
     # Every page reads the base map through the same check, drawn controls or not.
     map_controls.normalise_basemap()

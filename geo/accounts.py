@@ -25,7 +25,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from .paths import create_private_file
+from .paths import create_private_file, side_anchor
 
 #: Every authority a role can hold; pages and actions ask for one of these by name.
 AUTHORITIES = (
@@ -141,7 +141,7 @@ class Account:
 def accounts_path(workspace: str | os.PathLike) -> Path:
     """The account store beside ``workspace``: ``/x/古陂镇.gpkg`` → ``/x/古陂镇.accounts.sqlite``
     (beside, not inside: the workspace can be handed over without the accounts)."""
-    ws = Path(workspace)
+    ws = side_anchor(workspace)
     return ws.with_name(f"{ws.stem}.accounts.sqlite")
 
 

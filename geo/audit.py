@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .paths import create_private_file
+from .paths import create_private_file, side_anchor
 
 #: Every action a row may name, with how it reads in Chinese and English.
 AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
@@ -50,6 +50,7 @@ AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
     "denied": ("拒绝访问", "access denied"),
     "export": ("导出", "exported"),
     "users": ("账户管理", "accounts managed"),
+    "migrate": ("迁移工作空间", "workspace migrated"),
 }
 
 #: The columns of :meth:`AuditLog.rows`, in order.
@@ -108,7 +109,7 @@ def audit_path(workspace: str | os.PathLike) -> Path:
     like a workspace write does, so that the rows of a workspace reached by two names land in one
     log.
     """
-    ws = Path(workspace).resolve()
+    ws = side_anchor(workspace).resolve()
     return ws.with_name(f"{ws.stem}.audit.sqlite")
 
 

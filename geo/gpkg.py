@@ -171,6 +171,14 @@ def row_hashes(frame: pd.DataFrame) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------- writing
+def positional_diff(old_hashes: np.ndarray, new_hashes: np.ndarray) -> tuple[np.ndarray, int, int]:
+    """Rows compared by position: the positions (below both lengths) whose rows differ, and
+    the old and new lengths (rows past the old end are inserted, past the new end deleted)."""
+    n_old, n_new = len(old_hashes), len(new_hashes)
+    common = min(n_old, n_new)
+    return np.flatnonzero(old_hashes[:common] != new_hashes[:common]), n_old, n_new
+
+
 @dataclass(frozen=True)
 class LayerWrite:
     """What writing one layer did: rows updated, inserted, deleted."""
@@ -196,9 +204,7 @@ def write_rows(
     fids = [r[0] for r in conn.execute(f"SELECT fid FROM {_quote(spec.name)} ORDER BY fid")]
     if len(fids) != len(old_hashes):
         raise NotInPlace(f"{spec.name} holds {len(fids)} rows, not the {len(old_hashes)} read")
-    n_old, n_new = len(old_hashes), len(new_hashes)
-    common = min(n_old, n_new)
-    changed = np.flatnonzero(old_hashes[:common] != new_hashes[:common])
+    changed, n_old, n_new = positional_diff(old_hashes, new_hashes)
     columns = [c for c in frame.columns if c != _geom_name(frame)]
     names = [*columns, spec.geometry] if spec.geometry else columns
     if len(changed):

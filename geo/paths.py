@@ -179,3 +179,21 @@ def create_private_file(path: Path) -> None:
     if hasattr(os, "fchmod"):
         os.fchmod(fd, 0o600)  # the umask cannot widen it, but be explicit
     os.close(fd)
+
+
+def side_anchor(workspace: str | os.PathLike) -> Path:
+    """The path a workspace's own side files (accounts, audit log) are named beside: the
+    workspace file itself, or for a workspace in a database (``postgresql://…``) a name in
+    the user's data folder made from its address (host, database, schema; never the
+    password), so that the dashboard processes of one server share them."""
+    from .postgis import Address, is_url
+
+    if not is_url(workspace):
+        return Path(workspace)
+    address = Address.parse(str(workspace))
+    shown = str(address)
+    digest = hashlib.sha256(shown.encode()).hexdigest()[:10]
+    readable = "".join(ch if ch.isalnum() else "_" for ch in shown.split("://", 1)[-1])
+    folder = data_dir() / "databases"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder / f"{readable[:60].strip('_')}-{digest}.gpkg"

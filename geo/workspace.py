@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 
-from . import audit, gpkg
+from . import audit, gpkg, postgis
 from .schema import LAYERS, REQUIRED_LAYERS, SCHEMA_VERSION, WGS84, Layer
 from .validate import Problem, SchemaError, coerce, problems, problems_of_rows
 
@@ -65,6 +65,20 @@ _LEGACY_TEMP = re.compile(r"\.writing-[a-z0-9_]{8}\.gpkg(-journal|-wal|-shm)?")
 _HELD = threading.local()
 #: Windows has no flock: its lock is msvcrt's byte-range lock on the lock file (tests set this).
 _WINDOWS = os.name == "nt"
+
+
+def _db():
+    """The database half of this module (it imports this one)."""
+    from . import workspace_db
+
+    return workspace_db
+
+
+def workspace_exists(path: str | os.PathLike) -> bool:
+    """Whether there is a workspace at ``path`` (a file, or a database address holding one)."""
+    if postgis.is_url(path):
+        return _db().exists(str(path))
+    return Path(path).is_file()
 
 
 def empty_frame(layer: Layer) -> pd.DataFrame:
@@ -181,8 +195,12 @@ def write_workspace(
 
     A symbolic link is followed (its target is replaced; the link stays); an existing file's
     permissions, owner and group are kept. Raises :class:`SchemaError` (and writes nothing)
-    when any layer is invalid.
+    when any layer is invalid. A ``postgresql://`` address is written in its database
+    (:mod:`.workspace_db`).
     """
+    if postgis.is_url(path):
+        _db().write(str(path), layers, meta or {})
+        return path  # type: ignore[return-value]
     found = validate_workspace(layers)
     if found:
         raise SchemaError(found)
@@ -327,8 +345,12 @@ def update_workspace(
 
     Each write adds a row to the workspace's audit log (:func:`.audit.record_write`: who, and
     what the change was); when that log cannot be written, :class:`.audit.AuditError` is raised
-    and nothing is changed.
+    and nothing is changed. A ``postgresql://`` address is changed in its database, writers
+    taking turns through a row lock (:mod:`.workspace_db`).
     """
+    if postgis.is_url(path):
+        _db().update(str(path), change, meta, create=False)  # type: ignore[arg-type]
+        return path  # type: ignore[return-value]
     target = _real_path(path)
     with _locked(target):
         current = _state(target)
@@ -360,6 +382,8 @@ def transact(
     bool
         Whether anything was written.
     """
+    if postgis.is_url(path):
+        return _db().update(str(path), change, meta, create=True, created_meta=created_meta)
     target = _real_path(path)
     target.parent.mkdir(parents=True, exist_ok=True)  # the lock file lives beside it
     with _locked(target):
@@ -469,7 +493,7 @@ def _stored_version(target: Path) -> _Version:
     return _Version.of(gpkg.read_meta(target, META_LAYER, VERSION_KEYS))
 
 
-def _remember(target: Path, state: _State) -> None:
+def _remember(target: Path | str, state: _State) -> None:
     with _CACHE_LOCK:
         _CACHE[str(target)] = state
         _CACHE.move_to_end(str(target))
@@ -477,7 +501,7 @@ def _remember(target: Path, state: _State) -> None:
             _CACHE.popitem(last=False)
 
 
-def _forget(target: Path) -> None:
+def _forget(target: Path | str) -> None:
     with _CACHE_LOCK:
         _CACHE.pop(str(target), None)
 
@@ -572,12 +596,7 @@ def _write_in_place(
     try:
         specs = {name: gpkg.table(conn, name) for name in changed}
         stored = {name: _stored(name, changed[name], specs[name]) for name in changed}
-        hashes = {name: gpkg.row_hashes(frame) for name, frame in stored.items()}
-        rows = {name: _changed_rows(current.row_hashes(name), hashes[name]) for name in changed}
-        found = validate_change({**current.layers, **stored}, rows)
-        if found:
-            raise SchemaError(found)
-        version = current.version.bumped(list(changed))
+        hashes, version = _checked(current, stored)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("BEGIN IMMEDIATE")
@@ -602,6 +621,19 @@ def _write_in_place(
         {**current.hashes, **hashes},
     )
     _remember(target, state)
+
+
+def _checked(
+    current: _State, stored: Mapping[str, pd.DataFrame]
+) -> tuple[dict[str, np.ndarray], _Version]:
+    """The row hashes of the layers ``stored`` (in storage form) and the version they make,
+    once the rows that differ from ``current``'s are valid (else :class:`SchemaError`)."""
+    hashes = {name: gpkg.row_hashes(frame) for name, frame in stored.items()}
+    rows = {name: _changed_rows(current.row_hashes(name), hashes[name]) for name in stored}
+    found = validate_change({**current.layers, **stored}, rows)
+    if found:
+        raise SchemaError(found)
+    return hashes, current.version.bumped(list(stored))
 
 
 def _stored(name: str, frame: pd.DataFrame, spec: gpkg.Table) -> pd.DataFrame:
@@ -831,6 +863,8 @@ def public_meta(meta: Mapping[str, str]) -> dict[str, str]:
 
 def read_meta(path: str | os.PathLike) -> dict[str, str]:
     """The workspace's key/value metadata (``{}`` when the file has none or is unreadable)."""
+    if postgis.is_url(path):
+        return _db().meta(str(path))
     try:
         m = pyogrio.read_dataframe(path, layer=META_LAYER, read_geometry=False)
     except Exception:  # a missing layer or a file that is no GeoPackage: no metadata
@@ -841,6 +875,8 @@ def read_meta(path: str | os.PathLike) -> dict[str, str]:
 def workspace_version(path: str | os.PathLike) -> str:
     """What changes whenever the workspace at ``path`` does (its stored version and its
     file's stamp; ``""`` while there is no file): the key of what is cached from it."""
+    if postgis.is_url(path):
+        return _db().version(str(path))
     target = Path(path)
     if not target.exists():
         return ""
@@ -853,8 +889,11 @@ def read_workspace(path: str | os.PathLike) -> Workspace:
     changed since it was last read or written here).
 
     Raises ``FileNotFoundError`` for a missing file and :class:`SchemaError` naming the layer,
-    row and field of every problem found.
+    row and field of every problem found. A ``postgresql://`` address is read from its
+    database (FileNotFoundError when it holds no workspace).
     """
+    if postgis.is_url(path):
+        return _db().read(str(path))
     source = Path(path)
     if not source.is_file():
         raise FileNotFoundError(f"no workspace at {source}")

@@ -138,6 +138,8 @@ SLOW_FILES = frozenset(
         "test_audit.py",
         "test_accounts.py",
         "test_cli_users.py",
+        "test_workspace_backends.py",
+        "test_cli_postgis.py",
     }
 )
 
@@ -159,3 +161,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.app)
         if item.path.name in SLOW_FILES:
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL + PostGIS cluster for this test session (one per worker);
+    skipped, with the reason, where the server cannot start (tests.support.postgres)."""
+    from tests.support import postgres as pg
+
+    reason = pg.unavailable()
+    if reason:
+        pytest.skip(reason)
+    cluster = pg.start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["gpkg", "postgis"])
+def backend_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a new workspace goes on each storage backend: a GeoPackage file's path, or an
+    address of a schema of its own in the session's PostgreSQL cluster."""
+    if request.param == "gpkg":
+        return str(tmp_path / "ws.gpkg")
+    return request.getfixturevalue("postgres").new_schema_url()

@@ -16,9 +16,9 @@ st.header(i18n.t("page_data", lang))
 panels.flash()
 st.caption(i18n.t("data_hint", lang))
 if loader.is_new():  # the villages make the workspace; everything else goes into it
-    st.warning(i18n.t("data_new", lang, name=escape_md(loader.workspace_path().name)))
+    st.warning(i18n.t("data_new", lang, name=escape_md(loader.workspace_name())))
 else:  # which file an import goes into: said here only, not on every page
-    st.text(f"{i18n.t('workspace', lang)}: {loader.workspace_path().name}")
+    st.text(f"{i18n.t('workspace', lang)}: {loader.workspace_name()}")
 a, b = st.columns([3, 1], vertical_alignment="bottom")
 kind = a.selectbox(
     i18n.t("data_kind", lang),

@@ -26,7 +26,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ...geo.workspace import Workspace, read_workspace, transact
+from ...geo.postgis import is_url
+from ...geo.workspace import Workspace, read_workspace, transact, workspace_exists
 from .boundary_plan import _boundary_plan, _file_codes, _recorded, _same
 from .errors import ImportFailed
 from .outcome import SAMPLE_ROWS, ImportOutcome
@@ -103,8 +104,8 @@ def import_boundaries(
     if kind not in BOUNDARY_KINDS:
         raise ImportFailed(f"不能导入「{kind}」", f"cannot import {kind!r} boundaries")
     read = read_boundaries(source, kind, crs=crs, columns=columns)
-    target = Path(workspace)
-    current = read_workspace(target) if target.exists() else None
+    target = workspace if is_url(workspace) else Path(workspace)
+    current = read_workspace(target) if workspace_exists(target) else None
     outcome, layers = _boundary_plan(read, current, kind, dry_run=dry_run)
     if outcome.unchanged:
         return outcome

@@ -15,23 +15,26 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from ...geo.postgis import is_url, shown
 from ...geo.schema import LAYERS, WGS84
 from ...geo.validate import coerce
 from ...geo.workspace import (
     Workspace,
     update_workspace,
+    workspace_exists,
 )
 from .errors import ImportFailed, Note
 from .outcome import ImportOutcome
 from .plausibility import _with_large
 
 
-def _existing(workspace: str | os.PathLike) -> Path:
-    target = Path(workspace)
-    if not target.exists():
+def _existing(workspace: str | os.PathLike) -> Path | str:
+    target = workspace if is_url(workspace) else Path(workspace)
+    if not workspace_exists(target):
+        where = shown(target)
         raise ImportFailed(
-            f"工作空间 {target} 不存在：请先导入村界（import villages）",
-            f"no workspace at {target}: import the village boundaries first",
+            f"工作空间 {where} 不存在：请先导入村界（import villages）",
+            f"no workspace at {where}: import the village boundaries first",
         )
     return target
 
@@ -46,7 +49,7 @@ def _stamp(source: str | os.PathLike) -> dict[str, str]:
 
 
 def _commit(
-    target: Path,
+    target: Path | str,
     current: Workspace,
     change: Callable[[Workspace], tuple[dict[str, pd.DataFrame], Note | None]],
     outcome: ImportOutcome,
@@ -88,8 +91,12 @@ def _commit(
 
 def _key_text(frame: pd.DataFrame, layer: str) -> pd.Series:
     keys = list(LAYERS[layer].key)
-    norm = coerce(LAYERS[layer], pd.DataFrame(frame)[keys])
-    return norm.astype("string").fillna("").agg("/".join, axis=1)
+    norm = coerce(LAYERS[layer], pd.DataFrame(frame)[keys]).astype("string").fillna("")
+    # column by column, not row by row: a row-wise join took 0.6 s on the demo's 6,000 members
+    text = norm[keys[0]]
+    for k in keys[1:]:
+        text = text + "/" + norm[k]
+    return text.astype(str)
 
 
 def _upsert(old: pd.DataFrame, incoming: pd.DataFrame, layer: str) -> pd.DataFrame:
