@@ -59,6 +59,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks.bench_placement
 	$(BIN)/python -m benchmarks.bench_placement_scale
 	$(BIN)/python -m benchmarks.bench_storage
+	$(BIN)/python -m benchmarks.bench_postgis
 	$(BIN)/python -m benchmarks.bench_brief
 	$(BIN)/python -m benchmarks.bench_year_change
 	$(BIN)/python -m benchmarks.bench_history

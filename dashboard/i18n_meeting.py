@@ -14,6 +14,21 @@ STRINGS: dict[str, tuple[str, str]] = {
     "meeting_next_short": ("下一村", "Next"),
     "meeting_home_short": ("全镇", "Township"),
     "meeting_overview_help": ("回到全镇(Home)", "Back to the township (Home)"),
+    "meeting_county": ("全县", "Whole county"),
+    "meeting_prev_town": ("上一个乡镇(← / PageUp)", "Previous township (← / PageUp)"),
+    "meeting_next_town": ("下一个乡镇(→ / PageDown)", "Next township (→ / PageDown)"),
+    "meeting_prev_town_short": ("上一镇", "Previous"),
+    "meeting_next_town_short": ("下一镇", "Next"),
+    "meeting_home_town_short": ("全县", "County"),
+    "meeting_overview_town_help": ("回到全县(Home)", "Back to the county (Home)"),
+    "meeting_hint_county": (
+        "用「上一镇」「下一镇」(或键盘、翻页笔的方向键和翻页键)逐个乡镇查看,「全县」回到全县;"
+        "点地图上的乡镇也可直接查看。要逐村查看,在侧栏「地点」选这个乡镇。",
+        "Step through the townships with Previous / Next (or the arrow and page keys of a "
+        "keyboard or clicker); County returns to the whole county; a click on a township "
+        "shows it. To step through its villages, choose the township as the place in the "
+        "sidebar.",
+    ),
     "meeting_auto": ("自动切换", "Advance by itself"),
     "meeting_auto_off": ("不自动", "Off"),
     "meeting_hint": (

@@ -14,6 +14,7 @@ from streamlit.errors import StreamlitAPIException
 
 from ..analysis import exit_rules
 from ..analysis.key_figures import Figure, key_figures
+from ..geo import levels
 from ..geo.rules import Rules
 from ..geo.workspace import Workspace
 from . import auth, i18n, loader, map_controls, meeting_view, view
@@ -29,20 +30,27 @@ MAP_HEIGHT = 640
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _headline(path: str, version: str, year: int) -> list[Figure]:
-    # path and version key the cache: a changed workspace is read again.
+def _headline(path: str, version: str, place: str, year: int) -> list[Figure]:
+    # path, version and place key the cache: a changed workspace is read again, and
+    # another place counts its own figures.
     return key_figures(loader.load_workspace(), year)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _status(path: str, version: str, year: int, _rules: Rules) -> pd.DataFrame:
+def _status(path: str, version: str, place: str, year: int, _rules: Rules) -> pd.DataFrame:
     # The rules live in the workspace's metadata, so path and version key them too.
     ws = loader.load_workspace()
     return exit_rules.village_status(ws.villages, ws.households, ws["indicators"], year, _rules)
 
 
-def _version() -> tuple[str, str]:
-    return str(loader.workspace_path()), loader.workspace_stamp()
+@st.cache_data(show_spinner=False, max_entries=64)
+def _town(path: str, version: str, code: str) -> Workspace:
+    ws = loader.load_workspace()
+    return levels.within(ws, levels.find(ws, code))
+
+
+def _version() -> tuple[str, str, str]:
+    return str(loader.workspace_path()), loader.workspace_stamp(), loader.current_place().code
 
 
 def figures(year: int, lang: str) -> None:
@@ -111,11 +119,23 @@ def controls(present: bool, lang: str) -> None:
         )
 
 
-def stage(ws: Workspace, spec: MapSpec, year: int, rules: Rules, lang: str, present: bool) -> None:
+def stage(
+    ws: Workspace,
+    units: Workspace,
+    spec: MapSpec,
+    year: int,
+    rules: Rules,
+    lang: str,
+    present: bool,
+) -> None:
     """The map, the card of the village shown and the step buttons, in a fragment: stepping
     (a button, a key, a click on the map or the timer) reruns only this part, and the map
-    itself stays drawn (only its view moves to the village)."""
-    codes = [str(c) for c in ws.villages["code"]]
+    itself stays drawn (only its view moves to the village).
+
+    ``units`` are what the map draws and the meeting steps through (``loader.map_units``):
+    the villages of a township, or a county's townships."""
+    codes = [str(c) for c in units.villages["code"]]
+    county = units is not ws and len(codes) != len(ws.villages)
     auto = S.get(S.MEETING_AUTO)
 
     def step(by: int | None) -> None:
@@ -137,7 +157,7 @@ def stage(ws: Workspace, spec: MapSpec, year: int, rules: Rules, lang: str, pres
                 spec,
                 key=S.MEETING_MAP,
                 height=MAP_HEIGHT,
-                fit=meeting_view.village_shape(ws, code),
+                fit=meeting_view.village_shape(units, code),
             )
         if clicked and clicked != S.get(S.MEETING_LAST_CLICK):
             S.set_value(S.MEETING_LAST_CLICK, clicked)
@@ -146,10 +166,14 @@ def stage(ws: Workspace, spec: MapSpec, year: int, rules: Rules, lang: str, pres
                 S.set_value(S.MEETING_TICK, time.monotonic())
                 _rerun_stage()
         with right, st.container(key=meeting_view.SIDE):
-            card(ws, year, code, rules, lang)
-            step_buttons(step, lang)
+            if county:
+                town_card(ws, year, code, lang)
+            else:
+                card(ws, year, code, rules, lang)
+            step_buttons(step, lang, county)
             if auth.may("export_brief"):
-                downloads(ws, spec, year, code, lang, present)
+                # a county's files are the county's (a township's own: choose it as the place)
+                downloads(ws, spec, year, None if county else code, lang, present, county)
 
     run()
 
@@ -164,26 +188,40 @@ def _rerun_stage() -> None:
 
 def card(ws: Workspace, year: int, code: str | None, rules: Rules, lang: str) -> None:
     """The township's card, or the village's: name, exit status, figures, gaps."""
+    place = loader.current_place().name
     if code is None:
-        shown = meeting_view.township_card(ws, year, lang)
+        shown = meeting_view.township_card(ws, year, lang, place)
     else:
         status = _status(*_version(), year, rules)
         row = status[status["code"].astype(str) == code]
         shown = (
-            meeting_view.village_card(ws, row.iloc[0], year, lang)
+            meeting_view.village_card(ws, row.iloc[0], year, lang, place)
             if len(row)
-            else meeting_view.township_card(ws, year, lang)
+            else meeting_view.township_card(ws, year, lang, place)
         )
     st.html(meeting_view.card_html(shown))
 
 
-def step_buttons(step: Callable[[int | None], None], lang: str) -> None:
-    """上一村 / 全镇 / 下一村 (the keys of a clicker press them)."""
+def town_card(ws: Workspace, year: int, code: str | None, lang: str) -> None:
+    """At a county: the county's card, or one township's (its register and figures)."""
+    place = loader.current_place().name
+    if code is None:
+        shown = meeting_view.county_card(ws, year, lang, place)
+    else:
+        shown = meeting_view.town_card(_town(*_version()[:2], code), year, lang, place)
+    st.html(meeting_view.card_html(shown))
+
+
+def step_buttons(step: Callable[[int | None], None], lang: str, county: bool = False) -> None:
+    """上一村 / 全镇 / 下一村, at a county 上一镇 / 全县 / 下一镇 (the keys of a clicker press
+    them)."""
+    t = "_town" if county else ""
+    back = f"meeting_overview{t}_help"
     with st.container(horizontal=True, gap="small"):
         for key, icon, label, by, tip in (
-            (S.MEETING_PREV, "arrow_back", "meeting_prev_short", -1, "meeting_prev"),
-            (S.MEETING_OVERVIEW, "home", "meeting_home_short", None, "meeting_overview_help"),
-            (S.MEETING_NEXT, "arrow_forward", "meeting_next_short", 1, "meeting_next"),
+            (S.MEETING_PREV, "arrow_back", f"meeting_prev{t}_short", -1, f"meeting_prev{t}"),
+            (S.MEETING_OVERVIEW, "home", f"meeting_home{t}_short", None, back),
+            (S.MEETING_NEXT, "arrow_forward", f"meeting_next{t}_short", 1, f"meeting_next{t}"),
         ):
             st.button(
                 i18n.t(label, lang),
@@ -196,12 +234,18 @@ def step_buttons(step: Callable[[int | None], None], lang: str) -> None:
 
 
 def downloads(
-    ws: Workspace, spec: MapSpec, year: int, code: str | None, lang: str, present: bool
+    ws: Workspace,
+    spec: MapSpec,
+    year: int,
+    code: str | None,
+    lang: str,
+    present: bool,
+    county: bool = False,
 ) -> None:
     """The brief (PDF) and the map (PNG, HTML) of what is on the screen, named once
     (古陂镇-枫树村-2025-简报.pdf). The PDF and PNG take seconds: a button makes them under a
     spinner, then offers the file. On the big screen they stay in a fold."""
-    township = view.township_name(ws)
+    township = loader.current_place().name or view.township_name(ws)
     names = dict(zip(ws.villages["code"].astype(str), ws.villages["name"], strict=True))
     village = names.get(code) if code else None
     with st.expander(i18n.t("meeting_downloads", lang), expanded=not present):
@@ -209,7 +253,9 @@ def downloads(
             i18n.t(
                 "meeting_downloads_of",
                 lang,
-                what=escape_md(village or i18n.t("meeting_township", lang)),
+                what=escape_md(
+                    village or i18n.t("meeting_county" if county else "meeting_township", lang)
+                ),
             )
         )
         for kind, make, making, key, label, mime in (

@@ -161,10 +161,11 @@ class Card:
     notes: tuple[tuple[str, str], ...] = ()  # (heading, text)
 
 
-def township_card(ws: Workspace, year: int, lang: str) -> Card:
-    """The card of the whole township: its register and how to step through the villages."""
+def township_card(ws: Workspace, year: int, lang: str, place: str = "") -> Card:
+    """The card of the whole township: its register and how to step through the villages.
+    ``place``: the name of the place shown (default: the township's)."""
     return Card(
-        heading=f"{view.township_name(ws)} · {year}",
+        heading=f"{place or view.township_name(ws)} · {year}",
         name=i18n.t("meeting_township", lang),
         status="",
         register=register_text(ws, year, None, lang),
@@ -172,10 +173,41 @@ def township_card(ws: Workspace, year: int, lang: str) -> Card:
     )
 
 
-def village_card(ws: Workspace, status: pd.Series, year: int, lang: str) -> Card:
+def county_card(ws: Workspace, year: int, lang: str, place: str) -> Card:
+    """The card of a whole county: its register and how to step through the townships."""
+    return Card(
+        heading=f"{place} · {year}",
+        name=i18n.t("meeting_county", lang),
+        status="",
+        register=register_text(ws, year, None, lang),
+        notes=(("", i18n.t("meeting_hint_county", lang)),),
+    )
+
+
+def town_card(town: Workspace, year: int, lang: str, place: str) -> Card:
+    """One township of a county on the projector (``town``: the workspace narrowed to it):
+    its register, people still poor, incidence, poor villages exited."""
+    totals = poverty.township_totals(town.villages, town.households, year)
+    exited = f"{totals['poor_villages_exited']} / {totals['poor_villages']}"
+    return Card(
+        heading=f"{place} · {year}",
+        name=view.township_name(town),
+        status="",
+        register=register_text(town, year, None, lang),
+        figures=(
+            (i18n.t("remaining", lang), i18n.count(totals["poor_people"], "people", lang)),
+            (i18n.t("incidence", lang), f"{totals['incidence'] * 100:.2f}%"),
+            (i18n.t("population", lang), i18n.count(totals["population"], "people", lang)),
+            (i18n.t("meeting_poor_villages_exited", lang), exited),
+        ),
+    )
+
+
+def village_card(ws: Workspace, status: pd.Series, year: int, lang: str, place: str = "") -> Card:
     """One village on the projector: its figures, exit status and gap, and what it lacks.
 
-    ``status`` is the village's row of :func:`analysis.exit_rules.village_status`.
+    ``status`` is the village's row of :func:`analysis.exit_rules.village_status`;
+    ``place``: the name of the place shown (default: the township's).
     """
     code = str(status["code"])
     detail = view.village_detail(ws, code, year, lang)
@@ -185,7 +217,7 @@ def village_card(ws: Workspace, status: pd.Series, year: int, lang: str) -> Card
     )
     gap = status["gap_to_exit_zh" if lang == "zh" else "gap_to_exit_en"]
     return Card(
-        heading=f"{view.township_name(ws)} · {year}",
+        heading=f"{place or view.township_name(ws)} · {year}",
         name=str(status["name"]),
         status=progress_view.status_label(shown, lang, status["exit_year"]),
         register=register_text(ws, year, code, lang),

@@ -29,4 +29,6 @@ chosen = map_cache.cached_map_spec(
 )
 meeting_panels.controls(present, lang)
 meeting_panels.figures(year, lang)
-meeting_panels.stage(ws, meeting_view.meeting_spec(chosen, dark), year, rules, lang, present)
+units = loader.map_units()  # a township's villages, or a county's townships
+spec = meeting_view.meeting_spec(chosen, dark)
+meeting_panels.stage(ws, units, spec, year, rules, lang, present)
