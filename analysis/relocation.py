@@ -16,18 +16,24 @@ from .services import nearest_facility
 def relocation_flows(
     villages: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, relocations: pd.DataFrame
 ) -> gpd.GeoDataFrame:
-    """One line per (origin village, site) from the village's anchor to the site.
+    """One line per (origin village, site) from the village's anchor to the site. Moves
+    whose village or site is not among those given (a township's map, with a move across its
+    border) draw no line.
 
     Columns: site_id, site_name, origin_code, origin_name, households, persons, year, length_km.
     """
     cols = ["site_id", "site_name", "origin_code", "origin_name", "households", "persons", "year"]
-    if relocations.empty or sites.empty:
-        return gpd.GeoDataFrame(columns=[*cols, "length_km"], geometry=[], crs=villages.crs)
+    none = gpd.GeoDataFrame(columns=[*cols, "length_km"], geometry=[], crs=villages.crs)
+    if relocations.empty or sites.empty or villages.empty:
+        return none
     anchors = village_anchor_points(villages)
     names = dict(zip(villages["code"].astype(str), villages["name"], strict=True))
     site_pts = dict(zip(sites["site_id"], sites.geometry, strict=True))
     site_names = dict(zip(sites["site_id"], sites["name"], strict=True))
-    rel = relocations[relocations["site_id"].isin(site_pts)]
+    known = relocations["origin_code"].astype(str).isin(anchors.index.astype(str))
+    rel = relocations[relocations["site_id"].isin(site_pts) & known]
+    if rel.empty:
+        return none
     lines = [
         LineString([anchors[str(o)], site_pts[s]])
         for o, s in zip(rel["origin_code"], rel["site_id"], strict=True)

@@ -18,12 +18,15 @@ from township_atlas.dashboard import (
 )
 from township_atlas.dashboard import map as township_map
 from township_atlas.dashboard import state as S
+from township_atlas.dashboard.markup import escape_md
 
 lang = S.get(S.LANG)
 ws = loader.load_workspace()
+place = loader.current_place()  # the township or county planned: its villages only
 year = S.get(S.YEAR) or view.latest_year(ws)
 # The planner draws its own layers: the popover offers the base map only.
-map_controls.heading(f"{i18n.t('page_plan', lang)} · {year}", lang, choropleth=False, layers=False)
+title = f"{escape_md(place.name)} · {i18n.t('page_plan', lang)} · {year}"  # a name from data
+map_controls.heading(title, lang, choropleth=False, layers=False)
 panels.flash(toast=True)
 
 c1, c2, c3, c4, c5, c6 = st.columns(6)
@@ -80,6 +83,7 @@ radius_m, township_m = radius_km * 1000, township_km * 1000
 points = S.get(S.PLAN_POINTS)
 settings = {"radius_km": radius_km, "mode": mode, "weight": weight, "add": add, "target": target}
 settings["year"], settings["township_radius_km"] = year, township_km
+settings["place"] = place.code  # a proposal made for another place is not shown here
 settings["points"] = points
 existing = station_plan.workspace_existing(ws)
 # Sites tried by clicking the map count as stations; the optimiser adds to them.

@@ -111,6 +111,16 @@ def test_one_flow_per_relocation_row():
     assert set(flows.geom_type) == {"LineString"}
 
 
+def test_a_move_from_a_village_not_on_the_map_draws_no_line():
+    # a township's map: 茶坳村 belongs to the next township, its households moved to S1 here
+    here = villages().iloc[:2]
+    flows = relocation_flows(here, sites(), relocations())
+    assert flows["origin_code"].tolist() == [V1, V1]
+    # only moves from elsewhere: no line, and the columns all the same
+    elsewhere = relocation_flows(villages().iloc[1:2], sites(), relocations())
+    assert elsewhere.empty and [c for c in elsewhere.columns if c != "geometry"] == FLOW_COLUMNS
+
+
 def test_flows_run_from_inside_the_origin_village_to_the_site():
     frame = villages().set_index("code")
     flows = relocation_flows(villages(), sites(), relocations())
