@@ -114,6 +114,14 @@ def townships() -> tuple[levels.Place, ...]:
     return _townships(str(path), workspace_version(path))
 
 
+def cache_key() -> tuple[str, str, str]:
+    """The workspace, its version and the place shown: the key of what a page caches of the
+    place (``st.cache_data`` arguments)."""
+    path = workspace_path()
+    version = workspace_version(path)
+    return str(path), version, _places(str(path), version, S.get(S.PLACE))[0].code
+
+
 def place_context() -> tuple[levels.Place, levels.Place, int]:
     """The place shown, the workspace's top and its number of townships."""
     path = workspace_path()

@@ -50,7 +50,7 @@ def _town(path: str, version: str, code: str) -> Workspace:
 
 
 def _version() -> tuple[str, str, str]:
-    return str(loader.workspace_path()), loader.workspace_stamp(), loader.current_place().code
+    return loader.cache_key()
 
 
 def figures(year: int, lang: str) -> None:

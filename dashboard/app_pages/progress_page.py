@@ -7,8 +7,14 @@ from dataclasses import replace
 
 import streamlit as st
 
-from township_atlas.analysis import exit_rules
-from township_atlas.dashboard import i18n, loader, map_controls, panels, progress_view, view
+from township_atlas.dashboard import (
+    i18n,
+    loader,
+    map_controls,
+    panels,
+    progress_cache,
+    view,
+)
 from township_atlas.dashboard import map as township_map
 from township_atlas.dashboard import state as S
 
@@ -34,12 +40,12 @@ def next_year() -> None:
 
 panels.every(2.0 if S.get(S.PROGRESS_PLAY) else None, S.PROGRESS_TICK, next_year)
 panels.flash()
-status = exit_rules.village_status(ws.villages, ws.households, ws["indicators"], year, rules)
+status = progress_cache.status(year, rules)
 panels.exit_figures(ws, status, year, lang)
 
 left, right = st.columns([5, 2], gap="medium")
 with left:
-    spec = progress_view.status_map_spec(ws, year, lang, status, S.get(S.BASEMAP))
+    spec = progress_cache.status_map(year, lang, S.get(S.BASEMAP), rules)
     spec = replace(spec, layers=map_controls.layers(("villages",)))
     clicked = township_map.show(spec, key=S.PROGRESS_MAP, height=620)
     st.caption(i18n.t("progress_rules", lang, incidence=f"{rules.village_exit.max_incidence:.0%}"))
@@ -48,11 +54,11 @@ if clicked:
 with right:
     panels.scorecard(ws, status, year, rules, S.get(S.PROGRESS_VILLAGE), lang)
 
-years = range(first, last + 1)
+poor_series, exits_series = progress_cache.series(first, last, lang)
 a, b = st.columns(2)
 a.subheader(i18n.t("chart_poor_title", lang))
-a.line_chart(progress_view.yearly_series(ws, years, lang))
+a.line_chart(poor_series)
 b.subheader(i18n.t("chart_exits_title", lang))
-b.line_chart(progress_view.exits_by_year(ws.villages, years, lang))
+b.line_chart(exits_series)
 st.subheader(i18n.t("monitoring_title", lang, year=year))
-st.dataframe(progress_view.monitoring_by_village(ws, year, lang), hide_index=True)
+st.dataframe(progress_cache.monitoring(year, lang), hide_index=True)
