@@ -386,7 +386,10 @@ def record_keys(frame: pd.DataFrame, layer: str) -> pd.Series:
 
 def _labels(frame: pd.DataFrame, layer: str) -> dict[str, object]:
     """Record key → index label of every record of ``frame``."""
-    return dict(zip(record_keys(frame, layer), frame.index, strict=True))
+    # through numpy: iterating an Arrow-backed string column element by element costs 0.2 s
+    # at a county's 60,000 households, for every recorded change
+    keys = record_keys(frame, layer).to_numpy(dtype=object)
+    return dict(zip(keys, frame.index.tolist(), strict=True))
 
 
 def _next_label(frame: pd.DataFrame) -> int:

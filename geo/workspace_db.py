@@ -32,6 +32,7 @@ from .workspace import (
     _prepare,
     _remember,
     _State,
+    _storage_form,
     _Version,
     public_meta,
     validate_change,
@@ -224,8 +225,12 @@ def _write_rows(conn, address, current: _State, changed, meta) -> _State:
     unknown = set(changed) - set(LAYERS)
     if unknown:
         raise SchemaError([Problem(sorted(unknown)[0], None, None, "unknown layer")])
-    stored = {name: _stored(name, frame) for name, frame in changed.items()}
-    hashes, version = _checked(current, stored)
+    formed = {
+        name: _storage_form(current, name, frame, lambda f, n=name: _stored(n, f))
+        for name, frame in changed.items()
+    }
+    stored = {name: frame for name, (frame, _) in formed.items()}
+    hashes, version = _checked(current, stored, {n: h for n, (_, h) in formed.items()})
     present = postgis.tables(conn, address)
     missing = [n for n in stored if n not in present]
     if missing:
