@@ -6,7 +6,8 @@ writers in two processes at once both land."""
 
 from __future__ import annotations
 
-import multiprocessing
+import subprocess
+import sys
 import threading
 
 import pandas as pd
@@ -153,20 +154,24 @@ def test_a_reader_does_not_wait_for_a_writer_in_its_transaction(location):
     assert fresh(location).version != before
 
 
-def _add_people(location: str, times: int) -> None:
-    for _ in range(times):
-        update_workspace(location, add_one_person)
+# A plain interpreter per writer: multiprocessing's spawn re-runs the parent's __main__, which
+# after an AppTest in the same pytest worker is the dashboard's script.
+ADD_PEOPLE = (
+    "import sys\n"
+    "from township_atlas.geo.workspace import update_workspace\n"
+    "def add(ws):\n"
+    "    hh = ws.households.copy()\n"
+    "    hh.loc[0, 'size'] = int(hh.loc[0, 'size']) + 1\n"
+    "    return {'households': hh}\n"
+    "for _ in range(int(sys.argv[2])):\n"
+    "    update_workspace(sys.argv[1], add)\n"
+)
 
 
 def test_two_processes_writing_at_once_lose_no_change(location):
     start = int(fresh(location).households.loc[0, "size"])
-    spawn = multiprocessing.get_context("spawn")
-    procs = [spawn.Process(target=_add_people, args=(location, 4)) for _ in range(2)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(120)
-        assert p.exitcode == 0
+    procs = [subprocess.Popen([sys.executable, "-c", ADD_PEOPLE, location, "4"]) for _ in range(2)]
+    assert [p.wait(180) for p in procs] == [0, 0]
     assert int(fresh(location).households.loc[0, "size"]) == start + 8
 
 
