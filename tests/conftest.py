@@ -184,3 +184,22 @@ def backend_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "gpkg":
         return str(tmp_path / "ws.gpkg")
     return request.getfixturevalue("postgres").new_schema_url()
+
+
+@pytest.fixture(scope="session")
+def two_township_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests.support.workspaces.two_township_layers written once (a county of two
+    townships); tests must not modify it."""
+    from tests.support.workspaces import two_township_layers
+    from township_atlas.geo.workspace import write_workspace
+
+    return write_workspace(tmp_path_factory.mktemp("county") / "county.gpkg", two_township_layers())
+
+
+@pytest.fixture
+def county_app(two_township_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The dashboard (AppTest) on the two-township county."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("TOWNSHIP_ATLAS_WORKSPACE", str(two_township_path))
+    return AppTest.from_file(APP, default_timeout=90)

@@ -3,26 +3,11 @@ and a proposal made for one township is not shown as if it were another's."""
 
 from __future__ import annotations
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.support.paths import APP
-from tests.support.workspaces import two_township_layers
 from township_atlas.dashboard import state as S
-from township_atlas.geo.workspace import write_workspace
 
 PLAN = "app_pages/plan_page.py"
-
-
-@pytest.fixture(scope="module")
-def county_path(tmp_path_factory):
-    return write_workspace(tmp_path_factory.mktemp("county") / "county.gpkg", two_township_layers())
-
-
-@pytest.fixture
-def county_app(county_path, monkeypatch):
-    monkeypatch.setenv("TOWNSHIP_ATLAS_WORKSPACE", str(county_path))
-    return AppTest.from_file(APP, default_timeout=90)
 
 
 def shows_a_proposal(at: AppTest) -> bool:
