@@ -38,7 +38,7 @@ def shoot(browser, url: str, size: tuple[int, int], dark: bool, out: Path) -> tu
     page.evaluate("document.fonts.ready.then(() => true)")
     path = out / f"meeting-{width}x{height}-{'dark' if dark else 'light'}.png"
     page.screenshot(path=str(path))
-    page.context.close()
+    v.close()
     return path, len(v.outside)
 
 

@@ -17,7 +17,7 @@ from ...geo.schema import LAYERS, WGS84
 from ...geo.validate import coerce
 from ...geo.workspace import (
     Workspace,
-    validate_workspace,
+    validate_change,
 )
 from .errors import Note
 from .history import RECORDED_LAYERS, record_import
@@ -247,7 +247,9 @@ def _outline_from(villages: gpd.GeoDataFrame, notes: list[Note]) -> gpd.GeoDataF
 
 def _row_problems(layers, kind: str, frame: gpd.GeoDataFrame) -> dict[int, tuple[str, str]]:
     """Problems of the file's rows once merged, by position in ``frame``."""
-    found = validate_workspace(layers)
+    # this layer's (the other layers were valid already, and what they say of the new
+    # villages is not a problem of the file's rows)
+    found = validate_change(layers, {kind: None})
     merged = layers[kind]
     offset = len(merged) - len(frame)  # the file's rows come last in the merged layer
     out: dict[int, tuple[str, str]] = {}

@@ -92,7 +92,7 @@ def _commit(
 def _key_text(frame: pd.DataFrame, layer: str) -> pd.Series:
     keys = list(LAYERS[layer].key)
     norm = coerce(LAYERS[layer], pd.DataFrame(frame)[keys]).astype("string").fillna("")
-    # column by column, not row by row: a row-wise join took 0.6 s on the demo's 6,000 members
+    # column by column, not row by row: a row-wise join took 0.6 s on the demo's 3,102 members
     text = norm[keys[0]]
     for k in keys[1:]:
         text = text + "/" + norm[k]

@@ -7,9 +7,14 @@ village's details, and that names from data are shown as text, never run as HTML
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
 from tests.support.browser import MAP_IFRAME, RERUN_MS, VILLAGE_PATHS, expect, visit
-from tests.support.paths import CORPUS as CORPUS_DIR
-from tests.support.server import start_server, stop_server
+from tests.support.server import Server, start_server, stop_server
 
 #: Every image in the document has loaded or failed (an error event has fired by then).
 ALL_IMAGES_DONE = "() => [...document.images].every((i) => i.complete)"
@@ -34,7 +39,7 @@ def test_map_draws_every_village_offline_with_legend(browser, demo_server, demo_
     assert frame.evaluate("() => typeof L !== 'undefined' && L.version") == "1.9.3"
     assert v.outside == []
     assert v.errors == []
-    v.page.context.close()
+    v.close()
 
 
 def test_click_on_a_village_opens_its_details(browser, demo_server, demo_ws):
@@ -45,7 +50,7 @@ def test_click_on_a_village_opens_its_details(browser, demo_server, demo_ws):
     v.page.get_by_text("360722102201").wait_for(timeout=RERUN_MS)
     assert "新屋村" in v.page.locator("[data-testid=stMain]").inner_text()
     assert v.outside == []
-    v.page.context.close()
+    v.close()
 
 
 def test_switching_to_english_keeps_the_map_and_its_choices(browser, demo_server):
@@ -64,7 +69,7 @@ def test_switching_to_english_keeps_the_map_and_its_choices(browser, demo_server
     assert "行政村专题" not in controls.inner_text()
     assert v.page.get_by_label("None (offline)").is_checked()
     assert v.outside == []
-    v.page.context.close()
+    v.close()
 
 
 def test_planner_clicks_the_map_to_try_a_site_and_coverage_changes(browser, demo_server, demo_ws):
@@ -84,73 +89,76 @@ def test_planner_clicks_the_map_to_try_a_site_and_coverage_changes(browser, demo
     today_value = before.split("\n")[-1].strip()  # e.g. "7 / 17"
     assert today_value not in plan and "+" in plan  # more villages covered, with the change
     assert frame is not None and v.outside == []
-    v.page.context.close()
+    v.close()
 
 
-def test_names_from_data_are_text_not_html(browser, tmp_path, _private_data_dir):
-    from township_atlas.data.demo import build_demo_layers
-    from township_atlas.geo.workspace import write_workspace
-
-    layers = build_demo_layers()
-    villages = layers["villages"].copy()
-    evil = '<img src=x onerror="window.__xss=1">茶坳村'
-    villages.loc[villages["name"] == "茶坳村", "name"] = evil
-    layers["villages"] = villages
-    path = write_workspace(tmp_path / "evil.gpkg", layers)
-    server = start_server(path, _private_data_dir)
-    try:
-        v = visit(browser, server.url)
-        frame = v.map_frame()
-        # The name is drawn as the literal text, as a label on the map.
-        expect(frame.locator("body")).to_contain_text(evil)
-        assert evil in frame.locator("body").inner_text()
-        # An <img> made of the name would have run its onerror once it has failed to load.
-        frame.wait_for(ALL_IMAGES_DONE)
-        v.page.wait_for_function(ALL_IMAGES_DONE)
-        assert all(f.evaluate("() => window.__xss === undefined") for f in v.page.frames)
-        v.page.context.close()
-    finally:
-        stop_server(server)
+#: Markup in names from data: drawn as text, it never runs (an <img> would run its onerror once
+#: it has failed to load).
+EVIL = '<img src=x onerror="window.__xss=1">'
+EVIL_VILLAGE = f"{EVIL}茶坳村"
+EVIL_PLAN = f"{EVIL}方案"
 
 
-def test_a_saved_plan_is_drawn_beside_todays_network(browser, demo_copy, _private_data_dir):
+@pytest.fixture(scope="module")
+def marked_server(demo_path, tmp_path_factory, _private_data_dir) -> Iterator[Server]:
+    """A copy of the demo whose names carry markup, served: a village's, and a saved plan's
+    and its station's (the plan: stations at candidates 3 and 9, beside today's network)."""
     from township_atlas.analysis import station_plan as sp
-    from township_atlas.geo.workspace import read_workspace, update_workspace
+    from township_atlas.geo.workspace import update_workspace
 
-    path = demo_copy
-    ws = read_workspace(path)
-    chosen = sp.workspace_candidates(ws).iloc[[3, 9]].copy()
-    evil = '<img src=x onerror="window.__xss=1">'
-    chosen["name"] = [f"{evil}站", "第二站"]
-    rows = sp.plan_rows(
-        f"{evil}方案",
-        chosen.iloc[:0],
-        chosen,
-        {},
-        radius_km=3,
-        network="straight",
-        weight="poor_people",
-        year=2025,
-        saved_at="2026-11-29T09:00:00",
-    )
-    update_workspace(path, lambda w: {"station_plans": sp.save_plan(w["station_plans"], rows)})
+    path = Path(shutil.copy(demo_path, tmp_path_factory.mktemp("marked") / "marked.gpkg"))
+
+    def change(ws):
+        villages = ws.villages.copy()
+        villages.loc[villages["name"] == "茶坳村", "name"] = EVIL_VILLAGE
+        chosen = sp.workspace_candidates(ws).iloc[[3, 9]].copy()
+        chosen["name"] = [f"{EVIL}站", "第二站"]
+        rows = sp.plan_rows(
+            EVIL_PLAN,
+            chosen.iloc[:0],
+            chosen,
+            {},
+            radius_km=3,
+            network="straight",
+            weight="poor_people",
+            year=2025,
+            saved_at="2026-11-29T09:00:00",
+        )
+        return {"villages": villages, "station_plans": sp.save_plan(ws["station_plans"], rows)}
+
+    update_workspace(path, change)
     server = start_server(path, _private_data_dir)
-    try:
-        v = visit(browser, f"{server.url}/plans", height=1800)  # both maps on screen
-        frames = [v.map_frame(0), v.map_frame(1)]  # each drawn, filled and fitted
-        for f in frames:  # both maps draw every village
-            expect(f.locator(VILLAGE_PATHS)).to_have_count(17, timeout=RERUN_MS)
-        expect(v.page.locator(MAP_IFRAME)).to_have_count(2)
-        proposed = 'path.leaflet-interactive[fill="#e6550d"]'  # the plan's stations
-        counts = sorted(f.locator(proposed).count() for f in frames)
-        assert counts == [0, 2]
-        texts = " ".join(f.locator("body").inner_text() for f in frames)
-        assert f"{evil}方案" in texts  # the plan's name, as text, in its map's legend
-        assert all(f.evaluate("() => window.__xss === undefined") for f in v.page.frames)
-        assert v.outside == [] and v.errors == []
-        v.page.context.close()
-    finally:
-        stop_server(server)
+    yield server
+    stop_server(server)
+
+
+def test_names_from_data_are_text_not_html(browser, marked_server):
+    v = visit(browser, marked_server.url)
+    frame = v.map_frame()
+    # The name is drawn as the literal text, as a label on the map.
+    expect(frame.locator("body")).to_contain_text(EVIL_VILLAGE)
+    assert EVIL_VILLAGE in frame.locator("body").inner_text()
+    # An <img> made of the name would have run its onerror once it has failed to load.
+    frame.wait_for(ALL_IMAGES_DONE)
+    v.page.wait_for_function(ALL_IMAGES_DONE)
+    assert all(f.evaluate("() => window.__xss === undefined") for f in v.page.frames)
+    v.close()
+
+
+def test_a_saved_plan_is_drawn_beside_todays_network(browser, marked_server):
+    v = visit(browser, f"{marked_server.url}/plans", height=1800)  # both maps on screen
+    frames = [v.map_frame(0), v.map_frame(1)]  # each drawn, filled and fitted
+    for f in frames:  # both maps draw every village
+        expect(f.locator(VILLAGE_PATHS)).to_have_count(17, timeout=RERUN_MS)
+    expect(v.page.locator(MAP_IFRAME)).to_have_count(2)
+    proposed = 'path.leaflet-interactive[fill="#e6550d"]'  # the plan's stations
+    counts = sorted(f.locator(proposed).count() for f in frames)
+    assert counts == [0, 2]
+    texts = " ".join(f.locator("body").inner_text() for f in frames)
+    assert EVIL_PLAN in texts  # the plan's name, as text, in its map's legend
+    assert all(f.evaluate("() => window.__xss === undefined") for f in v.page.frames)
+    assert v.outside == [] and v.errors == []
+    v.close()
 
 
 def test_moving_the_year_slider_recolours_villages_by_exit_status(browser, demo_server):
@@ -176,7 +184,7 @@ def test_moving_the_year_slider_recolours_villages_by_exit_status(browser, demo_
     assert early != latest and len(early) == 17
     assert early.count("#fb6a4a") == 8  # in 2014 all eight poor villages are still poor
     assert v.outside == [] and v.errors == []
-    v.page.context.close()
+    v.close()
 
 
 def test_meeting_mode_steps_to_the_next_village_with_the_arrow_key(browser, demo_server, demo_ws):
@@ -192,7 +200,7 @@ def test_meeting_mode_steps_to_the_next_village_with_the_arrow_key(browser, demo
     second = str(demo_ws.villages["name"].iloc[1])
     v.page.locator(".ta-card-name", has_text=second).wait_for(timeout=30_000)
     assert v.outside == [] and v.errors == []
-    v.page.context.close()
+    v.close()
 
 
 def test_the_standalone_html_map_draws_every_village_from_disk_offline(browser, demo_ws, tmp_path):
@@ -260,96 +268,3 @@ def test_an_online_base_map_offline_says_so_once_on_the_map(browser, demo_ws, tm
     assert notices.count() == 1  # once, not once per tile
     assert notices.inner_text() == i18n.t("tiles_offline", "zh")
     context.close()
-
-
-def test_a_new_workspace_is_made_by_importing_its_villages_on_the_data_page(
-    browser, tmp_path, _private_data_dir
-):
-    from township_atlas.geo.workspace import read_workspace
-
-    corpus = CORPUS_DIR / "vector"
-    ws = tmp_path / "new.gpkg"
-    server = start_server(ws, _private_data_dir, "--create")
-    try:
-        v = visit(browser, server.url, height=1400)
-        v.page.get_by_text("新工作空间 new.gpkg:先导入村界").wait_for(timeout=30_000)
-        assert v.page.get_by_role("link", name="一张图").count() == 0  # only the import page
-        upload = v.page.locator("[data-testid=stFileUploaderDropzoneInput]")
-        upload.set_input_files(str(corpus / "truncated.geojson"))
-        v.page.get_by_text("文件不能导入,工作空间未改动").wait_for(timeout=30_000)
-        assert not ws.exists()
-        upload.set_input_files(str(corpus / "good_chinese_headers.geojson"))
-        v.page.get_by_text("可导入 3 行").wait_for(timeout=30_000)
-        v.page.get_by_role("button", name="导入到工作空间").click()
-        v.page.get_by_text("已导入 3 行").wait_for(timeout=30_000)
-        v.page.get_by_role("link", name="一张图").wait_for(timeout=30_000)  # every page now
-        v.page.get_by_text("3 行与工作空间中的相同").wait_for(timeout=30_000)
-        assert v.outside == [] and v.errors == []
-        v.page.context.close()
-    finally:
-        stop_server(server)
-    assert len(read_workspace(ws).villages) == 3
-
-
-def test_data_page_maps_an_unknown_column_and_imports_a_register(
-    browser, demo_copy, tmp_path, _private_data_dir
-):
-    """A register whose household-size column has a name no office uses: refused at first,
-    then the user picks 人数 for it in the column table, checks again and imports."""
-    from township_atlas.geo.workspace import read_workspace
-
-    ws = demo_copy
-    register = tmp_path / "register.csv"
-    register.write_text(
-        "行政村,户编号,家里几口人,贫困户属性,主要致贫原因,识别年度,脱贫属性,脱贫年度,联系电话\n"
-        "新屋村,Z1,3,一般贫困户,因病,2016,1,2019,13800000000\n"
-        "李田村,Z2,2,低保户,08,2017,0,,13900000000\n"
-        "没有村,Z3,2,低保户,08,2017,0,,13700000000\n",
-        encoding="utf-8",
-    )
-    server = start_server(ws, _private_data_dir)
-    try:
-        v = visit(browser, f"{server.url}/data", height=1800)
-        page = v.page
-        page.locator("[data-testid=stMain] [data-testid=stSelectbox]").first.click()
-        page.get_by_role("option", name="建档立卡户").click()
-        dropzone = page.locator("[data-testid=stFileUploaderDropzoneInput]")
-        page.wait_for_function(  # the page has rerun for registers: it takes CSV now
-            "() => { const u = document.querySelectorAll("
-            "'[data-testid=stFileUploaderDropzoneInput]');"
-            " return u.length === 1 && u[0].accept.includes('.csv'); }",
-            timeout=30_000,
-        )
-        dropzone.set_input_files(str(register))
-        page.get_by_text("需要人数列").wait_for(timeout=60_000)  # refused: no size column
-        page.get_by_text("家里几口人").first.wait_for(state="attached")  # the grid has drawn
-        # By keyboard, as a user without a mouse would: focusing a cell of the grid's
-        # accessible table selects the grid's first cell; from there → ↓ ↓ reaches the third
-        # row's field (家里几口人), Enter opens its drop-down, typing filters it and Enter picks.
-        page.get_by_test_id("glide-cell-1-2").focus()
-        page.get_by_test_id("data-grid-canvas").first.focus()
-        for key in ("ArrowRight", "ArrowDown", "ArrowDown"):
-            page.keyboard.press(key)
-        expect(page.get_by_test_id("glide-cell-1-2")).to_have_attribute("aria-selected", "true")
-        page.keyboard.press("Enter")
-        choices = page.get_by_test_id("portal").get_by_role("combobox")
-        expect(choices).to_be_focused()  # the drop-down is open and takes the typing
-        page.keyboard.type("人数")
-        expect(page.get_by_test_id("portal").get_by_role("option").first).to_have_text(
-            "人数 · size"
-        )
-        page.keyboard.press("Enter")
-        expect(page.get_by_text("可导入 2 行,不能导入 1 行")).to_be_visible(timeout=60_000)
-        page.get_by_text("「没有村」").first.wait_for(state="attached")  # a grid cell
-        main = page.locator("[data-testid=stMain]").inner_text()
-        assert "13800000000" not in main  # the phone column is read only to be dropped
-        page.get_by_text("只导入其余的行").click()
-        page.get_by_role("button", name="导入到工作空间").click()
-        page.get_by_text("已导入 2 行").wait_for(timeout=60_000)
-        assert v.outside == [] and v.errors == []
-        v.page.context.close()
-    finally:
-        stop_server(server)
-    households = read_workspace(ws).households.set_index("household_id")
-    assert households.loc["Z1", "size"] == 3 and households.loc["Z1", "exit_year"] == 2019
-    assert "Z3" not in households.index

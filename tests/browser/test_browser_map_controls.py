@@ -3,13 +3,7 @@ the warning on the map when an online base map cannot be reached."""
 
 from __future__ import annotations
 
-import os
-
-import pytest
-
 from tests.support.browser import RERUN_MS, visit
-from tests.support.server import start_server, stop_server
-from township_atlas.dashboard import basemaps
 
 #: Whether an element, or one around it inside its button, cuts its text off.
 CUT_OFF = """e => {
@@ -20,38 +14,26 @@ CUT_OFF = """e => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def offline_server(demo_path, _private_data_dir):
-    """The demo served by a server told it is offline: online base maps are unreachable."""
-    old = os.environ.get(basemaps.OFFLINE_ENV)
-    os.environ[basemaps.OFFLINE_ENV] = "1"
-    try:
-        server = start_server(demo_path, _private_data_dir)
-    finally:
-        if old is None:
-            os.environ.pop(basemaps.OFFLINE_ENV, None)
-        else:
-            os.environ[basemaps.OFFLINE_ENV] = old
-    yield server
-    stop_server(server)
+#: A projector's window and a laptop's: the fold fits beside the title in both.
+SIZES = [(1280, 720), (1600, 1000)]
 
 
-@pytest.mark.parametrize("width,height", [(1280, 720), (1600, 1000)])
-def test_one_fold_for_layers_and_base_map_and_a_warning_offline(
-    browser, offline_server, width, height
-):
-    v = visit(browser, offline_server.url, height=height)
-    v.page.set_viewport_size({"width": width, "height": height})
-    v.map_frame()
+def test_one_fold_for_layers_and_base_map_and_a_warning_offline(browser, demo_server):
+    """The demo server is told it is offline (``conftest.demo_server``)."""
+    width, height = SIZES[0]
+    v = visit(browser, demo_server.url, height=height, width=width)
     page = v.page
     button = page.locator(".st-key-map_controls button").first
-    # The whole label on one line, beside the title: nothing cut to "图层与…".
-    label = button.get_by_text("图层与底图", exact=True)
-    assert label.is_visible()
-    assert label.evaluate(CUT_OFF) is False
-    assert button.bounding_box()["height"] < 50  # and not wrapped onto a second line
-    title = page.get_by_text("古陂镇 2025年 扶贫一张图", exact=False).first
-    assert abs(title.bounding_box()["y"] - button.bounding_box()["y"]) < 40
+    for width, height in SIZES:  # one page, its window made larger: the layout follows it
+        page.set_viewport_size({"width": width, "height": height})
+        v.map_frame()  # laid out again: the map has filled its frame at this size
+        # The whole label on one line, beside the title: nothing cut to "图层与…".
+        label = button.get_by_text("图层与底图", exact=True)
+        assert label.is_visible()
+        assert label.evaluate(CUT_OFF) is False
+        assert button.bounding_box()["height"] < 50  # and not wrapped onto a second line
+        title = page.get_by_text("古陂镇 2025年 扶贫一张图", exact=False).first
+        assert abs(title.bounding_box()["y"] - button.bounding_box()["y"]) < 40
     assert "行政村专题" not in page.locator("[data-testid=stSidebar]").inner_text()
     button.click()
     body = page.locator("[data-testid=stPopoverBody]")
@@ -61,4 +43,4 @@ def test_one_fold_for_layers_and_base_map_and_a_warning_offline(
     page.get_by_text("本机连不上OpenStreetMap的瓦片服务器", exact=False).wait_for(timeout=RERUN_MS)
     assert "需要联网" in body.inner_text()
     assert v.errors == []
-    page.context.close()
+    v.close()

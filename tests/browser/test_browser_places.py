@@ -73,7 +73,7 @@ def test_a_county_opens_on_its_townships_and_drills_down_to_a_village(
     expect(v.page).to_have_url(f"{county_server.url}/", timeout=60_000)
     expect(v.map_frame().locator(VILLAGE_PATHS)).to_have_count(len(towns))
     assert v.outside == [] and v.errors == []
-    v.page.context.close()
+    v.close()
 
 
 def test_a_link_opens_the_place_it_names(browser, county_server, county):
@@ -83,4 +83,4 @@ def test_a_link_opens_the_place_it_names(browser, county_server, county):
     expect(v.map_frame().locator(VILLAGE_PATHS)).to_have_count(int(mine))
     expect(v.page.get_by_text(town.name).first).to_be_visible()
     assert v.outside == [] and v.errors == []
-    v.page.context.close()
+    v.close()

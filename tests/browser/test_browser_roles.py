@@ -185,7 +185,7 @@ def test_a_planner_cannot_reach_imports_or_rules(browser, office_server):
         assert "数据导入" not in links and "规则设置" not in links
         assert not v.page.locator('[data-testid="stFileUploader"]').count()
         assert not v.page.get_by_role("button", name="保存规则").count()
-        v.page.context.close()
+        v.close()
 
 
 def test_a_session_times_out(browser, demo_copy, _private_data_dir):

@@ -69,7 +69,7 @@ def test_a_county_draws_every_village_with_names_that_never_overlap(browser, cou
     assert overlapping(closer["shown"]) == []
     assert len(closer["shown"]) > 0
     assert v.outside == [] and v.errors == []
-    v.page.context.close()
+    v.close()
 
 
 def test_a_townships_names_all_find_a_free_spot_on_a_projector(browser, demo_server):
@@ -77,4 +77,4 @@ def test_a_townships_names_all_find_a_free_spot_on_a_projector(browser, demo_ser
     boxes = v.map_frame().evaluate(LABEL_BOXES)
     assert boxes["total"] == 17 and len(boxes["shown"]) == 17  # none hidden
     assert overlapping(boxes["shown"]) == []
-    v.page.context.close()
+    v.close()

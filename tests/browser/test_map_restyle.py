@@ -53,4 +53,4 @@ def test_a_year_change_restyles_the_same_village_paths(browser, demo_server, dem
     v.page.get_by_text("360722102201").wait_for(timeout=RERUN_MS)
     assert frame.evaluate(MARKS) == list(range(17))
     assert v.outside == [] and v.errors == []
-    v.page.context.close()
+    v.close()

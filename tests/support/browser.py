@@ -1,15 +1,21 @@
 """Debian's headless chromium on a served dashboard, every outside request blocked and counted.
 
-``visit`` opens a page in a fresh context; :meth:`Visit.map_frame` gives the map's iframe once
-Leaflet has drawn in it and filled its frame. Every wait is Playwright's own (``expect``,
-``wait_for``, ``wait_for_function``), never a fixed sleep. The ``browser`` and ``demo_server``
-fixtures are in ``tests/browser/conftest.py``.
+``visit`` opens a page (its own Streamlit session) in the browser's one persistent context;
+:meth:`Visit.map_frame` gives the map's iframe once Leaflet has drawn in it and filled its
+frame. Every wait is Playwright's own (``expect``, ``wait_for``, ``wait_for_function``), never a
+fixed sleep. The ``browser`` and ``demo_server`` fixtures are in ``tests/browser/conftest.py``.
+
+Outside requests are blocked by chromium itself (a proxy that is not there, loopback excepted)
+and counted from each page's requests, not by a Playwright route: a route turns the browser's
+cache off, and with it on a page reuses the scripts, compiled, that an earlier page loaded from
+the same server (Streamlit's front end: a third of the browser's work for each page).
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +39,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+#: Every request but loopback's goes to a proxy nothing listens on: it fails at once.
+NO_NETWORK = ["--proxy-server=http://127.0.0.1:9"]
 VILLAGE_PATHS = ".leaflet-villages-pane path.leaflet-interactive"
 #: streamlit-folium's iframe (its ``title`` is the component's name).
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -75,11 +83,43 @@ _RAN = """([sel, attr]) => window.__taRan
     && "notRunning" === document.querySelector(sel).getAttribute(attr)"""
 
 
+@dataclass
+class Chromium:
+    """Debian's chromium, headless, with no network but loopback: ``context`` is its one
+    persistent context, whose pages share the cache. ``new_context`` gives a context of a
+    second chromium (plain, no cache kept, the network as the test routes it), started when
+    first asked for; ``browser_type`` launches others."""
+
+    browser_type: playwright_api.BrowserType
+    context: playwright_api.BrowserContext
+    _plain: playwright_api.Browser | None = None
+
+    def new_context(self, **kwargs: Any) -> playwright_api.BrowserContext:
+        if self._plain is None:
+            self._plain = self.browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        return self._plain.new_context(**kwargs)
+
+    def close(self) -> None:
+        self.context.close()
+        if self._plain is not None:
+            self._plain.close()
+
+
 @contextmanager
-def launched() -> Iterator[playwright_api.Browser]:
-    """Debian's chromium, headless."""
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+def launched(profile: Path | None = None) -> Iterator[Chromium]:
+    """Debian's chromium, headless; ``profile``: its user data folder (kept by the caller, so
+    that the next chromium finds the cache; a temporary one without)."""
+    with ExitStack() as stack:
+        if profile is None:
+            profile = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="chromium-")))
+        p = stack.enter_context(playwright_api.sync_playwright())
+        context = p.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=CHROMIUM,
+            args=[*CHROMIUM_ARGS, *NO_NETWORK],
+            locale="zh-CN",
+        )
+        b = Chromium(p.chromium, context)
         try:
             yield b
         finally:
@@ -138,6 +178,10 @@ class Visit:
     outside: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
+    def close(self) -> None:
+        """Close the page (its Streamlit session ends); the browser's context stays."""
+        self.page.close()
+
     def map_frame(self, nth: int = 0, timeout: float = RERUN_MS) -> MapFrame:
         """The ``nth`` map on the page, once Leaflet has drawn a village in it, the map has
         filled its frame and fitted its view, and Streamlit has finished running the page (a
@@ -174,26 +218,24 @@ def rerun_of(page: playwright_api.Page, timeout: float = RERUN_MS) -> Iterator[N
 
 
 def visit(
-    browser: playwright_api.Browser,
+    browser: Chromium,
     url: str,
     height: int = 1000,
     width: int = 1600,
     kind: type[Visit] = Visit,
 ) -> Visit:
-    """Open ``url`` in a new context with every outside request blocked and counted; ``kind``:
-    a Visit with more helpers (another test file's)."""
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
-    page = context.new_page()
+    """Open ``url`` in a new page of ``browser``, every outside request blocked and counted;
+    ``kind``: a Visit with more helpers (another test file's)."""
+    page = browser.context.new_page()
+    page.set_viewport_size({"width": width, "height": height})
     v = kind(page)
 
-    def route(r):
-        host = urlparse(r.request.url).hostname or ""
-        if r.request.url.startswith(("data:", "blob:", "about:")) or host in LOCAL:
-            return r.continue_()
-        v.outside.append(r.request.url)
-        return r.abort()
+    def seen(request):
+        host = urlparse(request.url).hostname or ""
+        if not request.url.startswith(("data:", "blob:", "about:")) and host not in LOCAL:
+            v.outside.append(request.url)  # chromium has nowhere to send it: it fails
 
-    context.route("**/*", route)
+    page.on("request", seen)
     page.on("pageerror", lambda e: v.errors.append(str(e)))
     page.goto(url, wait_until="domcontentloaded")
     return v
