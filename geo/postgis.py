@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .gpkg import positional_diff
+from .row_diff import Diff
 from .schema import LAYERS, WGS84, Layer
 
 SCHEMES = ("postgresql://", "postgres://")
@@ -287,18 +287,17 @@ def write_rows(
     address: Address,
     name: str,
     frame: pd.DataFrame,
-    old_hashes: np.ndarray,
-    new_hashes: np.ndarray,
-) -> tuple[int, int, int]:
-    """Make table ``name`` hold ``frame`` (its rows in order), given the hashes of the rows
-    it holds now (``old_hashes``) and of ``frame``'s; returns rows (updated, inserted,
-    deleted). Runs inside the caller's transaction."""
+    diff: Diff,
+) -> Diff:
+    """Make table ``name`` hold ``frame`` (its rows in order), given how it differs from the
+    rows the table holds now (``diff``, by position in fid order); returns ``diff``. Runs
+    inside the caller's transaction."""
     layer = LAYERS[name]
     table = address.table(name)
-    fids = [r[0] for r in conn.execute(f"SELECT fid FROM {table} ORDER BY fid")]
-    if len(fids) != len(old_hashes):
-        raise DatabaseError(f"{name} holds {len(fids)} rows, not the {len(old_hashes)} read")
-    changed, n_old, n_new = positional_diff(old_hashes, new_hashes)
+    fids = _fids(conn, table)
+    if len(fids) != diff.n_old:
+        raise DatabaseError(f"{name} holds {len(fids)} rows, not the {diff.n_old} read")
+    changed, n_old, n_new = diff.changed, diff.n_old, diff.n_new
     names = [f'"{c.name}"' for c in layer.columns] + (["geom"] if layer.geometry else [])
     cur = conn.cursor()
     if len(changed):
@@ -306,13 +305,24 @@ def write_rows(
         marks = ", ".join(f"{n} = %s" for n in names)
         cur.executemany(
             f"UPDATE {table} SET {marks} WHERE fid = %s",
-            ([*(col[j] for col in values), fids[i]] for j, i in enumerate(changed)),
+            ([*(col[j] for col in values), int(fids[i])] for j, i in enumerate(changed)),
         )
     if n_new > n_old:
         copy_rows(conn, address, name, frame.iloc[n_old:])
     if n_old > n_new:
-        cur.execute(f"DELETE FROM {table} WHERE fid = ANY(%s)", (fids[n_new:],))
-    return len(changed), max(n_new - n_old, 0), max(n_old - n_new, 0)
+        cur.execute(f"DELETE FROM {table} WHERE fid = ANY(%s)", ([int(f) for f in fids[n_new:]],))
+    return diff
+
+
+def _fids(conn, table: str) -> range | list[int]:
+    """The table's fids in order: a range when they run without gaps (rows go at the end
+    and leave from it), else every one listed."""
+    low, high, count = conn.execute(f"SELECT min(fid), max(fid), count(*) FROM {table}").fetchone()
+    if not count:
+        return range(0)
+    if high - low + 1 == count:
+        return range(low, high + 1)
+    return [r[0] for r in conn.execute(f"SELECT fid FROM {table} ORDER BY fid")]
 
 
 def set_meta(conn, address: Address, items: Mapping[str, str]) -> None:

@@ -36,7 +36,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -46,6 +46,7 @@ import pandas as pd
 import pyogrio
 
 from . import audit, gpkg, postgis
+from .row_diff import Diff, diff_rows, differs
 from .schema import LAYERS, REQUIRED_LAYERS, SCHEMA_VERSION, WGS84, Layer
 from .validate import Problem, SchemaError, coerce, problems, problems_of_rows
 
@@ -124,10 +125,13 @@ class Workspace:
         return self["households"]
 
 
-def _prepare(name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """Every column of the layer (those left out stay empty), in storage dtypes, WGS84."""
+def _prepare(
+    name: str, frame: pd.DataFrame, columns: Collection[str] | None = None
+) -> pd.DataFrame:
+    """Every column of the layer (those left out stay empty), in storage dtypes (``columns``:
+    only those need converting), WGS84."""
     layer = LAYERS[name]
-    out = coerce(layer, pd.DataFrame(frame).reindex(columns=layer.names))
+    out = coerce(layer, pd.DataFrame(frame).reindex(columns=layer.names), columns)
     if layer.geometry is not None:
         out = gpd.GeoDataFrame(out, geometry=frame.geometry.to_numpy(), crs=frame.crs)
         out = out.to_crs(WGS84)
@@ -150,11 +154,17 @@ def validate_workspace(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
 
 
 def validate_change(
-    layers: Mapping[str, pd.DataFrame], changed: Mapping[str, Sequence[int] | None]
+    layers: Mapping[str, pd.DataFrame],
+    changed: Mapping[str, Sequence[int] | None],
+    normalised: bool = False,
+    columns: Mapping[str, Collection[str] | None] | None = None,
 ) -> list[Problem]:
     """Problems a change brings: of the ``changed`` layers of the workspace ``layers`` (the
     rows at the positions given, or every row for None) and of the village codes they refer
-    to (every layer's, when the villages changed). The rest was valid already."""
+    to (every layer's, when the villages changed). The rest was valid already.
+    ``normalised``: every layer is in storage form (:func:`.validate.coerce`) already;
+    ``columns``: of a layer's changed rows, only these columns changed."""
+    columns = columns or {}
     found: list[Problem] = []
     for name in REQUIRED_LAYERS:
         if name in changed and (name not in layers or len(layers[name]) == 0):
@@ -164,11 +174,18 @@ def validate_change(
             found.append(Problem(name, None, None, "unknown layer"))
         elif name in layers:
             frame = layers[name]
-            found += problems(name, frame) if rows is None else problems_of_rows(name, frame, rows)
+            if rows is None:
+                found += problems(name, frame, normalised)
+            else:
+                found += problems_of_rows(name, frame, rows, normalised, columns.get(name))
     if found or "villages" not in layers:
         return found
+
+    def stored(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+        return frame if normalised else coerce(LAYERS[name], frame)
+
     # Normalised like the referring columns, so a code read as float (360722102201.0) matches
-    codes = set(coerce(LAYERS["villages"], layers["villages"][["code"]])["code"].dropna())
+    codes = set(stored("villages", layers["villages"][["code"]])["code"].dropna())
     for name, col in VILLAGE_REFS.items():
         frame = layers.get(name)
         if frame is None or len(frame) == 0 or col not in frame.columns:  # optional column
@@ -180,7 +197,7 @@ def validate_change(
         else:
             continue
         column = pd.DataFrame(frame)[[col]].reset_index(drop=True)
-        values = coerce(LAYERS[name], column if rows is None else column.iloc[rows])[col]
+        values = stored(name, column if rows is None else column.iloc[rows])[col]
         for i, value in values[values.notna() & ~values.isin(codes)].items():
             found.append(Problem(name, int(i), col, f"village {value} is not in villages"))
     return found
@@ -448,27 +465,17 @@ class _Version:
 @dataclass(frozen=True)
 class _State:
     """A workspace as its file holds it: validated frames in storage form, the version and
-    the file's stamp it was read at, and the hashes of each layer's rows (made when first
-    asked for). Never handed out: callers get :meth:`copy`."""
+    the file's stamp it was read at. Never handed out: callers get :meth:`copy`."""
 
     layers: Mapping[str, pd.DataFrame]
     meta: Mapping[str, str]
     version: _Version
     stamp: tuple[int, ...]
-    hashes: dict[str, np.ndarray] = field(default_factory=dict)
 
     def copy(self) -> Workspace:
         # shallow copies of copy-on-write frames: a caller's change never reaches the cache
         frames = {name: frame.copy(deep=False) for name, frame in self.layers.items()}
         return Workspace(frames, dict(self.meta), str(self.version))
-
-    def row_hashes(self, name: str) -> np.ndarray:
-        if name not in self.hashes:
-            frame = self.layers.get(name)
-            self.hashes[name] = (
-                gpkg.row_hashes(frame) if frame is not None else np.zeros(0, dtype=np.uint64)
-            )
-        return self.hashes[name]
 
 
 _CACHE: OrderedDict[str, _State] = OrderedDict()
@@ -563,9 +570,8 @@ def _read_state(source: Path, known: _State | None) -> _State:
             norm = norm.to_crs(WGS84)
         out[name] = norm
     out = {name: out[name] for name in LAYERS if name in out}
-    hashes = {n: h for n, h in (known.hashes.items() if known else ()) if n in keep}
     meta = read_meta(source) if META_LAYER in present else {}
-    return _State(out, meta, version, (), hashes)
+    return _State(out, meta, version, ())
 
 
 def _commit(
@@ -597,19 +603,19 @@ def _write_in_place(
         specs = {name: gpkg.table(conn, name) for name in changed}
         formed = {
             name: _storage_form(
-                current, name, changed[name], lambda f, n=name: _stored(n, f, specs[n])
+                current, name, changed[name], lambda f, c=None, n=name: _stored(n, f, specs[n], c)
             )
             for name in changed
         }
         stored = {name: frame for name, (frame, _) in formed.items()}
-        hashes, version = _checked(current, stored, {n: h for n, (_, h) in formed.items()})
+        diffs = {name: diff for name, (_, diff) in formed.items()}
+        version = _checked(current, stored, diffs)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("BEGIN IMMEDIATE")
             try:
                 for name, frame in stored.items():
-                    old = current.row_hashes(name)
-                    gpkg.write_rows(conn, specs[name], frame, old, hashes[name])
+                    gpkg.write_rows(conn, specs[name], frame, diffs[name])
                 gpkg.set_meta(conn, META_LAYER, {**public_meta(meta), **version.as_meta()})
                 conn.execute("COMMIT")
             except BaseException:
@@ -624,7 +630,6 @@ def _write_in_place(
         {**current.meta, **public_meta(meta)},
         version,
         _stamp(target),
-        {**current.hashes, **hashes},
     )
     _remember(target, state)
 
@@ -633,43 +638,45 @@ def _storage_form(
     current: _State,
     name: str,
     frame: pd.DataFrame,
-    whole: Callable[[pd.DataFrame], pd.DataFrame],
-) -> tuple[pd.DataFrame, np.ndarray]:
-    """``frame`` in storage form (``whole`` makes it so: coercion, CRS, geometry kinds) and
-    its row hashes.
+    whole: Callable[[pd.DataFrame, Collection[str] | None], pd.DataFrame],
+) -> tuple[pd.DataFrame, Diff]:
+    """``frame`` in storage form (``whole`` makes it so: coercion of the columns named or
+    all, CRS, geometry kinds) and how its rows differ from the stored ones.
 
-    A change is mostly the workspace's own frame with a few rows changed or added: when
-    ``frame`` has the stored frame's columns and dtypes, the rows whose hash is a stored
-    row's at the same position are in storage form already, and only the others go through
-    ``whole`` (at 60,000 households, coercing them all took most of a recorded change)."""
+    A change is mostly the workspace's own frame with a few cells changed or rows added:
+    when ``frame`` has the stored frame's columns and dtypes, the rows equal to the stored
+    row at the same position are in storage form already, and only the others go through
+    ``whole``, in the columns that differ (at 60,000 households, coercing them all took
+    most of a recorded change; a few cells of a row coerced, a tenth of a row's time)."""
     old = current.layers.get(name)
     if old is not None and _same_form(frame, old):
         raw = frame.reset_index(drop=True)
-        hashes = gpkg.row_hashes(raw)
-        rows = _changed_rows(current.row_hashes(name), hashes)
+        diff = diff_rows(old, raw)
+        rows = diff.rows
         if not len(rows):
-            return raw, hashes
-        fixed = whole(raw.iloc[rows])
+            return raw, diff
+        fixed = whole(raw.iloc[rows], diff.touched)
         if list(fixed.columns) == list(raw.columns) and fixed.dtypes.equals(raw.dtypes):
             out = _spliced(raw, rows, fixed)
             if out.dtypes.equals(raw.dtypes):
-                hashes = hashes.copy()
-                hashes[rows] = gpkg.row_hashes(fixed)
-                return out, hashes
-    out = whole(frame)
-    return out, gpkg.row_hashes(out)
+                return out, diff_rows(old, out, among=rows)  # coercion may undo a difference
+    out = whole(frame, None)
+    return out, diff_rows(old, out)
 
 
 def _spliced(frame: pd.DataFrame, rows: np.ndarray, fixed: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with the rows at positions ``rows`` replaced by ``fixed``'s (same columns
-    and dtypes), column by column: pandas' frame-into-frame assignment fails on nullable
-    columns."""
+    and dtypes), column by column (pandas' frame-into-frame assignment fails on nullable
+    columns); a column whose rows ``fixed`` leaves as they were keeps its array."""
     columns = {}
     for col in frame.columns:
-        values = frame[col].array.copy()
-        values[rows] = fixed[col].array
+        values = frame[col].array
+        new = fixed[col].array
+        if len(rows) == len(new) and differs(values.take(rows), new).any():
+            values = values.copy()
+            values[rows] = new
         columns[col] = values
-    out = pd.DataFrame(columns, index=frame.index)
+    out = pd.DataFrame(columns, index=frame.index, copy=False)
     if isinstance(frame, gpd.GeoDataFrame):
         return gpd.GeoDataFrame(out, geometry=frame.geometry.name, crs=frame.crs)
     return out
@@ -688,39 +695,33 @@ def _same_form(frame: pd.DataFrame, stored: pd.DataFrame) -> bool:
 def _checked(
     current: _State,
     stored: Mapping[str, pd.DataFrame],
-    hashes: Mapping[str, np.ndarray] | None = None,
-) -> tuple[dict[str, np.ndarray], _Version]:
-    """The row hashes of the layers ``stored`` (in storage form; made here unless given) and
-    the version they make, once the rows that differ from ``current``'s are valid (else
-    :class:`SchemaError`)."""
-    hashes = dict(hashes or {name: gpkg.row_hashes(frame) for name, frame in stored.items()})
-    rows = {name: _changed_rows(current.row_hashes(name), hashes[name]) for name in stored}
-    found = validate_change({**current.layers, **stored}, rows)
+    diffs: Mapping[str, Diff],
+) -> _Version:
+    """The version the layers ``stored`` (in storage form, differing from ``current``'s as
+    ``diffs`` say) make, once the rows that differ are valid (else :class:`SchemaError`)."""
+    rows = {name: diffs[name].rows for name in stored}
+    columns = {name: diffs[name].touched for name in stored}
+    found = validate_change({**current.layers, **stored}, rows, normalised=True, columns=columns)
     if found:
         raise SchemaError(found)
-    return hashes, current.version.bumped(list(stored))
+    return current.version.bumped(list(stored))
 
 
-def _stored(name: str, frame: pd.DataFrame, spec: gpkg.Table) -> pd.DataFrame:
+def _stored(
+    name: str, frame: pd.DataFrame, spec: gpkg.Table, columns: Collection[str] | None = None
+) -> pd.DataFrame:
     """``frame`` as the layer's table holds it and a read gives it back: every column in
-    storage dtypes, WGS84, rows numbered from 0, single parts made multi in a multi table.
-    :class:`.gpkg.NotInPlace` when the table's columns are not the layer's."""
+    storage dtypes (``columns``: only those need converting), WGS84, rows numbered from 0,
+    single parts made multi in a multi table. :class:`.gpkg.NotInPlace` when the table's
+    columns are not the layer's."""
     layer = LAYERS[name]
     if set(spec.columns) != set(layer.names):
         raise gpkg.NotInPlace(f"{name}: the file's columns are not this version's")
-    out = _prepare(name, frame).reset_index(drop=True)
+    out = _prepare(name, frame, columns).reset_index(drop=True)
     if layer.geometry is None:
         return pd.DataFrame(out)
     geoms = gpkg.stored_geometry(out.geometry.to_numpy(), spec.geometry_type or "GEOMETRY")
     return out.set_geometry(gpd.GeoSeries(geoms, crs=out.crs))
-
-
-def _changed_rows(old: np.ndarray, new: np.ndarray) -> np.ndarray:
-    """Positions of ``new``'s rows that differ from ``old``'s at the same position, and
-    those past its end."""
-    common = min(len(old), len(new))
-    differ = np.flatnonzero(old[:common] != new[:common])
-    return np.concatenate([differ, np.arange(common, len(new))]).astype(int)
 
 
 def _lock_path(target: Path) -> Path:

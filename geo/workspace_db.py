@@ -14,13 +14,14 @@ workspace costs one query (its version row).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 import geopandas as gpd
 import pandas as pd
 
 from . import audit, gpkg, postgis
 from .postgis import Address, DatabaseError
+from .row_diff import Diff
 from .schema import LAYERS, SCHEMA_VERSION
 from .validate import Problem, SchemaError, coerce
 from .workspace import (
@@ -42,12 +43,12 @@ from .workspace import (
 _ = META_LAYER  # the metadata table is postgis.META_TABLE, named alike
 
 
-def _stored(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+def _stored(name: str, frame: pd.DataFrame, columns: Collection[str] | None = None) -> pd.DataFrame:
     """``frame`` as stored and read back: every column in storage dtypes, WGS84, rows
     numbered from 0, and geometry of the kind a GeoPackage holds it (single parts made multi
     in a multi-part layer, and in a line layer holding any multi-part line), so that both
-    backends give back the same frames."""
-    out = _prepare(name, frame).reset_index(drop=True)
+    backends give back the same frames; ``columns``: only those need converting."""
+    out = _prepare(name, frame, columns).reset_index(drop=True)
     declared = LAYERS[name].geometry
     if declared is None:
         return pd.DataFrame(out)
@@ -106,8 +107,7 @@ def _state(conn, address: Address) -> _State:
         layers[name] = norm
     layers = {name: layers[name] for name in LAYERS if name in layers}
     meta = public_meta(postgis.read_meta(conn, address))
-    hashes = {n: h for n, h in (known.hashes.items() if known else ()) if n in keep}
-    state = _State(layers, meta, version, (), hashes)
+    state = _State(layers, meta, version, ())
     if version.id:
         _remember_db(address, state)
     return state
@@ -226,23 +226,23 @@ def _write_rows(conn, address, current: _State, changed, meta) -> _State:
     if unknown:
         raise SchemaError([Problem(sorted(unknown)[0], None, None, "unknown layer")])
     formed = {
-        name: _storage_form(current, name, frame, lambda f, n=name: _stored(n, f))
+        name: _storage_form(current, name, frame, lambda f, c=None, n=name: _stored(n, f, c))
         for name, frame in changed.items()
     }
     stored = {name: frame for name, (frame, _) in formed.items()}
-    hashes, version = _checked(current, stored, {n: h for n, (_, h) in formed.items()})
+    diffs = {name: diff for name, (_, diff) in formed.items()}
+    version = _checked(current, stored, diffs)
     present = postgis.tables(conn, address)
     missing = [n for n in stored if n not in present]
     if missing:
         postgis.create(conn, address, missing)
     for name, frame in stored.items():
-        old = current.row_hashes(name) if name in present else hashes[name][:0]
-        postgis.write_rows(conn, address, name, frame, old, hashes[name])
+        diff = diffs[name] if name in present else Diff.added(len(frame))
+        postgis.write_rows(conn, address, name, frame, diff)
     postgis.set_meta(conn, address, {**public_meta(meta), **version.as_meta()})
     return _State(
         {**current.layers, **stored},
         {**current.meta, **public_meta(meta)},
         version,
         (),
-        {**current.hashes, **hashes},
     )

@@ -173,10 +173,10 @@ def test_a_change_is_written_in_one_transaction(demo_copy, tmp_path, monkeypatch
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     real = gpkg.write_rows
 
-    def failing(conn, spec, frame, old, new):
+    def failing(conn, spec, frame, diff):
         if spec.name == "history":  # the household's row is written already
             raise OSError("disk full")
-        return real(conn, spec, frame, old, new)
+        return real(conn, spec, frame, diff)
 
     monkeypatch.setattr(gpkg, "write_rows", failing)
     with pytest.raises(OSError, match="disk full"):
