@@ -48,14 +48,26 @@ def _ids(rng: np.random.Generator, n: int) -> list[str]:
     ]
 
 
-def synthetic(people: int, seed: int = 1) -> pd.DataFrame:
+def synthetic(
+    people: int,
+    seed: int = 1,
+    villages: dict[str, str] | None = None,
+    townships: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """A per-person register of ``people`` over ``villages`` (name -> code; default the
+    demo's 15), each row's 乡(镇) its village's township in ``townships`` (9-digit code ->
+    name; default 古陂镇 for every row)."""
+    villages = VILLAGES if villages is None else villages
     rng = np.random.default_rng(seed)
-    sizes = []
-    while sum(sizes) < people:
+    sizes, total = [], 0
+    while total < people:  # a running total: summing the list each time is quadratic
         sizes.append(int(rng.integers(1, 7)))
-    sizes[-1] -= sum(sizes) - people
+        total += sizes[-1]
+    sizes[-1] -= total - people
     hh = len(sizes)
-    village = rng.integers(0, len(VILLAGES), hh)
+    village = rng.integers(0, len(villages), hh)
+    names = np.array(list(villages))
+    towns = np.array([(townships or {}).get(c[:9], "古陂镇") for c in villages.values()])
     status = rng.choice(["0", "1", "3", "4"], hh, p=[0.1, 0.7, 0.05, 0.15])
     exit_year = np.where(status == "0", "", rng.integers(2016, 2021, hh).astype(str))
     cat = rng.choice(["一般贫困户", "低保户", "扶贫低保户", "五保户"], hh)
@@ -65,8 +77,8 @@ def synthetic(people: int, seed: int = 1) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "县": "信丰县",
-            "乡(镇)": "古陂镇",
-            "行政村": np.array(list(VILLAGES))[village][rep],
+            "乡(镇)": towns[village][rep],
+            "行政村": names[village][rep],
             "自然村": "上屋组",
             "户编号": np.char.add("36072210", np.char.zfill(rep.astype(str), 8)),
             "人编号": np.char.zfill((pos + 1).astype(str), 2),
@@ -96,10 +108,16 @@ def synthetic(people: int, seed: int = 1) -> pd.DataFrame:
     ).assign(返贫年度=np.where(status == "3", "2021", "")[rep])
 
 
-def write_files(frame: pd.DataFrame, folder: Path) -> tuple[Path, Path]:
+def write_csv(frame: pd.DataFrame, folder: Path) -> Path:
+    """The register as the system's CSV: a title row and a unit row above the header, GBK."""
     csv = folder / "register.csv"
     title = "古陂镇建档立卡贫困户花名册\n填报单位：古陂镇人民政府\n"
     csv.write_bytes((title + frame.to_csv(index=False)).encode("gb18030"))
+    return csv
+
+
+def write_files(frame: pd.DataFrame, folder: Path) -> tuple[Path, Path]:
+    csv = write_csv(frame, folder)
     xlsx = folder / "register.xlsx"
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("花名册")

@@ -46,9 +46,11 @@ from .errors import ImportFailed
 from .personal_guard import refuse_personal_columns
 from .register_headers import (
     _MATCHER,
+    CHUNK_ROWS,
     PERSONAL_FIELDS,
     _match_columns,
     _read_source,
+    _Reparse,
     _require_columns,
     _user_map,
     header_matcher,
@@ -71,7 +73,7 @@ from .register_households import (
 from .register_identity import _identity, hash_id, id_valid, mask_id
 from .register_members import _members
 from .register_report import _REPORT_COLUMNS, _empty, _Rejections, _report, _summary
-from .register_rows import _duplicates, _fill_down, _group, _Grouped, _rows
+from .register_rows import _duplicates, _fill_down, _group, _Grouped, _read_cells, _rows
 from .register_values import _as_text, _year_in
 from .register_villages import VillageIndex
 from .tabular import decode_text
@@ -142,6 +144,7 @@ def read_register(
     townships=None,
     register_year: int | None = None,
     id_key: bytes,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> RegisterImport:
     """Read a household register (Excel or CSV) into the households and members layers.
 
@@ -167,13 +170,19 @@ def read_register(
     if not isinstance(id_key, bytes | bytearray) or not id_key:
         raise ValueError("id_key must be non-empty bytes")
     user = _user_map(columns)
-    notes: list[tuple[str, str]] = []
-    src = _read_source(source, sheet, user, notes)
-    col_of, columns_found, unmatched = _match_columns(src.header, user, notes)
-    # before anything else is read: a kept column must not hold IDs, phones or names
+    for careful in (False, True):  # a CSV the quick reading cannot read is read record by record
+        notes: list[tuple[str, str]] = []
+        src = _read_source(source, sheet, user, notes, careful)
+        col_of, columns_found, unmatched = _match_columns(src.header, user, notes)
+        try:
+            cells = _read_cells(src.chunks(chunk_rows), col_of)
+            break
+        except _Reparse:
+            continue
+    # before anything else is taken: a kept column must not hold IDs, phones or names
     refuse_personal_columns(
         src.header,
-        src.data,
+        cells.guard_frame(col_of),
         col_of,
         personal_fields=PERSONAL_FIELDS,
         field_of_header=_MATCHER.field,
@@ -183,7 +192,9 @@ def read_register(
     _require_columns(col_of, unmatched, index)
     year = register_year or _year_in(src.title)
 
-    t, has_person, total_rows = _rows(src.data, col_of, notes)
+    t, has_person, total_rows = _rows(cells, notes)
+    del cells  # the reports read the rows as _rows left them (``shown``)
+    shown = t.copy(deep=False)  # _fill_down replaces columns of t, not of this
     per_person_cols = bool({"person_id", "relation"} & set(t.columns))
     t, filled = _fill_down(t, has_person, per_person_cols, columns_found, notes)
     rej, warn = _Rejections(), _Rejections()
@@ -209,8 +220,8 @@ def read_register(
     frame, members, identity = _taken(ctx, t, g, people, id_key, notes)
 
     # ---- the reports (recognised, non-personal columns only; ID masked)
-    rejected = _report(src.data, col_of, columns_found, rej, filled)
-    warnings = _report(src.data, col_of, columns_found, warn, filled)
+    rejected = _report(shown, columns_found, rej, filled)
+    warnings = _report(shown, columns_found, warn, filled)
     notes.append(_summary(total_rows, len(frame), len(rejected), len(warnings)))
     return RegisterImport(
         frame=frame,

@@ -7,8 +7,7 @@ refusing once a register without a column every row needs.
 from __future__ import annotations
 
 import csv
-import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,15 +22,15 @@ from .headers import HeaderMatcher, columns_hint, layer_spellings, matcher, norm
 from .members import MEMBER_COUNTS
 from .tabular import (
     HEADER_SEARCH_ROWS,
+    TextFile,
     best_delimiter,
     cell_text,
     csv_rows,
-    decode_text,
     describe_csv,
     file_kind,
     find_header,
     first_sheet_with_header,
-    read_text_bytes,
+    sniff_text,
 )
 
 #: Fields of this reader that are neither households nor members columns: field ->
@@ -246,12 +245,26 @@ def _user_map(columns: Mapping[str, str] | None) -> dict[str, str]:
 # ----------------------------------------------------------------------------- the sheet
 
 
+#: Data rows read at a time: one chunk of a million-person register is about 5% of it.
+CHUNK_ROWS = 50_000
+
+
+class _Reparse(Exception):
+    """The quick CSV reading cannot read this file (a quoted cell across lines, a row wider
+    than the header): the file is read again, record by record."""
+
+
 @dataclass
 class _Source:
-    """The sheet as read: header cells, data rows (indexed by their row number in the file)."""
+    """The sheet as found: header cells, and the data rows to read in chunks.
+
+    ``chunks(n)`` yields frames of at most ``n`` data rows (columns by position, index the
+    row number in the file); it raises :class:`_Reparse` when the quick CSV reading turns out
+    not to fit the file (``careful`` reading then starts over).
+    """
 
     header: list[str]
-    data: pd.DataFrame
+    chunks: Callable[[int], Iterator[pd.DataFrame]]
     what: str
     header_row: int
     sheet: str | None = None
@@ -289,9 +302,11 @@ def _no_header() -> ImportFailed:
     )
 
 
-def _read_csv(path: Path, user: Mapping[str, str]) -> _Source:
-    text, encoding = decode_text(read_text_bytes(path))
-    sample = text[:200_000].splitlines()[:HEADER_SEARCH_ROWS]
+def _read_csv(path: Path, user: Mapping[str, str], careful: bool = False) -> _Source:
+    """The CSV's header under its title rows; its rows read in chunks by pandas, or record by
+    record (``careful``) when a quoted cell spans lines or a row is wider than the header."""
+    found = sniff_text(path)
+    sample = found.head.splitlines()[:HEADER_SEARCH_ROWS]
     best = best_delimiter(
         lambda delim: csv_rows(sample, delim),
         lambda rows: _find_header(rows, user),
@@ -300,46 +315,98 @@ def _read_csv(path: Path, user: Mapping[str, str]) -> _Source:
     if best is None:
         raise _no_header()
     delim, _, h = best
+    what = describe_csv(found.encoding, delim)
+    if careful:
+        return _read_csv_records(path, found, delim, what, user)
     header = next(csv.reader([sample[h]], delimiter=delim))
-    what = describe_csv(encoding, delim)
     width = len(header)
-    try:  # fast path: every record on one line, none wider than the header
-        data = pd.read_csv(
-            io.StringIO(text),
-            sep=delim,
-            header=None,
-            names=range(width),
-            skiprows=h + 1,
-            dtype=object,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            index_col=False,
-            on_bad_lines="error",
-        )
-        # a quoted field across lines makes fewer records than lines: then count lines by hand
-        lines = text.count("\n") + (0 if text.endswith("\n") else 1)
-        multiline = lines - (h + 1) != len(data)
-    except (pd.errors.ParserError, ValueError):
-        multiline = True
-    if not multiline:
-        data.index = pd.RangeIndex(h + 2, h + 2 + len(data))
-        return _Source(header, data, what, h + 1, title=" ".join(sample[:h]))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
-    records, lines, prev = [], [], 0
-    for rec in reader:
-        records.append(rec)
-        lines.append(prev + 1)  # the record starts on the line after the previous one ended
-        prev = reader.line_num
-    h = _find_header(records[:HEADER_SEARCH_ROWS], user)
+    # a quoted field across lines makes fewer records than lines: then read record by record
+    lines = found.newlines + (0 if found.ends_with_newline else 1)
+
+    def chunks(n: int) -> Iterator[pd.DataFrame]:
+        try:
+            reader = pd.read_csv(
+                path,
+                encoding=found.codec,
+                sep=delim,
+                header=None,
+                names=range(width),
+                skiprows=h + 1,
+                dtype=object,
+                keep_default_na=False,
+                na_filter=False,
+                skip_blank_lines=False,
+                index_col=False,
+                on_bad_lines="error",
+                chunksize=n,
+            )
+        except (pd.errors.ParserError, ValueError) as exc:
+            raise _Reparse from exc
+        start = h + 2
+        with reader:
+            while True:
+                try:
+                    data = next(reader)
+                except StopIteration:
+                    break
+                except (pd.errors.ParserError, ValueError) as exc:
+                    raise _Reparse from exc
+                data.index = pd.RangeIndex(start, start + len(data))
+                start += len(data)
+                yield data
+        if lines - (h + 1) != start - h - 2:
+            raise _Reparse
+
+    return _Source(header, chunks, what, h + 1, title=" ".join(sample[:h]))
+
+
+def _read_csv_records(
+    path: Path, found: TextFile, delim: str, what: str, user: Mapping[str, str]
+) -> _Source:
+    """The CSV read record by record with the csv module (cells across lines), in chunks."""
+    head: list[list[str]] = []
+    lines: list[int] = []
+    with path.open(encoding=found.codec, newline="") as fh:
+        reader = csv.reader(fh, delimiter=delim)
+        prev = 0
+        for rec in reader:
+            head.append(rec)
+            lines.append(prev + 1)  # the record starts on the line after the previous one ended
+            prev = reader.line_num
+            if len(head) == HEADER_SEARCH_ROWS:
+                break
+    h = _find_header(head, user)
     assert h is not None
-    header = [str(c) for c in records[h]]
-    body = [r[:width] for r in records[h + 1 :]]
-    data = pd.DataFrame(body, columns=range(width) if body else None, dtype=object)
+    header = [str(c) for c in head[h]]
+    width = len(header)
+    title = " ".join(" ".join(r) for r in head[:h])
+
+    def chunks(n: int) -> Iterator[pd.DataFrame]:
+        with path.open(encoding=found.codec, newline="") as fh:
+            reader = csv.reader(fh, delimiter=delim)
+            body: list[list[str]] = []
+            at: list[int] = []
+            prev, yielded = 0, False
+            for k, rec in enumerate(reader):
+                if k > h:
+                    body.append(rec[:width])
+                    at.append(prev + 1)
+                prev = reader.line_num
+                if len(body) == n:
+                    yield _records_frame(body, at, width)
+                    body, at, yielded = [], [], True
+            if body or not yielded:
+                yield _records_frame(body, at, width)
+
+    return _Source(header, chunks, what, lines[h], title=title)
+
+
+def _records_frame(body: list[list[str]], at: list[int], width: int) -> pd.DataFrame:
+    """Records as cells by position, short ones padded out to the header's width."""
+    data = pd.DataFrame(body, dtype=object)
     data = data.reindex(columns=range(width))
-    data.index = pd.Index(lines[h + 1 :], dtype="int64")
-    title = " ".join(" ".join(r) for r in records[:h])
-    return _Source(header, data, what, lines[h], title=title)
+    data.index = pd.Index(at, dtype="int64")
+    return data
 
 
 def _read_excel(path: Path, sheet: str | None, user: Mapping[str, str]) -> _Source:
@@ -348,20 +415,27 @@ def _read_excel(path: Path, sheet: str | None, user: Mapping[str, str]) -> _Sour
         raise _no_header()
     name, cells, h, names = found
     header = [cell_text(c) for c in cells[h]]
-    data = pd.DataFrame(cells[h + 1 :], columns=range(len(header)), dtype=object)
     title = " ".join(cell_text(c) for row in cells[:h] for c in row)
-    del cells, found
-    data.index = pd.RangeIndex(h + 2, h + 2 + len(data))
-    return _Source(header, data, f"Excel, sheet {name}", h + 1, name, names, title)
+    width = len(header)
+
+    def chunks(n: int) -> Iterator[pd.DataFrame]:
+        for at in range(h + 1, max(len(cells), h + 2), n):
+            data = pd.DataFrame(cells[at : at + n], columns=range(width), dtype=object)
+            data.index = pd.RangeIndex(at + 1, at + 1 + len(data))
+            yield data
+
+    return _Source(header, chunks, f"Excel, sheet {name}", h + 1, name, names, title)
 
 
-def _read_source(source: Path, sheet: str | None, user: Mapping[str, str], notes: list) -> _Source:
+def _read_source(
+    source: Path, sheet: str | None, user: Mapping[str, str], notes: list, careful: bool = False
+) -> _Source:
     if file_kind(source) == "excel":
         src = _read_excel(source, sheet, user)
         if len(src.sheets) > 1:
             notes.append((f"读取工作表「{src.sheet}」", f"read sheet {src.sheet!r}"))
     else:
-        src = _read_csv(source, user)
+        src = _read_csv(source, user, careful)
         if "gb18030" in src.what:
             notes.append(("CSV 文件编码为 GBK/GB18030", "CSV file encoded in GBK/GB18030"))
     notes.append((f"表头在第 {src.header_row} 行", f"header found on row {src.header_row}"))

@@ -18,7 +18,7 @@ from ...geo.schema import (
 from ...geo.validate import coerce, problems
 from .register_headers import _HEALTH_FLAGS, _MEMBER_FLAGS
 from .register_households import _Households
-from .register_rows import _Grouped
+from .register_rows import _Grouped, _str
 from .register_values import (
     _HEALTH,
     _MEMBER_VOCAB,
@@ -64,18 +64,20 @@ def _birth_years(t: pd.DataFrame, year: int | None) -> tuple[pd.Series, str | No
     19 and digits 7–8). Returns the years and what they came from where not a date."""
     out = pd.Series(np.nan, index=t.index)
     if "birth_date" in t:
-        text = t["birth_date"].str.replace(r"\s+", "", regex=True)
+        text = _str(t["birth_date"]).str.replace(r"\s+", "", regex=True)
         y = pd.to_numeric(text.str.extract(r"^((?:19|20)\d\d)", expand=False), errors="coerce")
         out = out.where(out.notna(), y)
     used_age = False
     if "age" in t:
-        age = pd.to_numeric(t["age"].str.replace(r"(岁|周岁)$", "", regex=True), errors="coerce")
+        age = pd.to_numeric(
+            _str(t["age"]).str.replace(r"(岁|周岁)$", "", regex=True), errors="coerce"
+        )
         ref = year or dt.date.today().year
         by_age = (ref - age).where((age >= 0) & (age < 120))
         used_age = bool((out.isna() & by_age.notna()).any())
         out = out.where(out.notna(), by_age)
     if "id_number" in t:
-        ids = t["id_number"]
+        ids = _str(t["id_number"])
         y18 = pd.to_numeric(
             ids.str.extract(r"^\d{6}((?:19|20)\d\d)\d{7}[\dX]$", expand=False), errors="coerce"
         )
@@ -94,9 +96,11 @@ def _members(t: pd.DataFrame, g: _Grouped, ctx: _Households, year: int | None, n
     p = g.t
     out = pd.DataFrame({"household_id": p["household_id"].to_numpy()}, index=p.index)
     order = p.groupby("household_id", sort=False).cumcount() + 1
-    pid = p["person_id"] if "person_id" in p else pd.Series("", index=p.index)
+    pid = _str(p["person_id"]) if "person_id" in p else pd.Series("", index=p.index)
     generated = pid == ""
-    out["person_id"] = pid.where(~generated, p["household_id"] + "-" + order.map("{:02d}".format))
+    out["person_id"] = pid.where(
+        ~generated, _str(p["household_id"]) + "-" + order.map("{:02d}".format)
+    )
     if generated.any() and "person_id" in p:
         notes.append(
             (
@@ -113,7 +117,7 @@ def _members(t: pd.DataFrame, g: _Grouped, ctx: _Households, year: int | None, n
         norm = _map_unique(p[fld], _norm_value)
         val = _map_unique(norm, fn)
         bad = (norm != "") & val.isna()
-        for v, n in p[fld][bad].value_counts().items():
+        for v, n in _str(p[fld][bad]).value_counts().items():
             unknown.append((MEMBERS.column(fld).zh, str(v), int(n)))
         out[fld] = val
 
@@ -121,22 +125,22 @@ def _members(t: pd.DataFrame, g: _Grouped, ctx: _Households, year: int | None, n
         vocab(fld, lambda v, f=fld: _MEMBER_VOCAB[f].get(v) if v else None)
     vocab("schooling", _school_stage)
     if "work_months" in p:
-        text = p["work_months"].str.replace(r"(个月|月)$", "", regex=True)
+        text = _str(p["work_months"]).str.replace(r"(个月|月)$", "", regex=True)
         months = pd.to_numeric(text, errors="coerce")
         bad = (text != "") & (months.isna() | (months < 0) | (months > 12) | (months % 1 != 0))
-        for v, n in p["work_months"][bad].value_counts().items():
+        for v, n in _str(p["work_months"][bad]).value_counts().items():
             unknown.append(("务工时间(月)", str(v), int(n)))
         out["work_months"] = months.where(~bad)
     for fld in _MEMBER_FLAGS:
         if fld in p:
             norm = _map_unique(p[fld], _norm_value)
             val = _yes_no(norm)
-            for v, n in p[fld][(norm != "") & val.isna()].value_counts().items():
+            for v, n in _str(p[fld][(norm != "") & val.isna()]).value_counts().items():
                 unknown.append((MEMBERS.column(fld).zh, str(v), int(n)))
             out[fld] = val
     if "health" in p:
         conds = _map_unique(_map_unique(p["health"], _norm_value), _health)
-        for v, n in p["health"][conds.isna()].value_counts().items():
+        for v, n in _str(p["health"][conds.isna()]).value_counts().items():
             unknown.append(("健康状况", str(v), int(n)))
         for cond, col in _HEALTH_FLAGS.items():
             out[col] = conds.map(lambda c, k=cond: pd.NA if c is None else k in c).astype("boolean")

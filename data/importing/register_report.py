@@ -80,18 +80,21 @@ def _translate(fld: str | None, message: str) -> tuple[str, str]:
     return f"{label_zh}：{zh}", f"{label_en}: {message}"
 
 
-def _report(data, col_of, columns_found, rej: _Rejections, filled) -> pd.DataFrame:
+def _report(text: pd.DataFrame, columns_found, rej: _Rejections, filled) -> pd.DataFrame:
+    """The rows of ``rej`` with their reasons and their recognised cells (``text``: the
+    cells by field, as read; ``filled``: merged cells filled down), names and phones left
+    out, 证件号码 masked."""
     if not rej.zh:
         return _empty(_REPORT_COLUMNS)
     rows = sorted(rej.zh)
-    part = data.loc[rows]
+    part = text.loc[rows]
     header_of = {f: h for h, f in columns_found.items()}
-    shown = [(f, i) for f, i in col_of.items() if f not in ("name_person", "phone")]
+    shown = [f for f in text.columns if f not in ("name_person", "phone")]
     values, hids = [], []
     for r in rows:
         cells = []
-        for f, i in shown:
-            v = cell_text(part.at[r, i])
+        for f in shown:
+            v = cell_text(part.at[r, f])
             if not v and filled is not None and f in filled and r in filled.index:
                 v = filled.at[r, f]
             if not v:
@@ -100,7 +103,7 @@ def _report(data, col_of, columns_found, rej: _Rejections, filled) -> pd.DataFra
                 v = mask_id(_norm_id(v))
             cells.append(f"{header_of.get(f, f)}={v}")
         values.append("；".join(cells))
-        hid = cell_text(part.at[r, col_of["household_id"]])
+        hid = cell_text(part.at[r, "household_id"])
         if not hid and filled is not None and "household_id" in filled and r in filled.index:
             hid = filled.at[r, "household_id"]
         hids.append(hid or None)

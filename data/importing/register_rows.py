@@ -6,14 +6,14 @@ people of each household together, head first.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from .register_headers import PERSONAL_FIELDS
-from .register_identity import mask_id
+from .register_headers import _MEMBER_FIELDS, _MEMBER_FLAGS, PERSONAL_FIELDS
+from .register_identity import _norm_id, mask_id
 from .register_report import _header_of, _Rejections
 from .register_values import (
     _HEAD_RELATIONS,
@@ -35,32 +35,112 @@ _SUMMARY = re.compile(
 )
 
 
-def _rows(data: pd.DataFrame, col_of: Mapping[str, int], notes: list):
-    """The text of every used column; blank rows and totals/signature rows dropped."""
-    raw_cells = data.to_numpy(dtype=object)
-    nonblank = ~pd.isna(raw_cells) & (raw_cells != "")
-    any_cell = nonblank.any(axis=1)
-    t = pd.DataFrame({f: _as_text(data[i]) for f, i in col_of.items()}, index=data.index)
-    if "id_number" in t:  # one form of each ID number for every comparison (not for display)
-        t["id_number"] = t["id_number"].str.replace(r"\s+", "", regex=True).str.upper()
-    person_cols = [f for f in ("person_id", "relation", "name_person", "id_number") if f in t]
-    has_person = t[person_cols].ne("").any(axis=1) if person_cols else pd.Series(False, t.index)
-    # rows with no household id and no person in them: totals, signatures, notes under the table
-    stray = any_cell & (t["household_id"] == "").to_numpy() & ~has_person.to_numpy()
-    summary = np.zeros(len(t), dtype=bool)
-    for i in np.flatnonzero(stray):
-        cells = [cell_text(v) for v in raw_cells[i][nonblank[i]]]
-        summary[i] = len(cells) <= 1 or bool(_SUMMARY.match(cells[0]))
+#: Fields read only to tell people apart: kept as a hash of each cell from the chunk on.
+_HASHED = ("name_person", "phone")
+_PERSON_FIELDS = ("person_id", "relation", "name_person", "id_number")
+
+
+@dataclass
+class _Cells:
+    """The used columns of every row with a cell in it, compact: each field's text as a
+    categorical (ID numbers in one form: no spaces, upper case), 姓名 and 联系电话 as a hash
+    of the cell (enough to tell two rows apart; the text is dropped with its chunk); which
+    rows are totals or signatures and which name a person. Index: row numbers in the file."""
+
+    text: pd.DataFrame
+    summary: np.ndarray
+    has_person: np.ndarray
+
+    def guard_frame(self, col_of: Mapping[str, int]) -> pd.DataFrame:
+        """The cells the personal-data guard reads: columns by position, names and phones
+        (never kept, not checked) left out."""
+        return pd.DataFrame(
+            {i: self.text[f] for f, i in col_of.items() if f not in _HASHED},
+            index=self.text.index,
+        )
+
+
+def _read_cells(chunks: Iterator[pd.DataFrame], col_of: Mapping[str, int]) -> _Cells:
+    """The used columns' text, chunk by chunk: no chunk's raw cells outlive it."""
+    parts: dict[str, list] = {f: [] for f in col_of}
+    index, summary, has_person = [], [], []
+    for chunk in chunks:
+        raw = chunk.to_numpy(dtype=object)
+        nonblank = ~pd.isna(raw) & (raw != "")
+        any_cell = nonblank.any(axis=1)
+        raw, nonblank = raw[any_cell], nonblank[any_cell]
+        text = {f: _as_text(chunk[i][any_cell]) for f, i in col_of.items()}
+        if "id_number" in text:  # one form of each ID number for every comparison
+            codes, uniq = pd.factorize(text["id_number"])
+            text["id_number"] = np.array([_norm_id(v) for v in uniq] + [""], dtype=object)[codes]
+        person = np.zeros(len(raw), dtype=bool)
+        for f in _PERSON_FIELDS:
+            if f in text:
+                person |= text[f] != ""
+        # rows with no household id and no person: totals, signatures, notes under the table
+        hid = text.get("household_id")
+        stray = ~person if hid is None else (hid == "") & ~person
+        totals = np.zeros(len(raw), dtype=bool)
+        for i in np.flatnonzero(stray):
+            cells = [cell_text(v) for v in raw[i][nonblank[i]]]
+            totals[i] = len(cells) <= 1 or bool(_SUMMARY.match(cells[0]))
+        for f, values in text.items():
+            parts[f].append(pd.util.hash_array(values) if f in _HASHED else _categorical(values))
+        index.append(chunk.index[any_cell].to_numpy(dtype="int64"))
+        summary.append(totals)
+        has_person.append(person)
+        del chunk, raw, nonblank, text
+    rows = pd.Index(np.concatenate(index) if index else [], dtype="int64")
+    frame = pd.DataFrame(
+        {f: _joined(f, p) for f, p in parts.items()},
+        index=rows,
+    )
+    flags = [np.concatenate(x) if x else np.zeros(0, dtype=bool) for x in (summary, has_person)]
+    return _Cells(frame, *flags)
+
+
+def _categorical(values: np.ndarray) -> pd.Categorical:
+    # object categories, not pandas' str: Arrow strings made per chunk were slower to read
+    # back and held no less memory (measured at a million people)
+    codes, uniq = pd.factorize(values)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(uniq, dtype=object))
+
+
+def _joined(field: str, parts: list) -> pd.Series | np.ndarray:
+    if field in _HASHED:
+        return np.concatenate(parts) if parts else np.zeros(0, dtype="uint64")
+    if not parts:
+        return _categorical(np.array([], dtype=object))
+    return pd.api.types.union_categoricals(parts)
+
+
+def _rows(cells: _Cells, notes: list) -> tuple[pd.DataFrame, pd.Series, int]:
+    """The cells of every used column, totals and signature rows dropped (blank rows never
+    were kept): each field a categorical of its text (names and phones as hashes), so a
+    million people's cells take tens of MB where their text took hundreds."""
+    text, summary = cells.text, cells.summary
     if summary.any():
-        rows = t.index[summary]
+        rows = text.index[summary]
         notes.append(
             (
                 f"跳过表格中的合计、签字等非数据行：第 {_rows_text(rows)} 行",
                 f"skipped totals/signature rows: rows {_rows_text_en(rows)}",
             )
         )
-    keep = any_cell & ~summary
-    return t[keep], has_person[keep], int(keep.sum())
+    keep = ~summary
+    # a new frame either way: the steps after replace its columns, the cells stay as read
+    t = text[keep] if summary.any() else text.copy(deep=False)
+    return t, pd.Series(cells.has_person[keep], index=t.index), int(keep.sum())
+
+
+def _str(s: pd.Series) -> pd.Series:
+    """A column of cells as text (pandas' str), as the steps that edit text need it."""
+    return s.astype("str") if isinstance(s.dtype, pd.CategoricalDtype) else s
+
+
+def _objects(s: pd.Series) -> pd.Series:
+    """A column of cells as Python objects: a categorical's categories shared, not copied."""
+    return s.astype(object) if isinstance(s.dtype, pd.CategoricalDtype) else s
 
 
 def _fill_down(t, has_person, per_person_cols: bool, columns_found, notes: list):
@@ -100,9 +180,9 @@ def _row_villages(t: pd.DataFrame, index: VillageIndex | None) -> tuple[pd.Serie
     """Each row's village as written (the code, else the name) and as compared: the code,
     else the code the name resolves to (in its township), else the name."""
     blank = pd.Series("", index=t.index, dtype=object)
-    code = t["village_code"].map(village_code_text) if "village_code" in t else blank
-    name = t.get("village_name", blank)
-    town = t.get("township", blank)
+    code = _map_unique(t["village_code"], village_code_text) if "village_code" in t else blank
+    name = _objects(t.get("village_name", blank))
+    town = _objects(t.get("township", blank))
     if index is not None:
         pairs = pd.Series(list(zip(name, town, strict=True)), index=t.index)
         named = _map_unique(pairs, lambda p: (index.resolve(*p)[0] if p[0] else None) or p[0])
@@ -219,20 +299,31 @@ class _Grouped:
 
 
 def _group(t: pd.DataFrame, per_person: bool, notes: list) -> _Grouped:
-    """One row per person: group by household id, head first."""
+    """One row per person: group by household id, head first. The person rows keep only
+    what the members and the reports read; the household fields are the first non-empty
+    value of each household (head's row first), as text."""
     if "relation" in t:
         rel = _map_unique(t["relation"], _norm_value)
         head_rank = np.where(rel.isin(_HEAD_RELATIONS), 0, 1)
     else:
         head_rank = np.zeros(len(t), dtype=int)
-    t = t.assign(_head=head_rank).sort_values(["household_id", "_head", "_row"], kind="stable")
-    by = t.groupby("household_id", sort=False)
-    heads = by.head(1).set_index("household_id")
-    counts = by.size()
+    hid = _hid_codes(t["household_id"])
+    # households in the order of their ids as text, head first, then in file order
+    order = np.lexsort((t["_row"].to_numpy(), head_rank, hid))
+    t = t.iloc[order].assign(_head=head_rank[order])
+    hid = hid[order]
+    first = np.r_[True, hid[1:] != hid[:-1]] if len(hid) else np.zeros(0, dtype=bool)
+    ids = pd.Index(_str(t["household_id"]).to_numpy()[first], name="household_id")
+    heads = t[first].set_axis(ids).drop(columns="household_id")
+    starts = np.flatnonzero(first)
+    counts = pd.Series(np.diff(np.r_[starts, len(t)]), index=ids, dtype="int64")
     hh_fields = [c for c in t.columns if c not in PERSONAL_FIELDS and not c.startswith("_")]
-    hh = t[hh_fields].replace("", np.nan).groupby(t["household_id"], sort=False).first()
-    hh = hh.drop(columns="household_id", errors="ignore").reindex(heads.index)
-    hh = hh.fillna("")
+    group = np.cumsum(first) - 1
+    hh = pd.DataFrame(index=ids)
+    for c in hh_fields:
+        if c == "household_id":
+            continue
+        hh[c] = _first_given(t[c], group, ids)
     if per_person:
         notes.append(
             (
@@ -243,4 +334,37 @@ def _group(t: pd.DataFrame, per_person: bool, notes: list) -> _Grouped:
         )
     else:
         notes.append((f"每户一行：{_fmt(len(hh))} 户", f"one row per household: {_fmt(len(hh))}"))
-    return _Grouped(t, hh, heads, counts)
+    person = [c for c in t.columns if c in _PERSON_COLUMNS or c.startswith("_")]
+    return _Grouped(t[person], hh, heads, counts)
+
+
+#: What the person rows keep once grouped: the members' fields and what finds a row again.
+_PERSON_COLUMNS = frozenset(
+    {"household_id", "person_id", "id_number", "birth_date", "age", "health"}
+    | set(_MEMBER_FIELDS)
+    | set(_MEMBER_FLAGS)
+)
+
+
+def _hid_codes(ids: pd.Series) -> np.ndarray:
+    """Each row's household id as its rank among the ids as text (sorting by it sorts by id)."""
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        cats = ids.cat.categories.to_numpy(dtype=object)
+        rank = np.empty(len(cats), dtype="int64")
+        rank[np.argsort(cats.astype(str), kind="stable")] = np.arange(len(cats))
+        return rank[ids.cat.codes.to_numpy()]
+    codes, _ = pd.factorize(ids.to_numpy(dtype=object), sort=True)
+    return codes
+
+
+def _first_given(col: pd.Series, group: np.ndarray, ids: pd.Index) -> pd.Series:
+    """Per group (rows sorted by ``group``: the position in ``ids``), the first non-empty
+    cell, '' where none is."""
+    n = len(ids)
+    values = _objects(col).to_numpy(dtype=object)
+    given = values != ""
+    out = np.full(n, "", dtype=object)
+    g = group[given]
+    keep = np.r_[True, g[1:] != g[:-1]] if len(g) else np.zeros(0, dtype=bool)
+    out[g[keep]] = values[given][keep]
+    return pd.Series(out, index=ids, dtype="str")

@@ -84,6 +84,7 @@ def import_households(
     ids = incoming["household_id"].astype(str)
     members = coerce(LAYERS["members"], read.members.reindex(columns=LAYERS["members"].names))
     members = members[members["household_id"].astype(str).isin(set(ids))]
+    del read  # its frames were copied into incoming and members: not held through the write
 
     def change(ws: Workspace) -> tuple[dict[str, pd.DataFrame], Note | None]:
         old = ws.households

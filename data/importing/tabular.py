@@ -15,6 +15,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -92,6 +93,81 @@ def decode_text(data: bytes) -> tuple[str, str]:
             "无法识别文件编码（试过 UTF-8 与 GB18030），文件不是文本表格",
             "cannot decode the file (tried UTF-8 and GB18030): not a text table",
         ) from exc
+
+
+@dataclass(frozen=True)
+class TextFile:
+    """What :func:`sniff_text` found in a text file without holding its text.
+
+    ``encoding``: as :func:`decode_text` names it; ``codec``: the Python codec that reads
+    the file (``utf-8-sig`` drops a BOM); ``head``: the first ``head_chars`` characters;
+    ``newlines``: how many ``\\n`` the text holds; ``ends_with_newline``: whether it ends
+    with one.
+    """
+
+    encoding: str
+    codec: str
+    head: str
+    newlines: int
+    ends_with_newline: bool
+
+
+def sniff_text(path: Path, head_chars: int = 200_000, limit: int | None = None) -> TextFile:
+    """The encoding of a CSV file as :func:`decode_text` decides it, read in blocks.
+
+    Every byte is decoded (a file is UTF-8 only if all of it is), but never more than one
+    block is held, so a register of a million people is checked in a few MB. Refused with
+    :class:`ImportFailed` past ``limit`` (default :data:`MAX_TEXT_BYTES`) and as
+    :func:`decode_text` refuses.
+    """
+    limit = MAX_TEXT_BYTES if limit is None else limit
+    if path.stat().st_size > limit:
+        read_text_bytes(path, limit)  # raises with the size in the message
+    with path.open("rb") as fh:
+        first = fh.read(_CHUNK)
+    if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        tries = [("utf-16", "utf-16")]
+    elif b"\x00" in first[:8192]:
+        raise ImportFailed(
+            "文件不是表格（既不是 Excel 也不是文本 CSV）",
+            "the file is not a table (neither Excel nor text CSV)",
+        )
+    else:
+        tries = [("utf-8", "utf-8-sig"), ("gb18030", "gb18030")]
+    for encoding, codec in tries:
+        try:
+            return _decode_blocks(path, encoding, codec, head_chars)
+        except UnicodeDecodeError:
+            continue
+    if tries[0][0] == "utf-16":
+        raise ImportFailed(
+            "无法按 UTF-16 读取文件，文件不是文本表格",
+            "cannot decode the file as UTF-16: not a text table",
+        )
+    raise ImportFailed(
+        "无法识别文件编码（试过 UTF-8 与 GB18030），文件不是文本表格",
+        "cannot decode the file (tried UTF-8 and GB18030): not a text table",
+    )
+
+
+def _decode_blocks(path: Path, encoding: str, codec: str, head_chars: int) -> TextFile:
+    decoder = codecs.getincrementaldecoder(codec)()
+    head: list[str] = []
+    held = newlines = 0
+    last = ""
+    with path.open("rb") as fh:
+        while True:
+            block = fh.read(_CHUNK)
+            text = decoder.decode(block, final=not block)
+            if text:
+                newlines += text.count("\n")
+                last = text[-1]
+                if held < head_chars:
+                    head.append(text[: head_chars - held])
+                    held += len(head[-1])
+            if not block:
+                break
+    return TextFile(encoding, codec, "".join(head), newlines, last == "\n")
 
 
 #: The most columns a sheet may reach (registers have ~30–40, indicator tables fewer).
