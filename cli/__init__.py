@@ -9,6 +9,8 @@ plain JSON on stdout.
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 
 from pyogrio.errors import DataSourceError
 
@@ -74,3 +76,18 @@ def main(argv: list[str] | None = None) -> int:
         return fail(str(exc))
     except DatabaseError as exc:  # the database cannot be reached, or refused the change
         return fail(str(exc), 2)
+    except BrokenPipeError:  # the reader went away (``| head``): nothing to say, no traceback
+        _silence_stdout()
+        return 1
+
+
+def _silence_stdout() -> None:
+    # Python flushes stdout once more at exit and would print another broken-pipe error; the
+    # rest of the output goes nowhere (the Python docs' recipe for SIGPIPE)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a file (a test's capture): nothing to do
+        pass
+    finally:
+        os.close(devnull)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -123,3 +126,21 @@ def test_serve_names_create_for_a_workspace_that_does_not_exist(tmp_path, run_cl
     served = run_cli("serve", str(tmp_path / "nowhere" / "x.gpkg"), "--create")
     assert served.code == 1
     assert "existing folder" in served.err
+
+
+def test_a_reader_that_goes_away_is_not_a_traceback(demo_path, tmp_path):
+    """``township-atlas exit-check --json | head -1``: the pipe closes before the output is
+    written; the command stops with exit 1 and says nothing on stderr."""
+    env = {**os.environ, "TOWNSHIP_ATLAS_HOME": str(tmp_path)}
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first byte
+    with open(write, "wb") as out:
+        done = subprocess.run(
+            [sys.executable, "-m", "township_atlas.cli", "exit-check", str(demo_path), "--json"],
+            stdout=out,
+            stderr=subprocess.PIPE,
+            env=env,
+            timeout=120,
+        )
+    assert done.returncode == 1
+    assert done.stderr.decode() == ""
