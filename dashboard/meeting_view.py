@@ -237,6 +237,16 @@ def village_card(ws: Workspace, status: pd.Series, year: int, lang: str, place: 
     )
 
 
+#: A number and the unit after it (``210,623人``, ``2.5 km``): one piece on a line.
+_NUMBER_UNIT = re.compile(r"(\d[\d,.]*)(\s?)(户|人|个|%|km|亩|万元|元)")
+
+
+def _unbroken(html: str) -> str:
+    """``html`` with each number kept on its unit's line: a narrow card broke ``210,623`` /
+    ``人`` over two lines (a word joiner, U+2060, between them)."""
+    return _NUMBER_UNIT.sub(lambda m: m[1] + "\u2060" + (m[2] and "\u00a0") + m[3], html)
+
+
 def card_html(card: Card) -> str:
     """The card as HTML (every text escaped)."""
     parts = [
@@ -246,7 +256,7 @@ def card_html(card: Card) -> str:
     ]
     if card.status:
         parts.append(f'<div class="ta-card-status">{esc(card.status)}</div>')
-    parts.append(f'<div class="ta-card-register">{esc(card.register)}</div>')
+    parts.append(f'<div class="ta-card-register">{_unbroken(esc(card.register))}</div>')
     if card.figures:
         cells = "".join(
             f'<div class="ta-card-fig"><div class="ta-card-fig-label">{esc(label)}</div>'

@@ -133,6 +133,14 @@ def test_card_texts_are_escaped():
     assert "通硬化路 &amp; 卫生室" in html_text
 
 
+def test_a_number_stays_on_its_units_line_in_the_register_sentence():
+    card = mv.Card(
+        heading="示意县 · 2024", name="全县", status="", register="建档立卡 60,000户 210,623人"
+    )
+    html_text = mv.card_html(card)
+    assert "60,000\u2060户 210,623\u2060人" in html_text
+
+
 def test_a_village_card_says_its_status_figures_and_gaps(demo_ws):
     from township_atlas.analysis import exit_rules
     from township_atlas.geo.rules import workspace_rules
