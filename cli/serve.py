@@ -163,6 +163,11 @@ def _streamlit_command(args: argparse.Namespace) -> list[str]:
         "none",
         "--server.enableXsrfProtection",
         "true",
+        # A table's own CSV download and clipboard copy would hand its cells to a spreadsheet
+        # unescaped (a village named "=HYPERLINK(…)" becomes a formula) and outside the
+        # export permission and audit; the pages' own exports are formula-safe and audited.
+        "--client.disableDataExport",
+        "true",
         # The importer refuses text registers over 512 MB; the upload limit sits just above,
         # so a large register reaches the importer's own clear message instead of a bare
         # upload error (Streamlit's default, 200 MB, is below a county's CSV export).

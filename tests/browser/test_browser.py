@@ -268,3 +268,20 @@ def test_an_online_base_map_offline_says_so_once_on_the_map(browser, demo_ws, tm
     assert notices.count() == 1  # once, not once per tile
     assert notices.inner_text() == i18n.t("tiles_offline", "zh")
     context.close()
+
+
+def test_a_table_offers_no_unescaped_download_of_its_own(browser, demo_server):
+    """村情总表's table keeps search and full screen, but not the grid's own CSV download: its
+    cells would reach a spreadsheet unescaped and outside the audited exports."""
+    v = visit(browser, demo_server.url + "/villages")
+    try:
+        grid = v.page.locator('[data-testid="stDataFrame"]').first
+        grid.wait_for(timeout=RERUN_MS)
+        grid.hover()
+        buttons = v.page.locator('[data-testid="stElementToolbar"] button')
+        expect(buttons.first).to_be_attached(timeout=RERUN_MS)
+        labels = buttons.evaluate_all("bs => bs.map(b => b.getAttribute('aria-label'))")
+        assert "Search" in labels and "Fullscreen" in labels
+        assert not any("Download" in (label or "") for label in labels)
+    finally:
+        v.close()

@@ -192,6 +192,7 @@ def test_serve_on_this_machine_needs_no_account(capsys, monkeypatch, ws, started
     opts = dict(itertools.pairwise(cmd))
     assert opts["--client.showErrorDetails"] == "none"
     assert opts["--server.enableXsrfProtection"] == "true"
+    assert opts["--client.disableDataExport"] == "true"
     assert opts["--server.maxUploadSize"] == "600"
     assert not AccountStore.for_workspace(ws).path.exists()
 
