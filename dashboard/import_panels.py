@@ -259,7 +259,7 @@ def preview(outcome: ImportOutcome, lang: str) -> None:
         st.info("\n".join(f"- {note}" for note in notes))
     if outcome.sample is not None and len(outcome.sample):
         st.caption(i18n.t("data_first_rows", lang))
-        st.dataframe(_labelled(outcome.sample, outcome.kind, lang), hide_index=True)
+        st.dataframe(_as_text(_labelled(outcome.sample, outcome.kind, lang), lang), hide_index=True)
     warned = outcome.warnings if outcome.warnings is not None else outcome.rejected.iloc[:0]
     if not len(outcome.rejected) and not len(warned):
         return
@@ -287,6 +287,17 @@ def preview(outcome: ImportOutcome, lang: str) -> None:
         file_name=f"导入报告-{outcome.kind}.xlsx",
         key=S.DATA_REPORT_XLSX,
     )
+
+
+def _as_text(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``frame`` as text, flags as 是/否 and missing cells empty: the grid wrote "None" in
+    every cell the file left blank (which reads as a value someone typed) and True/False."""
+    words = {True: i18n.t("yes", lang), False: i18n.t("no", lang)}
+    out = pd.DataFrame(frame).copy()
+    for col in out.columns:
+        if pd.api.types.is_bool_dtype(out[col]):
+            out[col] = out[col].map(words)
+    return out.astype("string").fillna("")
 
 
 def _labelled(frame: pd.DataFrame, kind: str, lang: str) -> pd.DataFrame:
