@@ -47,7 +47,7 @@ from streamlit_folium import st_folium
 from ..geo import gcj02
 from ..geo.schema import WGS84
 from ..geo.simplify import round_coordinates
-from . import assets, basemaps, i18n
+from . import assets, basemaps, i18n, map_items
 from . import map_html as H
 from . import state as S
 from .view import MapSpec, demo_banner
@@ -320,9 +320,9 @@ def _make_shapes(spec: MapSpec, digest: str) -> Shapes:
         bounds=[[s, w], [n, e]],
         villages=villages,
         outline="[" + ",".join(_geojson_texts(spec.outline) if len(spec.outline) else []) + "]",
-        rivers=script_json(_river_items(spec) if "rivers" in on else []),
-        roads=script_json(_road_items(spec) if "roads" in on else []),
-        labels=script_json(_label_items(spec) if "labels" in on else []),
+        rivers=script_json(map_items.river_items(spec) if "rivers" in on else []),
+        roads=script_json(map_items.road_items(spec) if "roads" in on else []),
+        labels=script_json(map_items.label_items(spec) if "labels" in on else []),
     )
 
 
@@ -363,14 +363,14 @@ def restyle_payload(spec: MapSpec, key: str = "", digest: str = "") -> dict:
 def _overlay_items(spec: MapSpec) -> list[dict]:
     """Everything drawn over the villages that changes with the year, in drawing order."""
     makers = (
-        ("gaps", _gap_items),
-        ("facilities", _facility_items),
-        ("service", _service_items),
-        ("relocation", _relocation_items),
+        ("gaps", map_items.gap_items),
+        ("facilities", map_items.facility_items),
+        ("service", map_items.service_items),
+        ("relocation", map_items.relocation_items),
     )
     items = [it for layer, make in makers if layer in spec.layers for it in make(spec)]
     if spec.plan is not None and len(spec.plan):
-        items += _plan_items(spec.plan, spec.lang)
+        items += map_items.plan_items(spec.plan, spec.lang)
     return items
 
 
@@ -903,164 +903,6 @@ class _LabelThinning(MacroElement):
     def __init__(self):
         super().__init__()
         self._name = "LabelThinning"
-
-
-def _tip(*lines: str) -> str:
-    return "<br>".join(lines)
-
-
-def _river_items(spec: MapSpec) -> list[dict]:
-    opts = {"color": "#4a90d9", "weight": 2.5, "opacity": 0.9, "interactive": False}
-    return [{"line": _latlngs(g), "options": opts} for g in spec.rivers.geometry]
-
-
-_ROAD_WIDTH = {"国道": 4, "省道": 3.5, "县道": 3, "乡道": 2, "村道": 1.5}
-
-
-def _road_items(spec: MapSpec) -> list[dict]:
-    items = []
-    minor = "#b0bec5" if spec.dark else "#7f7f7f"
-    for r in spec.roads.itertuples():
-        opts = {
-            "color": "#b35806" if r.road_class == "国道" else minor,
-            "weight": _ROAD_WIDTH.get(r.road_class, 1.5),
-            "interactive": False,
-        }
-        if not r.paved:
-            opts["dashArray"] = "4 4"
-        items.append({"line": _latlngs(r.geometry), "options": opts})
-    return items
-
-
-def _label_items(spec: MapSpec) -> list[dict]:
-    return [
-        {"at": [round(pt.y, 6), round(pt.x, 6)], "html": H.label_html(name)}
-        for name, pt in zip(spec.labels["name"], spec.labels.geometry, strict=True)
-    ]
-
-
-def _gap_items(spec: MapSpec) -> list[dict]:
-    return [
-        {
-            "at": [r.geometry.y, r.geometry.x],
-            "html": '<div style="transform:translate(-50%,-34px)">'
-            f"{H.badge(str(r.gap_count))}</div>",
-            "tooltip": _tip(f"<b>{esc(r.name)}</b>", esc(r.gap_text)),
-        }
-        for r in spec.gaps.itertuples()
-    ]
-
-
-def _facility_items(spec: MapSpec) -> list[dict]:
-    opts = {"radius": 4, "color": "#525252", "weight": 1, "fillColor": "#ffffff", "fillOpacity": 1}
-    return [
-        {
-            "circle": True,
-            "at": [r.geometry.y, r.geometry.x],
-            "options": opts,
-            "tooltip": _tip(f"<b>{esc(r.name)}</b>", esc(r.kind_label)),
-        }
-        for r in spec.facilities.itertuples()
-    ]
-
-
-def _service_items(spec: MapSpec) -> list[dict]:
-    planned_text = " (规划)" if spec.lang == "zh" else " (planned)"
-    items = []
-    for r in spec.service_points.itertuples():
-        planned = r.status == "planned"
-        opts = {
-            "radius": r.radius,
-            "color": r.colour if planned else "#ffffff",
-            "weight": 2,
-            "fillColor": r.colour,
-            "fillOpacity": 0.35 if planned else 0.95,
-        }
-        if planned:
-            opts["dashArray"] = "3 3"
-        label = esc(r.kind_label) + (planned_text if planned else "")
-        items.append(
-            {
-                "circle": True,
-                "at": [r.geometry.y, r.geometry.x],
-                "options": opts,
-                "tooltip": _tip(f"<b>{esc(r.name)}</b>", label),
-            }
-        )
-    return items
-
-
-def _plan_items(plan, lang: str = "zh") -> list[dict]:
-    """Each station's service area (metres) and the station itself: an existing station a solid
-    circle, a site tried on the map a diamond 试, a proposed station a dashed ring."""
-    items = []
-    for r in plan.itertuples():
-        role = getattr(r, "role", "existing")
-        at = [r.geometry.y, r.geometry.x]
-        dash = "6 6" if r.dashed else None
-        area = {"color": r.colour, "weight": 1.5, "fillColor": r.colour, "fillOpacity": 0.08}
-        if r.radius_m > 0:
-            area.update(radius=float(r.radius_m), dashArray=dash, interactive=False)
-            items.append({"area": True, "at": at, "options": area})
-        if r.reach is not None and not r.reach.is_empty:
-            road = {"color": r.colour, "weight": 6, "opacity": 0.45, "interactive": False}
-            items.append({"line": _latlngs(r.reach), "options": {**road, "dashArray": dash}})
-        tip = f"<b>{esc(r.name)}</b>"
-        if role == "tried":
-            items.append(
-                {
-                    "at": at,
-                    "html": '<div style="transform:translate(-50%,-50%)">'
-                    f"{H.tried_icon_html()}</div>",
-                    "cls": "ta-tried",
-                    "tooltip": _tip(tip, esc(i18n.t("station_tried", lang))),
-                }
-            )
-            continue
-        dot = {"radius": 6, "color": "#ffffff", "weight": 2, "fillColor": r.colour}
-        dot["fillOpacity"] = 1
-        if role == "proposed":
-            dot.update(radius=7, color=r.colour, weight=2.5, dashArray="3 2", fillOpacity=0.55)
-            tip = _tip(tip, esc(i18n.t("station_proposed", lang)))
-        items.append({"circle": True, "at": at, "options": dot, "tooltip": tip})
-    return items
-
-
-def _relocation_items(spec: MapSpec) -> list[dict]:
-    if not len(spec.sites):
-        return []
-    hh, pp = esc(i18n.t("households", spec.lang)), esc(i18n.t("people", spec.lang))
-    items = [
-        {
-            "line": _latlngs(r.geometry),
-            "options": {
-                "color": "#6a3d9a",
-                "weight": 2 + min(10, r.households / 5),
-                "opacity": 0.75,
-            },
-            "tooltip": _tip(
-                f"{esc(r.origin_name)} → {esc(r.site_name)}",
-                f"{r.households:,}{hh} / {r.persons:,}{pp}",
-            ),
-        }
-        for r in spec.flows.itertuples()
-    ]
-    items += [
-        {
-            "at": [r.geometry.y, r.geometry.x],
-            "html": f'<div style="transform:translate(-50%,-50%)">{H.site_icon_html()}</div>',
-            "tooltip": _tip(f"<b>{esc(r.name)}</b>", esc(r.site_type), esc(r.progress_text)),
-        }
-        for r in spec.sites.itertuples()
-    ]
-    return items
-
-
-def _latlngs(geom) -> list:
-    """Leaflet [lat, lng] lists of a line; a MultiLineString gives one list per part."""
-    if geom.geom_type == "MultiLineString":
-        return [[[round(y, 6), round(x, 6)] for x, y in part.coords] for part in geom.geoms]
-    return [[round(y, 6), round(x, 6)] for x, y in geom.coords]
 
 
 def standalone_html(spec: MapSpec) -> str:

@@ -15,7 +15,7 @@ import streamlit_folium
 from shapely.geometry import Polygon
 
 from township_atlas.analysis import station_plan
-from township_atlas.dashboard import i18n, map_html, view
+from township_atlas.dashboard import i18n, map_html, map_items, view
 from township_atlas.dashboard import map as township_map
 
 
@@ -86,7 +86,7 @@ def test_tried_sites_are_diamonds_and_existing_stations_solid_circles(demo_ws):
         demo_ws, [(25.25, 115.05), (25.30, 115.15)], list(candidates["id"].iloc[:1])
     )
     assert list(spec.plan["role"]) == ["existing"] * n_existing + ["tried"] * 2 + ["proposed"]
-    items = township_map._plan_items(spec.plan, "zh")
+    items = map_items.plan_items(spec.plan, "zh")
     stations = [it for it in items if not it.get("area")]
     existing = [it for it in stations if it.get("circle") and "dashArray" not in it["options"]]
     tried = [it for it in stations if it.get("cls") == "ta-tried"]
