@@ -122,6 +122,10 @@ def _column_problems(
     missing = val.isna().to_numpy()
     if raw is None:
         given = np.zeros(len(val), dtype=bool)
+    elif pd.api.types.is_numeric_dtype(raw) or pd.api.types.is_bool_dtype(raw):
+        # a number is never blank text: writing 60,000 floats out as text to ask took most of
+        # reading a county's households
+        given = raw.notna().to_numpy(dtype=bool)
     else:
         given = (raw.notna() & (raw.astype("string").str.strip() != "")).to_numpy(dtype=bool)
     for i in np.flatnonzero(missing & given):
