@@ -655,11 +655,13 @@ def _storage_form(
         rows = diff.rows
         if not len(rows):
             return raw, diff
-        fixed = whole(raw.iloc[rows], diff.touched)
-        if list(fixed.columns) == list(raw.columns) and fixed.dtypes.equals(raw.dtypes):
-            out = _spliced(raw, rows, fixed)
-            if out.dtypes.equals(raw.dtypes):
-                return out, diff_rows(old, out, among=rows)  # coercion may undo a difference
+        if len(rows) < len(raw):  # else (a layer of new rows) formed whole: no copies to splice
+            fixed = whole(raw.iloc[rows], diff.touched)
+            if list(fixed.columns) == list(raw.columns) and fixed.dtypes.equals(raw.dtypes):
+                out = _spliced(raw, rows, fixed)
+                if out.dtypes.equals(raw.dtypes):
+                    # coercion may undo a difference
+                    return out, diff_rows(old, out, among=rows)
     out = whole(frame, None)
     return out, diff_rows(old, out)
 

@@ -23,7 +23,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ...geo.history import ROW, record_keys, value_text
+from ...geo.history import CREATED, ROW, record_keys, value_text
 from ...geo.schema import LAYERS
 from ...geo.validate import coerce
 from ...geo.workspace import Workspace
@@ -86,38 +86,51 @@ def record_import(
     shapes = new.geometry if spec.geometry is not None else None
     new = coerce(spec, pd.DataFrame(new).reindex(columns=spec.names))
     old_keys, new_keys = record_keys(old, layer), record_keys(new, layer)
-    old_by = old.set_index(old_keys.to_numpy())
-    new_by = new.set_index(new_keys.to_numpy())
     known = set(old_keys)
-    added_keys = [k for k in new_keys if k not in known]
-    both = [k for k in new_keys if k in known]
+    is_known = new_keys.isin(known).to_numpy(dtype=bool)
     latest = _latest(ws["history"], layer)
-    rows: list[dict] = []
-    for key in added_keys:
-        when = _created_on(new_by.loc[key], layer, imported_on)
-        rows.append(_row(key, ROW, None, "created", _clamp(when, latest, key, ROW, imported_on)))
-    updated = pd.Series(False, index=pd.Index(both, dtype=object))
-    if both:
-        a_all, b_all = old_by.loc[both], new_by.loc[both]
+    # column-wise, one frame per field: a dict and a .loc per added household took 155 s
+    # for the 285,902 of a 1M-person register
+    added = new[~is_known]
+    parts = [
+        _rows_of(
+            new_keys[~is_known].to_numpy(dtype=object),
+            ROW,
+            None,
+            CREATED,
+            _created_on(added, layer, imported_on),
+            latest,
+            imported_on,
+        )
+    ]
+    both = new_keys[is_known].to_numpy(dtype=object)
+    updated = np.zeros(len(both), dtype=bool)
+    if len(both):
+        at = pd.Index(old_keys.to_numpy(dtype=object)).get_indexer(both)
+        a_all = old.iloc[at].reset_index(drop=True)
+        b_all = new[is_known].reset_index(drop=True)
         for fld in spec.names:
             if fld in spec.key:
                 continue
             # value_text gives str or None, so != compares values and missing alike
-            a = pd.Series([value_text(v) for v in a_all[fld]], index=both, dtype=object)
-            b = pd.Series([value_text(v) for v in b_all[fld]], index=both, dtype=object)
+            a = np.array([value_text(v) for v in a_all[fld]], dtype=object)
+            b = np.array([value_text(v) for v in b_all[fld]], dtype=object)
             differ = np.fromiter((x != y for x, y in zip(a, b, strict=True)), bool, len(a))
             if not differ.any():
                 continue
             updated |= differ
-            for key in np.asarray(both, dtype=object)[differ]:
-                when = _changed_on(b_all.loc[key], layer, fld, imported_on)
-                when = _clamp(when, latest, key, fld, imported_on)
-                rows.append(_row(key, fld, a[key], b[key], when))
+            when = _changed_on(b_all[differ], layer, fld, imported_on)
+            parts.append(
+                _rows_of(both[differ], fld, a[differ], b[differ], when, latest, imported_on)
+            )
     layers: dict[str, pd.DataFrame] = {layer: _with_shapes(new, shapes)}
     history = ws["history"]
-    if rows:
+    # one frame made from whole columns: its dtypes are inferred as one list of rows' were
+    columns = {name: [v for part in parts for v in part[name]] for name in parts[0]}
+    if columns["record_key"]:
+        extra = pd.DataFrame(columns)
         change_id = f"C{history['change_id'].nunique() + 1:05d}"
-        extra = pd.DataFrame(rows).assign(
+        extra = extra.assign(
             change_id=change_id,
             recorded_at=recorded_at,
             kind="import",
@@ -130,7 +143,7 @@ def record_import(
     n_updated = int(updated.sum())
     return ImportChanges(
         layers=layers,
-        added=len(added_keys),
+        added=int((~is_known).sum()),
         updated=n_updated,
         unchanged=len(named & set(both)) - n_updated,
         kept=len(known - named),
@@ -150,35 +163,43 @@ def _year(value: object) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
-def _created_on(row: pd.Series, layer: str, imported_on: str) -> str:
-    """A record exists from the start of the year it belongs to (identified, indicators');
-    a village from the import (no replay reverts a village's addition: see
-    :func:`township_atlas.geo.history.state_at`)."""
+def _created_on(rows: pd.DataFrame, layer: str, imported_on: str) -> np.ndarray:
+    """When each of ``rows`` (records added) came to be: from the start of the year it
+    belongs to (identified, indicators'); a village from the import (no replay reverts a
+    village's addition: see :func:`township_atlas.geo.history.state_at`)."""
     if layer == "villages":
-        return imported_on
-    year = _year(row["identified_year"] if layer == "households" else row["year"])
-    return f"{year}-01-01" if year else imported_on
+        return np.full(len(rows), imported_on, dtype=object)
+    years = rows["identified_year" if layer == "households" else "year"]
+    return np.array([f"{y}-01-01" if y else imported_on for y in map(_year, years)], dtype=object)
 
 
-def _changed_on(row: pd.Series, layer: str, fld: str, imported_on: str) -> str:
-    """When the file says a field's new value took hold: the end of the year of the event
-    (exit, fall back, monitoring; an indicator row's own year), else the import's day."""
+def _changed_on(rows: pd.DataFrame, layer: str, fld: str, imported_on: str) -> np.ndarray:
+    """When the file says field ``fld``'s new value took hold in each of ``rows``: the end of
+    the year of the event (exit, fall back, monitoring; an indicator row's own year), else
+    the import's day."""
+    n = len(rows)
     if layer == "indicators":
-        year = _year(row["year"])
+        years = [_year(v) for v in rows["year"]]
     elif layer == "villages":
         # a village exits (出列) at the end of its exit year, like a household; when it became
         # a poor village, or anything else about it changed, the file does not say
-        year = _year(row["exit_year"]) if fld == "exit_year" else None
+        years = [_year(v) for v in rows["exit_year"]] if fld == "exit_year" else [None] * n
     elif fld in ("status", "exit_year", "return_year"):
-        event = {"已脱贫": "exit_year", "返贫": "return_year"}.get(row["status"])
-        year = _year(row[event]) if event else None
-        if fld in ("exit_year", "return_year") and year is None:
-            year = _year(row[fld])
+        events = {"已脱贫": "exit_year", "返贫": "return_year"}
+        cells = {c: rows[c].tolist() for c in ("exit_year", "return_year")}
+        own = rows[fld].tolist() if fld in cells else [None] * n
+        years = []
+        for i, status in enumerate(rows["status"].tolist()):
+            event = events.get(status)
+            year = _year(cells[event][i]) if event else None
+            if fld in cells and year is None:
+                year = _year(own[i])
+            years.append(year)
     elif fld in ("monitor_kind", "monitor_year"):
-        year = _year(row["monitor_year"])
+        years = [_year(v) for v in rows["monitor_year"]]
     else:
-        year = None
-    return f"{year}-12-31" if year else imported_on
+        years = [None] * n
+    return np.array([f"{y}-12-31" if y else imported_on for y in years], dtype=object)
 
 
 def _latest(history: pd.DataFrame, layer: str) -> dict[tuple[str, str], str]:
@@ -194,11 +215,25 @@ def _clamp(when: str, latest: dict, key: str, fld: str, imported_on: str) -> str
     return max(when, latest.get((key, fld), when))
 
 
-def _row(key: str, fld: str, old: str | None, new: str | None, when: str) -> dict:
+def _rows_of(
+    keys: np.ndarray,
+    fld: str,
+    old: np.ndarray | None,
+    new: np.ndarray | str,
+    when: np.ndarray,
+    latest: dict,
+    imported_on: str,
+) -> dict[str, list]:
+    """History rows (without the change's stamp), column by column, setting ``fld`` of the
+    records ``keys`` from ``old`` to ``new`` at ``when``, kept after the changes already
+    recorded."""
+    n = len(keys)
     return {
-        "record_key": key,
-        "field": fld,
-        "old_value": old,
-        "new_value": new,
-        "changed_at": when,
+        "record_key": list(keys),
+        "field": [fld] * n,
+        "old_value": [None] * n if old is None else list(old),
+        "new_value": [new] * n if isinstance(new, str) else list(new),
+        "changed_at": [
+            _clamp(w, latest, k, fld, imported_on) for w, k in zip(when, keys, strict=True)
+        ],
     }

@@ -214,3 +214,22 @@ def test_a_writer_killed_inside_its_transaction_changes_nothing(existing):
     for name in ("villages", "households"):
         assert_frame_equal(after[name], before[name])
     assert after.version == before.version
+
+
+def test_a_change_larger_than_a_batch_goes_in_batch_by_batch(existing, monkeypatch):
+    monkeypatch.setattr(ws_module.gpkg, "BATCH_ROWS", 2)
+    written = {}
+
+    def change(ws):
+        h = ws.households.copy()
+        h.loc[h.index[:3], "size"] = [21, 22, 23]
+        extra = pd.concat([h.iloc[[0]]] * 5, ignore_index=True)
+        extra = extra.assign(household_id=[f"H-NEW{i}" for i in range(5)], size=range(11, 16))
+        written["households"] = pd.concat([h, extra], ignore_index=True)
+        return dict(written)
+
+    update_workspace(existing, change)
+    got = fresh(existing).households
+    assert got["household_id"].tolist() == written["households"]["household_id"].tolist()
+    assert got["size"].tolist() == written["households"]["size"].astype(int).tolist()
+    same_as_file(existing)
