@@ -179,13 +179,15 @@ def problems(
     frame: pd.DataFrame,
     normalised: bool = False,
     columns: Collection[str] | None = None,
+    norm: pd.DataFrame | None = None,
 ) -> list[Problem]:
     """Every problem of ``frame`` as layer ``layer_name``; an empty list when it is valid.
 
     ``normalised`` says ``frame`` is in storage form already (:func:`coerce`'s output, as a
     change's rows are once prepared): nothing to convert, so nothing unreadable to report.
     ``columns``: only those columns' values are checked (the others' were valid already);
-    the rules across a row's fields and the keys are checked all the same.
+    the rules across a row's fields and the keys are checked all the same. ``norm``:
+    :func:`coerce` of ``frame``, when the caller has made it already.
     """
     layer = LAYERS[layer_name]
     found: list[Problem] = [
@@ -203,7 +205,12 @@ def problems(
     if missing_cols:
         return found
     frame = frame.reset_index(drop=True)
-    norm = frame if normalised else coerce(layer, frame)
+    if normalised:
+        norm = frame
+    elif norm is None:
+        norm = coerce(layer, frame)
+    else:
+        norm = norm.reset_index(drop=True)
     for col in layer.columns:
         if col.name in frame.columns and (columns is None or col.name in columns):
             raw = None if normalised else frame[col.name]

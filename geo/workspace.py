@@ -148,9 +148,12 @@ VILLAGE_REFS = {
 }
 
 
-def validate_workspace(layers: Mapping[str, pd.DataFrame]) -> list[Problem]:
-    """Problems of each layer and across layers (codes that refer to unknown villages)."""
-    return validate_change(layers, dict.fromkeys([*layers, *REQUIRED_LAYERS]))
+def validate_workspace(
+    layers: Mapping[str, pd.DataFrame], forms: Mapping[str, pd.DataFrame] | None = None
+) -> list[Problem]:
+    """Problems of each layer and across layers (codes that refer to unknown villages);
+    ``forms``: :func:`.validate.coerce` of some layers, made already."""
+    return validate_change(layers, dict.fromkeys([*layers, *REQUIRED_LAYERS]), forms=forms)
 
 
 def validate_change(
@@ -158,13 +161,16 @@ def validate_change(
     changed: Mapping[str, Sequence[int] | None],
     normalised: bool = False,
     columns: Mapping[str, Collection[str] | None] | None = None,
+    forms: Mapping[str, pd.DataFrame] | None = None,
 ) -> list[Problem]:
     """Problems a change brings: of the ``changed`` layers of the workspace ``layers`` (the
     rows at the positions given, or every row for None) and of the village codes they refer
     to (every layer's, when the villages changed). The rest was valid already.
     ``normalised``: every layer is in storage form (:func:`.validate.coerce`) already;
-    ``columns``: of a layer's changed rows, only these columns changed."""
+    ``columns``: of a layer's changed rows, only these columns changed; ``forms``: the
+    storage form of some layers, made already (a read converts each layer once)."""
     columns = columns or {}
+    forms = forms or {}
     found: list[Problem] = []
     for name in REQUIRED_LAYERS:
         if name in changed and (name not in layers or len(layers[name]) == 0):
@@ -175,17 +181,22 @@ def validate_change(
         elif name in layers:
             frame = layers[name]
             if rows is None:
-                found += problems(name, frame, normalised)
+                found += problems(name, frame, normalised, norm=forms.get(name))
             else:
                 found += problems_of_rows(name, frame, rows, normalised, columns.get(name))
     if found or "villages" not in layers:
         return found
 
-    def stored(name: str, frame: pd.DataFrame) -> pd.DataFrame:
-        return frame if normalised else coerce(LAYERS[name], frame)
+    def stored(name: str, col: str, rows: np.ndarray | None = None) -> pd.Series:
+        """Column ``col`` of layer ``name`` (at positions ``rows``) in storage form."""
+        ready = normalised or name in forms
+        frame = forms[name] if name in forms else layers[name]
+        column = pd.DataFrame(frame)[[col]].reset_index(drop=True)
+        part = column if rows is None else column.iloc[rows]
+        return part[col] if ready else coerce(LAYERS[name], part)[col]
 
     # Normalised like the referring columns, so a code read as float (360722102201.0) matches
-    codes = set(stored("villages", layers["villages"][["code"]])["code"].dropna())
+    codes = set(stored("villages", "code").dropna())
     for name, col in VILLAGE_REFS.items():
         frame = layers.get(name)
         if frame is None or len(frame) == 0 or col not in frame.columns:  # optional column
@@ -196,8 +207,7 @@ def validate_change(
             rows = np.asarray(changed[name], dtype=int)
         else:
             continue
-        column = pd.DataFrame(frame)[[col]].reset_index(drop=True)
-        values = stored(name, column if rows is None else column.iloc[rows])[col]
+        values = stored(name, col, rows)
         for i, value in values[values.notna() & ~values.isin(codes)].items():
             found.append(Problem(name, int(i), col, f"village {value} is not in villages"))
     return found
@@ -553,16 +563,18 @@ def _read_state(source: Path, known: _State | None) -> _State:
         if layer.geometry is None and "geometry" in frame.columns:
             frame = pd.DataFrame(frame.drop(columns="geometry"))
         raw[name] = frame
+    # each layer converted once: validation reads these, and the state keeps them
+    forms = {name: coerce(LAYERS[name], frame) for name, frame in raw.items()}
     if keep:
-        found = validate_change({**keep, **raw}, dict.fromkeys(raw))
+        found = validate_change({**keep, **raw}, dict.fromkeys(raw), forms=forms)
     else:
-        found = validate_workspace(raw)
+        found = validate_workspace(raw, forms)
     if found:
         raise SchemaError(found)
     out: dict[str, pd.DataFrame] = dict(keep)
     for name, frame in raw.items():
         layer = LAYERS[name]
-        norm = coerce(layer, frame)
+        norm = forms[name]
         if layer.geometry is not None:
             norm = gpd.GeoDataFrame(norm, geometry=frame.geometry.name, crs=frame.crs)
             if norm.crs is None:

@@ -94,14 +94,16 @@ def _state(conn, address: Address) -> _State:
         for name in LAYERS
         if name in present and name not in keep
     }
-    found = validate_change({**keep, **raw}, dict.fromkeys(raw)) if keep else None
-    if found is None:
-        found = validate_workspace(raw)
+    forms = {name: coerce(LAYERS[name], frame) for name, frame in raw.items()}
+    if keep:
+        found = validate_change({**keep, **raw}, dict.fromkeys(raw), forms=forms)
+    else:
+        found = validate_workspace(raw, forms)
     if found:
         raise SchemaError(found)
     layers: dict[str, pd.DataFrame] = dict(keep)
     for name, frame in raw.items():
-        norm = coerce(LAYERS[name], frame)
+        norm = forms[name]
         if LAYERS[name].geometry is not None:
             norm = frame.__class__(norm, geometry=frame.geometry.name, crs=frame.crs)
         layers[name] = norm
