@@ -73,13 +73,23 @@ def indicator_change(
         )
     if str(village_code) not in set(ws.villages["code"].astype(str)):
         raise ChangeError(f"no village with code {village_code}")
-    key = f"{village_code}/{int(changed_at[:4])}"
-    out = (
-        []
-        if _find(ws["indicators"], "indicators", key) is not None
-        else [FieldChange("indicators", key, ROW, CREATED)]
-    )
-    return [*out, FieldChange("indicators", key, field, value)]
+    year = int(changed_at[:4])
+    key = f"{village_code}/{year}"
+    if _find(ws["indicators"], "indicators", key) is not None:
+        return [FieldChange("indicators", key, field, value)]
+    rows = ws["indicators"]
+    earlier = (rows["village_code"].astype(str) == str(village_code)) & (rows["year"] < year)
+    if not earlier.fillna(False).any():
+        # the new year's row starts from the latest earlier one: with none, every other
+        # indicator of the village would be blank (and the row refused field by field)
+        raise ChangeError(
+            f"village {village_code} has no indicators for {year} or an earlier year to start "
+            "from; import its indicators first"
+        )
+    return [
+        FieldChange("indicators", key, ROW, CREATED),
+        FieldChange("indicators", key, field, value),
+    ]
 
 
 def household_exit(ws: Workspace, household_id: str, changed_at: str) -> list[FieldChange]:

@@ -48,6 +48,18 @@ def test_an_indicator_change_adds_the_years_row_and_leaves_earlier_years(demo_ws
     same(H.state_at(ws, "2026-12-31")["indicators"], ind)
 
 
+def test_an_indicator_of_a_village_with_no_earlier_row_is_refused_with_the_reason(demo_ws):
+    code = str(demo_ws.villages["code"].iloc[5])
+    ind = demo_ws["indicators"]
+    first = int(ind.loc[ind["village_code"] == code, "year"].min())
+    # before the village's first row there is nothing to start the year's row from
+    with pytest.raises(H.ChangeError, match=f"village {code} has no indicators for {first - 1}"):
+        H.indicator_change(demo_ws, code, "road_hardened", True, f"{first - 1}-06-01")
+    without = apply(demo_ws, {"indicators": ind[ind["village_code"] != code]})
+    with pytest.raises(H.ChangeError, match="import its indicators first"):
+        H.indicator_change(without, code, "road_hardened", True, "2026-03-01")
+
+
 def test_household_changes_and_figures_by_year_match_a_direct_computation(demo_ws):
     hid = poor_household(demo_ws)
     ws = demo_ws
