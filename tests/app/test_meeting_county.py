@@ -15,7 +15,7 @@ MEETING = "app_pages/meeting_page.py"
 
 def card(at: AppTest) -> str:
     (body,) = [h.proto.body for h in at.html if h.proto.body.startswith('<div class="ta-card')]
-    return body
+    return body.replace("\u2060", "")  # the word joiners keeping a number with its unit
 
 
 def card_name(at: AppTest) -> str:
