@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .row_diff import Diff
+from .row_diff import Diff, stored_fids
 
 #: How long a writer waits for another connection's lock (ms); writers already take turns
 #: through the workspace's lock file, so this only covers readers checkpointing the WAL.
@@ -202,18 +202,11 @@ def write_rows(conn: sqlite3.Connection, spec: Table, frame: pd.DataFrame, diff:
     return diff
 
 
-def _fids(conn: sqlite3.Connection, table_name: str) -> np.ndarray | range:
-    """The table's fids in order: a range when they run without gaps (what this module
-    writes: rows go at the end and leave from it), else every one listed."""
-    low, high, count = conn.execute(
-        f"SELECT min(fid), max(fid), count(*) FROM {_quote(table_name)}"
-    ).fetchone()
-    if not count:
-        return range(0)
-    if high - low + 1 == count:  # 300,000 fids listed cost a tenth of a second per change
-        return range(low, high + 1)
-    return np.array(
-        [r[0] for r in conn.execute(f"SELECT fid FROM {_quote(table_name)} ORDER BY fid")]
+def _fids(conn: sqlite3.Connection, table_name: str) -> range | list[int]:
+    t = _quote(table_name)
+    low, high, count = conn.execute(f"SELECT min(fid), max(fid), count(*) FROM {t}").fetchone()
+    return stored_fids(
+        low, high, count, lambda: [r[0] for r in conn.execute(f"SELECT fid FROM {t} ORDER BY fid")]
     )
 
 

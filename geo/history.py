@@ -409,7 +409,7 @@ def _labels(frame: pd.DataFrame, layer: str, wanted: Iterable[str] | None = None
     if wanted is not None and len(wanted) <= _FEW_KEYS:
         # a household exit looks up one key: building the map of 300,000 households for it
         # cost a tenth of a second
-        first = {"indicators": "village_code", "households": "household_id"}.get(layer, "code")
+        first = LAYERS[layer].key[0]
         heads = {key.split("/")[0] if layer == "indicators" else key for key in wanted}
         frame = frame[frame[first].astype("string").isin(heads).to_numpy(dtype=bool)]
     # through numpy: iterating an Arrow-backed string column element by element costs 0.2 s

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .row_diff import Diff
+from .row_diff import Diff, stored_fids
 from .schema import LAYERS, WGS84, Layer
 
 SCHEMES = ("postgresql://", "postgres://")
@@ -315,14 +315,13 @@ def write_rows(
 
 
 def _fids(conn, table: str) -> range | list[int]:
-    """The table's fids in order: a range when they run without gaps (rows go at the end
-    and leave from it), else every one listed."""
     low, high, count = conn.execute(f"SELECT min(fid), max(fid), count(*) FROM {table}").fetchone()
-    if not count:
-        return range(0)
-    if high - low + 1 == count:
-        return range(low, high + 1)
-    return [r[0] for r in conn.execute(f"SELECT fid FROM {table} ORDER BY fid")]
+    return stored_fids(
+        low,
+        high,
+        count,
+        lambda: [r[0] for r in conn.execute(f"SELECT fid FROM {table} ORDER BY fid")],
+    )
 
 
 def set_meta(conn, address: Address, items: Mapping[str, str]) -> None:

@@ -12,7 +12,7 @@ compared, counts as changed (an unneeded write), never the other way round (a lo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -103,3 +103,16 @@ def differs(a, b) -> np.ndarray:
 def _missing(values) -> np.ndarray:
     # the array's own isna: pandas.isna on an Arrow string array goes element by element
     return np.asarray(values.isna() if hasattr(values, "isna") else pd.isna(values), dtype=bool)
+
+
+def stored_fids(
+    low: int | None, high: int | None, count: int, listed: Callable[[], list[int]]
+) -> range | list[int]:
+    """A table's row ids in order, given its lowest, highest and number of ids: a range when
+    they run without gaps (what both backends write: rows go at the end and leave from it;
+    listing 300,000 ids cost a tenth of a second per change), else ``listed()``."""
+    if not count:
+        return range(0)
+    if high - low + 1 == count:
+        return range(low, high + 1)
+    return listed()

@@ -686,7 +686,7 @@ def _spliced(frame: pd.DataFrame, rows: np.ndarray, fixed: pd.DataFrame) -> pd.D
     for col in frame.columns:
         values = frame[col].array
         new = fixed[col].array
-        if len(rows) == len(new) and differs(values.take(rows), new).any():
+        if differs(values.take(rows), new).any():
             values = values.copy()
             values[rows] = new
         columns[col] = values
