@@ -126,3 +126,58 @@ def relocation_check_data(ws: Workspace, rules: Rules) -> tuple[pd.DataFrame, di
         ws["relocation_sites"], ws["facilities"], **dataclasses.asdict(rules.relocation)
     )
     return followup, followup_summary(followup)
+
+
+def assistance_check_data(ws: Workspace, rules: Rules, year: int | None) -> dict[str, Any]:
+    """The 帮扶 check of ``ws`` at ``year`` (``None``: the latest) as plain data: the rules
+    applied, township totals, every flagged household (cadres by id only) and every village.
+    """
+    from . import assistance
+
+    if year is None:
+        year = _latest_year(ws)
+    check = assistance.assistance_check(ws, rules, year)
+    a = rules.assistance
+    households = [
+        {
+            "household_id": r["household_id"],
+            "village_code": r["village_code"],
+            "status": r["status"],
+            "cause": r["cause"] if isinstance(r["cause"], str) else None,
+            "cadre_id": r["cadre_id"],
+            "visits": int(r["visits"]),
+            "visits_required": int(r["visits_required"]),
+            "measure_types": list(r["measure_types"]),
+            "plan_year": None if pd.isna(r["plan_year"]) else int(r["plan_year"]),
+            "flags": list(r["flags"]),
+            "flags_zh": assistance.flag_text(r["flags"]),
+        }
+        for r in check.flagged.to_dict("records")
+    ]
+    cols = ["code", "name", "poor_village", "exited", "households_checked"]
+    cols += ["households_flagged", *assistance.HOUSEHOLD_FLAGS, "has_team", "industry_projects"]
+    cols += ["projects", "budget_wan", "spent_wan", "measures_wan", "households_reached"]
+    cols += ["poor_households_reached", "exited_households", "yuan_per_exit"]
+    villages = []
+    for r in check.villages.to_dict("records"):
+        row = _plain({c: r[c] for c in cols})
+        for c in ("budget_wan", "spent_wan", "measures_wan"):
+            row[c] = round(float(row[c]), 2)
+        row["yuan_per_exit"] = None if pd.isna(r["yuan_per_exit"]) else int(r["yuan_per_exit"])
+        row["flags"] = list(r["flags"])
+        row["flags_zh"] = assistance.flag_text(r["flags"])
+        villages.append(row)
+    return {
+        "year": year,
+        "rules": {
+            "statuses": list(a.statuses),
+            "visits_per_year": a.visits_per_year,
+            "cadre_required": a.cadre_required,
+            "team_required": a.team_required,
+            "min_village_projects": a.min_village_projects,
+            "village_project_types": list(a.village_project_types),
+        },
+        "totals": check.totals,
+        "households": households,
+        "villages": villages,
+    }

@@ -17,13 +17,37 @@ from pyogrio.errors import DataSourceError
 from ..geo.postgis import DatabaseError
 from ..geo.rules import RulesError
 from ..geo.validate import SchemaError
-from . import audit, brief, demo, importing, migrate, monitor, plan, serve, summary, users
+from . import (
+    assistance,
+    audit,
+    brief,
+    demo,
+    importing,
+    migrate,
+    monitor,
+    plan,
+    serve,
+    summary,
+    users,
+)
 from .common import Parents, fail
 
 __all__ = ["build_parser", "main"]
 
 #: The subcommand modules, in the order ``--help`` lists their subcommands.
-_SUBCOMMANDS = (demo, serve, users, audit, summary, plan, monitor, brief, importing, migrate)
+_SUBCOMMANDS = (
+    demo,
+    serve,
+    users,
+    audit,
+    summary,
+    plan,
+    monitor,
+    assistance,
+    brief,
+    importing,
+    migrate,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

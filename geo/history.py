@@ -38,6 +38,8 @@ from .workspace import Workspace, empty_frame
 ROW = "__row__"
 CREATED = "created"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: Layers whose changes the history records (the history's ``layer`` values).
+RECORDED = LAYERS["history"].column("layer").allowed
 #: Indicator columns a monitor may change (not the keys).
 INDICATOR_FIELDS = tuple(c.name for c in LAYERS["indicators"].columns)[2:]
 
@@ -212,11 +214,11 @@ def undo(
 
 
 def _check_restorable(r) -> None:
-    """Refuse to bring back a removed village: its boundary is not in the history."""
-    if r.layer == "villages" and r.field == ROW and pd.isna(r.new_value):
+    """Refuse to bring back a removed record whose geometry the history does not keep."""
+    if r.field == ROW and pd.isna(r.new_value) and LAYERS[r.layer].geometry is not None:
         raise ChangeError(
-            f"village {r.record_key} was removed with its boundary, which the history does not "
-            "keep; import its boundary again instead"
+            f"{r.layer} record {r.record_key} was removed with its shape, which the history "
+            "does not keep; import it again instead"
         )
 
 
@@ -387,15 +389,17 @@ def _apply(
 
 
 def record_keys(frame: pd.DataFrame, layer: str) -> pd.Series:
-    """The history's record key of every row: ``household_id``; ``village_code/year``; a
-    village's ``code``."""
+    """The history's record key of every row: its key columns joined by ``/`` (``household_id``;
+    ``village_code/year``; a village's ``code``; ``visit_id`` …)."""
+    if layer not in RECORDED:
+        raise ChangeError(f"changes to {layer} are not recorded")
     if layer == "indicators":
         return frame["village_code"].astype(str) + "/" + frame["year"].astype("Int64").astype(str)
-    if layer == "households":
-        return frame["household_id"].astype(str)
-    if layer == "villages":
-        return frame["code"].astype(str)
-    raise ChangeError(f"changes to {layer} are not recorded")
+    key = LAYERS[layer].key
+    out = frame[key[0]].astype(str)
+    for col in key[1:]:
+        out = out + "/" + frame[col].astype(str)
+    return out
 
 
 #: Above this many keys looked up, the whole layer's key map is built at once.
@@ -410,7 +414,8 @@ def _labels(frame: pd.DataFrame, layer: str, wanted: Iterable[str] | None = None
         # a household exit looks up one key: building the map of 300,000 households for it
         # cost a tenth of a second
         first = LAYERS[layer].key[0]
-        heads = {key.split("/")[0] if layer == "indicators" else key for key in wanted}
+        several = len(LAYERS[layer].key) > 1
+        heads = {key.split("/")[0] if several else key for key in wanted}
         frame = frame[frame[first].astype("string").isin(heads).to_numpy(dtype=bool)]
     # through numpy: iterating an Arrow-backed string column element by element costs 0.2 s
     # at a county's 60,000 households, for every recorded change
@@ -427,13 +432,16 @@ def _new_row(frame: pd.DataFrame, layer: str, key: str) -> pd.DataFrame:
     """A record to add under ``key``: a village's indicators for a year start from its latest
     earlier row (the change must not rewrite earlier years); a household (or a village) starts
     empty and its fields follow as changes of their own."""
-    if layer in ("households", "villages"):
-        row = pd.DataFrame(empty_frame(LAYERS[layer])).reindex(index=[0])
-        row[LAYERS[layer].key[0]] = key
-        for col in LAYERS[layer].columns:
+    if layer != "indicators":
+        spec = LAYERS[layer]
+        row = pd.DataFrame(empty_frame(spec)).reindex(index=[0])
+        parts = key.split("/") if len(spec.key) > 1 else [key]
+        for col, part in zip(spec.key, parts, strict=True):
+            row[col] = part
+        for col in spec.columns:
             if col.kind == "bool":  # flags cannot be missing: a new record says no
                 row[col.name] = False
-        return coerce(LAYERS[layer], row)
+        return coerce(spec, row)
     code, year = key.split("/")
     earlier = frame[(frame["village_code"] == code) & (frame["year"] < int(year))]
     if len(earlier):

@@ -17,7 +17,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .history import record_keys
+from .history import RECORDED, record_keys
+from .schema_assistance import HOUSEHOLD_REFS
 from .workspace import Workspace
 
 REGION, COUNTY, TOWNSHIP, VILLAGE = "region", "county", "township", "village"
@@ -32,9 +33,11 @@ _BY_VILLAGE = {
     "indicators": "village_code",
     "facilities": "village_code",
     "relocation_sites": "village_code",
+    "village_teams": "village_code",
+    "projects": "village_code",
 }
 #: Layers whose changes the history records.
-_RECORDED = ("households", "indicators", "villages")
+_RECORDED = RECORDED
 
 
 class PlaceNotFound(ValueError):
@@ -175,11 +178,25 @@ def within(ws: Workspace, place: Place) -> Workspace:
         | moves["site_id"].astype(str).isin(sites)
     ]
     kept = set(layers["households"]["household_id"].astype(str))
-    layers["members"] = ws["members"][ws["members"]["household_id"].astype(str).isin(kept)]
+    for name in ("members", *HOUSEHOLD_REFS):
+        layers[name] = ws[name][ws[name]["household_id"].astype(str).isin(kept)]
+    layers["cadres"] = _cadres_of(ws["cadres"], layers, place.code)
     for name in ("roads", "rivers", "station_plans"):
         layers[name] = _near(ws[name], area)
     layers["history"] = _history_of(ws["history"], layers)
     return Workspace(layers, ws.meta, ws.version)
+
+
+def _cadres_of(cadres: pd.DataFrame, layers: dict[str, pd.DataFrame], code: str) -> pd.DataFrame:
+    """The cadres of a place: paired with or visiting its households, or responsible for one
+    of its villages."""
+    if not len(cadres):
+        return cadres
+    ids = set(layers["pairings"]["cadre_id"].astype(str))
+    ids |= set(layers["visits"]["cadre_id"].dropna().astype(str))
+    mine = cadres["cadre_id"].astype(str).isin(ids)
+    mine |= cadres["village_code"].astype("string").str.startswith(code).fillna(False)
+    return cadres[mine.to_numpy(dtype=bool)]
 
 
 def _near(frame: pd.DataFrame, area) -> pd.DataFrame:
@@ -200,7 +217,8 @@ def _history_of(history: pd.DataFrame, layers: dict[str, pd.DataFrame]) -> pd.Da
     layer = history["layer"].astype(str).to_numpy()
     key = history["record_key"].astype(str)
     for name in _RECORDED:
-        keys = set(record_keys(layers[name], name)) if len(layers[name]) else set()
+        frame = layers.get(name)
+        keys = set(record_keys(frame, name)) if frame is not None and len(frame) else set()
         keep |= (layer == name) & key.isin(keys).to_numpy()
     keep |= ~np.isin(layer, _RECORDED)
     return history[keep]

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .schema import FACILITY_KINDS, INDICATOR_FLAGS
+from .schema import CAUSES, FACILITY_KINDS, HOUSEHOLD_STATUSES, INDICATOR_FLAGS
+from .schema_assistance import MEASURE_TYPES, PROJECT_TYPES
 
 DEFAULT_RULES_PATH = Path(__file__).with_name("default_rules.toml")
 #: Key of the workspace metadata (``Workspace.meta``) that holds the workspace's rules text.
@@ -98,6 +99,20 @@ class Relocation:
 
 
 @dataclass(frozen=True)
+class Assistance:
+    """``[assistance]``: the 帮扶 rules (cadre, visits, measures by cause, village teams)."""
+
+    statuses: tuple[str, ...]
+    cadre_required: bool
+    visits_per_year: int
+    team_required: bool
+    min_village_projects: int
+    village_project_types: tuple[str, ...]
+    #: cause code -> measure types that answer it (read-only); a cause not listed: any measure
+    cause_measures: Mapping[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
 class Rules:
     """Every section of the rules file, validated. Build with :func:`parse_rules`."""
 
@@ -111,6 +126,7 @@ class Rules:
     #: year -> yuan per person per year of the 防返贫 monitoring line (from 2021, set by the
     #: province), years ascending; empty when not set
     monitoring_line: Mapping[int, float] = dataclasses.field(default_factory=dict)
+    assistance: Assistance | None = None
 
     def poverty_line_for(self, year: int) -> float:
         """The line in force in ``year``: the latest listed year at or before it; years before
@@ -233,10 +249,10 @@ def _year_key(key: str) -> int:
     return int(key)
 
 
-def _name_key(allowed: tuple[str, ...]) -> Callable[[str], str]:
+def _name_key(allowed: tuple[str, ...], what: str = "indicator") -> Callable[[str], str]:
     def check(key: str) -> str:
         if key not in allowed:
-            raise _Bad(f"unknown indicator{_hint(key, allowed)}; names: {' '.join(allowed)}")
+            raise _Bad(f"unknown {what}{_hint(key, allowed)}; names: {' '.join(allowed)}")
         return key
 
     return check
@@ -279,6 +295,15 @@ _SPEC: dict[str, Any] = {
         "medical_insurance": _bool,
     },
     "gap_score": {"weights": _Free(_name_key(WEIGHT_NAMES), _nonneg)},
+    "assistance": {
+        "statuses": _names(HOUSEHOLD_STATUSES),
+        "cadre_required": _bool,
+        "visits_per_year": _count,
+        "team_required": _bool,
+        "min_village_projects": _count,
+        "village_project_types": _names(PROJECT_TYPES),
+        "cause_measures": _Free(_name_key(tuple(CAUSES), "cause code"), _names(MEASURE_TYPES)),
+    },
     "services": {"distance_to": _names(tuple(FACILITY_KINDS))},
     "relocation": {
         "school_km": _nonneg,
@@ -428,6 +453,7 @@ def parse_rules(text: str, source: str = "rules") -> Rules:
         services=Services(distance_to=table["services"]["distance_to"]),
         relocation=Relocation(**rel),
         monitoring_line=dict(sorted(table.get("monitoring_line", {}).items())),
+        assistance=Assistance(**table["assistance"]),
     )
 
 

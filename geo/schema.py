@@ -7,65 +7,17 @@ once: its Chinese and English label, meaning, unit and allowed values.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import Literal
+from dataclasses import replace
 
-Kind = Literal["str", "code", "int", "float", "bool", "year"]
-GeometryType = Literal["Polygon", "MultiPolygon", "Point", "LineString", None]
+from .schema_assistance import ASSISTANCE_LAYERS
+from .schema_columns import Column, Layer
+from .schema_columns import code as _code
+from .schema_columns import count as _count
+from .schema_columns import flag as _flag
+from .schema_columns import year as _year
 
 WGS84 = "EPSG:4326"
 SCHEMA_VERSION = 2  # 2: history change ids and kinds, station plans
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a layer.
-
-    ``kind`` is the storage kind: ``code`` is a digit string of fixed ``length``; ``year`` a
-    four-digit integer; ``int``/``float`` are counts and amounts in ``unit``.
-    """
-
-    name: str
-    kind: Kind
-    zh: str
-    en: str
-    meaning: str = ""
-    unit: str = ""
-    required: bool = True
-    allowed: tuple[str, ...] = ()
-    minimum: float | None = None
-    maximum: float | None = None
-    length: int | None = None
-    #: Other spellings accepted on input and stored as the allowed value they name.
-    aliases: tuple[tuple[str, str], ...] = ()
-    #: Other headers that name this column in files people bring (the national system's
-    #: wordings, older names). The importer's header matcher (``data/importing/headers.py``)
-    #: also takes 是否/有无 prefixes, units in brackets and full-width punctuation in its stride.
-    headers: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Layer:
-    """A layer (with geometry) or a table (``geometry=None``) of the workspace GeoPackage."""
-
-    name: str
-    zh: str
-    en: str
-    meaning: str
-    geometry: GeometryType
-    columns: tuple[Column, ...]
-    key: tuple[str, ...]
-    personal: tuple[str, ...] = field(default=())
-
-    def column(self, name: str) -> Column:
-        for c in self.columns:
-            if c.name == name:
-                return c
-        raise KeyError(f"layer {self.name!r} has no column {name!r}")
-
-    @property
-    def names(self) -> list[str]:
-        return [c.name for c in self.columns]
 
 
 # ----------------------------------------------------------------------------- value lists
@@ -578,27 +530,11 @@ CHANGE_KINDS = (
     "household_monitored",
     "undo",
     "import",  # a newer register, indicator table or villages file: each field it changed
+    "assistance",  # a visit, measure, pairing, team, project or plan recorded on the 帮扶 page
 )
 
 #: Cap on relocation housing per person (a hard national limit).
 RELOCATION_M2_PER_PERSON_CAP = 25.0
-
-
-def _code(name: str, zh: str, en: str, length: int, **kw) -> Column:
-    return Column(name, "code", zh, en, length=length, **kw)
-
-
-def _year(name: str, zh: str, en: str, **kw) -> Column:
-    kw = {"minimum": 1980, "maximum": 2100, **kw}
-    return Column(name, "year", zh, en, **kw)
-
-
-def _count(name: str, zh: str, en: str, unit: str, **kw) -> Column:
-    return Column(name, "int", zh, en, unit=unit, minimum=0, **kw)
-
-
-def _flag(name: str, zh: str, en: str, meaning: str = "", **kw) -> Column:
-    return Column(name, "bool", zh, en, meaning=meaning, **kw)
 
 
 # ----------------------------------------------------------------------------- layers
@@ -1170,13 +1106,20 @@ HISTORY = Layer(
         Column("changed_at", "str", "生效日期", "Effective", meaning="ISO 8601 date (YYYY-MM-DD)"),
         Column("recorded_at", "str", "登记时间", "Recorded", meaning="ISO 8601 date and time"),
         Column("kind", "str", "变更类型", "Kind", allowed=CHANGE_KINDS),
-        Column("layer", "str", "图层", "Layer", allowed=("indicators", "households", "villages")),
+        Column(
+            "layer",
+            "str",
+            "图层",
+            "Layer",
+            allowed=("indicators", "households", "villages", *(a.name for a in ASSISTANCE_LAYERS)),
+        ),
         Column(
             "record_key",
             "str",
             "记录",
             "Record",
-            meaning="village_code/year, household_id or a village's code",
+            meaning="the record's key columns joined by /: village_code/year, household_id, a "
+            "village's code, visit_id …",
         ),
         Column("field", "str", "字段", "Field", meaning="a column, or __row__: a row added"),
         Column("old_value", "str", "原值", "Old value", required=False),
@@ -1468,6 +1411,7 @@ LAYERS: dict[str, Layer] = {
         RIVERS,
         HISTORY,
         PLANS,
+        *ASSISTANCE_LAYERS,
     )
 }
 

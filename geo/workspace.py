@@ -145,6 +145,9 @@ VILLAGE_REFS = {
     "facilities": "village_code",
     "relocation_sites": "village_code",
     "relocations": "origin_code",
+    "cadres": "village_code",
+    "village_teams": "village_code",
+    "projects": "village_code",
 }
 
 

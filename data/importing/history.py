@@ -25,16 +25,33 @@ import pandas as pd
 
 from ...geo.history import CREATED, ROW, record_keys, value_text
 from ...geo.schema import LAYERS
+from ...geo.schema_assistance import ASSISTANCE_LAYERS
 from ...geo.validate import coerce
 from ...geo.workspace import Workspace
 
 #: Layers whose imports are recorded in the history.
-RECORDED_LAYERS = ("households", "indicators", "villages")
+RECORDED_LAYERS = ("households", "indicators", "villages", *(a.name for a in ASSISTANCE_LAYERS))
 #: How a summary counts the records of each layer (zh, en).
 _UNITS = {
     "households": ("户", "households"),
     "indicators": ("条", "village-years"),
     "villages": ("个村", "villages"),
+    "cadres": ("名帮扶责任人", "cadres"),
+    "pairings": ("户结对", "pairings"),
+    "village_teams": ("支工作队", "teams"),
+    "visits": ("次走访", "visits"),
+    "measures": ("项措施", "measures"),
+    "projects": ("个项目", "projects"),
+    "exit_plans": ("户计划", "plans"),
+}
+#: The column that says when an added record of an assistance layer came to be: a date, or a
+#: year (from its first day).
+_CREATED_FROM = {
+    "pairings": "since_year",
+    "village_teams": "start_date",
+    "visits": "visit_date",
+    "measures": "year",
+    "projects": "year",
 }
 
 
@@ -165,11 +182,16 @@ def _year(value: object) -> int | None:
 
 def _created_on(rows: pd.DataFrame, layer: str, imported_on: str) -> np.ndarray:
     """When each of ``rows`` (records added) came to be: from the start of the year it
-    belongs to (identified, indicators'); a village from the import (no replay reverts a
+    belongs to (identified, indicators', a measure's …) or its date (a visit's); a village
+    from the import (no replay reverts a
     village's addition: see :func:`township_atlas.geo.history.state_at`)."""
-    if layer == "villages":
+    if layer not in ("households", "indicators", *_CREATED_FROM):  # villages, cadres, plans
         return np.full(len(rows), imported_on, dtype=object)
-    years = rows["identified_year" if layer == "households" else "year"]
+    column = _CREATED_FROM.get(layer)
+    if column is not None and LAYERS[layer].column(column).kind == "str":  # a date
+        dates = [d if isinstance(d, str) and len(d) == 10 else imported_on for d in rows[column]]
+        return np.array(dates, dtype=object)
+    years = rows[column or ("identified_year" if layer == "households" else "year")]
     return np.array([f"{y}-01-01" if y else imported_on for y in map(_year, years)], dtype=object)
 
 
