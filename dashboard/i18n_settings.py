@@ -102,6 +102,52 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rules_group_monitoring": ("防返贫监测", "Monitoring"),
     "rules_group_services": ("服务半径与搬迁安置", "Service distances and relocation"),
     "rules_group_gap_score": ("短板评分", "Gap score"),
+    "rules_group_assistance": ("帮扶", "Assistance"),
+    "rules_heading_assistance": ("结对帮扶与驻村", "Pairing, visits and resident teams"),
+    "rule_assistance.cadre_required": ("每户有帮扶责任人", "A cadre for every household"),
+    "rule_assistance.cadre_required_means": (
+        "每一户核查对象都有干部结对帮扶;没有的列为问题户。",
+        "Every household checked is paired with a cadre; one without is listed.",
+    ),
+    "rule_assistance.visits_per_year": ("每年走访次数", "Visits a year"),
+    "rule_assistance.visits_per_year_means": (
+        "每户每年至少走访看望 {v} 次;不足的列为走访不足。",
+        "Each household is visited at least {v} times a year; fewer is listed as too few visits.",
+    ),
+    "rule_assistance.team_required": (
+        "贫困村有驻村工作队",
+        "A resident team in every poor village",
+    ),
+    "rule_assistance.team_required_means": (
+        "未出列的贫困村都有驻村扶贫工作队。",
+        "Every poor village that has not exited has a resident work team.",
+    ),
+    "rule_assistance.min_village_projects": (
+        "每个贫困村的产业项目",
+        "Industry projects per poor village",
+    ),
+    "rule_assistance.min_village_projects_means": (
+        "每个贫困村至少有 {v} 个下列类型的项目(历年累计)。",
+        "Each poor village has at least {v} projects of the types below (over the years).",
+    ),
+    "rule_assistance.statuses": ("核查的农户", "Households checked"),
+    "rule_assistance.statuses_means": (
+        "帮扶规则核查勾选状态的农户(过渡期内可加上已脱贫户)。",
+        "The assistance rules check households of the ticked statuses (add exited households "
+        "during the transition period).",
+    ),
+    "rule_assistance.village_project_types": ("计为产业项目的类型", "Project types counted"),
+    "rule_assistance.village_project_types_means": (
+        "这些类型的项目计入贫困村的产业项目数。",
+        "Projects of these types count as a poor village's industry projects.",
+    ),
+    "rule_assistance.cause_measures": ("致贫原因对应的帮扶措施", "Measures that answer each cause"),
+    "rule_assistance.cause_measures_means": (
+        "主要致贫原因为该项的农户,至少要有一项所选类型的措施(计划或已落实,不含已取消);"
+        "不选则任何措施都算。",
+        "A household whose main cause is this one needs at least one measure of the chosen "
+        "types (planned or done, not cancelled); none chosen: any measure counts.",
+    ),
     # each rule: its label, and one sentence of what it means with its value {v}
     "rule_village_exit.max_incidence": ("贫困发生率上限", "Poverty incidence below"),
     "rule_village_exit.max_incidence_means": (

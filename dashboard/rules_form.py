@@ -28,14 +28,33 @@ from ..geo.rules import (
     default_rules_text,
     parse_rules,
 )
-from ..geo.schema import FACILITY_KINDS, INDICATOR_FLAGS, LAYERS
+from ..geo.schema import (
+    CAUSES,
+    FACILITY_KINDS,
+    HOUSEHOLD_STATUSES,
+    INDICATOR_FLAGS,
+    LAYERS,
+    STATUS_EN,
+)
+from ..geo.schema_assistance import MEASURE_TYPE_EN, PROJECT_TYPE_EN, PROJECT_TYPES
 from . import i18n
 
 #: The form's groups, in the order the page shows them.
-GROUPS = ("village_exit", "poverty", "monitoring", "services", "gap_score")
+GROUPS = ("village_exit", "poverty", "monitoring", "services", "gap_score", "assistance")
 #: How a value is entered and written: per cent (a 0–1 share in the file), 元 per person and
-#: year, 万元 a year, households, km, points, a yes/no switch, a tick in a list, village codes.
-KINDS = ("percent", "yuan", "wan", "count", "km", "points", "bool", "member", "codes")
+#: year, 万元 a year, households, km, points, a yes/no switch, a tick in a list, village codes,
+#: names chosen from a list (the measures that answer a cause).
+KINDS = ("percent", "yuan", "wan", "count", "km", "points", "bool", "member", "codes", "names")
+#: The lists of names the form ticks member by member: list key -> (names, read from rules).
+_LISTS = {
+    "village_exit.required": (INDICATOR_FLAGS, lambda r: r.village_exit.required),
+    "services.distance_to": (tuple(FACILITY_KINDS), lambda r: r.services.distance_to),
+    "assistance.statuses": (HOUSEHOLD_STATUSES, lambda r: r.assistance.statuses),
+    "assistance.village_project_types": (
+        PROJECT_TYPES,
+        lambda r: r.assistance.village_project_types,
+    ),
+}
 #: What the form's rules are called in the validator's messages.
 SOURCE = "规则设置"
 _SCALARS = {
@@ -63,6 +82,12 @@ _SCALARS = {
         ("min_moved_share", "percent"),
         ("min_demolished_share", "percent"),
     ),
+    "assistance": (
+        ("cadre_required", "bool"),
+        ("visits_per_year", "count"),
+        ("team_required", "bool"),
+        ("min_village_projects", "count"),
+    ),
 }
 #: The sections in the order the TOML lists them.
 _SECTIONS = (
@@ -74,6 +99,8 @@ _SECTIONS = (
     "gap_score.weights",
     "services",
     "relocation",
+    "assistance",
+    "assistance.cause_measures",
 )
 
 
@@ -134,6 +161,13 @@ def fields(rules: Rules) -> list[Field]:
         Field(f"gap_score.weights.{k}", "gap_score", "points", "gap_score.weights")
         for k in rules.gap_score.weights
     ]
+    out += [Field(f"assistance.{k}", "assistance", kind) for k, kind in _SCALARS["assistance"]]
+    for block in ("assistance.statuses", "assistance.village_project_types"):
+        out += [Field(f"{block}:{n}", "assistance", "member", block) for n in _LISTS[block][0]]
+    out += [
+        Field(f"assistance.cause_measures.{c}", "assistance", "names", "assistance.cause_measures")
+        for c in CAUSES
+    ]
     return out
 
 
@@ -157,10 +191,9 @@ def form_values(rules: Rules) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in fields(rules):
         if f.kind == "member":
-            chosen = (
-                ve.required if f.block == "village_exit.required" else rules.services.distance_to
-            )
-            out[f.path] = f.name in chosen
+            out[f.path] = f.name in _LISTS[f.block][1](rules)
+        elif f.kind == "names":
+            out[f.path] = list(rules.assistance.cause_measures.get(f.name, ()))
         elif f.kind == "codes":
             out[f.path] = list(ve.not_required.get(f.name, ()))
         elif f.block in ("poverty_line", "monitoring_line"):
@@ -172,6 +205,7 @@ def form_values(rules: Rules) -> dict[str, Any]:
                 "village_exit": ve,
                 "household_exit": rules.household_exit,
                 "relocation": rules.relocation,
+                "assistance": rules.assistance,
             }[f.section]
             value = getattr(section, f.name)
             out[f.path] = _shown_value(f.kind, value)
@@ -224,7 +258,7 @@ def to_toml(values: Mapping[str, Any], lang: str = "zh") -> str:
         by_section.setdefault(section, []).extend([comment, f"{key} = {_toml(kind, value)}"])
     for key in sorted(changed_lists):
         section, name = key.rsplit(".", 1)
-        names = ", ".join(json.dumps(n) for n in lists[key])
+        names = ", ".join(json.dumps(n, ensure_ascii=False) for n in lists[key])
         comment = f"# {i18n.t(f'rule_{key}', lang)}"
         by_section.setdefault(section, []).extend([comment, f"{name} = [{names}]"])
     if not by_section:
@@ -257,6 +291,8 @@ def _kind(path: str) -> str:
         return "points"
     if section == "village_exit.not_required":
         return "codes"
+    if section == "assistance.cause_measures":
+        return "names"
     for table, keys in _SCALARS.items():
         if section == table:
             return dict(keys).get(name, "number")
@@ -264,7 +300,7 @@ def _kind(path: str) -> str:
 
 
 def _same(kind: str, a: Any, b: Any) -> bool:
-    if kind == "codes":
+    if kind in ("codes", "names"):
         return list(a or ()) == list(b or ())
     if kind == "bool":
         return bool(a) == bool(b)
@@ -277,8 +313,8 @@ def _same(kind: str, a: Any, b: Any) -> bool:
 def _toml(kind: str, value: Any) -> str:
     if kind == "bool":
         return "true" if value else "false"
-    if kind == "codes":
-        return "[" + ", ".join(json.dumps(str(c)) for c in value) + "]"
+    if kind in ("codes", "names"):
+        return "[" + ", ".join(json.dumps(str(c), ensure_ascii=False) for c in value) + "]"
     if kind == "count":
         # a whole number stays one; anything else is written as it is, for the validator
         return str(int(value)) if float(value).is_integer() else _number(float(value))
@@ -302,6 +338,10 @@ def _comment(path: str, kind: str, value: Any, lang: str) -> str:
     section, name = path.rsplit(".", 1)
     if kind == "codes":
         return f"# {i18n.t('rule_not_required_of', lang, what=i18n.flag_label(name, lang))}"
+    if kind == "names":
+        return (
+            f"# {i18n.t('rule_assistance.cause_measures', lang)}: {name_label(section, name, lang)}"
+        )
     if section in ("poverty_line", "monitoring_line", "gap_score.weights"):
         return f"# {i18n.t(f'rule_{section}', lang)}: {name_label(section, name, lang)}"
     if kind == "bool" and not value:
@@ -316,6 +356,13 @@ def name_label(block: str, name: str, lang: str) -> str:
         return i18n.t("rules_year", lang, year=name)
     if block == "services.distance_to":
         return i18n.facility_label(name, lang)
+    if block == "assistance.statuses":
+        return name if lang == "zh" else STATUS_EN.get(name, name)
+    if block == "assistance.village_project_types":
+        return name if lang == "zh" else PROJECT_TYPE_EN.get(name, name)
+    if block == "assistance.cause_measures":
+        zh, en = CAUSES[name]
+        return f"{name} {zh if lang == 'zh' else en}"
     if block == "gap_score.weights" and name not in INDICATOR_FLAGS:
         column = LAYERS["indicators"].column(name)
         return column.zh if lang == "zh" else column.en
@@ -335,9 +382,14 @@ def _rule_label(field: Field, lang: str) -> str:
     return i18n.t(f"rule_{field.path}", lang)
 
 
+def measure_label(name: str, lang: str) -> str:
+    """A measure type as the page shows it."""
+    return name if lang == "zh" else MEASURE_TYPE_EN.get(name, name)
+
+
 def unit_of(kind: str, lang: str) -> str:
     """The unit a value of ``kind`` is entered in (``""`` for switches and lists)."""
-    if kind in ("bool", "member", "codes"):
+    if kind in ("bool", "member", "codes", "names"):
         return ""
     return i18n.t(f"rules_unit_{kind}", lang)
 
@@ -386,6 +438,10 @@ _MESSAGES = (
     (
         r"unknown indicator(?: \(did you mean (?P<hint>.+)\?\))?; names: (?P<v>.+)",
         "未知的指标{hint};可用的名称:{v}",
+    ),
+    (
+        r"unknown cause code(?: \(did you mean (?P<hint>.+)\?\))?; names: (?P<v>.+)",
+        "未知的致贫原因代码{hint};可用的代码:{v}",
     ),
     (r"must be a table \((?P<t>.+)\), not (?P<v>.+)", "须为表 {t},不能是 {v}"),
     (r"unknown key(?: \(did you mean (?P<hint>.+)\?\))?", "未知的键{hint}"),

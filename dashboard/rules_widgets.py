@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from ..geo.rules import RuleProblem, Rules
+from ..geo.schema_assistance import MEASURE_TYPES
 from . import basemaps, i18n, rules_form
 from . import state as S
 from .markup import escape_md
@@ -25,6 +26,7 @@ YEAR_TABLES = ("poverty_line", "monitoring_line")
 _HEADINGS = {
     "household_exit": "rules_heading_household_exit",
     "relocation": "rules_heading_relocation",
+    "assistance": "rules_heading_assistance",
 }
 #: number_input arguments per kind: the validator still checks every value.
 _NUMBER = {
@@ -81,6 +83,8 @@ def draw_group(fields: list[Field], lang: str, villages: Mapping[str, str]) -> N
             _years(block, items, lang)
         elif items[0].kind == "codes":
             _exemptions(block, items, lang, villages)
+        elif items[0].kind == "names":
+            _measures(block, items, lang)
         else:
             _grid(block, items, lang, columns=3)
 
@@ -155,6 +159,20 @@ def _exemptions(block: str, fields: list[Field], lang: str, villages: Mapping[st
                     format_func=lambda c: f"{villages.get(c, c)} {c}",
                     key=key(field.path),
                 )
+
+
+def _measures(block: str, fields: list[Field], lang: str) -> None:
+    """Per cause of poverty, the measure types that answer it."""
+    _block_head(block, lang)
+    for row in _rows(fields, 3):
+        cols = st.columns(3)
+        for col, field in zip(cols, row, strict=False):
+            col.multiselect(
+                rules_form.label(field, lang),
+                MEASURE_TYPES,
+                format_func=lambda m: rules_form.measure_label(m, lang),
+                key=key(field.path),
+            )
 
 
 def _rows(items: list, n: int) -> list[list]:

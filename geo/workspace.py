@@ -48,6 +48,7 @@ import pyogrio
 from . import audit, gpkg, postgis
 from .row_diff import Diff, diff_rows, differs
 from .schema import LAYERS, REQUIRED_LAYERS, SCHEMA_VERSION, WGS84, Layer
+from .schema_assistance import CADRE_REFS, HOUSEHOLD_REFS
 from .validate import Problem, SchemaError, coerce, problems, problems_of_rows
 
 META_LAYER = "atlas_meta"
@@ -149,6 +150,11 @@ VILLAGE_REFS = {
     "village_teams": "village_code",
     "projects": "village_code",
 }
+#: Columns that name a household or a cadre: (layer named, its key, {layer: column}).
+RECORD_REFS = (
+    ("households", "household_id", HOUSEHOLD_REFS),
+    ("cadres", "cadre_id", CADRE_REFS),
+)
 
 
 def validate_workspace(
@@ -165,10 +171,14 @@ def validate_change(
     normalised: bool = False,
     columns: Mapping[str, Collection[str] | None] | None = None,
     forms: Mapping[str, pd.DataFrame] | None = None,
+    records: bool = False,
 ) -> list[Problem]:
     """Problems a change brings: of the ``changed`` layers of the workspace ``layers`` (the
     rows at the positions given, or every row for None) and of the village codes they refer
     to (every layer's, when the villages changed). The rest was valid already.
+    ``records``: also the households and cadres the changed rows name (a recorded change
+    checks them; a file read or written whole may keep a visit of a household a newer
+    register dropped).
     ``normalised``: every layer is in storage form (:func:`.validate.coerce`) already;
     ``columns``: of a layer's changed rows, only these columns changed; ``forms``: the
     storage form of some layers, made already (a read converts each layer once)."""
@@ -213,6 +223,21 @@ def validate_change(
         values = stored(name, col, rows)
         for i, value in values[values.notna() & ~values.isin(codes)].items():
             found.append(Problem(name, int(i), col, f"village {value} is not in villages"))
+    for target, key, refs in RECORD_REFS if records else ():
+        # checked when the referring rows change, not when the target does: a newer register
+        # that drops a household must not be refused for the visits it once had
+        for name, col in refs.items():
+            frame = layers.get(name)
+            if name not in changed or frame is None or len(frame) == 0:
+                continue
+            rows = None if changed[name] is None else np.asarray(changed[name], dtype=int)
+            values = stored(name, col, rows)
+            values = values[values.notna()]
+            if not len(values):
+                continue
+            known = set(stored(target, key).dropna()) if len(layers.get(target, ())) else set()
+            for i, value in values[~values.isin(known)].items():
+                found.append(Problem(name, int(i), col, f"{value} is not in {target}"))
     return found
 
 
@@ -718,7 +743,9 @@ def _checked(
     ``diffs`` say) make, once the rows that differ are valid (else :class:`SchemaError`)."""
     rows = {name: diffs[name].rows for name in stored}
     columns = {name: diffs[name].touched for name in stored}
-    found = validate_change({**current.layers, **stored}, rows, normalised=True, columns=columns)
+    found = validate_change(
+        {**current.layers, **stored}, rows, normalised=True, columns=columns, records=True
+    )
     if found:
         raise SchemaError(found)
     return current.version.bumped(list(stored))

@@ -87,6 +87,22 @@ def test_the_toml_holds_only_the_changes_each_with_its_meaning_in_chinese():
     assert not rules.household_exit.safe_house and rules.household_exit.safe_water
 
 
+def test_the_assistance_rules_round_trip_through_the_form():
+    values = rules_form.form_values(default_rules())
+    assert values["assistance.visits_per_year"] == 2
+    assert values["assistance.statuses:监测"] and not values["assistance.statuses:已脱贫"]
+    assert values["assistance.cause_measures.03"] == ["教育"]
+    values["assistance.visits_per_year"] = 3
+    values["assistance.statuses:已脱贫"] = True
+    values["assistance.cause_measures.03"] = ["教育", "就业"]
+    text = rules_form.to_toml(values)
+    assert "visits_per_year = 3" in text and '"已脱贫"' in text
+    assert '03 = ["教育", "就业"]' in text and "因学" in text
+    a = parse_rules(text).assistance
+    assert a.visits_per_year == 3 and "已脱贫" in a.statuses
+    assert a.cause_measures["03"] == ("教育", "就业") and a.cause_measures["01"] == ("健康", "兜底保障")
+
+
 def test_a_new_year_is_added_to_a_line():
     values = rules_form.form_values(default_rules())
     assert rules_form.add_year(values, "monitoring_line", None, 6500) == values
@@ -210,6 +226,7 @@ def test_the_page_is_a_form_grouped_by_subject(page):
         "防返贫监测",
         "服务半径与搬迁安置",
         "短板评分",
+        "帮扶",
     ]
     incidence = field(at, "village_exit.max_incidence")
     assert incidence.label == "贫困发生率上限(%)" and incidence.value == 2.0

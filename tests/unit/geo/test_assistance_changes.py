@@ -96,3 +96,22 @@ def test_a_workspace_without_the_new_tables_takes_a_visit(minimal_workspace, tmp
             conn.execute("DELETE FROM gpkg_geometry_columns WHERE table_name = ?", (name,))
     ws = _record(path, lambda ws: visit_added(ws, "H3", "2024-05-01", None))
     assert ws["visits"]["household_id"].tolist() == ["H3"]
+
+
+def test_a_written_visit_must_name_a_household_and_cadre_of_the_workspace(ws_path):
+    from township_atlas.geo.validate import SchemaError
+
+    bad = pd.DataFrame(
+        {
+            "visit_id": ["V1", "V2"],
+            "household_id": ["H1", "H9"],
+            "visit_date": ["2024-01-02", "2024-01-03"],
+            "cadre_id": ["C7", "C1"],
+            "note": [None, None],
+        }
+    )
+    with pytest.raises(SchemaError) as err:
+        update_workspace(ws_path, lambda ws: {"visits": bad})
+    text = str(err.value)
+    assert "H9 is not in households" in text and "C7 is not in cadres" in text
+    assert len(read_workspace(ws_path)["visits"]) == 0
