@@ -322,6 +322,21 @@ def plan_vs_actual(
     return out.sort_values(["year", "village_code"], ignore_index=True)
 
 
+def village_plan_vs_actual(villages: pd.DataFrame, years: Iterable[int]) -> pd.DataFrame:
+    """Per year: poor villages planned to exit (计划出列年度) and those that exited (出列年度)."""
+    years = list(years)
+    poor = villages[villages["poor_village"].fillna(False).astype(bool).to_numpy()]
+    planned = _year_of(poor["planned_exit_year"]).value_counts()
+    exited = _year_of(poor["exit_year"]).value_counts()
+    return pd.DataFrame(
+        {
+            "year": years,
+            "planned_villages": [int(planned.get(y, 0)) for y in years],
+            "exited_villages": [int(exited.get(y, 0)) for y in years],
+        }
+    )
+
+
 # ----------------------------------------------------------------------------- the whole check
 def assistance_check(ws: Workspace, rules: Rules, year: int) -> AssistanceCheck:
     """The 帮扶 check of ``ws`` in ``year`` under ``rules.assistance``."""

@@ -217,3 +217,9 @@ def test_plan_against_actual_exits():
         (A, 2023): (1, 3, 0, 0),
         (A, 2025): (1, 4, 0, 0),
     }
+
+
+def test_villages_planned_and_exited_by_year():
+    v = _villages().assign(planned_exit_year=pd.array([2019, 2019, None], dtype="Int64"))
+    t = assistance.village_plan_vs_actual(v, [2019, 2020, 2021])
+    assert t.values.tolist() == [[2019, 2, 0], [2020, 0, 1], [2021, 0, 0]]
