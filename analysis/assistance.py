@@ -96,32 +96,48 @@ def household_checks(
     hh = hh.reset_index(drop=True)
     ids = hh["household_id"]
 
+    # through plain object arrays and dicts: a county's Arrow-backed columns grouped with a
+    # Python function per household took half a second
     paired = pairings[_year_of(pairings["since_year"]).fillna(0).to_numpy() <= year]
-    cadre = paired.drop_duplicates("household_id").set_index(
-        paired["household_id"].drop_duplicates().astype(str)
-    )["cadre_id"]
-    hh["cadre_id"] = ids.map(cadre).astype(object).where(ids.isin(cadre.index), None)
+    cadre = dict(
+        zip(
+            paired["household_id"].astype(str).to_numpy(dtype=object)[::-1],
+            paired["cadre_id"].astype(str).to_numpy(dtype=object)[::-1],
+            strict=True,
+        )
+    )  # reversed: the first pairing of a household wins, as drop_duplicates would
+    keys = ids.to_numpy(dtype=object)
+    hh["cadre_id"] = pd.Series([cadre.get(i) for i in keys], dtype=object)
 
-    in_year = visits[visits["visit_date"].astype(str).str[:4] == str(year)]
-    counts = in_year["household_id"].astype(str).value_counts()
-    hh["visits"] = ids.map(counts).fillna(0).astype(int)
+    in_year = visits["visit_date"].astype("string").str.startswith(str(year)).fillna(False)
+    counts = visits.loc[in_year.to_numpy(dtype=bool), "household_id"].astype(str).value_counts()
+    counts = dict(zip(counts.index.to_numpy(dtype=object), counts.to_numpy(), strict=True))
+    hh["visits"] = np.array([counts.get(i, 0) for i in keys], dtype=int)
     hh["visits_required"] = rules.visits_per_year
 
     live = measures[
         (_year_of(measures["year"]) <= year).fillna(False).to_numpy(dtype=bool)
         & (measures["status"].astype(str) != _NOT_CANCELLED).to_numpy(dtype=bool)
     ]
-    types = live.groupby(live["household_id"].astype(str))["measure_type"].agg(
-        lambda s: tuple(sorted(set(map(str, s))))
-    )
-    hh["measure_types"] = [types.get(i, ()) for i in ids]
+    types: dict[str, set[str]] = {}
+    for h, t in zip(
+        live["household_id"].astype(str).to_numpy(dtype=object),
+        live["measure_type"].astype(str).to_numpy(dtype=object),
+        strict=True,
+    ):
+        types.setdefault(h, set()).add(t)
+    hh["measure_types"] = [tuple(sorted(types.get(i, ()))) for i in keys]
     hh["measures"] = hh["measure_types"].map(len)
 
     plans = exit_plans.drop_duplicates("household_id")
-    plan = pd.Series(
-        _year_of(plans["plan_year"]).to_numpy(), index=plans["household_id"].astype(str)
+    plan = dict(
+        zip(
+            plans["household_id"].astype(str).to_numpy(dtype=object),
+            _year_of(plans["plan_year"]).to_numpy(),
+            strict=True,
+        )
     )
-    hh["plan_year"] = ids.map(plan).astype("Int64")
+    hh["plan_year"] = pd.array([plan.get(i) for i in keys], dtype="Int64")
 
     hh["no_cadre"] = rules.cadre_required & hh["cadre_id"].isna()
     hh["visits_short"] = hh["visits"] < rules.visits_per_year
