@@ -217,7 +217,8 @@ def village_checks(
     industry = upto[upto["project_type"].isin(rules.village_project_types).to_numpy(dtype=bool)]
     counts = industry["village_code"].astype(str).value_counts()
     v["industry_projects"] = v["code"].map(counts).fillna(0).astype(int)
-    v["no_team"] = rules.team_required & v["poor_village"] & ~v["exited"] & ~v["has_team"]
+    # exited poor villages keep their team through the transition period (摘帽不摘帮扶)
+    v["no_team"] = rules.team_required & v["poor_village"] & ~v["has_team"]
     v["few_projects"] = v["poor_village"] & (v["industry_projects"] < rules.min_village_projects)
     flags = v[list(VILLAGE_FLAGS)].to_numpy(dtype=bool)
     names = np.array(list(VILLAGE_FLAGS))

@@ -119,8 +119,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "A resident team in every poor village",
     ),
     "rule_assistance.team_required_means": (
-        "未出列的贫困村都有驻村扶贫工作队。",
-        "Every poor village that has not exited has a resident work team.",
+        "贫困村都有驻村扶贫工作队;出列后过渡期内继续派驻(摘帽不摘帮扶)。",
+        "Every poor village has a resident work team, exited ones too through the "
+        "transition period.",
     ),
     "rule_assistance.min_village_projects": (
         "每个贫困村的产业项目",

@@ -14,7 +14,9 @@ workspace, so it is validated against :mod:`township_atlas.geo.schema`.
 This module builds and writes the demo (and is the front door: what moved is imported from
 here as before). The township's facts are in :mod:`.demo_township`, its geometry, roads and
 rivers in :mod:`.demo_sketch`, its households and members in :mod:`.demo_households`, and its
-indicators, facilities and relocation sites in :mod:`.demo_infrastructure`.
+indicators, facilities and relocation sites in :mod:`.demo_infrastructure`, and its assistance
+(帮扶: invented cadres and 第一书记, their pairings, visits, measures, projects and exit plans,
+with deliberate gaps) in :mod:`.demo_assistance`.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from shapely.geometry import MultiPolygon
 from ..geo.paths import demo_workspace_path
 from ..geo.schema import LAYERS, SCHEMA_VERSION
 from ..geo.workspace import DEMO_META_KEY, empty_frame, read_meta, write_workspace
+from .demo_assistance import assistance_layers
 from .demo_households import REGISTER_YEAR, _households, _members
 from .demo_infrastructure import _facilities, _indicators, _sites
 from .demo_sketch import _frame, _metric, _rivers, _roads, _sketch
@@ -82,7 +85,7 @@ __all__ = [
 
 DEMO_SEED = 2014
 #: Bump whenever the generator's output changes: a stored demo of another version is rebuilt.
-DEMO_VERSION = "5"  # 5: household members (synthetic) and their 三保障 counts
+DEMO_VERSION = "6"  # 6: the assistance layers (帮扶: cadres, visits, measures, projects …)
 DATA_DATE = "2025-06-30"
 SOURCE = "示意数据 synthetic demo"
 
@@ -183,6 +186,18 @@ def build_demo_layers(seed: int = DEMO_SEED) -> dict[str, pd.DataFrame]:
         "history": empty_frame(LAYERS["history"]),
         "station_plans": empty_frame(LAYERS["station_plans"]),
     }
+    # assistance from a generator of its own too, so the layers above stay as they were
+    layers.update(
+        assistance_layers(
+            villages,
+            households,
+            REGISTER_YEAR,
+            as_of=DATA_DATE,
+            indicators=indicators,
+            relocations=relocations,
+            seed=seed + 2,
+        )
+    )
     # layers the demo does not make (e.g. the register's person rows, ``members``) are empty
     for name, layer in LAYERS.items():
         layers.setdefault(name, empty_frame(layer))

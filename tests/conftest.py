@@ -112,6 +112,7 @@ SLOW_FILES = frozenset(
         "test_brief.py",
         "test_cli.py",
         "test_cli_monitor.py",
+        "test_cli_assistance.py",
         "test_cli_place.py",
         "test_cli_plan.py",
         "test_demo.py",

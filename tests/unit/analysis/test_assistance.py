@@ -223,3 +223,15 @@ def test_villages_planned_and_exited_by_year():
     v = _villages().assign(planned_exit_year=pd.array([2019, 2019, None], dtype="Int64"))
     t = assistance.village_plan_vs_actual(v, [2019, 2020, 2021])
     assert t.values.tolist() == [[2019, 2, 0], [2020, 0, 1], [2021, 0, 0]]
+
+
+def test_an_exited_poor_village_keeps_its_team_through_the_transition(checks):
+    ended = TEAMS.assign(end_date=["2021-12-31", "2019-06-30"])
+    v = assistance.village_checks(_villages(), checks.reset_index(), ended, PROJECTS, 2024, RULES)
+    assert v.set_index("code")["flags"].to_dict() == {
+        A: ("no_team",),
+        B: ("no_team", "few_projects"),
+        C: (),
+    }
+    v = assistance.village_checks(_villages(), checks.reset_index(), ended, PROJECTS, 2019, RULES)
+    assert v.set_index("code").loc[B, "has_team"]
