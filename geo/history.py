@@ -216,8 +216,9 @@ def undo(
 def _check_restorable(r) -> None:
     """Refuse to bring back a removed record whose geometry the history does not keep."""
     if r.field == ROW and pd.isna(r.new_value) and LAYERS[r.layer].geometry is not None:
+        shape = "boundary" if r.layer == "villages" else "location"
         raise ChangeError(
-            f"{r.layer} record {r.record_key} was removed with its shape, which the history "
+            f"{r.layer} record {r.record_key} was removed with its {shape}, which the history "
             "does not keep; import it again instead"
         )
 
