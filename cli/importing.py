@@ -38,6 +38,11 @@ _IMPORT_DESCRIPTION = (
     "take) with 路线编号, 名称, 等级/行政等级 and 路面/路面类型; it replaces the roads "
     "layer (--append: adds and updates by 路线编号 instead), roads more than 2 km from "
     "the township are rejected; `plan-stations --network road` routes along them. "
+    "KIND cadres, pairings, teams, visits, measures, projects or exit_plans (帮扶): CSV "
+    "or Excel as the national system and offices word them (户编号, 帮扶责任人 by name or "
+    "编号, 走访日期 as 2024-03-05, 2024/3/5, 2024年3月5日 or an Excel date); a household not "
+    "in the register or a cadre not in the cadres layer rejects its row; 户主姓名, 证件号码 "
+    "and 联系电话 are dropped; projects without 经度/纬度 go to their village's anchor point. "
     "--dry-run checks and writes nothing; `township-atlas template KIND` writes a "
     "template to fill in."
 )
@@ -235,12 +240,13 @@ def cmd_template(args: argparse.Namespace) -> int:
     """Write the import template of ``args.kind`` (to ``--out`` or its own name)."""
     from ..data.importing.templates import template_file
 
-    villages = None
+    workspace = None
     if args.workspace:
         from ..geo.workspace import read_workspace
 
-        villages = read_workspace(workspace_or_demo(args.workspace)).villages
-    name, data, _mime = template_file(args.kind, villages)
+        workspace = read_workspace(workspace_or_demo(args.workspace))
+    # an assistance example names the workspace's first household and cadre too
+    name, data, _mime = template_file(args.kind, workspace=workspace)
     out = Path(args.out) if args.out else Path(name)
     out.write_bytes(data)
     print(f"模板已写入 {out}", file=sys.stderr)

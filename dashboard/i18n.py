@@ -353,6 +353,13 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "data_kind_sites": ("易地搬迁安置点", "Relocation sites"),
     "data_kind_indicators": ("村级基础设施指标", "Village indicators"),
     "data_kind_roads": ("道路（路网）", "Roads (network)"),
+    "data_kind_cadres": ("帮扶责任人", "Cadres"),
+    "data_kind_pairings": ("结对帮扶", "Pairings"),
+    "data_kind_teams": ("驻村工作队", "Resident teams"),
+    "data_kind_visits": ("走访记录", "Visits"),
+    "data_kind_measures": ("帮扶措施", "Assistance measures"),
+    "data_kind_projects": ("扶贫项目", "Projects"),
+    "data_kind_exit_plans": ("脱贫计划", "Exit plans"),
     "data_roads_append": (
         "只增补：保留原有道路，同编号的道路更新",
         "Add to the network: keep the other roads, update those of the same id",

@@ -47,9 +47,16 @@ UPLOAD_TYPES = {
     "sites": TABLE_TYPES + VECTOR_TYPES,
     "indicators": TABLE_TYPES,
     ROAD_KIND: VECTOR_TYPES,
+    "cadres": TABLE_TYPES,
+    "pairings": TABLE_TYPES,
+    "teams": TABLE_TYPES,
+    "visits": TABLE_TYPES,
+    "measures": TABLE_TYPES,
+    "projects": TABLE_TYPES,
+    "exit_plans": TABLE_TYPES,
 }
 #: Kinds whose coordinates may need a CRS.
-CRS_KINDS = ("villages", "township", "facilities", "stations", "sites", ROAD_KIND)
+CRS_KINDS = ("villages", "township", "facilities", "stations", "sites", ROAD_KIND, "projects")
 #: The widget key of the roads' "add to the network" tick.
 APPEND_KEY = "data_roads_append"
 
@@ -170,7 +177,8 @@ def sheets(upload: Upload) -> list[str]:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _template(kind: str, ws: str, version: str) -> tuple[str, bytes, str]:
-    return template_file(kind, None if loader.is_new() else loader.load_workspace().villages)
+    # given the workspace, an assistance example names its first household and cadre too
+    return template_file(kind, workspace=None if loader.is_new() else loader.load_workspace())
 
 
 def template(kind: str) -> tuple[str, bytes, str]:

@@ -1445,4 +1445,11 @@ IMPORT_KINDS = (
     "sites",
     "indicators",
     "roads",
+    "cadres",
+    "pairings",
+    "teams",
+    "visits",
+    "measures",
+    "projects",
+    "exit_plans",
 )

@@ -119,6 +119,7 @@ SLOW_FILES = frozenset(
         "test_import_history.py",
         "test_import_households.py",
         "test_import_tables.py",
+        "test_import_assistance.py",
         "test_import_townships.py",
         "test_placement_properties.py",
         "test_workspace_in_place.py",

@@ -1,10 +1,12 @@
 """Importing: files people bring, read into workspace layers. One front door.
 
 :func:`run_import` takes any kind of :data:`KINDS` (village and township boundaries, household
-registers, tables of facilities, stations, sites and indicators, road files): it reads the file
-with that kind's reader, checks every row against the workspace, and writes the change — with
-its history rows, for households and indicators — in one locked transaction. What it did, and
-every row it could not take or took with a warning, is the :class:`ImportOutcome`.
+registers, tables of facilities, stations, sites and indicators, road files, and the
+assistance tables of cadres, pairings, teams, visits, measures, projects and exit plans): it
+reads the file with that kind's reader, checks every row against the workspace, and writes
+the change — with its history rows, for households, indicators, villages and the assistance
+layers — in one locked transaction. What it did, and every row it could not take or took
+with a warning, is the :class:`ImportOutcome`.
 
 Inside: ``headers`` (one header mechanism for every reader), ``tabular`` (workbooks and CSV,
 bounded), ``vector`` (boundary files and file sniffing), ``register``, ``tables``, ``roads``
@@ -12,9 +14,10 @@ bounded), ``vector`` (boundary files and file sniffing), ``register``, ``tables`
 import), ``templates``, ``run`` (the imports themselves), ``kinds`` (the registry). The big
 readers and ``run`` are front doors over modules named for their steps: ``vector_*`` (columns,
 encoding, CRS, values, repair), ``register_*`` (headers, rows, values, villages, households,
-members, identity, report), ``table_*`` (headers, values, rows, coordinates, absent columns),
+members, identity, report), ``table_*`` (headers, values, rows, assistance, dates,
+coordinates, absent columns),
 ``run_*`` per kind with ``boundary_plan``, ``outcome``, ``plausibility`` and ``transaction``;
-``templates`` over ``template_columns``.
+``templates`` over ``template_columns`` and ``template_assistance``.
 """
 
 from .errors import ImportFailed, Note

@@ -206,6 +206,8 @@ def _changed_on(rows: pd.DataFrame, layer: str, fld: str, imported_on: str) -> n
         # a village exits (出列) at the end of its exit year, like a household; when it became
         # a poor village, or anything else about it changed, the file does not say
         years = [_year(v) for v in rows["exit_year"]] if fld == "exit_year" else [None] * n
+    elif layer != "households":  # an assistance record: when it changed, the file does not say
+        years = [None] * n
     elif fld in ("status", "exit_year", "return_year"):
         events = {"已脱贫": "exit_year", "返贫": "return_year"}
         cells = {c: rows[c].tolist() for c in ("exit_year", "return_year")}

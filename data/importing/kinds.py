@@ -83,7 +83,7 @@ def _boundary_kind(name: str, zh: str, en: str) -> ImportKind:
 def _table_kind(name: str, zh: str, en: str) -> ImportKind:
     from . import tables
 
-    layer = tables.TABLE_KINDS[name]
+    layer = tables.READ_KINDS[name]
     return ImportKind(
         name,
         zh,
@@ -141,6 +141,13 @@ KINDS: dict[str, ImportKind] = {
         _table_kind("sites", "易地扶贫搬迁安置点", "Relocation sites"),
         _table_kind("indicators", "村级基础设施指标", "Village indicators"),
         _roads_kind(),
+        _table_kind("cadres", "帮扶责任人", "Cadres"),
+        _table_kind("pairings", "结对帮扶", "Pairings"),
+        _table_kind("teams", "驻村工作队", "Resident teams"),
+        _table_kind("visits", "走访记录", "Visits"),
+        _table_kind("measures", "帮扶措施", "Measures"),
+        _table_kind("projects", "扶贫项目", "Projects"),
+        _table_kind("exit_plans", "脱贫计划", "Exit plans"),
     )
 }
 if tuple(KINDS) != IMPORT_KINDS:  # one list of kinds: the schema's, every one registered

@@ -12,6 +12,10 @@ Registers (:func:`refuse_personal_columns`) and every other file an import keeps
 Han characters is refused differs: in a register's identifiers; in other files wherever a
 name cannot belong (identifiers, numbers, codes, years: :func:`name_checked_fields`), never
 in fields that hold names of places or words (村名, 网点名称, 安置点名称, 类型, 状态, 是/否).
+
+Assistance (帮扶) files keep exactly one kind of name: a cadre's or a 第一书记's (their
+fields may be headed 帮扶责任人姓名, never 户主姓名), and their free-text notes are refused
+when an ID or mobile number is written anywhere in them.
 """
 
 from __future__ import annotations
@@ -38,6 +42,15 @@ _MOBILE = re.compile(r"(?:\+?86[-\s]?)?1[3-9]\d{9}")
 _NAME = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,6}")
 #: Header words that say a column is personal whatever field it was mapped to.
 _PERSONAL_WORDS = ("姓名", "身份证", "证件号", "电话", "手机", "名字")
+#: Of those, the words of a name: a field that holds a cadre's name by design (帮扶责任人姓名,
+#: 第一书记姓名) may have them in its header.
+_NAME_WORDS = ("姓名", "名字")
+#: Header words saying a name is a household's, never a cadre's (户主姓名, 家庭成员姓名).
+_HOUSEHOLD_WORDS = ("户主", "成员", "家庭", "贫困户", "农户", "群众")
+#: A number an ID or a phone might be, anywhere in a text: 18 characters (checked further by
+#: :func:`is_id_number`), or a mobile's 11 digits (with separators, +86) amid no other digit.
+_EMBEDDED_ID = re.compile(r"(?<![\dXx])\d{17}[\dXx](?![\dXx])")
+_EMBEDDED_MOBILE = re.compile(r"(?<!\d)(?:\+?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}(?!\d)")
 #: A register's fields holding identifiers, where a column of names is a name, not an id.
 REGISTER_NAME_FIELDS = frozenset({"household_id", "person_id"})
 #: Storage kinds of the fields a person's name can never fill (a name there is a mistake).
@@ -57,6 +70,14 @@ _OTHER_ADVICE = (
     "此类文件不保存姓名、证件号码和电话；请改正列的对应或删去这些列后再导入",
     "names, ID numbers and phones are never kept from this kind of file; correct the "
     "mapping or remove these columns",
+)
+#: What to do about a refused column of an assistance (帮扶) file (zh, en).
+ASSISTANCE_ADVICE = (
+    "帮扶类文件只保存帮扶责任人和第一书记的姓名，不保存户主姓名、证件号码和电话；"
+    "请改正列的对应，或删去这些列、删去走访内容等文字中的号码后再导入",
+    "assistance files keep the names of cadres and first secretaries only, never a "
+    "household's names, ID numbers or phones; correct the mapping, or remove these columns "
+    "and the numbers written in notes",
 )
 
 
@@ -78,6 +99,28 @@ def is_mobile(text: str) -> bool:
     return bool(_MOBILE.fullmatch(re.sub(r"[\s-]", "", str(text))))
 
 
+def holds_id_or_mobile(text: str) -> bool:
+    """Whether an ID number or a mobile number is written anywhere in ``text`` (a note)."""
+    value = str(text)
+    if any(is_id_number(m) for m in _EMBEDDED_ID.findall(value)):
+        return True
+    return bool(_EMBEDDED_MOBILE.search(value))
+
+
+def is_personal_header(head: str) -> bool:
+    """Whether a header names a personal column (姓名, 户主, 证件号码, 联系电话, 手机号码 …)."""
+    text = str(head).strip()
+    return text == "户主" or any(w in text for w in (*_PERSONAL_WORDS, "联系方式"))
+
+
+def _personal_header(head: str, named: bool) -> bool:
+    """Whether ``head`` says its column is personal; for a field holding a cadre's name by
+    design (``named``), a name header is not, unless it names a household's."""
+    if not named or any(w in head for w in _HOUSEHOLD_WORDS):
+        return any(w in head for w in _PERSONAL_WORDS)
+    return any(w in head for w in _PERSONAL_WORDS if w not in _NAME_WORDS)
+
+
 def refuse_personal_columns(
     header: Sequence[str],
     data: pd.DataFrame,
@@ -88,6 +131,8 @@ def refuse_personal_columns(
     as_text: Callable[[pd.Series], np.ndarray],
     name_fields: Collection[str] = REGISTER_NAME_FIELDS,
     advice: tuple[str, str] = _REGISTER_ADVICE,
+    named_fields: Collection[str] = (),
+    text_fields: Collection[str] = (),
 ) -> None:
     """Refuse a file with personal data in a column about to be kept or used.
 
@@ -109,6 +154,13 @@ def refuse_personal_columns(
         Fields where a column of personal names is refused (a register's identifiers).
     advice
         What the message tells the user to do (zh, en).
+    named_fields
+        Fields that hold a cadre's name by design (an assistance file's 帮扶责任人姓名): their
+        header may say 姓名 (not 户主姓名); their values are still checked for ID and phone
+        numbers.
+    text_fields
+        Free-text fields (a visit's 走访内容): a cell with an ID or mobile number anywhere in
+        its text refuses the column (one is enough).
 
     Raises
     ------
@@ -122,12 +174,14 @@ def refuse_personal_columns(
             continue
         head = str(header[i]).strip()
         named = field_of_header(head)
-        if named in personal_fields or any(w in head for w in _PERSONAL_WORDS):
+        if named in personal_fields or _personal_header(head, fld in named_fields):
             zh.append(f"列「{head}」是个人信息（按表头），不能对应到字段 {fld}")
             en.append(f"column {head!r} is personal data (by its header) and cannot fill {fld}")
             continue
         texts = pd.Series(as_text(data[i]), index=data.index)
         found = _personal_values(texts, fld in name_fields)
+        if found is None and fld in text_fields:
+            found = _embedded_values(texts)
         if found:
             what_zh, what_en, rows = found
             zh.append(f"列「{head}」（对应到 {fld}）的值像{what_zh}（第 {_rows(rows)} 行）")
@@ -156,6 +210,9 @@ def refuse_personal_fields(
     headers: Mapping[str, str],
     *,
     name_fields: Collection[str],
+    named_fields: Collection[str] = (),
+    text_fields: Collection[str] = (),
+    advice: tuple[str, str] | None = None,
 ) -> None:
     """Refuse a table or a vector file's attributes with personal data in a field about to
     be kept (every file other than a register).
@@ -169,6 +226,12 @@ def refuse_personal_fields(
         Field -> the file's header of that column.
     name_fields
         Fields where a column of personal names is refused (:func:`name_checked_fields`).
+    named_fields, text_fields
+        As :func:`refuse_personal_columns` takes them (an assistance file's cadre names and
+        notes).
+    advice
+        What the message tells the user to do (zh, en); by default that such files keep no
+        names, ID numbers or phones.
 
     Raises
     ------
@@ -188,7 +251,9 @@ def refuse_personal_fields(
         field_of_header=lambda head: None,
         as_text=lambda cells: cells.map(_cell_text).to_numpy(),
         name_fields=name_fields,
-        advice=_OTHER_ADVICE,
+        advice=advice or _OTHER_ADVICE,
+        named_fields=named_fields,
+        text_fields=text_fields,
     )
 
 
@@ -218,6 +283,16 @@ def _personal_values(texts: pd.Series, names_refused: bool) -> tuple[str, str, l
         if names and filled.isin(names).mean() >= _MAJORITY:
             return "人的姓名", "personal names", _where(filled, names)
     return None
+
+
+def _embedded_values(texts: pd.Series) -> tuple[str, str, list[int]] | None:
+    """ID or mobile numbers written anywhere in a free-text column: (zh, en, rows), or None."""
+    filled = texts[texts != ""]
+    uniq = pd.Series(filled.unique())
+    hits = set(uniq[uniq.map(holds_id_or_mobile)]) if len(uniq) else set()
+    if not hits:
+        return None
+    return "含身份证号码或手机号码的文字", "text with ID or mobile numbers", _where(filled, hits)
 
 
 def _where(filled: pd.Series, values: set[str]) -> list[int]:

@@ -40,11 +40,12 @@ from .plausibility import (
 )
 from .run_households import import_households
 from .run_roads import ROAD_KIND, import_roads
-from .run_tables import TABLE_IMPORT_KINDS, import_table
+from .run_tables import ASSISTANCE_IMPORT_KINDS, TABLE_IMPORT_KINDS, import_table
 from .transaction import _stamp
 from .vector import read_boundaries
 
 __all__ = [
+    "ASSISTANCE_IMPORT_KINDS",
     "BOUNDARY_KINDS",
     "MAX_HOUSEHOLDS",
     "MAX_VILLAGES",

@@ -1,5 +1,6 @@
-"""Importing a table of facilities, stations, relocation sites or indicators: read, checked
-row by row against the workspace, put over the workspace's rows of the same key.
+"""Importing a table of facilities, stations, relocation sites, indicators or assistance
+records (cadres, pairings, teams, visits, measures, projects, exit plans): read, checked row
+by row against the workspace, put over the workspace's rows of the same key.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from ...geo.schema import LAYERS
 from ...geo.workspace import (
     Workspace,
     read_workspace,
@@ -17,11 +19,13 @@ from ...geo.workspace import (
 from .errors import ImportFailed, Note
 from .history import RECORDED_LAYERS, record_import
 from .outcome import SAMPLE_ROWS, ImportOutcome, _problem_note
-from .table_headers import TABLE_KINDS
+from .table_headers import ASSISTANCE_KINDS, READ_KINDS, TABLE_KINDS
 from .transaction import _commit, _existing, _key_text, _same_table, _stamp, _upsert
 
-#: Tables ``township-atlas import`` takes as CSV or Excel.
+#: Tables of places ``township-atlas import`` takes as CSV or Excel (or point files).
 TABLE_IMPORT_KINDS = tuple(TABLE_KINDS)
+#: Tables of assistance records (帮扶) it takes as CSV or Excel.
+ASSISTANCE_IMPORT_KINDS = tuple(ASSISTANCE_KINDS)
 
 
 def import_table(
@@ -36,23 +40,29 @@ def import_table(
     dry_run: bool = False,
     confirm_large: bool = False,
 ) -> ImportOutcome:
-    """Import a facilities, stations, relocation sites or indicators table (CSV or Excel).
+    """Import a facilities, stations, relocation sites, indicators or assistance table (CSV
+    or Excel).
 
-    Rows are keyed by the layer's key (facility_id, site_id, village_code + year) and put over
-    the workspace's rows of the same key; what a row leaves empty keeps the workspace's value.
+    Rows are keyed by the layer's key (facility_id, site_id, village_code + year, cadre_id,
+    household_id, visit_id …) and put over the workspace's rows of the same key; what a row
+    leaves empty keeps the workspace's value.
     Every row the reader or the workspace validation refuses is rejected with its reason; the
     workspace is written (one locked, atomic transaction) only when no row is rejected or the
-    caller accepts a partial import. The same file again changes nothing. Indicator changes
-    are recorded in the history when ``record`` is given; ``dry_run`` writes nothing.
+    caller accepts a partial import. The same file again changes nothing. Changes to the
+    layers of :data:`~.history.RECORDED_LAYERS` (indicators, the assistance layers) are
+    recorded in the history; ``dry_run`` writes nothing. An assistance row naming a household
+    not in the register or a cadre not in the cadres layer is rejected.
     """
     from .tables import keep_absent, read_table, rows_to_layer
 
-    if kind not in TABLE_KINDS:
+    if kind not in READ_KINDS:
         raise ImportFailed(f"不能导入「{kind}」表", f"cannot import a {kind!r} table")
     target = _existing(workspace)
     read = read_table(source, kind, sheet=sheet, columns=columns)
     current = read_workspace(target)
-    rows = rows_to_layer(read, kind, current.villages, crs=crs, outline=current.township)
+    rows = rows_to_layer(
+        read, kind, current.villages, crs=crs, outline=current.township, workspace=current
+    )
     layer = read.layer
     notes = list(read.notes) + list(rows.notes)
     rej: dict[int, list[Note]] = {r: list(v) for r, v in rows.rejected.items()}
@@ -77,9 +87,7 @@ def import_table(
         headers=tuple(read.headers),
         columns_found=dict(read.columns_found),
         crs=rows.crs_used,
-        sample=pd.DataFrame(good.drop(columns=["geometry", "_anchored"], errors="ignore")).head(
-            SAMPLE_ROWS
-        ),
+        sample=_sample(good, layer),
         dry_run=dry_run,
     )
     if not len(good) or (rej and not accept_partial and not dry_run):
@@ -95,6 +103,13 @@ def import_table(
         return (done.layers, done.summary) if done.changed else ({}, None)
 
     return _commit(target, current, change, outcome, dry_run, confirm_large)
+
+
+def _sample(good: pd.DataFrame, layer: str) -> pd.DataFrame:
+    """The first rows as they would go in: no geometry, no names (a cadre's, a 第一书记's:
+    shown only to roles that may see household records)."""
+    hidden = ["geometry", "_anchored", *LAYERS[layer].personal]
+    return pd.DataFrame(good.drop(columns=hidden, errors="ignore")).head(SAMPLE_ROWS)
 
 
 def _table_problems(layers, layer: str, n_file: int) -> dict[int, Note]:

@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 
 from ...geo.schema import LAYERS
+from ...geo.schema_assistance import CADRE_REFS, CADRES
 from . import tabular
 from .errors import ImportFailed, Note
 from .headers import HeaderMatcher, columns_hint, layer_spellings, matcher, normalise
@@ -23,6 +24,21 @@ TABLE_KINDS = {
     "sites": "relocation_sites",
     "indicators": "indicators",
 }
+#: Kinds of assistance (帮扶) table and the layer each goes into: records about households
+#: and cadres rather than places, read by the same machinery (:mod:`.table_assistance`).
+ASSISTANCE_KINDS = {
+    "cadres": "cadres",
+    "pairings": "pairings",
+    "teams": "village_teams",
+    "visits": "visits",
+    "measures": "measures",
+    "projects": "projects",
+    "exit_plans": "exit_plans",
+}
+#: Every kind the table reader takes.
+READ_KINDS = {**TABLE_KINDS, **ASSISTANCE_KINDS}
+#: The layers of the assistance kinds.
+ASSISTANCE_LAYER_NAMES = frozenset(ASSISTANCE_KINDS.values())
 
 #: Headers naming the village by name. ``village`` is a pseudo-field of every table (a name or
 #: a code); it is not a layer column, so these stay here.
@@ -116,42 +132,114 @@ _PSEUDO_FIELDS: dict[str, tuple[str, str]] = {
     "village": ("所在行政村（名称或代码）", "Village (name or code)"),
     "longitude": ("经度", "Longitude"),
     "latitude": ("纬度", "Latitude"),
+    "cadre": ("帮扶责任人（姓名或编号）", "Cadre (name or id)"),
+    "cadre_unit": ("帮扶单位（区分同名责任人）", "Cadre's unit (tells namesakes apart)"),
 }
+#: Headers naming a cadre by name in a pairings or visits file, beyond the cadres layer's own
+#: wordings of a name.
+_CADRE_NAMES = (
+    "帮扶人",
+    "结对干部",
+    "结对帮扶干部",
+    "结对帮扶责任人",
+    "帮扶责任人员",
+    "走访人",
+    "走访人员",
+    "走访干部",
+    "走访责任人",
+)
+#: Headers an assistance table carries that no field takes: where the household is, what it
+#: is, and (for a file naming cadres) the cadre's post. Personal columns (户主姓名, 证件号码,
+#: 联系电话 …) are left out too, with a note (:func:`personal_dropped`).
+_KNOWN_UNUSED_ASSISTANCE = (
+    "乡(镇)",
+    "村民小组",
+    "组",
+    "户主",
+    "人口数",
+    "家庭人口",
+    "家庭人口数",
+    "贫困户属性",
+    "户类型",
+    "脱贫属性",
+    "致贫原因",
+    "主要致贫原因",
+    "识别年度",
+    "脱贫年度",
+)
 
 
 def _spellings(layer: str) -> dict[str, tuple[str, ...]]:
     """field -> spellings for the tables of ``layer``: the schema's (name, zh, en, headers)
-    and the pseudo-fields ``village`` (a name), ``village_code`` (a
-    12-digit code; read as ``village``), ``longitude``/``latitude`` for point layers."""
-    out = layer_spellings(LAYERS[layer], skip=("village_code",))
-    village_col = LAYERS[layer].column("village_code")
-    out["village"] = _VILLAGE
-    out["village_code"] = (village_col.zh, *village_col.headers, *_VILLAGE_CODE)
-    if layer == "indicators":
-        out["village_code"] = (*out["village_code"], "代码")
-    else:  # indicators have no point, but a village polygon's attributes may hold the pair
-        out["village"] = (*out["village"], village_col.zh)
-        out["village_code"] = tuple(s for s in out["village_code"] if s != village_col.zh)
-    out["longitude"], out["latitude"] = _LON, _LAT
+    and the pseudo-fields ``village`` (a name), ``village_code`` (a 12-digit code; read as
+    ``village``), ``longitude``/``latitude`` for point layers; in a pairings or visits file
+    ``cadre`` (a cadre's name) and ``cadre_code`` (an id; read as ``cadre``) with
+    ``cadre_unit`` to tell namesakes apart."""
+    spec = LAYERS[layer]
+    refs = ("cadre_id",) if layer in CADRE_REFS else ()
+    out = layer_spellings(spec, skip=("village_code", *refs))
+    if "village_code" in spec.names:
+        village_col = spec.column("village_code")
+        out["village"] = _VILLAGE
+        out["village_code"] = (village_col.zh, *village_col.headers, *_VILLAGE_CODE)
+        if layer == "indicators":
+            out["village_code"] = (*out["village_code"], "代码")
+        else:  # indicators have no point, but a village polygon's attributes may hold the pair
+            out["village"] = (*out["village"], village_col.zh)
+            out["village_code"] = tuple(s for s in out["village_code"] if s != village_col.zh)
+    if refs:
+        cadre_id, name, unit = (
+            spec.column("cadre_id"),
+            CADRES.column("cadre_name"),
+            CADRES.column("unit"),
+        )
+        out["cadre_code"] = (cadre_id.name, cadre_id.zh, cadre_id.en, *cadre_id.headers)
+        out["cadre"] = ("cadre", name.name, name.zh, *name.headers, *_CADRE_NAMES)
+        out["cadre_unit"] = (unit.zh, *unit.headers)
+    if layer not in ASSISTANCE_LAYER_NAMES or spec.geometry is not None:
+        out["longitude"], out["latitude"] = _LON, _LAT
     return out
+
+
+def _known_unused(layer: str) -> tuple[str, ...]:
+    """Headers the tables of ``layer`` carry that no field takes."""
+    if layer == "indicators":
+        return _KNOWN_UNUSED + _KNOWN_UNUSED_INDICATORS
+    if layer not in ASSISTANCE_LAYER_NAMES:
+        return _KNOWN_UNUSED
+    spec = LAYERS[layer]
+    extra = _KNOWN_UNUSED_ASSISTANCE
+    if "village_code" not in spec.names:  # where the household lives: the register says
+        extra += _VILLAGE + _VILLAGE_CODE
+    if "household_id" not in spec.names:  # a cadres list made from the pairings
+        extra += ("户编号", "户号", "户码", "人编号")
+    if spec.geometry is None:
+        extra += _LON + _LAT
+    if layer in CADRE_REFS:
+        extra += ("职务", "职级", "职务(职级)", "责任类型")
+    return _KNOWN_UNUSED + extra
 
 
 @cache
 def header_matcher(layer: str) -> HeaderMatcher:
     """The :class:`~.headers.HeaderMatcher` of the tables of ``layer``."""
-    unused = _KNOWN_UNUSED + (_KNOWN_UNUSED_INDICATORS if layer == "indicators" else ())
-    return matcher(_spellings(layer), unused)
+    return matcher(_spellings(layer), _known_unused(layer))
+
+
+#: Fields read under another name: a village code column is the ``village`` field (a name
+#: or a code), a cadre id column the ``cadre`` field (a name or an id).
+_READ_AS = {"village_code": "village", "cadre_code": "cadre"}
 
 
 def _public(fld: str | None) -> str | None:
-    """The field as callers see it: a village code column is the ``village`` field."""
-    return "village" if fld == "village_code" else fld
+    """The field as callers see it (:data:`_READ_AS`)."""
+    return _READ_AS.get(fld, fld) if fld is not None else None
 
 
 def recognised_headers(kind: str, headers: Sequence[str]) -> dict[str, str]:
     """Header → field for the ``headers`` of a ``kind`` table this reader recognises by name
     (one header per field: a village code column before a name column, else the first)."""
-    m = header_matcher(TABLE_KINDS[kind])
+    m = header_matcher(READ_KINDS[kind])
     found = _match(list(headers), m, {})
     return {headers[i]: fld for i, fld in found.items()}
 
@@ -171,11 +259,13 @@ def mappable_fields(kind: str) -> list[tuple[str, str, str]]:
         name or a code) and, for point layers, ``longitude`` and ``latitude``. Any of these
         fields is a valid target in ``read_table(columns=...)``; an empty target drops a column.
     """
-    if kind not in TABLE_KINDS:
+    if kind not in READ_KINDS:
         raise ImportFailed(f"不能导入「{kind}」表", f"cannot import a {kind!r} table")
-    layer = LAYERS[TABLE_KINDS[kind]]
-    out = [("village", *_PSEUDO_FIELDS["village"])]
-    out += [(c.name, c.zh, c.en) for c in layer.columns if c.name != "village_code"]
+    layer = LAYERS[READ_KINDS[kind]]
+    refs = ("cadre_id",) if layer.name in CADRE_REFS else ()
+    out = [("village", *_PSEUDO_FIELDS["village"])] if "village_code" in layer.names else []
+    out += [(c.name, c.zh, c.en) for c in layer.columns if c.name not in ("village_code", *refs)]
+    out += [(f, *_PSEUDO_FIELDS[f]) for f in ("cadre", "cadre_unit") if refs]
     if layer.geometry is not None:  # indicators have no point: lon/lat would be dropped
         out += [(f, *_PSEUDO_FIELDS[f]) for f in ("longitude", "latitude")]
     return out
@@ -223,7 +313,8 @@ def _match(header: Sequence[object], m: HeaderMatcher, user: Mapping[str, str]) 
             fld = m.field(cell)
             if fld:
                 recognised[i] = fld
-    for i in sorted(recognised, key=lambda i: (recognised[i] != "village_code", i)):
+    # an id column (a village's code, a cadre's id) before a name column of the same field
+    for i in sorted(recognised, key=lambda i: (recognised[i] not in _READ_AS, i)):
         fld = _public(recognised[i])
         if fld not in taken:
             found[i] = fld
@@ -293,6 +384,13 @@ def _no_header(layer: str, rows: list[list[object]] | None = None, m=None) -> Im
         "facilities": "编号、类型、名称、所在行政村、经度、纬度",
         "relocation_sites": "安置点名称、安置类型、设计容量、建设状态",
         "indicators": "行政村、年度、通硬化路、安全饮水",
+        "cadres": "帮扶责任人姓名、帮扶单位、职务",
+        "pairings": "户编号、帮扶责任人",
+        "village_teams": "行政村、进驻日期、派出单位、第一书记",
+        "visits": "户编号、走访日期、走访人、走访内容",
+        "measures": "户编号、措施类型、年度、金额、落实情况",
+        "projects": "项目名称、所在行政村、项目类型、实施年度、计划投资、项目状态",
+        "exit_plans": "户编号、计划脱贫年度",
     }[layer]
     n = tabular.HEADER_SEARCH_ROWS
     zh = f"在前 {n} 行中找不到可识别的表头（如 {heads}）"

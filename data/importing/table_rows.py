@@ -19,7 +19,7 @@ from ...geo.schema import FACILITY_KINDS, INDICATOR_FLAGS, LAYERS, SERVICE_TIERS
 from . import tabular
 from .errors import ImportFailed, Note
 from .headers import columns_hint
-from .table_headers import _PSEUDO_FIELDS, TABLE_KINDS
+from .table_headers import _PSEUDO_FIELDS, READ_KINDS
 from .table_values import (
     _KINDS,
     _SITE_STATUS,
@@ -94,12 +94,34 @@ _REQUIRED_COLUMNS = {
     "stations": ("name",),
     "sites": ("name",),
     "indicators": ("village", "year"),
+    "cadres": ("cadre_name",),
+    "pairings": ("household_id", "cadre"),
+    "teams": ("village", "start_date"),
+    "visits": ("household_id", "visit_date"),
+    "measures": ("household_id", "measure_type", "year"),
+    "projects": ("name", "village"),
+    "exit_plans": ("household_id", "plan_year"),
+}
+#: An id column that stands in for the required columns its id is otherwise made from: a
+#: file of ids and the columns it changes (措施编号 and 落实情况) updates known records.
+_ID_INSTEAD = {
+    "cadres": "cadre_id",
+    "visits": "visit_id",
+    "measures": "measure_id",
+    "projects": "project_id",
 }
 _KIND_ZH = {
     "facilities": "设施表",
     "stations": "电商网点表",
     "sites": "安置点表",
     "indicators": "指标表",
+    "cadres": "帮扶责任人表",
+    "pairings": "结对帮扶表",
+    "teams": "驻村工作队表",
+    "visits": "走访记录表",
+    "measures": "帮扶措施表",
+    "projects": "扶贫项目表",
+    "exit_plans": "脱贫计划表",
 }
 
 
@@ -140,16 +162,20 @@ def _absent_column(read: TableRead, kind: str, flds: Sequence[str], extra: Note 
 
 def _require_columns(read: TableRead, kind: str) -> None:
     """Refuse, once for the file, a table without a column its kind cannot do without."""
-    if kind not in TABLE_KINDS:
+    if kind not in READ_KINDS:
         raise ImportFailed(f"不能导入「{kind}」表", f"cannot import a {kind!r} table")
-    for fld in _REQUIRED_COLUMNS[kind]:
+    required = _REQUIRED_COLUMNS[kind]
+    if _ID_INSTEAD.get(kind) in read.data:
+        required = (_ID_INSTEAD[kind],)
+    for fld in required:
         if fld not in read.data:
             if fld == "year":
                 extra = ("，标题中也没有唯一的年份", ", nor does its title give one year")
                 raise _absent_column(read, kind, [fld], extra)
             raise _absent_column(read, kind, [fld])
     points = read.geometry is not None or {"longitude", "latitude"} <= set(read.data.columns)
-    if read.layer != "indicators" and "village" not in read.data and not points and len(read.data):
+    placed = LAYERS[read.layer].geometry is not None  # a point: a village or coordinates
+    if placed and "village" not in read.data and not points and len(read.data):
         raise _absent_column(
             read,
             kind,

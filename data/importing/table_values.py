@@ -163,6 +163,7 @@ def _years(data, out, fld, reject) -> None:
 #: to get the column's unit; '' is a bare number. Any other unit rejects the row.
 _UNITS: dict[str, dict[str, float]] = {
     "户": {"": 1, "户": 1},
+    "元": {"": 1, "元": 1, "万": 1 / 10_000, "万元": 1 / 10_000},
     "人": {"": 1, "人": 1},
     "万元": {"": 1, "万": 1, "万元": 1, "元": 10_000},
     "m²": {"": 1, "m2": 1, "平方米": 1, "平米": 1},
@@ -192,7 +193,8 @@ def _numbers(data, out, fld, layer, reject, *, whole: bool, header: str = "") ->
     value = pd.to_numeric(parts[0], errors="coerce")
     unit = parts[1].fillna("")
     div = unit.map(units)
-    num = value / div
+    # 1.2万元 is 12000 元, not 11999.999999999998: a converted amount is rounded to 6 places
+    num = (value / div).where(div == 1, (value / div).round(6))
     no_number = (text != "") & value.isna()
     wrong_unit = value.notna() & div.isna()
     not_whole = value.notna() & div.notna() & ((num % 1 != 0) if whole else False)

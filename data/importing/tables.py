@@ -1,4 +1,6 @@
-"""Read hand-kept tables (CSV or Excel) of facilities, stations, relocation sites and indicators.
+"""Read hand-kept tables (CSV or Excel) of facilities, stations, relocation sites and indicators,
+and the assistance (帮扶) tables: cadres, pairings, resident teams, visits, measures, projects
+and exit plans.
 
 Township offices keep these lists in spreadsheets with plain Chinese headers (编号, 类型, 名称,
 所在行政村, 经度, 纬度, 是否通硬化路 …), often with a title row above the header, a units row
@@ -14,9 +16,10 @@ gives the rows of a table that lacks some columns the values the workspace alrea
 
 Inside, by step: :mod:`.table_headers` (kinds, spellings, finding and matching the header),
 this module (reading the rows of a table or a vector file), :mod:`.table_values` (cells as
-values), :mod:`.table_rows` (each kind's values and villages), :mod:`.table_coordinates`
-(placing each row) and :mod:`.table_absent` (:func:`keep_absent`). This module is the front
-door: what moved is imported from here as before.
+values), :mod:`.table_rows` (each kind's values and villages), :mod:`.table_assistance` and
+:mod:`.table_dates` (the assistance kinds' values, references and dates),
+:mod:`.table_coordinates` (placing each row) and :mod:`.table_absent` (:func:`keep_absent`).
+This module is the front door: what moved is imported from here as before.
 """
 
 from __future__ import annotations
@@ -32,13 +35,24 @@ import geopandas as gpd
 import pandas as pd
 
 from ...geo.schema import LAYERS
+from ...geo.schema_assistance import HOUSEHOLD_REFS
+from ...geo.workspace import Workspace
 from . import tabular
 from .errors import ImportFailed, Note
-from .personal_guard import name_checked_fields, refuse_personal_fields
+from .personal_guard import (
+    ASSISTANCE_ADVICE,
+    is_personal_header,
+    name_checked_fields,
+    refuse_personal_fields,
+)
 from .table_absent import keep_absent
+from .table_assistance import assistance_values, without_repeats
 from .table_coordinates import REACH_KM, Coords, _place, village_anchors
 from .table_headers import (
     _TOTAL_ROW,
+    ASSISTANCE_KINDS,
+    ASSISTANCE_LAYER_NAMES,
+    READ_KINDS,
     TABLE_KINDS,
     _header_texts,
     _is_numbering_row,
@@ -67,9 +81,11 @@ from .table_values import FACILITY_STATUS_WORDS, NO_WORDS, YES_WORDS
 from .vector import open_vector, vector_format
 
 __all__ = [
+    "ASSISTANCE_KINDS",
     "FACILITY_STATUS_WORDS",
     "NO_WORDS",
     "REACH_KM",
+    "READ_KINDS",
     "TABLE_KINDS",
     "YES_WORDS",
     "Coords",
@@ -120,7 +136,8 @@ def read_table(
     sheet: str | None = None,
     columns: Mapping[str, str] | None = None,
 ) -> TableRead:
-    """The rows of a facilities/stations/sites/indicators table as text, by field.
+    """The rows of a facilities/stations/sites/indicators or assistance table as text, by
+    field (:data:`READ_KINDS`).
 
     ``source`` is a table (CSV, Excel) or a vector file (GeoJSON, GeoPackage, Shapefile zipped
     or bare, KML): then each feature is a row, its attributes are recognised by the same
@@ -131,15 +148,17 @@ def read_table(
 
     Under the header, a units row (（户） （万元）…) gives the units of its columns and a
     column-number row (1 2 3 …) is skipped; total and signature rows (合计, 填表人：…) are
-    skipped. An indicator table without a year column takes the one year of its title.
+    skipped. An indicator table without a year column takes the one year of its title. An
+    assistance table's personal columns that no field takes (户主姓名, 证件号码, 联系电话) are
+    dropped with one note.
 
     Raises :class:`~township_atlas.data.importing.vector.ImportFailed` when the file cannot be read,
     has no recognisable header, or is a vector file of facilities, stations or sites without
     a single point (village boundaries given by mistake, say).
     """
-    if kind not in TABLE_KINDS:
+    if kind not in READ_KINDS:
         raise ImportFailed(f"不能导入「{kind}」表", f"cannot import a {kind!r} table")
-    layer = TABLE_KINDS[kind]
+    layer = READ_KINDS[kind]
     path = Path(source)
     if not path.is_file():
         raise ImportFailed(f"找不到文件 {path}", f"no file at {path}")
@@ -158,6 +177,11 @@ def read_table(
     if layer == "indicators" and "year" not in data and len(data):
         _year_from_title(data, rows, h, sheet_name, notes)
     unrec = _unrecognised(header, found, m)
+    if layer in ASSISTANCE_LAYER_NAMES:
+        dropped = personal_dropped(header, found)
+        unrec = {h: near for h, near in unrec.items() if h not in dropped}
+        if dropped:
+            notes.append(_dropped_note(dropped))
     if (note := _unrecognised_note(unrec)) is not None:
         notes.append(note)
     headers = tuple(dict.fromkeys(c for c in header if c))
@@ -255,7 +279,7 @@ _POINT_TYPES = ("Point", "MultiPoint")
 def _read_vector(path: Path, fmt: str, kind: str, layer_name, m, user) -> TableRead:
     """A vector file's features as the rows of a table: attributes as text, the geometry kept
     as read for :func:`rows_to_layer`."""
-    layer = TABLE_KINDS[kind]
+    layer = READ_KINDS[kind]
     wants_points = LAYERS[layer].geometry is not None
     purpose = ("点位", "points") if wants_points else ("要素", "features")
     raw, _encoding, notes = open_vector(
@@ -312,19 +336,55 @@ def _read_vector(path: Path, fmt: str, kind: str, layer_name, m, user) -> TableR
     )
 
 
+def personal_dropped(header: list[str], found: Mapping[int, str]) -> list[str]:
+    """The headers of personal columns no field takes (户主姓名, 证件号码, 联系电话 …): an
+    assistance file from the national system carries them; they are dropped, never kept."""
+    out = [h for i, h in enumerate(header) if h and i not in found and is_personal_header(h)]
+    return list(dict.fromkeys(out))
+
+
+def _dropped_note(dropped: list[str]) -> Note:
+    return (
+        "个人信息列不保存（已丢弃）：" + "、".join(f"「{h}」" for h in dropped),
+        "personal columns not kept (dropped): " + ", ".join(repr(h) for h in dropped),
+    )
+
+
 def _refuse_personal(data: pd.DataFrame, columns_found: Mapping[str, str], layer: str) -> None:
     """Refuse the file when a column it keeps holds ID numbers, phone numbers, or names where
     no name belongs (:mod:`.personal_guard`): before any row is read, since a rejected row is
     reported with its values. ``data`` has a column per field, ``columns_found`` header → field.
+
+    An assistance file keeps the names of cadres and 第一书记 (the layer's personal columns,
+    and the ``cadre`` a pairing or visit names), whatever their header says (帮扶责任人姓名),
+    and refuses a free-text column (a visit's 走访内容) holding an ID or phone number
+    anywhere in a cell.
     """
     headers = {f: h for h, f in columns_found.items() if f in data}
-    refuse_personal_fields({f: data[f] for f in headers}, headers, name_fields=_name_checked(layer))
+    spec = LAYERS[layer]
+    named: tuple[str, ...] = ()
+    text: tuple[str, ...] = ()
+    advice = None
+    if layer in ASSISTANCE_LAYER_NAMES:
+        named = (*spec.personal, "cadre")
+        text = tuple(c.name for c in spec.columns if c.name == "note")
+        advice = ASSISTANCE_ADVICE
+    refuse_personal_fields(
+        {f: data[f] for f in headers},
+        headers,
+        name_fields=_name_checked(layer),
+        named_fields=named,
+        text_fields=text,
+        advice=advice,
+    )
 
 
 @cache
 def _name_checked(layer: str) -> frozenset[str]:
-    # the village column is a place's name (or a code) and stays unchecked for names
-    return name_checked_fields(LAYERS[layer], extra=("longitude", "latitude"))
+    # the village column is a place's name (or a code) and stays unchecked for names; a
+    # household named by its head's name is a mistake wherever it is
+    refs = (HOUSEHOLD_REFS[layer],) if layer in HOUSEHOLD_REFS else ()
+    return name_checked_fields(LAYERS[layer], extra=("longitude", "latitude", *refs))
 
 
 def _attr_text(value: object) -> str:
@@ -343,7 +403,9 @@ def _refuse_without_points(geometry: gpd.GeoSeries, name: str, kind: str) -> Non
     if not len(present) or present.geom_type.isin(_POINT_TYPES).any():
         return
     types = "、".join(dict.fromkeys(present.geom_type))
-    what = {"facilities": "设施", "stations": "电商网点", "sites": "安置点"}[kind]
+    what = {"facilities": "设施", "stations": "电商网点", "sites": "安置点", "projects": "项目"}[
+        kind
+    ]
     raise ImportFailed(
         f"{name} 中的要素是 {types}，没有点：{what}需要点文件（每个{what}一个点）。"
         "若这是村界，请用 import villages 导入；若要以面代表位置，请先在 GIS 中“要素转点”，"
@@ -363,6 +425,7 @@ def rows_to_layer(
     *,
     crs: str | None = None,
     outline: gpd.GeoDataFrame | None = None,
+    workspace: Workspace | None = None,
 ) -> TableRows:
     """Turn the text of each row into the layer's values; bad cells reject their row.
 
@@ -371,7 +434,9 @@ def rows_to_layer(
     read : TableRead
         What :func:`read_table` found.
     kind : str
-        ``facilities``, ``stations``, ``sites`` or ``indicators``.
+        One of :data:`READ_KINDS`: ``facilities``, ``stations``, ``sites``, ``indicators``
+        or an assistance kind (``cadres``, ``pairings``, ``teams``, ``visits``,
+        ``measures``, ``projects``, ``exit_plans``).
     villages : GeoDataFrame
         The workspace's villages: names and codes resolve against them, and a row without
         coordinates is placed at its village's anchor point.
@@ -383,6 +448,9 @@ def rows_to_layer(
         :data:`REACH_KM` of it is taken (a note counts those outside it); a point farther is
         rejected with the likely cause (longitude and latitude swapped, projected metres,
         degrees-minutes-seconds, a wrong column or CRS).
+    workspace : Workspace, optional
+        For an assistance kind: the households and cadres its rows name must be there (a
+        cadre may be named by name); without it they are taken as written.
 
     Raises :class:`~.vector.ImportFailed` (one file-level message, never
     the same reason on every row) when a column the kind cannot do without is absent: it names
@@ -390,7 +458,14 @@ def rows_to_layer(
     """
     _require_columns(read, kind)
     rows = _Rows(read)
-    code = _village_codes(rows, villages)
+    has_village = "village_code" in LAYERS[read.layer].names
+    code = _village_codes(rows, villages) if has_village else None
+    if read.layer in ASSISTANCE_LAYER_NAMES:
+        assistance_values(rows, workspace)
+        if LAYERS[read.layer].geometry is not None:
+            return without_repeats(_place(rows, code, villages, crs, outline))
+        present = frozenset(rows.out.columns) & set(LAYERS[read.layer].names)
+        return without_repeats(TableRows(rows.out, rows.rej, rows.notes, present=present))
     if read.layer == "indicators":
         _indicator_values(rows)
         present = frozenset(rows.out.columns)

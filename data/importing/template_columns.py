@@ -54,9 +54,16 @@ class _Column:
         return self.need[0].startswith("选填")
 
 
+#: The household and the cadre the examples name without a workspace: the households and
+#: cadres templates' own, so those imported first, the others' examples import cleanly.
+SAMPLE_HOUSEHOLD = "示例-0001"
+SAMPLE_CADRE = "示例-C01"
+
+
 @dataclass(frozen=True)
 class _Example:
-    """The village the example row names: code, name, boundary and a point inside it."""
+    """The village the example row names: code, name, boundary and a point inside it; and
+    the household and cadre an assistance example names."""
 
     code: str
     name: str
@@ -65,6 +72,8 @@ class _Example:
     values: Mapping[str, object]  # the village's other columns, when the workspace has them
     township: shapely.Geometry
     township_values: Mapping[str, object]
+    household: str = SAMPLE_HOUSEHOLD
+    cadre: str = SAMPLE_CADRE
 
 
 def _zh(layer: str, col: str) -> str:
@@ -467,8 +476,8 @@ def _household_example(ex: _Example, causes: tuple[str, ...]) -> list[object]:
     """The example row's values, column by column: a household of three that exited in 2019."""
     return [
         ex.name,
-        "示例-0001",
-        "示例-0001-01",
+        SAMPLE_HOUSEHOLD,
+        f"{SAMPLE_HOUSEHOLD}-01",
         "示例",
         SAMPLE_ID,
         3,

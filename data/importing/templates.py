@@ -9,6 +9,9 @@ readers, so a template never offers a value the import refuses.
 
 Given the workspace's villages, the example row uses its first village (name, code, a point
 inside it, its boundary), so importing the untouched template into that workspace succeeds.
+The assistance templates (帮扶: cadres, pairings, teams, visits, measures, projects, exit
+plans) name a household and a cadre: the workspace's first ones when given the workspace,
+else the households and cadres templates' own examples.
 
 The columns of each table template are in :mod:`.template_columns`; this module makes the
 files (and is the front door: what moved is imported from here as before).
@@ -19,6 +22,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 
 import geopandas as gpd
 import pandas as pd
@@ -32,8 +36,20 @@ from ...geo.schema import (
     IMPORT_KINDS,
     WGS84,
 )
+from ...geo.workspace import Workspace
 from .table_coordinates import village_anchors
-from .template_columns import _TABLES, NO, SAMPLE_ID, YES, _Column, _Example
+from .table_headers import ASSISTANCE_KINDS
+from .template_assistance import ASSISTANCE_TABLES
+from .template_columns import (
+    _TABLES,
+    NO,
+    SAMPLE_CADRE,
+    SAMPLE_HOUSEHOLD,
+    SAMPLE_ID,
+    YES,
+    _Column,
+    _Example,
+)
 from .vector_values import kind_from_name
 
 __all__ = [
@@ -67,6 +83,13 @@ TITLES = {
     "sites": ("易地扶贫搬迁安置点", "relocation sites"),
     "indicators": ("村级基础设施指标", "village indicators"),
     "roads": ("道路", "roads"),
+    "cadres": ("帮扶责任人", "cadres"),
+    "pairings": ("结对帮扶", "pairings"),
+    "teams": ("驻村工作队", "resident teams"),
+    "visits": ("走访记录", "visits"),
+    "measures": ("帮扶措施", "measures"),
+    "projects": ("扶贫项目", "projects"),
+    "exit_plans": ("脱贫计划", "exit plans"),
 }
 
 
@@ -90,7 +113,9 @@ _OPTIONAL_FILL = PatternFill("solid", fgColor="EDEDED")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def template_file(kind: str, villages: gpd.GeoDataFrame | None = None) -> tuple[str, bytes, str]:
+def template_file(
+    kind: str, villages: gpd.GeoDataFrame | None = None, *, workspace: Workspace | None = None
+) -> tuple[str, bytes, str]:
     """The import template for ``kind``: file name, contents and MIME type.
 
     Parameters
@@ -100,6 +125,10 @@ def template_file(kind: str, villages: gpd.GeoDataFrame | None = None) -> tuple[
     villages
         The workspace's villages layer (``code``, ``name``, geometry, with a CRS). Its first
         village fills the example row; without it the example is 示例村 (360731100201).
+    workspace
+        The workspace itself (its villages stand for ``villages`` when that is not given):
+        an assistance example names its first household and cadre; without it, the
+        households and cadres templates' examples (示例-0001, 示例-C01).
 
     Returns
     -------
@@ -108,11 +137,13 @@ def template_file(kind: str, villages: gpd.GeoDataFrame | None = None) -> tuple[
     """
     if kind not in TEMPLATE_KINDS:
         raise ValueError(f"no template for {kind!r}; kinds are {', '.join(TEMPLATE_KINDS)}")
-    example = _example(villages)
+    if villages is None and workspace is not None:
+        villages = workspace.villages
+    example = _with_records(_example(villages), workspace)
     name = f"导入模板_{TITLES[kind][0]}_{kind}"
     if kind in ("villages", "township", "roads"):
         return f"{name}.geojson", _geojson(kind, example), GEOJSON_MIME
-    columns, row = _TABLES[kind](example)
+    columns, row = {**_TABLES, **ASSISTANCE_TABLES}[kind](example)
     return f"{name}.xlsx", _workbook(kind, columns, row), XLSX_MIME
 
 
@@ -148,6 +179,20 @@ def _example(villages: gpd.GeoDataFrame | None) -> _Example:
     return _Example(
         code, str(first["name"]), first.geometry, point, values, wgs.union_all(), totals
     )
+
+
+def _with_records(example: _Example, workspace: Workspace | None) -> _Example:
+    """``example`` naming the workspace's first household and cadre, when it has them."""
+    if workspace is None:
+        return example
+    first = {}
+    for fld, layer, key in (
+        ("household", "households", "household_id"),
+        ("cadre", "cadres", "cadre_id"),
+    ):
+        ids = workspace[layer][key].dropna()
+        first[fld] = str(ids.iloc[0]) if len(ids) else getattr(example, fld)
+    return replace(example, **first)
 
 
 def _plain(value: object) -> object:
@@ -247,6 +292,8 @@ def _general_notes(kind: str) -> list[tuple[str, str]]:
                 "the same 户编号 make one household.",
             ),
         ]
+    elif kind in ASSISTANCE_KINDS:
+        notes += _assistance_notes(kind)
     else:
         notes.append(
             (
@@ -260,6 +307,41 @@ def _general_notes(kind: str) -> list[tuple[str, str]]:
             f"Import with: township-atlas import {kind} FILE.xlsx WORKSPACE.gpkg",
         )
     )
+    return notes
+
+
+def _assistance_notes(kind: str) -> list[tuple[str, str]]:
+    """What the 说明 sheet of an assistance template adds: order, people and dates."""
+    notes = [
+        (
+            f"先导入建档立卡户和帮扶责任人：户编号须在花名册中，帮扶责任人须在名单中；"
+            f"示例行的户（{SAMPLE_HOUSEHOLD}）和责任人（{SAMPLE_CADRE}）是这两个模板的示例。",
+            "Import the household register and the cadres first: a household must be in the "
+            "register, a cadre in the cadres layer; the example names those templates' "
+            f"examples ({SAMPLE_HOUSEHOLD}, {SAMPLE_CADRE}).",
+        ),
+        (
+            "个人信息：只保存帮扶责任人和第一书记的姓名（只向可查看户信息的角色显示）；"
+            "户主姓名、证件号码、联系电话不保存，全国系统导出文件中的这些列导入时丢弃。",
+            "Personal data: only cadres' and first secretaries' names are kept (shown only to "
+            "roles that may see household records); household heads' names, ID numbers and "
+            "phone numbers are never kept, and such columns of a national export are dropped.",
+        ),
+        (
+            "行政村可填村名或 12 位统计用区划代码；日期可写 2024-03-05、2024/3/5、2024.3.5、"
+            "2024年3月5日、20240305 或 Excel 日期。",
+            "A village may be given by name or by its 12-digit area code; a date as "
+            "2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日, 20240305 or an Excel date.",
+        ),
+    ]
+    if kind in ("pairings", "visits"):
+        notes.append(
+            (
+                "帮扶责任人可填编号或姓名；同名的责任人请填编号，或加一列帮扶单位。",
+                "A cadre may be given by id or by name; give the id for namesakes, or add a "
+                "帮扶单位 column.",
+            )
+        )
     return notes
 
 

@@ -22,6 +22,11 @@ from ...geo.schema import (
 )
 from .headers import FILLER_SUFFIXES, YES_NO_PREFIXES
 from .kinds import KINDS
+from .table_assistance import DATE_COLUMNS
+from .table_headers import _PSEUDO_FIELDS, _READ_AS, ASSISTANCE_KINDS, READ_KINDS
+
+#: The date forms an assistance table's date columns take.
+_DATE_FORMS = "a date: 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日, 20240305 or an Excel date"
 
 
 def _cell(text: object) -> str:
@@ -40,6 +45,8 @@ def _values(kind: str, col: Column | None) -> str:
     """The values a column takes, and the other spellings read as each."""
     if col is None:
         return ""
+    if col.name in DATE_COLUMNS.get(KINDS[kind].layer, ()):
+        return _DATE_FORMS
     if col.kind == "bool":
         return "是/否 (see below)"
     extra: list[tuple[str, str]] = []
@@ -90,11 +97,23 @@ def markdown() -> str:
         for fld, names in m.spellings.items():
             col = _column(kind, fld)
             label = f"`{fld}`" + (f" {col.zh}" if col is not None else "")
+            if kind in READ_KINDS:  # a table's fields that are not layer columns
+                if col is None and fld in _PSEUDO_FIELDS:
+                    label += f" {_PSEUDO_FIELDS[fld][0]}"
+                if fld in _READ_AS:
+                    label += f" (read as `{_READ_AS[fld]}`)"
             out.append(
                 f"| {_cell(label)} | {_cell(', '.join(names))} | {_cell(_values(kind, col))} |"
             )
         if m.known_unused:
             out += ["", "Known and left aside: " + ", ".join(sorted(m.known_unused)) + "."]
+        if kind in ASSISTANCE_KINDS:
+            out += [
+                "",
+                "Columns whose header names personal data (姓名, 证件号码, 联系电话, 手机 …) "
+                "that no field takes are dropped with a note; only cadres' and first "
+                "secretaries' names are kept.",
+            ]
         out.append("")
     return "\n".join(out)
 

@@ -100,7 +100,10 @@ def test_the_assistance_rules_round_trip_through_the_form():
     assert '03 = ["教育", "就业"]' in text and "因学" in text
     a = parse_rules(text).assistance
     assert a.visits_per_year == 3 and "已脱贫" in a.statuses
-    assert a.cause_measures["03"] == ("教育", "就业") and a.cause_measures["01"] == ("健康", "兜底保障")
+    assert a.cause_measures["03"] == ("教育", "就业") and a.cause_measures["01"] == (
+        "健康",
+        "兜底保障",
+    )
 
 
 def test_a_new_year_is_added_to_a_line():

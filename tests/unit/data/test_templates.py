@@ -13,6 +13,7 @@ from shapely.geometry import Point
 from township_atlas.data.importing.register import id_valid, read_register
 from township_atlas.data.importing.roads import read_roads
 from township_atlas.data.importing.run import (
+    ASSISTANCE_IMPORT_KINDS,
     BOUNDARY_KINDS,
     TABLE_IMPORT_KINDS,
     import_boundaries,
@@ -43,8 +44,8 @@ DROPDOWNS = {
 }
 
 
-def _write(folder: Path, kind: str, villages=None) -> Path:
-    name, data, _ = template_file(kind, villages)
+def _write(folder: Path, kind: str, villages=None, workspace=None) -> Path:
+    name, data, _ = template_file(kind, villages, workspace=workspace)
     path = folder / name
     path.write_bytes(data)
     return path
@@ -93,7 +94,7 @@ def _read_rows(path: Path, kind: str, villages) -> tuple[int, int]:
 
 
 def test_every_import_kind_has_a_template():
-    assert set(TEMPLATE_KINDS) == {*BOUNDARY_KINDS, *TABLES, "roads"}
+    assert set(TEMPLATE_KINDS) == {*BOUNDARY_KINDS, *TABLES, "roads", *ASSISTANCE_IMPORT_KINDS}
     for kind in TEMPLATE_KINDS:
         name, data, mime = template_file(kind)
         drawn = kind in (*BOUNDARY_KINDS, "roads")
@@ -126,7 +127,8 @@ def test_the_reader_recognises_every_header(kind, demo_ws, tmp_path):
 
 @pytest.mark.parametrize("kind", TEMPLATE_KINDS)
 def test_the_untouched_template_imports_into_its_workspace(kind, run_cli, demo_ws, demo_copy):
-    path = _write(demo_copy.parent, kind, demo_ws.villages)
+    # given the workspace, an assistance example names its first household and cadre
+    path = _write(demo_copy.parent, kind, demo_ws.villages, demo_ws)
     out = _import(run_cli, demo_copy, path, kind)
     assert (out["exit_code"], out["taken"], out["rejected"]) == (0, 1, 0), out
     first = demo_ws.villages.iloc[0]
