@@ -75,6 +75,12 @@ ALL_PAGES = (
         url_path="record",
     ),
     st.Page(
+        PAGES / "assistance_page.py",
+        title=t("page_assistance", lang),
+        icon=":material/volunteer_activism:",
+        url_path="assistance",
+    ),
+    st.Page(
         PAGES / "household_page.py",
         title=t("page_households", lang),
         icon=":material/person_search:",

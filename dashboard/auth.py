@@ -65,6 +65,7 @@ PAGE_AUTHORITY: dict[str, str] = {
     "relocation": "view_maps",
     "record": "record_changes",
     "households": "view_households",
+    "assistance": "view_households",  # cadre names: roles that may see household records
     "villages": "view_figures",
     "data": "import_data",
     "rules": "edit_rules",

@@ -16,6 +16,7 @@ from ..geo.schema import (
     STATUS_EN,
     VILLAGE_STATUS_LABELS,
 )
+from .i18n_assistance import STRINGS as ASSISTANCE_STRINGS
 from .i18n_auth import STRINGS as AUTH_STRINGS
 from .i18n_map import STRINGS as MAP_STRINGS
 from .i18n_meeting import STRINGS as MEETING_STRINGS
@@ -507,6 +508,7 @@ _PARTS = {
     "plan": PLAN_STRINGS,
     "settings": SETTINGS_STRINGS,
     "auth": AUTH_STRINGS,
+    "assistance": ASSISTANCE_STRINGS,
 }
 for _area, _part in _PARTS.items():
     _twice = sorted(set(_STRINGS) & set(_part))

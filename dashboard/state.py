@@ -163,6 +163,22 @@ AUDIT_ACTION = "audit_action"
 AUDIT_DOWNLOAD_CSV = "audit_download_csv"
 AUDIT_DOWNLOAD_XLSX = "audit_download_xlsx"
 # --- end section: auth ---
+# --- section: assistance (帮扶) ---
+ASSIST_FLAG = "assist_flag"  # what the map shades: "all" or one flag's code
+ASSIST_MAP = "assist_map"
+ASSIST_LAST_CLICK = "assist_last_click"  # the village the map last reported clicked
+ASSIST_VILLAGE = "assist_village"  # the household list's village: "all" or a code
+ASSIST_DOWNLOAD = "assist_download"
+ASSIST_LIST = "assist_list"  # the container of the household list (its st-key- class)
+ASSIST_FORM = "assist_form"  # the container of the 登记走访 form
+ASSIST_CADRE = "assist_cadre"  # the cadre whose households are listed
+ASSIST_VISIT_HOUSEHOLD = "assist_visit_household"  # the 登记走访 form
+ASSIST_VISIT_DATE = "assist_visit_date"
+ASSIST_VISIT_CADRE = "assist_visit_cadre"  # "" for nobody named
+ASSIST_VISIT_NOTE = "assist_visit_note"
+ASSIST_VISIT_SUBMIT = "assist_visit_submit"
+ASSIST_VISIT_FOR = "assist_visit_for"  # (household, year) the date and cadre were set for
+# --- end section: assistance ---
 
 DEFAULTS: dict[str, Any] = {
     LANG: "zh",
@@ -323,6 +339,26 @@ DEFAULTS.update(
     }
 )
 # --- end defaults: auth ---
+# --- defaults: assistance ---
+DEFAULTS.update(
+    {
+        ASSIST_FLAG: "all",
+        ASSIST_MAP: None,
+        ASSIST_LAST_CLICK: None,
+        ASSIST_VILLAGE: "all",
+        ASSIST_DOWNLOAD: None,
+        ASSIST_LIST: None,
+        ASSIST_FORM: None,
+        ASSIST_CADRE: None,
+        ASSIST_VISIT_HOUSEHOLD: None,
+        ASSIST_VISIT_DATE: None,
+        ASSIST_VISIT_CADRE: "",
+        ASSIST_VISIT_NOTE: "",
+        ASSIST_VISIT_SUBMIT: False,
+        ASSIST_VISIT_FOR: None,
+    }
+)
+# --- end defaults: assistance ---
 
 
 def get(key: str) -> Any:
