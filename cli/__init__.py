@@ -22,6 +22,7 @@ from . import (
     audit,
     brief,
     demo,
+    funds,
     importing,
     migrate,
     monitor,
@@ -45,6 +46,7 @@ _SUBCOMMANDS = (
     monitor,
     assistance,
     brief,
+    funds,
     importing,
     migrate,
 )

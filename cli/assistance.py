@@ -62,7 +62,7 @@ def cmd_assistance_check(args: argparse.Namespace) -> int:
     print(
         f"贫困村 {t['poor_villages']} 个：无驻村工作队 {t['no_team']}，产业项目不足 "
         f"{t['few_projects']}；项目 {t['projects']} 个，计划投资 {t['budget_wan']:,.2f} 万元，"
-        f"已支出 {t['spent_wan']:,.2f} 万元，受益 {t['households_reached']:,} 户；"
+        f"已支出 {t['spent_wan']:,.2f} 万元，受益 {t['households_reached']:,} 户次；"
         f"每脱贫一户投入 {per}"
     )
     if data["households"]:

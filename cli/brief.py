@@ -14,10 +14,11 @@ from pathlib import Path
 from .common import Parents, SubParsers, parent, read_map_place, workspace_or_demo
 
 _BRIEF_DESCRIPTION = (
-    "A one-page brief of the township at the end of a year: the map of remaining poor "
-    "people by village, the key figures, remaining poor by year and a table of the "
-    "villages. --village CODE makes that village's page instead; --pack the township "
-    "page followed by one page per village. Landscape A4 (or A3); Chinese is set in a "
+    "A brief of the township at the end of a year: the map of remaining poor people by "
+    "village, the key figures, remaining poor by year and a table of the villages, then "
+    "(when the workspace has projects) a page of 帮扶项目与资金. --village CODE makes "
+    "that village's page instead; --pack the township pages followed by one page per "
+    "village. Landscape A4 (or A3); Chinese is set in a "
     "CJK font found on this machine and embedded in the PDF."
 )
 _MAP_DESCRIPTION = (
@@ -37,8 +38,8 @@ def _map_file(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--layers",
         default="villages,labels,gaps,service,relocation,facilities,roads,rivers",
-        help="comma-separated, of villages,labels,gaps,service,relocation,facilities,roads,"
-        "rivers (default: all)",
+        help="comma-separated, of villages,labels,gaps,service,relocation,facilities,projects,"
+        "roads,rivers (default: all but projects)",
     )
 
 

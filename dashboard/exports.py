@@ -1,6 +1,8 @@
-"""The map and the brief as files: an offline HTML page, a PNG picture, a PDF brief.
+"""The map, the brief and the 资金公示 as files: an offline HTML page, a PNG picture, a PDF
+brief, an Excel workbook of the projects' money.
 
-Shared by the dashboard's download buttons and ``township-atlas export-map`` / ``brief``.
+Shared by the dashboard's download buttons and ``township-atlas export-map`` / ``brief`` /
+``funds``.
 """
 
 from __future__ import annotations
@@ -10,27 +12,30 @@ import re
 from dataclasses import replace
 
 from ..analysis import poverty
+from ..geo import levels
 from ..geo.workspace import Workspace
 from ..report.content import brief_content
+from ..report.funds import funds_workbook
 from ..report.pdf import MapPanel, png_pages, render_map_page
 from .view import ALL_LAYERS
 
 #: Map layers an export can draw (the dashboard's layer names).
 EXPORT_LAYERS = ALL_LAYERS
 #: What each kind of file is called after the place and year (简报 the brief, 一张图 the map).
-FILE_KINDS = {"pdf": "简报", "png": "一张图", "html": "一张图"}
+FILE_KINDS = {"pdf": "简报", "png": "一张图", "html": "一张图", "xlsx": "资金公示"}
 #: Characters no file name may hold on Windows, macOS or Linux (and control characters).
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 
 
 def file_name(township: str, year: int, kind: str, village: str | None = None) -> str:
     """The name a downloaded or written file gets: ``古陂镇-2025-简报.pdf``,
-    ``古陂镇-枫树村-2025-简报.pdf``, ``古陂镇-2025-一张图.png`` or ``.html``.
+    ``古陂镇-枫树村-2025-简报.pdf``, ``古陂镇-2025-一张图.png`` or ``.html``,
+    ``古陂镇-2025-资金公示.xlsx``.
 
     ``village`` is a village's name; the township is named once (a ``village`` equal to the
     township, or none, gives the township's file). Characters a file name cannot hold
     (``/\\:*?"<>|``, control characters) become ``_``. Raises ``ValueError`` for a ``kind``
-    other than pdf, png or html.
+    other than pdf, png, html or xlsx.
     """
     kind = str(kind).lower().lstrip(".")
     if kind not in FILE_KINDS:
@@ -72,9 +77,19 @@ def export_map(
             spec = focus(spec, ws, _village_code(ws, village))
         return township_map.standalone_html(spec).encode("utf-8")
     # the brief's map (stations, sites and gap badges as on screen) with the chosen layers
-    brief = brief_content(ws, year, village=village)
+    brief = brief_content(ws, year, village=village, map_projects="projects" in layers)
     page = replace(brief.pages[0], map=panel_with_layers(brief.pages[0].map, layers))
     return png_pages(render_map_page(replace(brief, pages=(page,))))[0]
+
+
+def export_funds(ws: Workspace, year: int, village: str | None = None) -> bytes:
+    """The 资金公示 workbook of the projects of ``year`` and before (every village's, or only
+    ``village``'s: a code or name), as the map shows them up to that year. Raises
+    ``report.funds.NoProjects`` when there is none."""
+    if village:
+        code = _village_code(ws, village)
+        ws = levels.within(ws, levels.find(ws, code))
+    return funds_workbook(ws, year, cumulative=True)
 
 
 def panel_with_layers(panel: MapPanel, layers: frozenset[str]) -> MapPanel:

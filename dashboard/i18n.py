@@ -108,10 +108,10 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "workspace": ("工作空间", "Workspace"),
     "illustrative": ("边界为示意,不作为权属依据", "Boundaries are illustrative (示意)"),
     "demo_banner": (
-        "演示数据:{township}的户、指标、网点与搬迁数据均为虚构,仅供演示,"
+        "演示数据:{township}的户、指标、网点、搬迁与帮扶数据均为虚构,仅供演示,"
         "请勿作为实际情况引用或汇报。",
-        "Demo data: the households, indicators, service points and relocation of {township} "
-        "are invented, for demonstration only: do not present them as real.",
+        "Demo data: the households, indicators, service points, relocation and assistance of "
+        "{township} are invented, for demonstration only: do not present them as real.",
     ),
     "demo_legend": ("演示数据 · 各项数据均为虚构", "Demo data · all figures invented"),
     "registered": ("建档立卡(累计)", "Registered"),

@@ -74,6 +74,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # the parts of a download's file name: 古陂镇-枫树村-2025-简报.pdf
     "meeting_file_brief": ("简报", "brief"),
     "meeting_file_map": ("一张图", "map"),
+    "meeting_file_funds": ("资金公示", "funds"),
     "meeting_poor_people": ("年末未脱贫人口", "Poor people"),
     "meeting_incidence": ("贫困发生率", "Poverty incidence"),
     "meeting_poor_villages_exited": ("贫困村出列", "Poor villages exited"),

@@ -18,9 +18,9 @@ page, follows the frame's size and says when an online base map cannot load.
 A page draws the map in two parts. What no year changes (boundaries, names, roads, rivers) is
 the map's script, the same text on every rerun: streamlit-folium keeps the map it drew, and
 Streamlit sends the unchanged element as a reference to what the browser has. What a year,
-indicator or language changes (fills, tooltips, legend, gaps, facilities, stations, moves, a
-plan) is :func:`restyle_payload`, a few KB handed to the map already drawn by a small
-component of ours beside it (:data:`UPDATE_ENV`: or by streamlit-folium's
+indicator or language changes (fills, tooltips, legend, gaps, facilities, stations, moves,
+projects, a plan) is :func:`restyle_payload`, a few KB handed to the map already drawn by a
+small component of ours beside it (:data:`UPDATE_ENV`: or by streamlit-folium's
 ``feature_group_to_add``, which sends the whole map element again but does not redraw it).
 """
 
@@ -61,6 +61,10 @@ UPDATE_ENV = "TOWNSHIP_ATLAS_MAP_UPDATE"
 BLANK_FILL = "#eeeeee"
 #: What each village's row of :func:`restyle_payload` holds, in order.
 STYLE_COLUMNS = ("fill", "value_text", "poor_text", "incidence_text", "gap_text")
+#: A village's projects and money in two rows (:func:`view.money_lines`: projects and money
+#: spent, households reached and 元 per household lifted), after the others when the workspace
+#: has projects.
+MONEY_COLUMNS = ("money_text", "money_reach_text")
 #: The layers drawn in the map's own script (the same for every year).
 STATIC_LAYERS = ("villages", "labels", "roads", "rivers")
 
@@ -328,18 +332,30 @@ def _make_shapes(spec: MapSpec, digest: str) -> Shapes:
 
 def restyle_payload(spec: MapSpec, key: str = "", digest: str = "") -> dict:
     """What a year, indicator or language change sends to the map already drawn: each
-    village's fill and tooltip values by code (:data:`STYLE_COLUMNS`), the tooltip's row
-    names (the village's name first), the legend (escaped HTML) and the overlays that change
-    with the year (gaps, facilities, service points, relocation, a plan). ``key`` (the map's
+    village's fill and tooltip values by code (:data:`STYLE_COLUMNS`, then
+    :data:`MONEY_COLUMNS` when the workspace has projects), the tooltip's row names (the
+    village's name first), the legend (escaped HTML) and the overlays that change with the
+    year (gaps, facilities, service points, relocation, projects, a plan). ``key`` (the map's
     Streamlit key) and ``digest`` (:attr:`Shapes.digest`) say which map it is for.
 
     Tooltip values are plain text (the page sets them as text); overlay tooltips and the
     legend are HTML with every string from data escaped.
     """
     lang = spec.lang
+    fields = [
+        i18n.t("village_detail", lang),
+        spec.title,
+        i18n.t("remaining", lang),
+        i18n.t("incidence", lang),
+        i18n.t("gaps", lang),
+    ]
+    columns = list(STYLE_COLUMNS)
+    if MONEY_COLUMNS[0] in spec.villages.columns:  # only a workspace with projects has them
+        fields += [i18n.t("money_field", lang), i18n.t("money_reach_field", lang)]
+        columns += MONEY_COLUMNS
     villages = {}
     if "villages" in spec.layers:
-        v = spec.villages[["code", *STYLE_COLUMNS]]
+        v = spec.villages[["code", *columns]]
         villages = {
             str(row[0]): ["" if x is None else str(x) for x in row[1:]]
             for row in v.itertuples(index=False)
@@ -347,13 +363,7 @@ def restyle_payload(spec: MapSpec, key: str = "", digest: str = "") -> dict:
     return {
         "key": key,
         "digest": digest,
-        "fields": [
-            i18n.t("village_detail", lang),
-            spec.title,
-            i18n.t("remaining", lang),
-            i18n.t("incidence", lang),
-            i18n.t("gaps", lang),
-        ],
+        "fields": fields,
         "villages": villages,
         "legend": H.legend_html(spec),
         "overlays": _overlay_items(spec),
@@ -367,6 +377,7 @@ def _overlay_items(spec: MapSpec) -> list[dict]:
         ("facilities", map_items.facility_items),
         ("service", map_items.service_items),
         ("relocation", map_items.relocation_items),
+        ("projects", map_items.project_items),
     )
     items = [it for layer, make in makers if layer in spec.layers for it in make(spec)]
     if spec.plan is not None and len(spec.plan):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 
 from . import i18n
-from .view import ROLE_COLOUR, TIER_STYLE, MapSpec
+from .view import PROJECT_STYLE, ROLE_COLOUR, TIER_STYLE, MapSpec, project_type_label
 
 FONT = "'Noto Sans CJK SC','Noto Sans SC','Microsoft YaHei','PingFang SC',sans-serif"
 #: Leaflet's ground where no base map is drawn, on a dark screen.
@@ -95,6 +95,13 @@ def legend_html(spec: MapSpec) -> str:
             f'<span style="display:inline-block;width:18px;border-top:3px solid #6a3d9a;'
             f'margin:0 4px 3px 6px;vertical-align:middle"></span>{esc(i18n.t("flow", lang))}</div>'
         )
+    if "projects" in spec.layers and spec.projects is not None and len(spec.projects):
+        rows.append(f'<div style="margin-top:2px">{esc(i18n.t("layer_projects", lang))}</div>')
+        shown = set(spec.projects["project_type"])
+        for kind, (colour, mark) in PROJECT_STYLE.items():
+            if kind in shown:
+                label = esc(project_type_label(kind, lang))
+                rows.append(f"<div>{project_icon_html(colour, mark)} {label}</div>")
     if spec.plan is not None and len(spec.plan):
         roles = set(spec.plan["role"]) if "role" in spec.plan else {"existing"}
         symbols = {
@@ -145,6 +152,17 @@ def site_icon_html() -> str:
         '<span style="display:inline-flex;align-items:center;justify-content:center;width:16px;'
         "height:16px;background:#6a3d9a;color:#fff;font-size:10px;font-weight:700;border:2px solid "
         '#fff;box-shadow:0 0 2px #000">安</span>'
+    )
+
+
+def project_icon_html(colour: str, mark: str) -> str:
+    """The rounded square of an assistance project: its type's colour and character (产,
+    光 …), unlike the circles of stations and facilities."""
+    return (
+        '<span class="ta-project-icon" style="display:inline-flex;align-items:center;'
+        f"justify-content:center;width:14px;height:14px;border-radius:4px;background:{esc(colour)};"
+        f"color:#fff;font:700 9px/1 {FONT};border:2px solid #fff;box-shadow:0 0 2px #000;"
+        f'vertical-align:middle">{esc(mark)}</span>'
     )
 
 

@@ -1,11 +1,13 @@
 """What the map draws besides the boundaries, as plain JSON items for the map's script and
 its restyle payload: rivers, roads, names, gap badges, facilities, stations, a plan's service
-areas, relocation moves and sites. Pure data (no folium): :mod:`.map` turns them into the map.
-Every string that comes from data is HTML-escaped here."""
+areas, relocation moves and sites, assistance projects. Pure data (no folium): :mod:`.map`
+turns them into the map. Every string that comes from data is HTML-escaped here."""
 
 from __future__ import annotations
 
-from . import i18n
+import pandas as pd
+
+from . import i18n, view
 from . import map_html as H
 from .view import MapSpec
 
@@ -169,6 +171,52 @@ def relocation_items(spec: MapSpec) -> list[dict]:
         for r in spec.sites.itertuples()
     ]
     return items
+
+
+def project_items(spec: MapSpec) -> list[dict]:
+    """Assistance projects as rounded squares in their type's colour with its character; the
+    tooltip says name, type, year and status, budget and money spent, households reached."""
+    p = spec.projects
+    if p is None or not len(p):
+        return []
+    lang = spec.lang
+    items = []
+    for r in p.itertuples():
+        year = "—" if pd.isna(r.year) else str(int(r.year))
+        when = i18n.t("project_year_line", lang, year=year, status=r.status_label)
+        money = i18n.t(
+            "project_money_line",
+            lang,
+            budget=_wan(r.budget, lang),
+            spent=_wan(r.spent, lang),
+        )
+        reached = i18n.t(
+            "project_reached_line", lang, n=_whole(r.households), poor=_whole(r.poor_households)
+        )
+        items.append(
+            {
+                "at": [round(r.geometry.y, 6), round(r.geometry.x, 6)],
+                "html": '<div style="transform:translate(-50%,-50%)">'
+                f"{H.project_icon_html(r.colour, r.mark)}</div>",
+                "cls": "ta-project",
+                "tooltip": _tip(
+                    f"<b>{esc(r.name)}</b>",
+                    esc(r.type_label),
+                    esc(when.rstrip(" ·")),
+                    esc(money),
+                    esc(reached),
+                ),
+            }
+        )
+    return items
+
+
+def _wan(value: object, lang: str) -> str:
+    return "—" if value is None or pd.isna(value) else view.wan_text(float(value), lang)
+
+
+def _whole(value: object) -> str:
+    return "—" if value is None or pd.isna(value) else f"{int(value):,}"
 
 
 def _latlngs(geom) -> list:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -27,6 +28,7 @@ from .view import MapSpec
 AUTO_CHOICES = (0, 10, 20, 30, 60)
 #: The map's height in the ordinary page (the presentation view's style sheet sets its own).
 MAP_HEIGHT = 640
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -171,7 +173,7 @@ def stage(
             else:
                 card(ws, year, code, rules, lang)
             step_buttons(step, lang, county)
-            if auth.may("export_brief"):
+            if auth.may("export_brief") or auth.may("export_data"):
                 # a county's files are the county's (a township's own: choose it as the place)
                 downloads(ws, spec, year, None if county else code, lang, present, county)
 
@@ -243,7 +245,8 @@ def downloads(
     county: bool = False,
 ) -> None:
     """The brief (PDF) and the map (PNG, HTML) of what is on the screen, named once
-    (古陂镇-枫树村-2025-简报.pdf). The PDF and PNG take seconds: a button makes them under a
+    (古陂镇-枫树村-2025-简报.pdf), for a role that exports briefs; the 资金公示 (Excel) for a
+    role that exports data. The PDF and PNG take seconds: a button makes them under a
     spinner, then offers the file. On the big screen they stay in a fold."""
     township = loader.current_place().name or view.township_name(ws)
     names = dict(zip(ws.villages["code"].astype(str), ws.villages["name"], strict=True))
@@ -258,55 +261,100 @@ def downloads(
                 ),
             )
         )
-        for kind, make, making, key, label, mime in (
-            (
-                "pdf",
-                S.MEETING_MAKE_PDF,
-                "meeting_making_pdf",
-                S.MEETING_BRIEF,
-                "meeting_brief",
-                "application/pdf",
-            ),
-            (
-                "png",
-                S.MEETING_MAKE_PNG,
-                "meeting_making_png",
-                S.MEETING_EXPORT_PNG,
-                "meeting_export_png",
-                "image/png",
-            ),
+        if auth.may("export_brief"):
+            _brief_and_map(ws, spec, year, code, lang, township, village)
+        if auth.may("export_data"):
+            funds_download(ws, year, code, lang, township, village)
+
+
+def funds_download(
+    ws: Workspace, year: int, code: str | None, lang: str, township: str, village: str | None
+) -> None:
+    """The 资金公示 workbook of the place shown (the projects up to ``year``), made when
+    clicked and recorded in the audit log; nothing when it had no project by then."""
+    money = view.place_money(ws, year, code)
+    if money is None or not money.projects:
+        return
+    name = meeting_view.file_name(township, year, village, "xlsx", lang)
+    st.download_button(
+        i18n.t("funds_download", lang),
+        partial(_funds_bytes, ws, year, code),  # made only when clicked
+        file_name=name,
+        mime=XLSX,
+        key=S.MEETING_FUNDS,
+        on_click=auth.record_export,
+        args=("funds", name),
+        help=i18n.t("funds_download_help", lang),
+        icon=":material/table:",
+    )
+
+
+def _funds_bytes(ws: Workspace, year: int, code: str | None) -> bytes:
+    # imported here: the workbook's module reads the report's, which a page need not load
+    from .exports import export_funds
+
+    return export_funds(ws, year, code)
+
+
+def _brief_and_map(
+    ws: Workspace,
+    spec: MapSpec,
+    year: int,
+    code: str | None,
+    lang: str,
+    township: str,
+    village: str | None,
+) -> None:
+    """The brief (PDF) and the map (PNG, HTML)."""
+    for kind, make, making, key, label, mime in (
+        (
+            "pdf",
+            S.MEETING_MAKE_PDF,
+            "meeting_making_pdf",
+            S.MEETING_BRIEF,
+            "meeting_brief",
+            "application/pdf",
+        ),
+        (
+            "png",
+            S.MEETING_MAKE_PNG,
+            "meeting_making_png",
+            S.MEETING_EXPORT_PNG,
+            "meeting_export_png",
+            "image/png",
+        ),
+    ):
+        # The picture shows the layers on the screen; the brief is always the whole brief.
+        layers = tuple(sorted(S.get(S.LAYERS) or ())) if kind == "png" else None
+        tag = (kind, year, code or "", layers)
+        slot = st.empty()
+        if tag not in S.get(S.MEETING_MADE) and slot.button(
+            i18n.t(f"meeting_make_{kind}", lang), key=make, icon=":material/build:"
         ):
-            # The picture shows the layers on the screen; the brief is always the whole brief.
-            layers = tuple(sorted(S.get(S.LAYERS) or ())) if kind == "png" else None
-            tag = (kind, year, code or "", layers)
-            slot = st.empty()
-            if tag not in S.get(S.MEETING_MADE) and slot.button(
-                i18n.t(f"meeting_make_{kind}", lang), key=make, icon=":material/build:"
-            ):
-                with st.spinner(i18n.t(making, lang)):
-                    loader.cached_export(kind, year, code, layers)
-                S.set_value(S.MEETING_MADE, (*S.get(S.MEETING_MADE), tag))
-            if tag in S.get(S.MEETING_MADE):
-                slot.download_button(
-                    i18n.t(label, lang),
-                    loader.cached_export(kind, year, code, layers),  # made above: cached
-                    file_name=meeting_view.file_name(township, year, village, kind, lang),
-                    mime=mime,
-                    key=key,
-                    on_click="ignore",
-                    type="primary" if kind == "pdf" else "secondary",
-                    icon=":material/download:",
-                )
-        st.download_button(
-            i18n.t("meeting_export_html", lang),
-            # made only when clicked; the chosen map, focused on the village shown
-            lambda: township_map.standalone_html(
-                meeting_view.focus(replace(spec, dark=False), ws, code)  # a file prints light
-            ),
-            file_name=meeting_view.file_name(township, year, village, "html", lang),
-            mime="text/html",
-            key=S.MEETING_EXPORT_HTML,
-            on_click="ignore",
-            help=i18n.t("meeting_export_html_help", lang),
-            icon=":material/download:",
-        )
+            with st.spinner(i18n.t(making, lang)):
+                loader.cached_export(kind, year, code, layers)
+            S.set_value(S.MEETING_MADE, (*S.get(S.MEETING_MADE), tag))
+        if tag in S.get(S.MEETING_MADE):
+            slot.download_button(
+                i18n.t(label, lang),
+                loader.cached_export(kind, year, code, layers),  # made above: cached
+                file_name=meeting_view.file_name(township, year, village, kind, lang),
+                mime=mime,
+                key=key,
+                on_click="ignore",
+                type="primary" if kind == "pdf" else "secondary",
+                icon=":material/download:",
+            )
+    st.download_button(
+        i18n.t("meeting_export_html", lang),
+        # made only when clicked; the chosen map, focused on the village shown
+        lambda: township_map.standalone_html(
+            meeting_view.focus(replace(spec, dark=False), ws, code)  # a file prints light
+        ),
+        file_name=meeting_view.file_name(township, year, village, "html", lang),
+        mime="text/html",
+        key=S.MEETING_EXPORT_HTML,
+        on_click="ignore",
+        help=i18n.t("meeting_export_html_help", lang),
+        icon=":material/download:",
+    )

@@ -159,6 +159,25 @@ class Card:
     register: str  # the register in one sentence
     figures: tuple[tuple[str, str], ...] = ()  # (label, value)
     notes: tuple[tuple[str, str], ...] = ()  # (heading, text)
+    #: 帮扶项目与资金 (截至 year 年末): "" when the workspace has no projects (nothing said)
+    money_heading: str = ""
+    money: tuple[tuple[str, str], ...] = ()  # (label, value)
+    money_note: str = ""  # 暂无项目: the place had no project by then
+
+
+def money_part(ws: Workspace, year: int, lang: str, code: str | None = None) -> dict:
+    """The card's 帮扶资金 (``money_heading``, ``money``) of village ``code`` or of all of
+    ``ws``: projects, money spent, households reached, 元 per household lifted, up to the
+    end of ``year``. Empty when the workspace has no projects: no zeros said as if real."""
+    money = view.place_money(ws, year, code)
+    if money is None:
+        return {}
+    figures = view.money_figures(money, lang)
+    return {
+        "money_heading": i18n.t("money_heading", lang, year=year),
+        "money": figures,
+        "money_note": "" if figures else i18n.t("money_none", lang),
+    }
 
 
 def township_card(ws: Workspace, year: int, lang: str, place: str = "") -> Card:
@@ -170,6 +189,7 @@ def township_card(ws: Workspace, year: int, lang: str, place: str = "") -> Card:
         status="",
         register=register_text(ws, year, None, lang),
         notes=(("", i18n.t("meeting_hint", lang)),),
+        **money_part(ws, year, lang),
     )
 
 
@@ -181,6 +201,7 @@ def county_card(ws: Workspace, year: int, lang: str, place: str) -> Card:
         status="",
         register=register_text(ws, year, None, lang),
         notes=(("", i18n.t("meeting_hint_county", lang)),),
+        **money_part(ws, year, lang),
     )
 
 
@@ -200,6 +221,7 @@ def town_card(town: Workspace, year: int, lang: str, place: str) -> Card:
             (i18n.t("population", lang), i18n.count(totals["population"], "people", lang)),
             (i18n.t("meeting_poor_villages_exited", lang), exited),
         ),
+        **money_part(town, year, lang),
     )
 
 
@@ -234,6 +256,7 @@ def village_card(ws: Workspace, status: pd.Series, year: int, lang: str, place: 
             ),
             (i18n.t("gaps", lang), detail.gaps if detail else i18n.t("no_data", lang)),
         ),
+        **money_part(ws, year, lang, code),
     )
 
 
@@ -243,8 +266,23 @@ _NUMBER_UNIT = re.compile(r"(\d[\d,.]*)(\s?)(户|人|个|%|km|亩|万元|元)")
 
 def _unbroken(html: str) -> str:
     """``html`` with each number kept on its unit's line: a narrow card broke ``210,623`` /
-    ``人`` over two lines (a word joiner, U+2060, between them)."""
-    return _NUMBER_UNIT.sub(lambda m: m[1] + "\u2060" + (m[2] and "\u00a0") + m[3], html)
+    ``人`` over two lines (a word joiner, U+2060, between them, and within 万元)."""
+    # and the unit whole: a line may break between any two Chinese characters (万 / 元)
+    return _NUMBER_UNIT.sub(
+        lambda m: m[1] + "\u2060" + (m[2] and "\u00a0") + "\u2060".join(m[3]), html
+    )
+
+
+def _money_html(card: Card) -> str:
+    """The card's 帮扶资金 figures as a grid like its others, or its note (暂无项目)."""
+    if not card.money:
+        return f'<div class="ta-card-note ta-card-money">{esc(card.money_note)}</div>'
+    cells = "".join(
+        f'<div class="ta-card-fig"><div class="ta-card-fig-label">{esc(label)}</div>'
+        f'<div class="ta-card-fig-value">{_unbroken(esc(value))}</div></div>'
+        for label, value in card.money
+    )
+    return f'<div class="ta-card-figs ta-card-money">{cells}</div>'
 
 
 def card_html(card: Card) -> str:
@@ -264,6 +302,10 @@ def card_html(card: Card) -> str:
             for label, value in card.figures
         )
         parts.append(f'<div class="ta-card-figs">{cells}</div>')
+    if card.money_heading:
+        heading = esc(card.money_heading)
+        parts.append(f'<div class="ta-card-note-heading ta-card-money-heading">{heading}</div>')
+        parts.append(_money_html(card))
     for heading, text in card.notes:
         if heading:
             parts.append(f'<div class="ta-card-note-heading">{esc(heading)}</div>')
@@ -318,12 +360,15 @@ def focus(spec: MapSpec, ws: Workspace, code: str | None) -> MapSpec:
 # ---------------------------------------------------------------- downloads
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+#: What each kind of download is called in its file name (the map's for png and html).
+_FILE_WHAT = {"pdf": "meeting_file_brief", "xlsx": "meeting_file_funds"}
 
 
 def file_name(township: str, year: int, village: str | None, kind: str, lang: str) -> str:
     """A download's file name, each part once: ``古陂镇-2025-简报.pdf``,
-    ``古陂镇-枫树村-2025-简报.pdf``, ``古陂镇-2025-一张图.png``. ``kind``: pdf, png or html."""
-    what = i18n.t("meeting_file_brief" if kind == "pdf" else "meeting_file_map", lang)
+    ``古陂镇-枫树村-2025-简报.pdf``, ``古陂镇-2025-一张图.png``, ``古陂镇-2025-资金公示.xlsx``.
+    ``kind``: pdf, png, html or xlsx."""
+    what = i18n.t(_FILE_WHAT.get(kind, "meeting_file_map"), lang)
     town = _UNSAFE.sub("_", township or "").strip(" ._")
     place = _UNSAFE.sub("_", village or "").strip(" ._")
     parts = [town, place if place != town else "", str(year), what]
@@ -368,6 +413,7 @@ BASE_CSS = """
 .ta-card-figs { display:grid; grid-template-columns:1fr 1fr; gap:4px 10px; margin:6px 0; }
 .ta-card-fig-label { font-size:.85rem; color:var(--ta-muted); }
 .ta-card-fig-value { font-size:1.45rem; font-weight:700; font-variant-numeric:tabular-nums; }
+.ta-card-money .ta-card-fig-value { font-size:1.2rem; }
 .ta-card-note-heading { font-weight:700; margin-top:6px; }
 .ta-card-note { font-size:.95rem; overflow-wrap:anywhere; }
 """
@@ -410,6 +456,8 @@ footer, .st-key-meeting_head { display:none !important; }
 .st-key-meeting_side .ta-card-register { font-size:clamp(12px, calc(1.05 * var(--ta-u)), 24px); }
 .st-key-meeting_side .ta-card-fig-label { font-size:clamp(12px, calc(1 * var(--ta-u)), 22px); }
 .st-key-meeting_side .ta-card-fig-value { font-size:clamp(18px, calc(1.9 * var(--ta-u)), 42px); }
+.st-key-meeting_side .ta-card-money .ta-card-fig-value {
+    font-size:clamp(15px, calc(1.5 * var(--ta-u)), 34px); }
 .st-key-meeting_side .ta-card-note { font-size:inherit; }
 .st-key-meeting_side button p { font-size:clamp(14px, calc(1.1 * var(--ta-u)), 26px); }
 .st-key-meeting_prev button, .st-key-meeting_next button, .st-key-meeting_overview button {

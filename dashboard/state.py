@@ -117,6 +117,7 @@ MEETING_MAKE_PDF = "meeting_make_pdf"  # 「生成简报」: builds the brief un
 MEETING_MAKE_PNG = "meeting_make_png"
 MEETING_MADE = "meeting_made"  # files built so far: (kind, year, village code or "", layers)
 MEETING_LAST_CLICK = "meeting_last_click"  # the village the map last reported clicked
+MEETING_FUNDS = "meeting_funds_xlsx"  # the 资金公示 download (a role that exports data)
 # --- end section: meeting ---
 # --- section: monitor (变更登记, plans, progress) ---
 REC_YEAR = "rec_year"  # the year a recorded change counts in (its date: that year's end, or today)
@@ -286,6 +287,7 @@ DEFAULTS.update(
         MEETING_MAKE_PNG: False,
         MEETING_MADE: (),  # never mutated: replaced by a new tuple
         MEETING_LAST_CLICK: None,
+        MEETING_FUNDS: None,
     }
 )
 # --- end defaults: meeting ---

@@ -12,6 +12,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from ..analysis import assistance as assistance_mod
 from ..analysis import classify as classify_mod
 from ..analysis import coverage as coverage_mod
 from ..analysis import gaps as gaps_mod
@@ -19,7 +20,9 @@ from ..analysis import poverty, relocation, station_plan
 from ..geo import simplify
 from ..geo.places import village_anchor_points
 from ..geo.schema import SERVICE_TIERS, WGS84
+from ..geo.schema_assistance import PROJECT_TYPE_EN
 from ..geo.workspace import Workspace, is_demo
+from ..report.project_symbols import PROJECT_SYMBOLS
 from . import i18n
 
 PALETTE = ("#fff5d6", "#fdd49e", "#fc8d59", "#e34a33", "#b30000")
@@ -36,9 +39,15 @@ ALL_LAYERS = (
     "service",
     "relocation",
     "facilities",
+    "projects",
     "roads",
     "rivers",
 )
+#: Assistance projects by type: the colour of its square and the character on it (the printed
+#: brief's too).
+PROJECT_STYLE = PROJECT_SYMBOLS
+#: A project's status (the schema's words) as the interface's key says it.
+PROJECT_STATUS_KEYS = {"计划": "planned", "在建": "building", "完工": "done"}
 
 
 @dataclass(frozen=True)
@@ -53,7 +62,7 @@ class MapSpec:
 
     lang: str
     title: str
-    villages: gpd.GeoDataFrame  # code, name, value_text, fill, gap_text, tooltip fields
+    villages: gpd.GeoDataFrame  # code, name, value_text, fill, gap_text, tooltip (money) fields
     labels: gpd.GeoDataFrame  # name at a point inside each village
     classes: tuple[LegendClass, ...]
     outline: gpd.GeoDataFrame
@@ -76,6 +85,10 @@ class MapSpec:
     #: proposed), colour, dashed, radius_m (a circle, straight-line mode) or reach (the
     #: reachable roads, road mode; else None).
     plan: gpd.GeoDataFrame | None = None
+    #: Assistance projects of the year or before (EPSG:4326): name, project_type, type_label,
+    #: colour, mark, year, budget, spent (万元), households, poor_households, status_label.
+    #: None (or empty) when the workspace has none.
+    projects: gpd.GeoDataFrame | None = None
     #: Pixel size of village names; larger on a projector, read from the back of a room.
     label_size: int = 13
     #: Drawn for a dark screen (a projector's dark theme): dark ground, light lines and text.
@@ -114,6 +127,152 @@ def format_value(indicator: str, value: float, lang: str) -> str:
     if lang == "en":
         unit = " people" if unit == "人" else " hh"
     return f"{round(value):,}{unit}"
+
+
+# ----------------------------------------------------------------------------- money
+def wan_text(value: float, lang: str) -> str:
+    """An amount of 万元 as people read it: ``77.9万元`` (``¥779,000`` in English)."""
+    if lang == "en":
+        return f"¥{value * 10_000:,.0f}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".") + "万元"
+
+
+def yuan_text(value: float, lang: str) -> str:
+    """An amount of 元: ``12,345元`` (``¥12,345``)."""
+    return f"¥{value:,.0f}" if lang == "en" else f"{value:,.0f}元"
+
+
+@dataclass(frozen=True)
+class Money:
+    """A place's assistance projects up to the end of ``year`` and their money: what
+    :func:`analysis.assistance.village_money` gives its villages, summed."""
+
+    year: int
+    projects: int
+    budget_wan: float
+    spent_wan: float
+    measures_wan: float
+    households_reached: int
+    exited_households: int
+    #: Projects' and measures' money per registered household lifted (元); None while none
+    #: has exited.
+    yuan_per_exit: float | None
+
+
+def has_projects(ws: Workspace) -> bool:
+    """Whether the workspace holds any assistance project (else money is left unsaid, never
+    shown as zeros)."""
+    return bool(len(ws["projects"]))
+
+
+def village_money(ws: Workspace, year: int) -> pd.DataFrame | None:
+    """Each village's projects and money up to ``year`` (one row per village, in order), or
+    None when the workspace has no projects."""
+    if not has_projects(ws):
+        return None
+    return assistance_mod.village_money(
+        ws.villages, ws.households, ws["projects"], ws["measures"], year
+    )
+
+
+def money_of(table: pd.DataFrame, year: int, code: str | None = None) -> Money:
+    """The :class:`Money` of village ``code`` in ``table`` (:func:`village_money`), or of all
+    its villages."""
+    rows = table if code is None else table[table["code"].astype(str) == str(code)]
+    spent, measures = float(rows["spent_wan"].sum()), float(rows["measures_wan"].sum())
+    exited = int(rows["exited_households"].sum())
+    return Money(
+        year=year,
+        projects=int(rows["projects"].sum()),
+        budget_wan=float(rows["budget_wan"].sum()),
+        spent_wan=spent,
+        measures_wan=measures,
+        households_reached=int(rows["households_reached"].sum()),
+        exited_households=exited,
+        yuan_per_exit=round((spent + measures) * 10_000 / exited) if exited else None,
+    )
+
+
+def place_money(ws: Workspace, year: int, code: str | None = None) -> Money | None:
+    """The money of village ``code`` (or the whole place) up to ``year``; None when the
+    workspace has no projects."""
+    table = village_money(ws, year)
+    return None if table is None else money_of(table, year, code)
+
+
+def money_figures(money: Money, lang: str) -> tuple[tuple[str, str], ...]:
+    """Projects, money spent, households reached and 元 per household lifted as (label,
+    value); none when the place had no project by then (say :func:`money_lines` instead)."""
+    if not money.projects:
+        return ()
+    per = "—" if money.yuan_per_exit is None else yuan_text(money.yuan_per_exit, lang)
+    return (
+        (i18n.t("money_projects", lang), i18n.t("money_count", lang, n=f"{money.projects:,}")),
+        (i18n.t("money_spent", lang), wan_text(money.spent_wan, lang)),
+        (
+            i18n.labelled(i18n.t("money_reached", lang), "households", lang),
+            i18n.count(money.households_reached, "households", lang),
+        ),
+        (i18n.t("money_per_exit", lang), per),
+    )
+
+
+def money_lines(money: Money, lang: str) -> tuple[str, str]:
+    """The money in two short lines (a village's tooltip): ``5个项目 · 已支出 120.5万元`` and
+    ``受益 85户 · 每脱贫户 12,345元``; ``暂无项目`` and nothing when it had none."""
+    if not money.projects:
+        return i18n.t("money_none", lang), ""
+    spent = i18n.t("money_spent_line", lang, amount=wan_text(money.spent_wan, lang))
+    first = f"{i18n.t('money_count_projects', lang, n=f'{money.projects:,}')} · {spent}"
+    second = i18n.t("money_reached_line", lang, n=f"{money.households_reached:,}")
+    if money.yuan_per_exit is not None:
+        per = yuan_text(money.yuan_per_exit, lang)
+        second += " · " + i18n.t("money_per_exit_line", lang, amount=per)
+    return first, second
+
+
+def project_points(ws: Workspace, year: int, lang: str) -> gpd.GeoDataFrame | None:
+    """The projects of ``year`` or before as points (EPSG:4326) with what the map shows of
+    them (:attr:`MapSpec.projects`); None when the workspace has no projects."""
+    p = ws["projects"]
+    if not len(p):
+        return None
+    done_by = pd.to_numeric(p["year"], errors="coerce") <= year
+    p = p[done_by.fillna(False).to_numpy(dtype=bool)]
+    p = p[(p.geometry.notna() & ~p.geometry.is_empty).to_numpy(dtype=bool)]
+    p = p.to_crs(WGS84) if p.crs is not None else p.set_crs(WGS84)
+    styles = [PROJECT_STYLE.get(str(t), PROJECT_STYLE["其他"]) for t in p["project_type"]]
+    kinds = p["project_type"].astype(str)
+    return gpd.GeoDataFrame(
+        {
+            "name": p["name"].astype(str).to_numpy(),
+            "project_type": kinds.to_numpy(),
+            "type_label": [project_type_label(k, lang) for k in kinds],
+            "colour": [c for c, _ in styles],
+            "mark": [m for _, m in styles],
+            "year": pd.to_numeric(p["year"], errors="coerce").astype("Int64").to_numpy(),
+            "budget": pd.to_numeric(p["budget"], errors="coerce").to_numpy(),
+            "spent": pd.to_numeric(p["spent"], errors="coerce").to_numpy(),
+            "households": pd.to_numeric(p["households"], errors="coerce").to_numpy(),
+            "poor_households": pd.to_numeric(p["poor_households"], errors="coerce").to_numpy(),
+            "status_label": [project_status_label(s, lang) for s in p["status"]],
+        },
+        geometry=p.geometry.to_numpy(),
+        crs=WGS84,
+    )
+
+
+def project_type_label(kind: str, lang: str) -> str:
+    """A project type in the interface's language (the schema's words)."""
+    return kind if lang == "zh" else PROJECT_TYPE_EN.get(kind, kind)
+
+
+def project_status_label(status: object, lang: str) -> str:
+    """A project's status (计划, 在建, 完工) in the interface's language; "" when none."""
+    if not isinstance(status, str) or not status:
+        return ""
+    key = PROJECT_STATUS_KEYS.get(status)
+    return i18n.t(f"project_status_{key}", lang) if key else status
 
 
 def gap_text(missing: tuple[str, ...], dangerous: int, unsafe: int, lang: str) -> str:
@@ -231,6 +390,11 @@ def map_spec(
         geometry=geometry.shapes.to_numpy(),
         crs=villages.crs,
     )
+    money = village_money(ws, year)
+    if money is not None:  # a workspace without projects has no money rows at all
+        lines = [money_lines(money_of(money, year, c), lang) for c in villages["code"]]
+        v["money_text"] = [a for a, _ in lines]
+        v["money_reach_text"] = [b for _, b in lines]
 
     anchors = geometry.anchors
     labels = gpd.GeoDataFrame(
@@ -293,6 +457,7 @@ def map_spec(
         facilities=others,
         sites=sites,
         flows=flows,
+        projects=project_points(ws, year, lang),
         layers=frozenset(ALL_LAYERS if layers is None else layers),
         basemap=basemap,
         illustrative=bool(ws.township["illustrative"].fillna(False).any())

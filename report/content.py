@@ -47,10 +47,13 @@ from .content_maps import (
     TIER_SYMBOLS,
     ZERO_COLOUR,
     county_map,
+    reach,
+    township_area,
     township_map,
     village_map,
 )
-from .pdf_model import Brief, Page
+from .content_money import money_pages, village_money_tiles, with_projects
+from .pdf_model import Brief, MapPanel, Page
 
 __all__ = [
     "FACILITY_SYMBOLS",
@@ -78,13 +81,17 @@ def brief_content(
     village: str | None = None,
     pack: bool = False,
     rules: Rules | None = None,
+    map_projects: bool = False,
 ) -> Brief:
     """The brief at the end of ``year`` (default: the workspace's latest).
 
-    One township page; with ``village`` (a code, or a name) that village's page instead; with
-    ``pack`` the township page and then one page per village, in the villages' order.
-    ``rules`` default to the workspace's stored exit rules. Raises ``ValueError`` for a year
-    outside the workspace's years or an unknown village.
+    One township page (and, when the workspace has projects, its 帮扶项目与资金 page); with
+    ``village`` (a code, or a name) that village's page instead; with ``pack`` the township
+    pages and then one page per village, in the villages' order.
+    ``rules`` default to the workspace's stored exit rules. ``map_projects``: the township
+    page's map shows the projects too (a picture of the map with its 扶贫项目 layer; a
+    village's map always has them, as a layer an export may leave out). Raises
+    ``ValueError`` for a year outside the workspace's years or an unknown village.
     """
     if village is not None and pack:
         raise ValueError("a pack already has a page per village: ask for one or the other")
@@ -99,13 +106,14 @@ def brief_content(
     if village is not None:
         pages = [village_page(facts, _village_code(ws, village))]
     elif len(towns) > 1:  # a county: its page, then (pack) a page per township
-        pages = [township_page(facts, county=True)]
+        pages = [township_page(facts, county=True), *money_pages(facts, county=True)]
         if pack:
-            pages += [
-                township_page(Facts(levels.within(ws, t), int(year), first, rules)) for t in towns
-            ]
+            for t in towns:
+                town = Facts(levels.within(ws, t), int(year), first, rules)
+                pages += [township_page(town), *money_pages(town)]
     else:
-        pages = [township_page(facts)]
+        # the projects and their money follow the township's page (when there are any)
+        pages = [township_page(facts, projects=map_projects), *money_pages(facts)]
         if pack:
             pages += [village_page(facts, code) for code in facts.codes]
     parts = "含各乡镇" if len(towns) > 1 else "含各村"
@@ -123,10 +131,13 @@ def brief_content(
 
 def demo_notice(ws: Workspace, township: str) -> str:
     """The warning a brief of the demo workspace carries on every page ("" for real data):
-    its households, indicators, stations and relocation are invented."""
+    its households, indicators, stations, relocation and assistance are invented."""
     if not is_demo(ws.meta):
         return ""
-    return f"演示数据：{township}的户、指标、网点与搬迁数据均为虚构，仅供演示，不得作为实际情况引用"
+    return (
+        f"演示数据：{township}的户、指标、网点、搬迁与帮扶数据均为虚构，"
+        "仅供演示，不得作为实际情况引用"
+    )
 
 
 def _village_code(ws: Workspace, village: str) -> str:
@@ -145,10 +156,10 @@ def _village_code(ws: Workspace, village: str) -> str:
 
 
 # ----------------------------------------------------------------------------- the pages
-def township_page(facts: Facts, *, county: bool = False) -> Page:
+def township_page(facts: Facts, *, county: bool = False, projects: bool = False) -> Page:
     """The township's page: the register, the map of remaining poor by village, the key
     figures, remaining poor by year and the table of the villages; a ``county``'s page has
-    the table of its townships instead."""
+    the table of its townships instead. ``projects``: the assistance projects on its map."""
     year = facts.year
     population = int(facts.figures["population"].sum())
     towns = f"{len(levels.townships(facts.ws))}个乡镇" if county else ""
@@ -161,7 +172,7 @@ def township_page(facts: Facts, *, county: bool = False) -> Page:
     return Page(
         title=f"{facts.township}扶贫工作简报（{year}年）",
         subtitle=" · ".join(p for p in subtitle if p),
-        map=county_map(facts) if county else township_map(facts),
+        map=county_map(facts) if county else _township_map(facts, projects),
         tiles=township_tiles(facts),
         chart=township_chart(facts),
         blocks=(township_table(facts) if county else village_table(facts),),
@@ -170,10 +181,15 @@ def township_page(facts: Facts, *, county: bool = False) -> Page:
     )
 
 
+def _township_map(facts: Facts, projects: bool) -> MapPanel:
+    panel = township_map(facts)
+    return with_projects(panel, facts, township_area(facts)) if projects else panel
+
+
 def village_page(facts: Facts, code: str) -> Page:
     """Village ``code``'s page: its register, its map among its neighbours, its key
-    figures, remaining poor by year, its register by category, its exit status and its
-    infrastructure gaps."""
+    figures (with its projects and money when the workspace has projects), remaining poor
+    by year, its register by category, its exit status and its infrastructure gaps."""
     i = facts.codes.index(code)
     vrow = facts.past.villages.iloc[i]
     st = facts.status.iloc[i].to_dict()
@@ -182,8 +198,10 @@ def village_page(facts: Facts, code: str) -> Page:
     return Page(
         title=f"{facts.names[code]}{kind}简报（{facts.year}年）",
         subtitle=_village_subtitle(facts, code, vrow, status_text),
-        map=village_map(facts, code),
-        tiles=village_tiles(facts, code),
+        map=with_projects(
+            village_map(facts, code), facts, reach(facts, facts.ws.villages[i : i + 1])
+        ),
+        tiles=(*village_tiles(facts, code), *village_money_tiles(facts, code)),
         lead=(facts.register_line(code),),
         chart=village_chart(facts, code),
         blocks=(

@@ -113,6 +113,7 @@ SLOW_FILES = frozenset(
         "test_cli.py",
         "test_cli_monitor.py",
         "test_cli_assistance.py",
+        "test_cli_funds.py",
         "test_cli_place.py",
         "test_cli_plan.py",
         "test_demo.py",

@@ -15,6 +15,30 @@ from township_atlas.dashboard import (
 )
 from township_atlas.dashboard import map as township_map
 from township_atlas.dashboard import state as S
+from township_atlas.geo.workspace import Workspace
+
+
+def money_panel(ws: Workspace, code: str | None, year: int, lang: str) -> None:
+    """The clicked village's projects and money up to the year (the place's when none is
+    clicked): projects, money spent, households reached, 元 per household lifted. Nothing
+    when the workspace has no projects."""
+    if code not in set(ws.villages["code"].astype(str)):
+        code = None
+    money = view.place_money(ws, year, code)
+    if money is None:
+        return
+    st.markdown(
+        f"**{i18n.t('money_heading', lang, year=year)}**",
+        help=i18n.t("money_per_exit_help", lang),
+    )
+    figures = view.money_figures(money, lang)
+    if not figures:
+        st.text(i18n.t("money_none", lang))
+        return
+    # a line each: the column is narrow, and a metric would cut 4,566.58万元 to 4,566.…
+    colon = "：" if lang == "zh" else ": "
+    st.markdown("\n".join(f"- {label}{colon}**{value}**" for label, value in figures))
+
 
 lang = S.get(S.LANG)
 ws = loader.load_workspace()
@@ -48,3 +72,4 @@ with right:
         st.info(i18n.t("place_click_township", lang))
     else:
         panels.village_panel(ws, S.get(S.SELECTED_VILLAGE), year, lang)
+        money_panel(ws, S.get(S.SELECTED_VILLAGE), year, lang)

@@ -268,7 +268,7 @@ def test_broken_stored_rules_stop_a_page_with_the_problem(demo_copy, monkeypatch
     assert "规则设置" in at.error[0].value and "village_exit.max" in at.code[0].value
 
 
-DEMO_NOTICE = "演示数据:古陂镇的户、指标、网点与搬迁数据均为虚构"
+DEMO_NOTICE = "演示数据:古陂镇的户、指标、网点、搬迁与帮扶数据均为虚构"
 
 
 @pytest.mark.parametrize(

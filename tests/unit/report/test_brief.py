@@ -50,8 +50,9 @@ def pack_pdf(demo_ws) -> bytes:
 def test_township_page_names_the_township_and_its_key_figures(run_cli, demo_path, township_pdf):
     data = summary(run_cli, demo_path)
     totals = data["totals"]
-    (text,) = page_texts(township_pdf)
-    assert "古陂镇扶贫工作简报" in text
+    # the township's page, then (the demo has projects) its 帮扶项目与资金 page
+    text, money = page_texts(township_pdf)
+    assert "古陂镇扶贫工作简报" in text and "古陂镇帮扶项目与资金" in money
     assert f"{totals['year']}年" in text
     assert f"{totals['poor_people']:,}人" in text  # remaining poor, as summary --json gives it
     assert f"{totals['incidence'] * 100:.2f}%" in text
@@ -78,7 +79,7 @@ def test_the_brief_opens_with_the_register(run_cli, demo_path, township_pdf, pac
     # 建档立卡 966 户 3,017 人 (the brief's register), then exited, remaining, fallen back and
     # monitored at the year's end, before the key figures
     totals = summary(run_cli, demo_path)["totals"]
-    (text,) = page_texts(township_pdf)
+    text = page_texts(township_pdf)[0]
     register = (
         "建档立卡966户3,017人，其中已脱贫958户2,992人，"
         f"未脱贫{totals['poor_households']}户{totals['poor_people']}人"
@@ -90,21 +91,21 @@ def test_the_brief_opens_with_the_register(run_cli, demo_path, township_pdf, pac
     # 2016: the register as it stood then; no monitoring before 2021
     texts = page_texts(pack_pdf)
     assert "建档立卡966户3,017人，其中已脱贫228户750人，未脱贫738户2,267人。" in texts[0]
-    # a village page opens with its own register
-    assert "建档立卡" in texts[1] and "建档立卡966户" not in texts[1]
+    # a village page (after the projects' page) opens with its own register
+    assert "建档立卡" in texts[2] and "建档立卡966户" not in texts[2]
 
 
 def test_every_page_of_the_demo_says_its_data_are_invented(pack_pdf, demo_ws, tmp_path):
     from township_atlas.geo.workspace import Workspace
 
-    notice = "演示数据：古陂镇的户、指标、网点与搬迁数据均为虚构，仅供演示"
+    notice = "演示数据：古陂镇的户、指标、网点、搬迁与帮扶数据均为虚构，仅供演示"
     assert all(notice in t for t in page_texts(pack_pdf))
     assert brief_content(demo_ws).notice.startswith(notice)
     # a workspace of real data (no demo marks in its metadata) carries no such notice
     meta = {k: v for k, v in demo_ws.meta.items() if k not in ("synthetic_demo", "demo_version")}
     real = Workspace(demo_ws.layers, meta)
     assert brief_content(real).notice == ""
-    (text,) = page_texts(brief_pdf.render(brief_content(real)))
+    text = page_texts(brief_pdf.render(brief_content(real)))[0]
     assert "演示数据" not in text
 
 
@@ -116,7 +117,8 @@ def test_no_household_is_named_in_the_brief(demo_ws, pack_pdf):
 
 def test_brief_content_is_plain_data(demo_ws):
     brief = brief_content(demo_ws, 2018)
-    (page,) = brief.pages
+    page, money = brief.pages  # the demo has projects: their page follows
+    assert money.title == "古陂镇帮扶项目与资金（2018年）"
     assert [t.label for t in page.tiles] == [
         "年末未脱贫人口",
         "贫困发生率",
@@ -182,11 +184,11 @@ def test_a_village_can_be_named_too(demo_ws):
 def test_pack_is_the_township_and_a_page_per_village(demo_ws, pack_pdf):
     texts = page_texts(pack_pdf)
     names = list(demo_ws.villages["name"])
-    assert len(texts) == 1 + len(names)
-    assert "古陂镇扶贫工作简报" in texts[0]
-    for name, text in zip(names, texts[1:], strict=True):
+    assert len(texts) == 2 + len(names)  # the township's page, its projects' page, the villages
+    assert "古陂镇扶贫工作简报" in texts[0] and "古陂镇帮扶项目与资金" in texts[1]
+    for name, text in zip(names, texts[2:], strict=True):
         assert text.startswith(name) or f"{name}简报" in text or f"{name}村情简报" in text
-        assert "第" in text and f"/{1 + len(names)}页" in text
+        assert "第" in text and f"/{2 + len(names)}页" in text
 
 
 def test_paper_sizes(township_pdf, demo_ws):
@@ -287,12 +289,12 @@ def test_the_exported_map_of_the_demo_says_its_data_are_invented(demo_ws):
 
     brief = brief_content(demo_ws)
     (text,) = page_texts(brief_pdf.render_map_page(brief))  # what the PNG export draws
-    assert "演示数据：古陂镇的户、指标、网点与搬迁数据均为虚构" in text
+    assert "演示数据：古陂镇的户、指标、网点、搬迁与帮扶数据均为虚构" in text
     (plain,) = page_texts(brief_pdf.render_map_page(replace(brief, notice="")))
     assert "演示数据" not in plain
     html = export_map(demo_ws, "html").decode("utf-8")
     assert "ta-demo-banner" in html
-    notice = "演示数据:古陂镇的户、指标、网点与搬迁数据均为虚构"
+    notice = "演示数据:古陂镇的户、指标、网点、搬迁与帮扶数据均为虚构"
     assert notice in html or json.dumps(notice)[1:-1] in html
 
 
@@ -310,7 +312,7 @@ def test_both_ecommerce_figures_say_their_definition(demo_ws, township_pdf):
     share = own.value / own.total
     assert station.note == f"{share:.0%}，目标 ≥90%"
     assert station.tone == ("good" if share >= 0.9 else "bad")
-    (text,) = page_texts(township_pdf)  # both on the printed page, labels whole
+    text = page_texts(township_pdf)[0]  # both on the printed page, labels whole
     assert "电商服务覆盖行政村" in text and "有电商服务站的行政村" in text
     assert "3/5公里内有网点" in text and "目标≥90%" in text
 
