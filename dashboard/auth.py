@@ -38,6 +38,8 @@ from ..geo.accounts import (
     AccountStore,
     LoginThrottled,
 )
+from ..geo.history import record_keys
+from ..geo.schema_assistance import HOUSEHOLD_REFS
 from ..geo.workspace import Workspace
 from . import i18n, language, loader
 from . import state as S
@@ -460,31 +462,53 @@ def require(user: User | None, authority: str, what: str = "") -> bool:
 # ------------------------------------------------------------------------------- scopes
 def scoped(ws: Workspace, user: User) -> Workspace:
     """``ws`` as ``user`` may see it on the household pages: only the households of the user's
-    villages, and only history rows about those villages. Villages and figures stay whole (the
-    maps show every village); an unrestricted user gets ``ws`` itself."""
+    villages with their assistance records (pairings, visits, measures, plans; the teams,
+    projects and cadres of those villages), and only history rows about them. Villages and
+    figures stay whole (the maps show every village); an unrestricted user gets ``ws``."""
     if not user.villages:
         return ws
     hh = ws.households
     households = hh[hh["village_code"].astype(str).isin(user.villages)]
+    layers = {**ws.layers, "households": households, **_assistance_in_scope(ws, households, user)}
     history = ws["history"]
     if len(history):
-        inside = _history_in_scope(history, households, user.villages)
-        history = history[inside]
-    return Workspace({**ws.layers, "households": households, "history": history}, ws.meta)
+        history = history[_history_in_scope(history, Workspace(layers, ws.meta), user.villages)]
+    return Workspace({**layers, "history": history}, ws.meta)
 
 
-def _history_in_scope(
-    history: pd.DataFrame, households: pd.DataFrame, villages: Iterable[str]
-) -> pd.Series:
-    """Which history rows are about ``households`` or one of ``villages`` (an indicator row's
-    key is ``code/year``, a village's its code)."""
+def _assistance_in_scope(ws: Workspace, households: pd.DataFrame, user: User) -> dict:
+    """The assistance layers' rows about ``households`` or the user's villages."""
+    ids = set(households["household_id"].astype(str))
+    out = {
+        name: ws[name][ws[name]["household_id"].astype(str).isin(ids).to_numpy(dtype=bool)]
+        for name in HOUSEHOLD_REFS
+    }
+    for name in ("village_teams", "projects"):
+        out[name] = ws[name][ws[name]["village_code"].astype(str).isin(user.villages).to_numpy()]
+    cadres = ws["cadres"]
+    named = set(out["pairings"]["cadre_id"].astype(str))
+    named |= set(out["visits"]["cadre_id"].dropna().astype(str))
+    mine = cadres["cadre_id"].astype(str).isin(named)
+    mine |= cadres["village_code"].astype("string").isin(user.villages).fillna(False)
+    out["cadres"] = cadres[mine.to_numpy(dtype=bool)]
+    return out
+
+
+def _history_in_scope(history: pd.DataFrame, ws: Workspace, villages: Iterable[str]) -> pd.Series:
+    """Which history rows are about the households of ``ws`` or one of ``villages`` (an
+    indicator row's key is ``code/year``, a village's its code) or about an assistance record
+    ``ws`` holds (``ws``: narrowed to the user's villages already)."""
     layer = history["layer"].astype(str)
     key = history["record_key"].astype(str)
     codes = set(villages)
     village_of = key.str.split("/").str[0]
-    return ((layer == "households") & key.isin(set(households["household_id"].astype(str)))) | (
-        (layer != "households") & village_of.isin(codes)
-    )
+    by_village = layer.isin(["indicators", "villages", "village_teams"]) & village_of.isin(codes)
+    inside = (layer == "households") & key.isin(set(ws.households["household_id"].astype(str)))
+    for name in ("cadres", "projects", *HOUSEHOLD_REFS):
+        frame = ws[name]
+        kept = set(record_keys(frame, name)) if len(frame) else set()
+        inside |= (layer == name) & key.isin(kept)
+    return inside | by_village
 
 
 def undoable_by(ws: Workspace, user: User, change_ids: Iterable[str]) -> list[str]:
@@ -494,7 +518,8 @@ def undoable_by(ws: Workspace, user: User, change_ids: Iterable[str]) -> list[st
         return list(change_ids)
     history = ws["history"]
     mine = ws.households[ws.households["village_code"].astype(str).isin(user.villages)]
-    inside = _history_in_scope(history, mine, user.villages)
+    layers = {**ws.layers, "households": mine, **_assistance_in_scope(ws, mine, user)}
+    inside = _history_in_scope(history, Workspace(layers, ws.meta), user.villages)
     partly_others = set(history.loc[~inside, "change_id"].astype(str))
     return [c for c in change_ids if str(c) not in partly_others]
 

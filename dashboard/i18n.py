@@ -248,6 +248,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "change_household_monitored": ("纳入监测", "Household monitored"),
     "change_undo": ("撤销", "Undo"),
     "change_import": ("导入", "Import"),
+    "change_assistance": ("帮扶登记", "Assistance"),
     "record_date": ("生效日期", "Effective date"),
     "record_field": ("指标", "Indicator"),
     "record_new_value": ("新值(现为 {now})", "New value (now {now})"),

@@ -137,6 +137,12 @@ def test_a_second_visit_clears_the_household(demo_copy, monkeypatch):
     assert at.text_input(key="assist_visit_note").value == ""  # ready for the next visit
     rows = AuditLog.for_workspace(demo_copy).rows(action="record_visit")
     assert list(rows["target"]) == [DEMO_ONE_VISIT_HOUSEHOLD]
+    # the visit is a change like any other: listed on 变更登记, where it can be undone
+    at.switch_page("app_pages/record_page.py").run()
+    assert not at.exception, at.exception
+    log = table(at, "变更类型")
+    assert log.iloc[0]["变更类型"] == "帮扶登记"
+    assert "了解产业收入情况" in log.iloc[0]["内容(原值 → 新值)"]
 
 
 def test_a_refused_visit_is_said_in_chinese(demo_copy, monkeypatch):

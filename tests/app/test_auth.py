@@ -110,6 +110,43 @@ def test_a_monitor_of_one_village_sees_its_households_and_their_history_only():
     assert auth.scoped(ws, everyone) is ws
 
 
+def test_a_monitor_of_one_village_sees_its_assistance_records_only():
+    ws = _tiny_workspace()
+    visits = pd.DataFrame(
+        {
+            "visit_id": ["V1", "V2"],
+            "household_id": ["A-1", "B-1"],
+            "visit_date": ["2024-03-01", "2024-03-02"],
+            "cadre_id": ["K1", "K2"],
+            "note": [None, None],
+        }
+    )
+    cadres = pd.DataFrame(
+        {
+            "cadre_id": ["K1", "K2", "K3"],
+            "cadre_name": ["甲", "乙", "丙"],
+            "unit": ["县局"] * 3,
+            "post": [None] * 3,
+            "responsibility": [None] * 3,
+            "village_code": [None, None, MINE],
+        }
+    )
+    history = pd.DataFrame(
+        {
+            "change_id": ["C1", "C2", "C3"],
+            "layer": ["visits", "visits", "households"],
+            "record_key": ["V1", "V2", "A-1"],
+        }
+    )
+    ws = Workspace({**ws.layers, "visits": visits, "cadres": cadres, "history": history})
+    user = auth.User("zs", "monitor", frozenset({"view_households"}), (MINE,))
+    seen = auth.scoped(ws, user)
+    assert list(seen["visits"]["visit_id"]) == ["V1"]
+    assert list(seen["cadres"]["cadre_id"]) == ["K1", "K3"]  # visiting, or of the village
+    assert list(seen["history"]["change_id"]) == ["C1", "C3"]
+    assert auth.undoable_by(ws, user, ["C1", "C2", "C3"]) == ["C1", "C3"]
+
+
 def test_changed_rules_says_what_a_save_changes():
     old = "[village_exit]\nmax_incidence = 0.03\n"
     new = "[village_exit]\nmax_incidence = 0.9\n"
