@@ -24,6 +24,7 @@ from .coverage import (
     village_distances,
 )
 from .placement import CoverageProblem, PlacementResult
+from .station_ops import operating
 
 WEIGHTS = PLAN_WEIGHTS
 #: Tiers whose existing points count as stations when planning village stations. The county
@@ -64,11 +65,17 @@ def workspace_demand(ws: Workspace, year: int) -> gpd.GeoDataFrame:
     )
 
 
-def workspace_existing(ws: Workspace) -> gpd.GeoDataFrame:
+def workspace_existing(
+    ws: Workspace, year: int | None = None, suspended_counts: bool = False
+) -> gpd.GeoDataFrame:
     """Existing stations (village stations and the township centre): ``id``, ``name``,
-    ``kind``."""
+    ``kind``; of ``year`` (not None), those working then (:func:`.station_ops.operating`:
+    not closed, not suspended unless ``suspended_counts``)."""
     fac = ws["facilities"]
     fac = fac[fac["kind"].isin(STATION_KINDS) & (fac["status"] == "existing")]
+    if year is not None:
+        working = operating(fac, ws["station_operations"], year, suspended_counts)
+        fac = fac[working.to_numpy(dtype=bool)]
     return gpd.GeoDataFrame(
         {
             "id": fac["facility_id"].to_numpy(),

@@ -181,3 +181,32 @@ def assistance_check_data(ws: Workspace, rules: Rules, year: int | None) -> dict
         "households": households,
         "villages": villages,
     }
+
+
+def station_report_data(ws: Workspace, rules: Rules, year: int | None) -> dict[str, Any]:
+    """The stations of ``ws`` in ``year`` (``None``: the latest) as plain data: each
+    station's status, figures and flags, the totals and the targets they are held to."""
+    from . import station_ops
+
+    if year is None:
+        year = _latest_year(ws)
+    rep = station_ops.report(ws, rules, year)
+    stations = []
+    for r in rep.stations.to_dict("records"):
+        row = {
+            k: (None if pd.isna(r[k]) else r[k])
+            for k in ("facility_id", "name", "kind", "village_code", "status")
+        }
+        for col in station_ops.FIGURES:
+            v = r[col]
+            row[col] = None if pd.isna(v) else (round(float(v), 2) if col in _FLOATS else int(v))
+        for col in ("sales_wan_change", "poor_served_change"):
+            row[col] = None if pd.isna(r[col]) else round(float(r[col]), 2)
+        row["reported"] = bool(r["reported"])
+        row["flags"] = list(r["flags"])
+        row["flags_zh"] = station_ops.flag_text(r["flags"])
+        stations.append(row)
+    return {"year": year, "totals": rep.totals, "targets": rep.targets, "stations": stations}
+
+
+_FLOATS = ("sales_wan", "income_gain")

@@ -28,6 +28,7 @@ from . import (
     monitor,
     plan,
     serve,
+    stations,
     summary,
     users,
 )
@@ -45,6 +46,7 @@ _SUBCOMMANDS = (
     plan,
     monitor,
     assistance,
+    stations,
     brief,
     funds,
     importing,

@@ -181,6 +181,9 @@ def within(ws: Workspace, place: Place) -> Workspace:
     for name in ("members", *HOUSEHOLD_REFS):
         layers[name] = ws[name][ws[name]["household_id"].astype(str).isin(kept)]
     layers["cadres"] = _cadres_of(ws["cadres"], layers, place.code)
+    stations = set(layers["facilities"]["facility_id"].astype(str))
+    ops = ws["station_operations"]
+    layers["station_operations"] = ops[ops["facility_id"].astype(str).isin(stations).to_numpy()]
     for name in ("roads", "rivers", "station_plans"):
         layers[name] = _near(ws[name], area)
     layers["history"] = _history_of(ws["history"], layers)

@@ -113,6 +113,19 @@ class Assistance:
 
 
 @dataclass(frozen=True)
+class StationTargets:
+    """``[stations]``: the e-commerce plan's targets, per unit, and whether a suspended
+    station counts as covering."""
+
+    centres_per_township: int
+    village_share: float
+    min_assistants: int
+    trainees_per_station: int
+    income_gain_yuan: float
+    suspended_counts: bool
+
+
+@dataclass(frozen=True)
 class Rules:
     """Every section of the rules file, validated. Build with :func:`parse_rules`."""
 
@@ -127,6 +140,7 @@ class Rules:
     #: province), years ascending; empty when not set
     monitoring_line: Mapping[int, float] = dataclasses.field(default_factory=dict)
     assistance: Assistance | None = None
+    stations: StationTargets | None = None
 
     def poverty_line_for(self, year: int) -> float:
         """The line in force in ``year``: the latest listed year at or before it; years before
@@ -304,6 +318,14 @@ _SPEC: dict[str, Any] = {
         "village_project_types": _names(PROJECT_TYPES),
         "cause_measures": _Free(_name_key(tuple(CAUSES), "cause code"), _names(MEASURE_TYPES)),
     },
+    "stations": {
+        "centres_per_township": _count,
+        "village_share": _share,
+        "min_assistants": _count,
+        "trainees_per_station": _count,
+        "income_gain_yuan": _nonneg,
+        "suspended_counts": _bool,
+    },
     "services": {"distance_to": _names(tuple(FACILITY_KINDS))},
     "relocation": {
         "school_km": _nonneg,
@@ -454,6 +476,7 @@ def parse_rules(text: str, source: str = "rules") -> Rules:
         relocation=Relocation(**rel),
         monitoring_line=dict(sorted(table.get("monitoring_line", {}).items())),
         assistance=Assistance(**table["assistance"]),
+        stations=StationTargets(**table["stations"]),
     )
 
 

@@ -15,6 +15,7 @@ from .schema_columns import code as _code
 from .schema_columns import count as _count
 from .schema_columns import flag as _flag
 from .schema_columns import year as _year
+from .schema_operations import STATION_OPERATIONS
 
 WGS84 = "EPSG:4326"
 SCHEMA_VERSION = 2  # 2: history change ids and kinds, station plans
@@ -531,6 +532,7 @@ CHANGE_KINDS = (
     "undo",
     "import",  # a newer register, indicator table or villages file: each field it changed
     "assistance",  # a visit, measure, pairing, team, project or plan recorded on the 帮扶 page
+    "station",  # a station's status in a year (opened, suspended, closed) on 变更登记
 )
 
 #: Cap on relocation housing per person (a hard national limit).
@@ -1111,7 +1113,13 @@ HISTORY = Layer(
             "str",
             "图层",
             "Layer",
-            allowed=("indicators", "households", "villages", *(a.name for a in ASSISTANCE_LAYERS)),
+            allowed=(
+                "indicators",
+                "households",
+                "villages",
+                *(a.name for a in ASSISTANCE_LAYERS),
+                "station_operations",
+            ),
         ),
         Column(
             "record_key",
@@ -1412,6 +1420,7 @@ LAYERS: dict[str, Layer] = {
         HISTORY,
         PLANS,
         *ASSISTANCE_LAYERS,
+        STATION_OPERATIONS,
     )
 }
 

@@ -154,6 +154,7 @@ VILLAGE_REFS = {
 RECORD_REFS = (
     ("households", "household_id", HOUSEHOLD_REFS),
     ("cadres", "cadre_id", CADRE_REFS),
+    ("facilities", "facility_id", {"station_operations": "facility_id"}),
 )
 
 

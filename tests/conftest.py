@@ -114,6 +114,7 @@ SLOW_FILES = frozenset(
         "test_cli_monitor.py",
         "test_cli_assistance.py",
         "test_cli_funds.py",
+        "test_cli_stations.py",
         "test_cli_place.py",
         "test_cli_plan.py",
         "test_demo.py",

@@ -30,7 +30,13 @@ from ...geo.validate import coerce
 from ...geo.workspace import Workspace
 
 #: Layers whose imports are recorded in the history.
-RECORDED_LAYERS = ("households", "indicators", "villages", *(a.name for a in ASSISTANCE_LAYERS))
+RECORDED_LAYERS = (
+    "households",
+    "indicators",
+    "villages",
+    *(a.name for a in ASSISTANCE_LAYERS),
+    "station_operations",
+)
 #: How a summary counts the records of each layer (zh, en).
 _UNITS = {
     "households": ("户", "households"),
@@ -43,6 +49,7 @@ _UNITS = {
     "measures": ("项措施", "measures"),
     "projects": ("个项目", "projects"),
     "exit_plans": ("户计划", "plans"),
+    "station_operations": ("条网点年度记录", "station-years"),
 }
 #: The column that says when an added record of an assistance layer came to be: a date, or a
 #: year (from its first day).
@@ -52,6 +59,7 @@ _CREATED_FROM = {
     "visits": "visit_date",
     "measures": "year",
     "projects": "year",
+    "station_operations": "year",
 }
 
 
@@ -200,7 +208,7 @@ def _changed_on(rows: pd.DataFrame, layer: str, fld: str, imported_on: str) -> n
     the year of the event (exit, fall back, monitoring; an indicator row's own year), else
     the import's day."""
     n = len(rows)
-    if layer == "indicators":
+    if layer in ("indicators", "station_operations"):  # a row of its own year
         years = [_year(v) for v in rows["year"]]
     elif layer == "villages":
         # a village exits (出列) at the end of its exit year, like a household; when it became
