@@ -3,7 +3,9 @@
 Poor people remaining and incidence, poor villages exited, e-commerce coverage of villages (two
 ways: within reach of a station, and with a station of their own), relocation moved-in share
 and monitored households: the meeting page's big numbers and the brief's header. Past values
-replay the change history, so they are what the office saw then.
+replay the change history, so they are what the office saw then. A station counts in the
+coverage figures of a year only when it worked that year (:func:`.station_ops.operating`: not
+closed; a suspended one as the rules' ``[stations] suspended_counts`` says).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import geopandas as gpd
 import pandas as pd
 
 from ..geo import history
+from ..geo.rules import RulesError, workspace_rules
 from ..geo.workspace import Workspace
 from . import poverty, station_plan
 from .coverage import coverage, village_distances
@@ -42,20 +45,29 @@ class Figure:
         return None if self.before is None else self.value - self.before
 
 
-def key_figures(ws: Workspace, year: int, first_year: int | None = None) -> list[Figure]:
+def key_figures(
+    ws: Workspace,
+    year: int,
+    first_year: int | None = None,
+    suspended_counts: bool | None = None,
+) -> list[Figure]:
     """The headline figures at the end of ``year`` with last year's values beside them.
 
     In this order: ``poor_people``, ``incidence``, ``poor_villages_exited``,
     ``ecommerce_villages`` (within reach of a station), ``ecommerce_station_villages`` (with a
     station of their own), ``relocation_moved_share``, ``monitored_households``.
+    ``suspended_counts``: whether a suspended station still covers (None: the workspace's
+    rules say).
     """
+    if suspended_counts is None:
+        suspended_counts = _suspended_counts(ws)
     first = (
         poverty.workspace_years(ws.households, ws["indicators"])[0]
         if first_year is None
         else first_year
     )
-    now = _at(ws, year)
-    before = _at(ws, year - 1) if year > first else None
+    now = _at(ws, year, suspended_counts)
+    before = _at(ws, year - 1, suspended_counts) if year > first else None
 
     def fig(key: str, kind: str, total_key: str | None = None) -> Figure:
         total = None if total_key is None else int(now[total_key])
@@ -72,21 +84,30 @@ def key_figures(ws: Workspace, year: int, first_year: int | None = None) -> list
     ]
 
 
-def _at(ws: Workspace, year: int) -> dict[str, float]:
+def _suspended_counts(ws: Workspace) -> bool:
+    try:
+        stations = workspace_rules(ws.meta).stations
+    except RulesError:  # stored rules written by hand and broken: the pages say so elsewhere
+        return False
+    return bool(stations is not None and stations.suspended_counts)
+
+
+def _at(ws: Workspace, year: int, suspended_counts: bool) -> dict[str, float]:
     past = history.state_at(ws, f"{year}-12-31")
     totals = poverty.township_totals(past.villages, past.households, year)
     return {
         **totals,
-        "ecommerce_villages": ecommerce_villages_covered(past, year),
-        "ecommerce_station_villages": ecommerce_station_villages(past, year),
+        "ecommerce_villages": ecommerce_villages_covered(past, year, suspended_counts),
+        "ecommerce_station_villages": ecommerce_station_villages(past, year, suspended_counts),
         "relocation_moved_share": relocation_moved_share(past, year),
     }
 
 
-def ecommerce_villages_covered(ws: Workspace, year: int) -> int:
-    """Villages within reach of a station open by ``year``: the service-reach definition
-    (电商服务覆盖行政村; straight line, village stations 3 km, the township centre 5 km)."""
-    stations = _open_stations(ws, year)
+def ecommerce_villages_covered(ws: Workspace, year: int, suspended_counts: bool = False) -> int:
+    """Villages within reach of a station open by ``year`` and working in it: the service-reach
+    definition (电商服务覆盖行政村; straight line, village stations 3 km, the township centre
+    5 km). A closed station covers nothing; a suspended one only with ``suspended_counts``."""
+    stations = _open_stations(ws, year, suspended_counts)
     if stations.empty:
         return 0
     radii = station_plan.station_radii(stations, VILLAGE_RADIUS_M, TOWNSHIP_RADIUS_M)
@@ -96,24 +117,22 @@ def ecommerce_villages_covered(ws: Workspace, year: int) -> int:
     ).villages_covered
 
 
-def ecommerce_station_villages(ws: Workspace, year: int) -> int:
-    """Villages with a station of their own open by ``year``: the county e-commerce plans'
-    definition (行政村电商服务站覆盖率, 电子商务进农村综合示范; target at least 90 %).
+def ecommerce_station_villages(ws: Workspace, year: int, suspended_counts: bool = False) -> int:
+    """Villages with a station of their own open by ``year`` and working in it (as
+    :func:`ecommerce_villages_covered`): the county e-commerce plans' definition
+    (行政村电商服务站覆盖率, 电子商务进农村综合示范; target at least 90 %).
 
     A station (a village station, or the township centre for the unit it stands in) belongs
     to the village its row names (``village_code``) or, when it names none, to the village
     whose polygon holds it. A station near a village but inside its neighbour does not count.
     """
-    return len(station_plan.station_villages(ws, _open_stations(ws, year)))
+    return len(station_plan.station_villages(ws, _open_stations(ws, year, suspended_counts)))
 
 
-def _open_stations(ws: Workspace, year: int) -> gpd.GeoDataFrame:
-    """Existing stations (village stations and the township centre) open by ``year``; a
-    station with no opening year counts as open."""
-    stations = station_plan.workspace_existing(ws)
-    opened = ws["facilities"].set_index("facility_id")["opened_year"]
-    when = pd.to_numeric(stations["id"].map(opened), errors="coerce")
-    return stations[when.isna().to_numpy() | (when <= year).to_numpy()]
+def _open_stations(ws: Workspace, year: int, suspended_counts: bool) -> gpd.GeoDataFrame:
+    """Existing stations (village stations and the township centre) opened by ``year`` and
+    working in it (:func:`.station_plan.workspace_existing`)."""
+    return station_plan.workspace_existing(ws, year, suspended_counts)
 
 
 def relocation_moved_share(ws: Workspace, year: int) -> float:

@@ -43,10 +43,22 @@ FIGURES = (
 )
 
 
-def stations_of(facilities: pd.DataFrame) -> pd.DataFrame:
-    """The existing e-commerce stations of every tier."""
+def stations_of(facilities: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
+    """The existing e-commerce stations of every tier; of ``year`` (not None), those opened by
+    then (:func:`opened_by`)."""
     tiers = facilities["kind"].isin(SERVICE_TIERS) & (facilities["status"] == "existing")
+    if year is not None:
+        tiers &= opened_by(facilities, year)
     return facilities[tiers.to_numpy(dtype=bool)]
+
+
+def opened_by(facilities: pd.DataFrame, year: int) -> pd.Series:
+    """True for the facilities opened in ``year`` or before; one with no opening year (or a
+    frame without the column) has always been there."""
+    if "opened_year" not in facilities.columns:
+        return pd.Series(True, index=facilities.index)
+    opened = pd.to_numeric(facilities["opened_year"], errors="coerce")
+    return ~opened.gt(year).fillna(False).astype(bool)
 
 
 def status_in(stations: pd.DataFrame, operations: pd.DataFrame, year: int) -> pd.Series:
@@ -66,10 +78,13 @@ def operating(
     suspended_counts: bool = False,
 ) -> pd.Series:
     """True for the facilities that count as working in ``year`` (every one when ``year`` is
-    None): not closed, and not suspended unless ``suspended_counts``. Indexed like
-    ``facilities``; facilities that are not stations are True."""
+    None): opened by then (:func:`opened_by`), not closed, and not suspended unless
+    ``suspended_counts``. Indexed like ``facilities``."""
     out = pd.Series(True, index=facilities.index)
-    if year is None or not len(operations) or not len(facilities):
+    if year is None or not len(facilities):
+        return out
+    out &= opened_by(facilities, year)
+    if not len(operations):
         return out
     status = status_in(facilities, operations, year)
     shut = status.eq("关闭") | (status.eq("暂停") & (not suspended_counts))
@@ -80,7 +95,7 @@ def station_rows(ws: Workspace, year: int, targets: StationTargets) -> pd.DataFr
     """One row per station: facility_id, name, kind, village_code, status, the year's figures
     (missing where not reported), the change of sales and poor households served since the
     year before, and one bool per :data:`STATION_FLAGS` code with ``flags``."""
-    st = stations_of(ws["facilities"])
+    st = stations_of(ws["facilities"], year)
     ops = ws["station_operations"]
     out = pd.DataFrame(
         {
@@ -160,8 +175,7 @@ def report(ws: Workspace, rules: Rules, year: int) -> StationReport:
         "poor_served": int(num["poor_served"].sum()),
         "poor_selling": int(num["poor_selling"].sum()),
         "trained": int(num["trained"].sum()),
-        "sales_wan_change": _sum_or_none(rows["sales_wan_change"]),
-        "poor_served_change": _sum_or_none(rows["poor_served_change"]),
+        **_totals_change(rows, ws["station_operations"], year),
     }
     selling = num["poor_selling"].fillna(0)
     gain = num["income_gain"]
@@ -184,9 +198,21 @@ def report(ws: Workspace, rules: Rules, year: int) -> StationReport:
     return StationReport(year, rows, totals, targets)
 
 
-def _sum_or_none(values: pd.Series) -> float | None:
-    v = pd.to_numeric(values, errors="coerce")
-    return round(float(v.sum()), 2) if v.notna().any() else None
+def _totals_change(rows: pd.DataFrame, ops: pd.DataFrame, year: int) -> dict:
+    """Sales and poor households served, this year's total less last year's over the same
+    stations (so the figure a leader reads is the difference of the two totals shown in
+    successive years); None when no station reported last year or this year."""
+    this = _year_rows(ops, year)
+    last = _year_rows(ops, year - 1)
+    ids = pd.Index(rows["facility_id"].astype(str))
+    this, last = this[this.index.isin(ids)], last[last.index.isin(ids)]
+    out = {}
+    for col in ("sales_wan", "poor_served"):
+        now = pd.to_numeric(this[col], errors="coerce") if len(this) else pd.Series(dtype=float)
+        then = pd.to_numeric(last[col], errors="coerce") if len(last) else pd.Series(dtype=float)
+        known = now.notna().any() and then.notna().any()
+        out[f"{col}_change"] = round(float(now.sum() - then.sum()), 2) if known else None
+    return out
 
 
 def flag_text(flags, lang: str = "zh") -> str:

@@ -24,7 +24,7 @@ from .coverage import (
     village_distances,
 )
 from .placement import CoverageProblem, PlacementResult
-from .station_ops import operating
+from .station_ops import opened_by, operating
 
 WEIGHTS = PLAN_WEIGHTS
 #: Tiers whose existing points count as stations when planning village stations. The county
@@ -70,7 +70,7 @@ def workspace_existing(
 ) -> gpd.GeoDataFrame:
     """Existing stations (village stations and the township centre): ``id``, ``name``,
     ``kind``; of ``year`` (not None), those working then (:func:`.station_ops.operating`:
-    not closed, not suspended unless ``suspended_counts``)."""
+    opened by then, not closed, not suspended unless ``suspended_counts``)."""
     fac = ws["facilities"]
     fac = fac[fac["kind"].isin(STATION_KINDS) & (fac["status"] == "existing")]
     if year is not None:
@@ -85,6 +85,76 @@ def workspace_existing(
         geometry=fac.geometry.to_numpy(),
         crs=fac.crs,
     )
+
+
+def coverage_lost(
+    villages: gpd.GeoDataFrame,
+    households: pd.DataFrame,
+    stations: gpd.GeoDataFrame,
+    working: np.ndarray | pd.Series,
+    radius_m: float | np.ndarray,
+    year: int,
+    distances: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """Villages that only stations not working in ``year`` reach: within the service distance
+    of one of ``stations`` whose ``working`` is False and of none whose ``working`` is True.
+
+    ``stations`` (``id``, ``name``) is the whole network, closed and suspended stations
+    included; ``radius_m`` one distance or one per station; ``distances`` (villages ×
+    stations, metres) when the caller has them. One row per village that lost its cover, the
+    most poor people first: ``code``, ``name``, ``poor_households``, ``poor_people`` (at
+    ``year``), ``station_ids`` and ``stations`` (the stopped stations that reached it).
+    """
+    working = np.asarray(working, dtype=bool)
+    radii = np.broadcast_to(np.asarray(radius_m, dtype=float), (len(stations),))
+    dist = village_distances(villages, stations) if distances is None else distances
+    reach = dist <= radii[None, :] if len(stations) else np.zeros((len(villages), 0), bool)
+    lost = reach[:, ~working].any(axis=1) & ~reach[:, working].any(axis=1)
+    figures = poverty.village_figures(villages, households, year)
+    ids = stations["id"].astype(str).to_numpy() if len(stations) else np.array([], str)
+    names = stations["name"].astype(str).to_numpy() if len(stations) else np.array([], str)
+    by = [reach[i] & ~working for i in np.flatnonzero(lost)]
+    out = pd.DataFrame(
+        {
+            "code": figures["code"].to_numpy()[lost],
+            "name": figures["name"].to_numpy()[lost],
+            "poor_households": figures["poor_households"].to_numpy()[lost],
+            "poor_people": figures["poor_people"].to_numpy()[lost],
+            "station_ids": [tuple(ids[b]) for b in by],
+            "stations": [tuple(names[b]) for b in by],
+        }
+    )
+    return out.sort_values(["poor_people", "code"], ascending=[False, True], ignore_index=True)
+
+
+def workspace_coverage_lost(
+    ws: Workspace,
+    year: int,
+    radius_m: float,
+    township_radius_m: float | None = None,
+    mode: str = "straight",
+    suspended_counts: bool = False,
+) -> pd.DataFrame:
+    """:func:`coverage_lost` of the workspace's stations in ``year``: the villages that a
+    closed station (or a suspended one, unless ``suspended_counts``) alone covered."""
+    every = workspace_existing(ws)
+    opened = ws["facilities"].drop_duplicates("facility_id").set_index("facility_id")
+    ids = pd.DataFrame(
+        {
+            "facility_id": every["id"].astype(str).to_numpy(),
+            "opened_year": every["id"].map(opened["opened_year"]).to_numpy(),
+        }
+    )
+    # a station not opened yet neither covers nor leaves anyone uncovered
+    there = opened_by(ids, year).to_numpy()
+    every, ids = every[there], ids[there]
+    working = operating(ids, ws["station_operations"], year, suspended_counts).to_numpy()
+    if working.all():  # nothing stopped: no distances to measure
+        every, working = every.iloc[:0], working[:0]
+    roads = ws["roads"] if mode == "road" and len(every) else None
+    dist = village_distances(ws.villages, every, mode, roads)
+    radii = station_radii(every, radius_m, township_radius_m)
+    return coverage_lost(ws.villages, ws.households, every, working, radii, year, dist)
 
 
 def plan(

@@ -43,6 +43,10 @@ _IMPORT_DESCRIPTION = (
     "编号, 走访日期 as 2024-03-05, 2024/3/5, 2024年3月5日 or an Excel date); a household not "
     "in the register or a cadre not in the cadres layer rejects its row; 户主姓名, 证件号码 "
     "and 联系电话 are dropped; projects without 经度/纬度 go to their village's anchor point. "
+    "KIND operations (网点运营情况): the county commerce bureau's yearly station report, "
+    "CSV or Excel, a station by 站点编号 or 站点名称 (rejected when the workspace has no such "
+    "e-commerce station), 年度 or the title's year, 运营状态, 农产品网销额 in 万元 (or 元, "
+    "converted); every change in the history. "
     "--dry-run checks and writes nothing; `township-atlas template KIND` writes a "
     "template to fill in."
 )

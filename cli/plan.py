@@ -2,7 +2,9 @@
 
 The demand, candidates and existing stations come from the workspace, or from three GeoJSON
 files (``--villages``, ``--candidates``, ``--existing``); the plan can be written to a file
-(``--out``) and saved by name in the workspace (``--save``).
+(``--out``) and saved by name in the workspace (``--save``). The existing stations are those
+working in the year (``--year``, default the latest): a closed station is absent, a suspended
+one counts as ``--count-suspended`` (default: the rules' ``[stations] suspended_counts``) says.
 """
 
 from __future__ import annotations
@@ -28,6 +30,13 @@ def _plan_options(p: argparse.ArgumentParser) -> None:
         "--weight", default="poor_people", help="poor_people, poor_households, villages, population"
     )
     p.add_argument("--network", choices=["straight", "road"], default="straight")
+    p.add_argument(
+        "--count-suspended",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="a suspended (暂停) station still covers its villages (default: the workspace "
+        "rules' [stations] suspended_counts; a closed one never does)",
+    )
     p.add_argument("--villages", help="demand points (GeoJSON with id and weight columns)")
     p.add_argument("--candidates", help="candidate points (GeoJSON with id)")
     p.add_argument("--existing", help="existing stations (GeoJSON with id)")
@@ -42,7 +51,13 @@ def add_parser(sub: SubParsers, parents: Parents) -> None:
         "plan-stations",
         help="propose e-commerce station sites (max/set cover)",
         # its own options sit between the workspace and --json, as --help has always listed
-        parents=[parents.workspace, parent(_plan_options), parents.place, parents.json],
+        parents=[
+            parents.workspace,
+            parent(_plan_options),
+            parents.year("the register's year and the stations working then (default: latest)"),
+            parents.place,
+            parents.json,
+        ],
     )
     p.set_defaults(func=cmd_plan_stations)
 
@@ -68,11 +83,21 @@ def _plan_inputs(args: argparse.Namespace):
         candidates = read_points(args.candidates, "candidates")
         existing = read_points(args.existing, "existing")
     else:
-        year = poverty.workspace_years(ws.households, ws["indicators"])[1]
+        year = args.year or poverty.workspace_years(ws.households, ws["indicators"])[1]
         demand = station_plan.workspace_demand(ws, year)
         candidates = station_plan.workspace_candidates(ws)
-        existing = station_plan.workspace_existing(ws)
+        existing = station_plan.workspace_existing(ws, year, _count_suspended(args, ws))
     return ws, year, demand, candidates, existing
+
+
+def _count_suspended(args: argparse.Namespace, ws) -> bool:
+    """``--count-suspended``, else the workspace rules' ``[stations] suspended_counts``."""
+    if args.count_suspended is not None:
+        return bool(args.count_suspended)
+    from ..geo.rules import workspace_rules
+
+    stations = workspace_rules(ws.meta).stations
+    return bool(stations is not None and stations.suspended_counts)
 
 
 def _check_outputs(args: argparse.Namespace, out: Path | None, candidates) -> None:

@@ -235,11 +235,13 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "plans_no_change": ("没有行政村的覆盖情况发生变化。", "No village's coverage changes."),
     "page_record": ("变更登记", "Record changes"),
     "record_hint": (
-        "登记指标变化(如道路硬化、卫生室建成)或户的脱贫、返贫、纳入监测。每次登记都写入变更记录,"
-        "不会覆盖历史;登记错了就撤销(撤销也是一条记录)。户按户编号选择,不显示姓名。",
-        "Record an indicator change (a road paved, a clinic opened) or a household's exit, fall "
-        "back or monitoring. Every change is kept in the history, never overwritten; undo a "
-        "mistake (the undo is recorded too). Households are chosen by number; no names shown.",
+        "登记指标变化(如道路硬化、卫生室建成)、户的脱贫、返贫、纳入监测,或电商网点的运营状态"
+        "(运营、暂停、关闭)。每次登记都写入变更记录,不会覆盖历史;登记错了就撤销(撤销也是一条"
+        "记录)。户按户编号选择,不显示姓名。",
+        "Record an indicator change (a road paved, a clinic opened), a household's exit, fall "
+        "back or monitoring, or an e-commerce station's status (operating, suspended, closed). "
+        "Every change is kept in the history, never overwritten; undo a mistake (the undo is "
+        "recorded too). Households are chosen by number; no names shown.",
     ),
     "record_kind": ("变更类型", "What changed"),
     "change_indicator": ("村级指标", "Village indicator"),
@@ -249,6 +251,42 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "change_undo": ("撤销", "Undo"),
     "change_import": ("导入", "Import"),
     "change_assistance": ("帮扶登记", "Assistance"),
+    "change_station": ("网点运营", "Station status"),
+    "record_station": ("电商网点", "E-commerce station"),
+    "record_no_station": (
+        "工作空间中没有电商网点:先在数据导入页导入电商服务网点。",
+        "The workspace has no e-commerce station: import the stations on the Import data page "
+        "first.",
+    ),
+    "record_station_status": ("运营状态", "Status"),
+    "record_station_date": ("起始日期", "Since"),
+    "record_station_date_help": (
+        "暂停、关闭或重新运营的日期,须在所选年度内(不晚于今天)。",
+        "The day it was suspended, closed or opened again: within the chosen year, not after "
+        "today.",
+    ),
+    "record_station_now": ("{year}年现为「{status}」", "In {year}: “{status}”"),
+    "record_station_now_since": (
+        "{year}年现为「{status}」({date} 起)",
+        "In {year}: “{status}” (since {date})",
+    ),
+    "record_station_same": (
+        "该网点{year}年已是「{status}」({date} 起):这样登记不改变任何记录。",
+        "Already “{status}” in {year} (since {date}): recording it changes nothing.",
+    ),
+    "record_effect_station_since": ("({date} 起)", " (from {date})"),
+    "record_effect_uncovered": (
+        "按默认服务半径,{villages}在{year}年不再有网点服务",
+        "at the default service distances, {villages} no longer reached by a station in {year}",
+    ),
+    "record_effect_reached": (
+        "按默认服务半径,{villages}在{year}年重新有网点服务",
+        "at the default service distances, {villages} reached by a station again in {year}",
+    ),
+    "record_effect_coverage_same": (
+        "各村的网点覆盖不变(按默认服务半径)",
+        "no village's station coverage changes (default service distances)",
+    ),
     "record_date": ("生效日期", "Effective date"),
     "record_field": ("指标", "Indicator"),
     "record_new_value": ("新值(现为 {now})", "New value (now {now})"),
@@ -362,6 +400,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "data_kind_measures": ("帮扶措施", "Assistance measures"),
     "data_kind_projects": ("扶贫项目", "Projects"),
     "data_kind_exit_plans": ("脱贫计划", "Exit plans"),
+    "data_kind_operations": ("网点运营情况", "Station operations"),
     "data_roads_append": (
         "只增补：保留原有道路，同编号的道路更新",
         "Add to the network: keep the other roads, update those of the same id",

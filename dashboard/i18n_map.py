@@ -17,6 +17,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "legend_station_existing": ("现有网点", "Existing station"),
     "legend_station_tried": ("试设网点(地图上点击)", "Site tried on the map"),
     "legend_station_proposed": ("优化建议网点", "Proposed by the optimiser"),
+    "legend_station_sales": (
+        "圆点大小:本年农产品网销额(万元)",
+        "Dot size: online sales (10k yuan)",
+    ),
+    "legend_station_suspended": ("暂停运营的网点", "Suspended station"),
+    "legend_station_closed": ("已关闭网点(不计覆盖)", "Closed station (covers nobody)"),
     "station_tried": ("试设网点", "tried site"),
     "station_proposed": ("优化建议", "proposed"),
     "tiles_offline": (

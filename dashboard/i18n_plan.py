@@ -34,6 +34,52 @@ STRINGS: dict[str, tuple[str, str]] = {
         "现有网络离 {target} 的目标还差 {n} 个村有服务站。",
         " Today, {n} more villages need a station of their own to reach {target}.",
     ),
+    # ------------------------------------------------------------------ stations at work
+    "plan_count_suspended": ("暂停网点计为覆盖", "Suspended stations count as covering"),
+    "plan_count_suspended_help": (
+        "暂停运营的网点是否仍算覆盖其服务范围内的村(覆盖率和优化选址都按此计算);"
+        "已关闭的网点一律不算。默认值见规则设置中的“电商网点”。",
+        "Whether a suspended station still covers the villages within its reach (in the "
+        "coverage figures and for the optimiser); a closed one never does. The default is "
+        "set in the rules (e-commerce stations).",
+    ),
+    "station_status_operating": ("正常运营", "operating"),
+    "station_status_suspended": ("暂停运营", "suspended"),
+    "station_status_closed": ("已关闭", "closed"),
+    "station_not_reported": ("本年未报送运营情况", "no report for the year"),
+    "station_sales_line": ("农产品网销 {sales}", "online sales of local produce {sales}"),
+    "station_change": ("(比上年 {change})", " ({change} on last year)"),
+    "station_served_line": (
+        "服务贫困户 {served}户 · 电商助理员 {assistants}人",
+        "poor households served {served} · assistants {assistants}",
+    ),
+    "station_flags_line": ("问题:{flags}", "falls short: {flags}"),
+    "station_not_covering": ("本年不计入覆盖", "not counted as covering this year"),
+    "plan_stations_heading": ("网点运营({year}年)", "Stations at work ({year})"),
+    "plan_flagged": ("本年有问题的网点({n}个)", "Stations with a flag this year ({n})"),
+    "plan_flagged_none": (
+        "本年没有关闭、暂停、无网销或缺电商助理员的网点。",
+        "No station is closed, suspended, without sales or without an assistant this year.",
+    ),
+    "plan_lost": ("关闭网点后失去覆盖的村", "Villages a closed station leaves uncovered"),
+    "plan_lost_caption": (
+        "只由本年关闭(或暂停且不计覆盖)的网点覆盖的村:{n}个村,未脱贫户 {households}户、"
+        "未脱贫人口 {people}人。",
+        "Villages only stations closed this year (or suspended and not counted) reached: "
+        "{n}; poor households {households}, poor people {people}.",
+    ),
+    "plan_lost_none": (
+        "本年没有村因网点关闭或暂停而失去覆盖。",
+        "No village lost its cover to a closed or suspended station this year.",
+    ),
+    "station_col_name": ("网点", "Station"),
+    "station_col_tier": ("层级", "Tier"),
+    "station_col_status": ("运营状态", "Status"),
+    "station_col_sales": ("农产品网销额(万元)", "Online sales (10k yuan)"),
+    "station_col_served": ("服务贫困户(户)", "Poor households served"),
+    "station_col_assistants": ("电商助理员(人)", "Assistants"),
+    "station_col_flags": ("问题", "Falls short"),
+    "station_col_lost_by": ("原覆盖网点", "Covered before by"),
     # ------------------------------------------------------------------ saving and errors
     "plan_saved_n": (
         "方案「{name}」已保存(新增 {n} 个网点),可在“方案对比”页查看。",

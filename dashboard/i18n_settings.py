@@ -95,6 +95,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rules_unit_yuan": ("元/人·年", "yuan per person a year"),
     "rules_unit_wan": ("万元/年", "10,000 yuan a year"),
     "rules_unit_count": ("户", "households"),
+    "rules_unit_visits": ("次/户·年", "per household a year"),
+    "rules_unit_projects": ("个", "number"),
+    "rules_unit_centres": ("个/乡镇", "per township"),
+    "rules_unit_assistants": ("人/站", "per station"),
+    "rules_unit_trainees": ("人次/站·年", "per station a year"),
+    "rules_unit_yuan_household": ("元/户·年", "yuan per household a year"),
     "rules_unit_km": ("公里", "km"),
     "rules_unit_points": ("分", "points"),
     "rules_group_village_exit": ("贫困村出列标准", "Poor-village exit"),
@@ -103,6 +109,45 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rules_group_services": ("服务半径与搬迁安置", "Service distances and relocation"),
     "rules_group_gap_score": ("短板评分", "Gap score"),
     "rules_group_assistance": ("帮扶", "Assistance"),
+    "rules_group_stations": ("电商网点目标", "E-commerce targets"),
+    "rules_heading_stations": (
+        "电子商务进农村的规划目标(按单位计,县里可改为本地目标)",
+        "The e-commerce plan's targets (per unit; a county sets its own)",
+    ),
+    "rule_stations.centres_per_township": ("乡镇电商服务中心", "Township service centres"),
+    "rule_stations.centres_per_township_means": (
+        "每个乡镇至少有 {v} 个运营中的乡镇电子商务服务中心。",
+        "Every township has at least {v} working township e-commerce service centres.",
+    ),
+    "rule_stations.village_share": ("有村级服务站的行政村", "Villages with a village station"),
+    "rule_stations.village_share_means": (
+        "至少 {v}% 的行政村有本村运营中的村级电商服务站(规划:覆盖90%以上的行政村)。",
+        "At least {v}% of villages have a working village station of their own (the plan: "
+        "over 90% of administrative villages).",
+    ),
+    "rule_stations.min_assistants": ("电子商务信息服务助理员", "E-commerce assistants"),
+    "rule_stations.min_assistants_means": (
+        "每个村级服务站至少有 {v} 名电子商务信息服务助理员;不足的列为无电商助理员。",
+        "Each village station has at least {v} e-commerce assistants; fewer is flagged.",
+    ),
+    "rule_stations.trainees_per_station": ("电商培训", "People trained"),
+    "rule_stations.trainees_per_station_means": (
+        "每个运营中的网点每年培训 {v} 人次(全县目标按网点数分摊)。",
+        "Each working station trains {v} people a year (the county's target shared by station).",
+    ),
+    "rule_stations.income_gain_yuan": ("带动贫困户增收", "Income gain of poor households"),
+    "rule_stations.income_gain_yuan_means": (
+        "通过网点网销的贫困户,户均每年增收 {v} 元以上(规划:1000–1500元)。",
+        "Poor households selling through a station gain at least {v} yuan a year each (the "
+        "plan: 1,000–1,500).",
+    ),
+    "rule_stations.suspended_counts": ("暂停的网点仍算覆盖", "A suspended station still covers"),
+    "rule_stations.suspended_counts_means": (
+        "勾选:暂停运营的网点在覆盖率和选址优化中仍算覆盖其周边的村;不勾选:只算运营中的网点。"
+        "已关闭的网点从不算。",
+        "Ticked: a suspended station still covers its villages in the coverage figures and for "
+        "the optimiser; not ticked: only working stations do. A closed one never does.",
+    ),
     "rules_heading_assistance": ("结对帮扶与驻村", "Pairing, visits and resident teams"),
     "rule_assistance.cadre_required": ("每户有帮扶责任人", "A cadre for every household"),
     "rule_assistance.cadre_required_means": (

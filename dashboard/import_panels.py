@@ -54,6 +54,7 @@ UPLOAD_TYPES = {
     "measures": TABLE_TYPES,
     "projects": TABLE_TYPES,
     "exit_plans": TABLE_TYPES,
+    "operations": TABLE_TYPES,
 }
 #: Kinds whose coordinates may need a CRS.
 CRS_KINDS = ("villages", "township", "facilities", "stations", "sites", ROAD_KIND, "projects")

@@ -1,5 +1,7 @@
 """The map's spec of the place shown, cached in two parts: its geometry once per workspace
-version and place, its styles per year, indicator, language and classification.
+version and place, its styles per year, indicator, language and classification (a station's
+status is of the year too: one closed in 2024 is drawn closed on 2024's map only, and a change
+of status is a new workspace version).
 
 Both are ``st.cache_resource``: shared, never copied. ``st.cache_data`` would unpickle a whole
 spec, boundaries included, on every rerun (tens of MB at a prefecture); here a rerun costs a

@@ -7,8 +7,9 @@ is HTML-escaped with :func:`esc` before it is put into a piece.
 from __future__ import annotations
 
 import html
+import math
 
-from . import i18n
+from . import i18n, plan_view
 from .view import PROJECT_STYLE, ROLE_COLOUR, TIER_STYLE, MapSpec, project_type_label
 
 FONT = "'Noto Sans CJK SC','Noto Sans SC','Microsoft YaHei','PingFang SC',sans-serif"
@@ -69,10 +70,11 @@ def _dot(colour: str) -> str:
     )
 
 
-def _ring(colour: str) -> str:
+def _ring(colour: str, ground: str | None = None) -> str:
+    """A dashed ring: a proposed station (its colour, pale) or a suspended one (``ground``)."""
     return (
         f'<span style="display:inline-block;width:10px;height:10px;border-radius:50%;'
-        f"background:{colour}80;border:2px dashed {colour};"
+        f"background:{ground or colour + '80'};border:2px dashed {colour};"
         f'margin:0 5px 0 2px;vertical-align:middle"></span>'
     )
 
@@ -89,6 +91,10 @@ def legend_html(spec: MapSpec) -> str:
         for kind in spec.service_points["kind"].unique():
             colour = TIER_STYLE[kind]["colour"]
             rows.append(f"<div>{_dot(colour)}{esc(i18n.facility_label(kind, lang))}</div>")
+        shut = spec.service_points.get("op_status")
+        if shut is not None and shut.eq("关闭").any():
+            label = esc(plan_view.status_label("关闭", lang))
+            rows.append(f"<div>{_dot(plan_view.STOPPED_COLOUR)}{label}</div>")
     if "relocation" in spec.layers and len(spec.sites):
         rows.append(
             f"<div>{site_icon_html()} {esc(i18n.t('layer_relocation', lang))}"
@@ -113,6 +119,7 @@ def legend_html(spec: MapSpec) -> str:
             if role in roles:
                 label = esc(i18n.t(f"legend_station_{role}", lang))
                 rows.append(f"<div>{symbols[role]}{label}</div>")
+        rows += _station_rows(spec.plan, lang)
     warn = "#ff8a80" if dark else "#a50f15"
     if spec.illustrative:
         rows.append(
@@ -134,6 +141,58 @@ def legend_html(spec: MapSpec) -> str:
     return (
         f'<details class="ta-legend" open style="{style}"><summary>{summary}</summary>'
         f"{''.join(rows)}</details>"
+    )
+
+
+def _station_rows(plan, lang: str) -> list[str]:
+    """Legend rows of what the stations delivered: dot sizes by sales (two samples), a
+    suspended and a closed station, when the plan draws them."""
+    rows = []
+    status = set(plan["status"]) if "status" in plan else set()
+    sizes = plan["size"].dropna() if "size" in plan else []
+    top = float(plan["sales_wan"].max()) if len(sizes) and plan["sales_wan"].notna().any() else 0
+    if top > 0:
+        colour = ROLE_COLOUR["existing"]
+        samples = sorted({_round_sales(top / 4), _round_sales(top)})
+        dots = "".join(
+            f"{_sized_dot(colour, plan_view.sales_radius(v, top))}{esc(f'{v:g}')} " for v in samples
+        )
+        rows.append(f"<div>{esc(i18n.t('legend_station_sales', lang))}</div>")
+        rows.append(f'<div style="white-space:nowrap">{dots}</div>')
+    if "暂停" in status:
+        label = esc(i18n.t("legend_station_suspended", lang))
+        rows.append(f"<div>{_ring(plan_view.STOPPED_COLOUR, '#ffffff')}{label}</div>")
+    if "关闭" in status:
+        label = esc(i18n.t("legend_station_closed", lang))
+        rows.append(f"<div>{closed_icon_html()} {label}</div>")
+    return rows
+
+
+def _round_sales(value: float) -> float:
+    """A legend's sample of sales (万元): two significant digits."""
+    if value <= 0:
+        return 0.0
+    digits = 1 - math.floor(math.log10(value))
+    return round(value, digits)
+
+
+def _sized_dot(colour: str, radius: float) -> str:
+    d = round(2 * radius)
+    return (
+        f'<span style="display:inline-block;width:{d}px;height:{d}px;border-radius:50%;'
+        f"background:{colour};border:2px solid #fff;box-shadow:0 0 0 1px {colour};"
+        f'margin:0 3px 0 2px;vertical-align:middle"></span>'
+    )
+
+
+def closed_icon_html() -> str:
+    """The grey crossed circle of a station closed in the year (it covers nobody)."""
+    grey = plan_view.STOPPED_COLOUR
+    return (
+        '<span class="ta-closed-icon" style="display:inline-flex;align-items:center;'
+        f"justify-content:center;width:14px;height:14px;border-radius:50%;background:{grey};"
+        f"color:#fff;font:700 11px/1 {FONT};border:2px solid #fff;box-shadow:0 0 0 1px {grey};"
+        'vertical-align:middle">×</span>'
     )
 
 

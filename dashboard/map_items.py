@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import i18n, view
+from . import i18n, plan_view, view
 from . import map_html as H
 from .view import MapSpec
 
@@ -80,21 +80,26 @@ def facility_items(spec: MapSpec) -> list[dict]:
 
 
 def service_items(spec: MapSpec) -> list[dict]:
-    """E-commerce service points; a planned one dashed and pale."""
+    """E-commerce service points; a planned one dashed and pale, one closed in the year grey,
+    one suspended in it dashed."""
     planned_text = " (规划)" if spec.lang == "zh" else " (planned)"
     items = []
     for r in spec.service_points.itertuples():
         planned = r.status == "planned"
+        op = "运营" if planned else getattr(r, "op_status", "运营")
+        colour = plan_view.STOPPED_COLOUR if op == "关闭" else r.colour
         opts = {
             "radius": r.radius,
-            "color": r.colour if planned else "#ffffff",
+            "color": colour if planned or op == "暂停" else "#ffffff",
             "weight": 2,
-            "fillColor": r.colour,
-            "fillOpacity": 0.35 if planned else 0.95,
+            "fillColor": colour,
+            "fillOpacity": 0.35 if planned or op != "运营" else 0.95,
         }
-        if planned:
+        if planned or op == "暂停":
             opts["dashArray"] = "3 3"
         label = esc(r.kind_label) + (planned_text if planned else "")
+        if op != "运营":
+            label += f" · {esc(plan_view.status_label(op, spec.lang))}"
         items.append(
             {
                 "circle": True,
@@ -108,10 +113,13 @@ def service_items(spec: MapSpec) -> list[dict]:
 
 def plan_items(plan, lang: str = "zh") -> list[dict]:
     """Each station's service area (metres) and the station itself: an existing station a solid
-    circle, a site tried on the map a diamond 试, a proposed station a dashed ring."""
+    circle (sized by its sales when the plan has them), a site tried on the map a diamond 试,
+    a proposed station a dashed ring; a station closed in the year a grey crossed circle with
+    no service area, a suspended one a dashed ring. Tooltips: name and the ``tip`` lines."""
     items = []
     for r in plan.itertuples():
         role = getattr(r, "role", "existing")
+        status = getattr(r, "status", "") or ""
         at = [r.geometry.y, r.geometry.x]
         dash = "6 6" if r.dashed else None
         area = {"color": r.colour, "weight": 1.5, "fillColor": r.colour, "fillOpacity": 0.08}
@@ -121,7 +129,18 @@ def plan_items(plan, lang: str = "zh") -> list[dict]:
         if r.reach is not None and not r.reach.is_empty:
             road = {"color": r.colour, "weight": 6, "opacity": 0.45, "interactive": False}
             items.append({"line": _latlngs(r.reach), "options": {**road, "dashArray": dash}})
-        tip = f"<b>{esc(r.name)}</b>"
+        tip = _tip(f"<b>{esc(r.name)}</b>", *(esc(line) for line in getattr(r, "tip", ()) or ()))
+        if status == "关闭":
+            items.append(
+                {
+                    "at": at,
+                    "html": '<div style="transform:translate(-50%,-50%)">'
+                    f"{H.closed_icon_html()}</div>",
+                    "cls": "ta-closed",
+                    "tooltip": tip,
+                }
+            )
+            continue
         if role == "tried":
             items.append(
                 {
@@ -133,8 +152,11 @@ def plan_items(plan, lang: str = "zh") -> list[dict]:
                 }
             )
             continue
-        dot = {"radius": 6, "color": "#ffffff", "weight": 2, "fillColor": r.colour}
-        dot["fillOpacity"] = 1
+        size = getattr(r, "size", None)
+        dot = {"radius": 6 if size is None or pd.isna(size) else float(size)}
+        dot.update(color="#ffffff", weight=2, fillColor=r.colour, fillOpacity=1)
+        if status == "暂停":
+            dot.update(color=r.colour, fillColor="#ffffff", weight=2.5, dashArray="3 2")
         if role == "proposed":
             dot.update(radius=7, color=r.colour, weight=2.5, dashArray="3 2", fillOpacity=0.55)
             tip = _tip(tip, esc(i18n.t("station_proposed", lang)))

@@ -55,10 +55,13 @@ def _version() -> tuple[str, str, str]:
     return loader.cache_key()
 
 
-def figures(year: int, lang: str) -> None:
-    """The six headline figures as large tiles (label over value, the change beneath)."""
+def figures(year: int, lang: str, rules: Rules | None = None) -> None:
+    """The six headline figures as large tiles (label over value, the change beneath);
+    villages with a station of their own against the ``rules``' target."""
+    stations = rules.stations if rules is not None else None
+    target = meeting_view.STATION_TARGET if stations is None else stations.village_share
     with st.container(key=meeting_view.FIGURES):
-        st.html(meeting_view.tiles_html(_headline(*_version(), year), lang))
+        st.html(meeting_view.tiles_html(_headline(*_version(), year), lang, target))
 
 
 def _enter() -> None:
@@ -169,7 +172,7 @@ def stage(
                 _rerun_stage()
         with right, st.container(key=meeting_view.SIDE):
             if county:
-                town_card(ws, year, code, lang)
+                town_card(ws, year, code, rules, lang)
             else:
                 card(ws, year, code, rules, lang)
             step_buttons(step, lang, county)
@@ -188,29 +191,35 @@ def _rerun_stage() -> None:
         st.rerun()
 
 
+def _reach(year: int) -> Figure | None:
+    """The headline figure of villages within reach of a station (the tiles' own, cached)."""
+    return next((f for f in _headline(*_version(), year) if f.key == "ecommerce_villages"), None)
+
+
 def card(ws: Workspace, year: int, code: str | None, rules: Rules, lang: str) -> None:
     """The township's card, or the village's: name, exit status, figures, gaps."""
     place = loader.current_place().name
     if code is None:
-        shown = meeting_view.township_card(ws, year, lang, place)
+        shown = meeting_view.township_card(ws, year, lang, place, rules, _reach(year))
     else:
         status = _status(*_version(), year, rules)
         row = status[status["code"].astype(str) == code]
         shown = (
             meeting_view.village_card(ws, row.iloc[0], year, lang, place)
             if len(row)
-            else meeting_view.township_card(ws, year, lang, place)
+            else meeting_view.township_card(ws, year, lang, place, rules, _reach(year))
         )
     st.html(meeting_view.card_html(shown))
 
 
-def town_card(ws: Workspace, year: int, code: str | None, lang: str) -> None:
+def town_card(ws: Workspace, year: int, code: str | None, rules: Rules, lang: str) -> None:
     """At a county: the county's card, or one township's (its register and figures)."""
     place = loader.current_place().name
     if code is None:
-        shown = meeting_view.county_card(ws, year, lang, place)
+        shown = meeting_view.county_card(ws, year, lang, place, rules, _reach(year))
     else:
-        shown = meeting_view.town_card(_town(*_version()[:2], code), year, lang, place)
+        town = _town(*_version()[:2], code)
+        shown = meeting_view.town_card(town, year, lang, place, rules)
     st.html(meeting_view.card_html(shown))
 
 

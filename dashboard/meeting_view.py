@@ -17,9 +17,11 @@ import pandas as pd
 from ..analysis import key_figures, poverty
 from ..analysis.key_figures import Figure
 from ..geo import history
+from ..geo.rules import Rules
 from ..geo.schema import WGS84
 from ..geo.workspace import Workspace
 from . import i18n, progress_view, view
+from .meeting_stations import StationFigure, station_part, stations_html
 from .view import MapSpec
 
 #: Keyed containers of the page; the presentation view's style sheet places them by these keys.
@@ -34,7 +36,8 @@ FIGURES, STAGE, SIDE, BAR, HEAD = (
 #: Figures whose rise is bad news: their change is drawn red when it goes up.
 LOWER_IS_BETTER = frozenset({"poor_people", "incidence", "monitored_households"})
 
-#: The county e-commerce plans' target for villages with a station of their own (BRIEF §5).
+#: The county e-commerce plans' target for villages with a station of their own (BRIEF §5);
+#: a county's own is its rules' ``[stations] village_share``.
 STATION_TARGET = key_figures.STATION_VILLAGE_TARGET
 
 
@@ -102,7 +105,7 @@ def _tile(f: Figure, lang: str) -> str:
     )
 
 
-def _ecommerce_tile(reach: Figure, own: Figure, lang: str) -> str:
+def _ecommerce_tile(reach: Figure, own: Figure, lang: str, target: float) -> str:
     """Both e-commerce figures in one tile, each with its definition: villages within reach of
     a station, and villages with a station of their own (the county plans', with its target)."""
     reach_def = i18n.t(
@@ -111,13 +114,13 @@ def _ecommerce_tile(reach: Figure, own: Figure, lang: str) -> str:
         v=f"{key_figures.VILLAGE_RADIUS_M / 1000:g}",
         t=f"{key_figures.TOWNSHIP_RADIUS_M / 1000:g}",
     )
-    own_def = i18n.t("meeting_ecommerce_station_def", lang, target=f"{STATION_TARGET * 100:g}")
+    own_def = i18n.t("meeting_ecommerce_station_def", lang, target=f"{target * 100:g}")
     rows = []
     for f, definition in ((reach, reach_def), (own, own_def)):
         _, value, change = figure_text(f, lang)
         tone = ""
         if f is own and f.total:
-            tone = " ta-good" if f.value / f.total >= STATION_TARGET else " ta-bad"
+            tone = " ta-good" if f.value / f.total >= target else " ta-bad"
         small = f' <span class="ta-fig-delta">{esc(change)}</span>' if change else ""
         rows.append(
             f'<div class="ta-fig-row"><span class="ta-fig-sub{tone}">{esc(value)}</span>{small}'
@@ -130,9 +133,11 @@ def _ecommerce_tile(reach: Figure, own: Figure, lang: str) -> str:
     )
 
 
-def tiles_html(figures: Sequence[Figure], lang: str) -> str:
+def tiles_html(figures: Sequence[Figure], lang: str, target: float = STATION_TARGET) -> str:
     """The six headline figures as tiles: label over value, the change small beneath. When
-    both e-commerce figures are there they share one tile, so there are six either way."""
+    both e-commerce figures are there they share one tile, so there are six either way;
+    ``target``: the share of villages with a station of their own the plan asks (the rules'
+    ``[stations] village_share``)."""
     by_key = {f.key: f for f in figures}
     own = by_key.get("ecommerce_station_villages")
     tiles = []
@@ -140,7 +145,7 @@ def tiles_html(figures: Sequence[Figure], lang: str) -> str:
         if f.key == "ecommerce_station_villages":
             continue
         if f.key == "ecommerce_villages" and own is not None:
-            tiles.append(_ecommerce_tile(f, own, lang))
+            tiles.append(_ecommerce_tile(f, own, lang, target))
         else:
             tiles.append(_tile(f, lang))
     return f'<div class="ta-figs-wrap"><div class="ta-figs">{"".join(tiles)}</div></div>'
@@ -163,6 +168,9 @@ class Card:
     money_heading: str = ""
     money: tuple[tuple[str, str], ...] = ()  # (label, value)
     money_note: str = ""  # 暂无项目: the place had no project by then
+    #: 电商网点运营 (year): "" when no station had reported by then (nothing said)
+    stations_heading: str = ""
+    stations: tuple[StationFigure, ...] = ()
 
 
 def money_part(ws: Workspace, year: int, lang: str, code: str | None = None) -> dict:
@@ -180,9 +188,18 @@ def money_part(ws: Workspace, year: int, lang: str, code: str | None = None) -> 
     }
 
 
-def township_card(ws: Workspace, year: int, lang: str, place: str = "") -> Card:
-    """The card of the whole township: its register and how to step through the villages.
-    ``place``: the name of the place shown (default: the township's)."""
+def township_card(
+    ws: Workspace,
+    year: int,
+    lang: str,
+    place: str = "",
+    rules: Rules | None = None,
+    reach: Figure | None = None,
+) -> Card:
+    """The card of the whole township: its register, its money and stations, and how to step
+    through the villages. ``place``: the name of the place shown (default: the township's);
+    ``rules``: the targets of the stations (default: the workspace's); ``reach``: the
+    headline figure of villages within reach of a station."""
     return Card(
         heading=f"{place or view.township_name(ws)} · {year}",
         name=i18n.t("meeting_township", lang),
@@ -190,11 +207,20 @@ def township_card(ws: Workspace, year: int, lang: str, place: str = "") -> Card:
         register=register_text(ws, year, None, lang),
         notes=(("", i18n.t("meeting_hint", lang)),),
         **money_part(ws, year, lang),
+        **station_part(ws, year, lang, rules, reach),
     )
 
 
-def county_card(ws: Workspace, year: int, lang: str, place: str) -> Card:
-    """The card of a whole county: its register and how to step through the townships."""
+def county_card(
+    ws: Workspace,
+    year: int,
+    lang: str,
+    place: str,
+    rules: Rules | None = None,
+    reach: Figure | None = None,
+) -> Card:
+    """The card of a whole county: its register, money and stations, and how to step through
+    the townships (``rules`` and ``reach`` as :func:`township_card`'s)."""
     return Card(
         heading=f"{place} · {year}",
         name=i18n.t("meeting_county", lang),
@@ -202,12 +228,16 @@ def county_card(ws: Workspace, year: int, lang: str, place: str) -> Card:
         register=register_text(ws, year, None, lang),
         notes=(("", i18n.t("meeting_hint_county", lang)),),
         **money_part(ws, year, lang),
+        **station_part(ws, year, lang, rules, reach),
     )
 
 
-def town_card(town: Workspace, year: int, lang: str, place: str) -> Card:
+def town_card(
+    town: Workspace, year: int, lang: str, place: str, rules: Rules | None = None
+) -> Card:
     """One township of a county on the projector (``town``: the workspace narrowed to it):
-    its register, people still poor, incidence, poor villages exited."""
+    its register, people still poor, incidence, poor villages exited, its money and its
+    stations (without the villages within reach: the headline figures are the county's)."""
     totals = poverty.township_totals(town.villages, town.households, year)
     exited = f"{totals['poor_villages_exited']} / {totals['poor_villages']}"
     return Card(
@@ -222,6 +252,7 @@ def town_card(town: Workspace, year: int, lang: str, place: str) -> Card:
             (i18n.t("meeting_poor_villages_exited", lang), exited),
         ),
         **money_part(town, year, lang),
+        **station_part(town, year, lang, rules),
     )
 
 
@@ -306,10 +337,14 @@ def card_html(card: Card) -> str:
         heading = esc(card.money_heading)
         parts.append(f'<div class="ta-card-note-heading ta-card-money-heading">{heading}</div>')
         parts.append(_money_html(card))
+    if card.stations_heading:
+        parts.append(stations_html(card.stations_heading, card.stations, _unbroken))
     for heading, text in card.notes:
         if heading:
             parts.append(f'<div class="ta-card-note-heading">{esc(heading)}</div>')
-        parts.append(f'<div class="ta-card-note">{esc(text)}</div>')
+        # a note without a heading is how to step through the places (ta-card-hint)
+        kind = "ta-card-note" if heading else "ta-card-note ta-card-hint"
+        parts.append(f'<div class="{kind}">{esc(text)}</div>')
     parts.append("</div>")
     return "".join(parts)
 
@@ -414,6 +449,13 @@ BASE_CSS = """
 .ta-card-fig-label { font-size:.85rem; color:var(--ta-muted); }
 .ta-card-fig-value { font-size:1.45rem; font-weight:700; font-variant-numeric:tabular-nums; }
 .ta-card-money .ta-card-fig-value { font-size:1.2rem; }
+.ta-card-stations { display:grid; grid-template-columns:auto 1fr; gap:2px 10px; margin:4px 0 6px;
+                    align-items:baseline; }
+.ta-ops-label { font-size:.85rem; color:var(--ta-muted); }
+.ta-ops-value { font-size:1.05rem; font-weight:700; text-align:right;
+                font-variant-numeric:tabular-nums; }
+.ta-ops-note { font-size:.75rem; font-weight:400; color:var(--ta-muted); margin-left:6px;
+               display:inline-block; white-space:nowrap; }
 .ta-card-note-heading { font-weight:700; margin-top:6px; }
 .ta-card-note { font-size:.95rem; overflow-wrap:anywhere; }
 """
@@ -458,7 +500,16 @@ footer, .st-key-meeting_head { display:none !important; }
 .st-key-meeting_side .ta-card-fig-value { font-size:clamp(18px, calc(1.9 * var(--ta-u)), 42px); }
 .st-key-meeting_side .ta-card-money .ta-card-fig-value {
     font-size:clamp(15px, calc(1.5 * var(--ta-u)), 34px); }
+.st-key-meeting_side .ta-card-stations { gap:0 8px; line-height:1.3; margin:2px 0 4px; }
+.st-key-meeting_side .ta-ops-label { font-size:clamp(12px, calc(1 * var(--ta-u)), 22px); }
+.st-key-meeting_side .ta-ops-value { font-size:clamp(13px, calc(1.15 * var(--ta-u)), 28px); }
+.st-key-meeting_side .ta-ops-note { font-size:clamp(11px, calc(.85 * var(--ta-u)), 19px); }
+/* the villages within reach are the figure strip's own, right above the map */
+.st-key-meeting_side .ta-ops-reach { display:none; }
 .st-key-meeting_side .ta-card-note { font-size:inherit; }
+/* a card with the stations' figures is long: on the big screen it drops how to step through
+   the places (the buttons below say it) rather than run off the screen */
+.st-key-meeting_side .ta-card:has(.ta-card-stations) .ta-card-hint { display:none; }
 .st-key-meeting_side button p { font-size:clamp(14px, calc(1.1 * var(--ta-u)), 26px); }
 .st-key-meeting_prev button, .st-key-meeting_next button, .st-key-meeting_overview button {
     padding:.3rem .6rem !important; min-height:calc(2.8 * var(--ta-u)); gap:.25rem; }

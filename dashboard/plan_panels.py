@@ -17,7 +17,7 @@ from ..geo import audit
 from ..geo.export import excel_bytes
 from ..geo.validate import SchemaError
 from ..geo.workspace import update_workspace
-from . import auth, i18n
+from . import auth, i18n, plan_view
 from . import state as S
 from .markup import escape_md
 
@@ -233,3 +233,29 @@ def coverage_details(today: Coverage, after: Coverage, lang: str) -> None:
             ),
             hide_index=True,
         )
+
+
+def stations_at_work(operations: pd.DataFrame, lost: pd.DataFrame, year: int, lang: str) -> None:
+    """The year's stations with a flag (closed, suspended, no sales, no assistant) and the
+    villages and poor people that closed (or suspended, uncounted) stations alone covered."""
+    st.subheader(i18n.t("plan_stations_heading", lang, year=year))
+    flagged = plan_view.flagged_table(operations, lang)
+    st.markdown(f"**{i18n.t('plan_flagged', lang, n=len(flagged))}**")
+    if len(flagged):
+        st.dataframe(flagged, hide_index=True)  # names as text: st.dataframe escapes
+    else:
+        st.caption(i18n.t("plan_flagged_none", lang))
+    st.markdown(f"**{i18n.t('plan_lost', lang)}**")
+    if not len(lost):
+        st.caption(i18n.t("plan_lost_none", lang))
+        return
+    st.caption(
+        i18n.t(
+            "plan_lost_caption",
+            lang,
+            n=len(lost),
+            households=f"{int(lost['poor_households'].sum()):,}",
+            people=f"{int(lost['poor_people'].sum()):,}",
+        )
+    )
+    st.dataframe(plan_view.lost_table(lost, lang), hide_index=True)

@@ -12,13 +12,16 @@ import streamlit as st
 
 from ..geo import audit, history
 from ..geo.schema import LAYERS, MONITOR_KINDS
+from ..geo.station_changes import station_status
 from ..geo.validate import SchemaError
 from ..geo.workspace import Workspace, update_workspace
 from . import i18n, record_view, view
 from . import state as S
 from .markup import escape_md
 
-KINDS = ("indicator", "household_exit", "household_fell_back", "household_monitored")
+KINDS = ("indicator", "household_exit", "household_fell_back", "household_monitored", "station")
+#: The audit action of each kind's write (a station's status is audited on its own).
+AUDIT_ACTION = {"station": "record_station"}
 
 
 def field_label(layer: str, field: str, lang: str) -> str:
@@ -37,6 +40,7 @@ class Proposal:
     build: Callable[[Workspace, str], list[history.FieldChange]] | None
     field: str | None = None
     household: str | None = None
+    station: str | None = None
     problem: str | None = None
     blocking: bool = True
 
@@ -58,15 +62,22 @@ def change_form(
     if villages:
         names = {c: n for c, n in names.items() if c in villages}
     a, b = st.columns(2)
-    code = a.selectbox(
-        i18n.t("village", lang), list(names), format_func=names.get, key=S.REC_VILLAGE
-    )
+    station = None
+    if kind == "station":  # a station instead of a village: it says where it is
+        station = _station_choice(ws, a, villages, lang)
+        code = record_view.station_village(ws, station) if station else None
+    else:
+        code = a.selectbox(
+            i18n.t("village", lang), list(names), format_func=names.get, key=S.REC_VILLAGE
+        )
     today = date.today()
     year = _year_input(ws, b, today, lang)
     at = record_view.changed_at(year, today)
     _year_caption(ws, year, at, today, lang)
     if kind == "indicator":
         proposal = _indicator_inputs(ws, code, year, lang)
+    elif kind == "station":
+        proposal = _station_inputs(ws, station, year, today, lang)
     else:
         proposal = _household_inputs(ws, code, kind, year, lang)
     note = st.text_input(i18n.t("record_note", lang), key=S.REC_NOTE, max_chars=200)
@@ -96,14 +107,14 @@ def change_form(
 
     done: dict[str, object] = {}
     target = proposal.household or f"{names.get(code, code)} ({code})"
-    if not _write(path, change, lang, "record_change", target):
+    if proposal.station:
+        target = f"{record_view.station_label(ws, proposal.station, 'zh')} ({proposal.station})"
+    if not _write(path, change, lang, AUDIT_ACTION.get(kind, "record_change"), target):
         return
     before = done["before"]
     after = Workspace({**before.layers, **done["layers"]}, before.meta)
     change_id = str(done["layers"]["history"]["change_id"].iloc[-1])
-    text = record_view.effect(
-        before, after, kind, year, code, lang, field=proposal.field, household=proposal.household
-    )
+    text = _effect(before, after, kind, year, code, lang, proposal)
     message = i18n.t("record_done_effect", lang, change=change_id, effect=text)
     if year != S.get(S.YEAR):
         message += i18n.t("record_view_year", lang, year=year)
@@ -276,10 +287,97 @@ def _check(
     except history.ChangeError as exc:
         return i18n.t("record_refused", lang, error=escape_md(exc)), None
     after = Workspace({**ws.layers, **layers}, ws.meta)
-    text = record_view.effect(
-        ws, after, kind, year, code, lang, field=proposal.field, household=proposal.household
-    )
+    text = _effect(ws, after, kind, year, code, lang, proposal)
     return None, text
+
+
+def _effect(
+    before: Workspace,
+    after: Workspace,
+    kind: str,
+    year: int,
+    code: str,
+    lang: str,
+    proposal: Proposal,
+) -> str:
+    """What the change does, in words (:func:`record_view.effect` of the proposal's target)."""
+    return record_view.effect(
+        before,
+        after,
+        kind,
+        year,
+        code,
+        lang,
+        field=proposal.field,
+        household=proposal.household,
+        station=proposal.station,
+    )
+
+
+def _station_choice(
+    ws: Workspace, column, villages: Collection[str] | None, lang: str
+) -> str | None:
+    """The station whose status is recorded (of the user's villages, for a monitor of some)."""
+    choices = record_view.station_choices(ws, villages)
+    if S.get(S.REC_STATION) not in choices:
+        S.set_value(S.REC_STATION, next(iter(choices), None))
+    return column.selectbox(
+        i18n.t("record_station", lang),
+        list(choices),
+        format_func=lambda f: record_view.station_label(ws, f, lang),
+        placeholder=i18n.t("record_no_station", lang),
+        disabled=not choices,
+        key=S.REC_STATION,
+    )
+
+
+def _station_inputs(
+    ws: Workspace, station: str | None, year: int, today: date, lang: str
+) -> Proposal:
+    """The station's status from a date of ``year`` on: 运营, 暂停 or 关闭."""
+    if station is None:
+        st.info(i18n.t("record_no_station", lang))
+        return Proposal(build=None)
+    now, since = record_view.station_now(ws, station, year)
+    first, last = record_view.station_date_bounds(year, today)
+    kept = S.get(S.REC_STATION_DATE)
+    if S.get(S.REC_STATION_FOR) != (station, year) or not (
+        isinstance(kept, date) and first <= kept <= last
+    ):
+        # another station or year: start from the change people come to record, dated the
+        # year's last day (or today), never from another year's date
+        S.set_value(S.REC_STATION_FOR, (station, year))
+        S.set_value(S.REC_STATION_STATUS, record_view.next_status(now))
+        for language in i18n.LANGUAGES:
+            st.session_state.pop(S.widget_key(S.REC_STATION_STATUS, language), None)
+        S.set_value(S.REC_STATION_DATE, last)
+    shown = record_view.status_label(now, lang)
+    key = "record_station_now_since" if since else "record_station_now"
+    st.caption(i18n.t(key, lang, year=year, status=shown, date=since or ""))
+    a, b = st.columns(2)
+    status = a.radio(
+        i18n.t("record_station_status", lang),
+        record_view.STATION_STATUSES,
+        format_func=lambda s: record_view.status_label(s, lang),
+        horizontal=True,
+        **S.bind(S.REC_STATION_STATUS, lang),
+    )
+    when = b.date_input(
+        i18n.t("record_station_date", lang),
+        min_value=first,
+        max_value=last,
+        help=i18n.t("record_station_date_help", lang),
+        key=S.REC_STATION_DATE,
+    )
+    day = when.isoformat() if isinstance(when, date) else last.isoformat()
+    problem = None
+    if status == now and since == day:
+        problem = i18n.t("record_station_same", lang, year=year, status=shown, date=day)
+    return Proposal(
+        build=lambda current, at: station_status(current, station, year, status, day),
+        station=station,
+        problem=problem,
+    )
 
 
 def _years_text(years: list[int], lang: str) -> str:
@@ -304,13 +402,15 @@ def change_log(
         st.info(i18n.t("record_none", lang))
         return
     names = dict(zip(ws.villages["code"].astype(str), ws.villages["name"], strict=True))
+    fac = ws["facilities"]
+    stations = dict(zip(fac["facility_id"].astype(str), fac["name"].astype(str), strict=True))
     shown = pd.DataFrame(
         {
             i18n.t("record_change", lang): table["change_id"],
             i18n.t("record_date", lang): table["changed_at"],
             i18n.t("record_kind", lang): [i18n.t(f"change_{k}", lang) for k in table["kind"]],
             i18n.t("record_record", lang): [
-                _record_name(names, layer, key)
+                _record_name(names, layer, key, stations)
                 for layer, key in zip(table["layer"], table["record_key"], strict=True)
             ],
             i18n.t("record_what", lang): table["what"],
@@ -348,14 +448,20 @@ def _value(text: str | None, lang: str) -> str:
     return {"true": i18n.t("yes", lang), "false": i18n.t("no", lang)}.get(text, text)
 
 
-def _record_name(names: dict[str, str], layer: str, key: str) -> str:
-    """A village's indicator row by name and year, a village by name; a household by its
-    register number."""
+def _record_name(
+    names: dict[str, str], layer: str, key: str, stations: dict[str, str] | None = None
+) -> str:
+    """A village's indicator row by name and year, a village by name, a station's year by the
+    station's name and the year (``stations``: id -> name); a household by its register
+    number."""
     if layer == "indicators":
         code, year = key.split("/")
         return f"{names.get(code, code)} {year}"
     if layer == "villages":  # a villages import's change: the village by name
         return names.get(key, key)
+    if layer == "station_operations":
+        fid, _, year = key.rpartition("/")
+        return f"{(stations or {}).get(fid, fid)} {year}"
     return key
 
 

@@ -1,19 +1,22 @@
 """What the 变更登记 form works out around one change: the year it counts in and its date, the
-value it replaces, the households each action applies to, and what it changed.
+value it replaces, the households each action applies to, the stations whose status may be
+recorded, and what it changed.
 
 No widgets here: the form is :mod:`township_atlas.dashboard.record_panels`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
 import pandas as pd
 
-from ..analysis import exit_rules, gaps, poverty
+from ..analysis import coverage, exit_rules, gaps, poverty, station_ops, station_plan
 from ..geo import history
-from ..geo.rules import RulesError, workspace_rules
+from ..geo.rules import RulesError, default_rules, workspace_rules
 from ..geo.schema import LAYERS
+from ..geo.schema_operations import OPERATION_STATUS_EN, OPERATION_STATUSES
 from ..geo.workspace import Workspace
 from . import i18n, view
 from .markup import escape_md
@@ -24,6 +27,8 @@ STATUSES = {
     "household_fell_back": ("已脱贫",),
     "household_monitored": None,  # any household can come under monitoring
 }
+#: Statuses a station's change may set, in the order the form offers them.
+STATION_STATUSES = OPERATION_STATUSES
 
 
 def year_choices(ws: Workspace, today: date) -> list[int]:
@@ -153,10 +158,14 @@ def effect(
     *,
     field: str | None = None,
     household: str | None = None,
+    station: str | None = None,
 ) -> str:
     """One line saying what a recorded change did in ``year``: the value it set and the
     figure it moves (a village's gaps and exit readiness; its poor people; its monitored
-    households). Data in it is escaped for Markdown."""
+    households; the villages a station's status leaves without one or reaches again). Data
+    in it is escaped for Markdown."""
+    if kind == "station":
+        return station_effect(before, after, str(station), year, lang)
     names = dict(zip(before.villages["code"].astype(str), before.villages["name"], strict=True))
     village = escape_md(names.get(str(code), str(code)))
     if kind == "indicator":
@@ -249,3 +258,115 @@ def value_label(value: object, lang: str) -> str:
     if isinstance(value, float) and value.is_integer():
         return f"{int(value):,}"
     return f"{value:,}" if isinstance(value, int) else escape_md(value)
+
+
+# ----------------------------------------------------------------------------- stations
+def station_choices(ws: Workspace, villages: Collection[str] | None = None) -> dict[str, str]:
+    """The existing e-commerce stations whose status may be recorded, id -> name (of
+    ``villages`` only, when given: a monitor of some villages records their stations)."""
+    st = station_ops.stations_of(ws["facilities"])
+    if villages:
+        st = st[st["village_code"].astype(str).isin(set(villages)).to_numpy(dtype=bool)]
+    return dict(zip(st["facility_id"].astype(str), st["name"].astype(str), strict=True))
+
+
+def station_label(ws: Workspace, facility_id: str, lang: str) -> str:
+    """A station as the form lists it: its name and tier (古陂村电商服务站 · 村级电商服务站)."""
+    fac = ws["facilities"]
+    row = fac[fac["facility_id"].astype(str) == str(facility_id)]
+    if row.empty:
+        return str(facility_id)
+    return f"{row['name'].iloc[0]} · {i18n.facility_label(str(row['kind'].iloc[0]), lang)}"
+
+
+def station_village(ws: Workspace, facility_id: str) -> str | None:
+    """The village code a station lies in (None for the county centre, or an unknown id)."""
+    fac = ws["facilities"]
+    row = fac[fac["facility_id"].astype(str) == str(facility_id)]
+    if row.empty or pd.isna(row["village_code"].iloc[0]):
+        return None
+    return str(row["village_code"].iloc[0])
+
+
+def station_now(ws: Workspace, facility_id: str, year: int) -> tuple[str, str | None]:
+    """The station's status in ``year`` (its latest row of the year or before; 运营 without
+    one) and the date it took hold (that row's status date, or None)."""
+    ops = ws["station_operations"]
+    mine = ops[ops["facility_id"].astype(str) == str(facility_id)]
+    mine = mine[pd.to_numeric(mine["year"], errors="coerce").le(year).to_numpy(dtype=bool)]
+    if mine.empty:
+        return "运营", None
+    last = mine.sort_values("year").iloc[-1]
+    since = last["status_date"]
+    return str(last["status"]), None if pd.isna(since) else str(since)
+
+
+def next_status(status: str) -> str:
+    """The status people most often come to record for a station now ``status``: an open one
+    suspended, a suspended or closed one open again."""
+    return "暂停" if status == "运营" else "运营"
+
+
+def status_label(status: str, lang: str) -> str:
+    """A station status in ``lang`` (运营 / operating …)."""
+    return status if lang == "zh" else OPERATION_STATUS_EN.get(status, status)
+
+
+def station_date_bounds(year: int, today: date) -> tuple[date, date]:
+    """The dates a status of ``year`` may take hold: the year's days, up to today."""
+    return date(year, 1, 1), min(date(year, 12, 31), today)
+
+
+def _suspended_counts(ws: Workspace) -> bool:
+    try:
+        rules = workspace_rules(ws.meta)
+    except RulesError:
+        rules = default_rules()
+    targets = rules.stations or default_rules().stations
+    return bool(targets.suspended_counts)
+
+
+def reached(ws: Workspace, year: int) -> set[str]:
+    """The villages a working station reaches in ``year`` at the planner's default service
+    distances (straight lines; a suspended station as the rules say)."""
+    stations = station_plan.workspace_existing(ws, year, _suspended_counts(ws))
+    if stations.empty or ws.villages.empty:
+        return set()
+    radii = station_plan.station_radii(
+        stations,
+        station_plan.DEFAULT_RADIUS_KM["village_station"] * 1000,
+        station_plan.DEFAULT_RADIUS_KM["township_ecommerce"] * 1000,
+    )
+    cov = coverage.coverage(ws.villages, ws.households, stations, radii, year)
+    return set(cov.villages.loc[cov.villages["covered"], "code"].astype(str))
+
+
+def station_effect(
+    before: Workspace, after: Workspace, facility_id: str, year: int, lang: str
+) -> str:
+    """What recording a station's status did in ``year``: its status before and after (and
+    since when), and the villages that lose (or regain) a station within reach."""
+    old, _ = station_now(before, facility_id, year)
+    new, since = station_now(after, facility_id, year)
+    fac = before["facilities"]
+    name = fac.loc[fac["facility_id"].astype(str) == str(facility_id), "name"]
+    where = escape_md(name.iloc[0] if len(name) else facility_id)
+    head = i18n.t("record_effect_value", lang, year=year, where=where)
+    head += f"{status_label(old, lang)} → {status_label(new, lang)}"
+    if since:
+        head += i18n.t("record_effect_station_since", lang, date=since)
+    r0, r1 = reached(before, year), reached(after, year)
+    names = dict(zip(before.villages["code"].astype(str), before.villages["name"], strict=True))
+
+    def listed(codes: set[str]) -> str:
+        sep = "、" if lang == "zh" else ", "
+        return sep.join(escape_md(names.get(c, c)) for c in sorted(codes))
+
+    parts = [head]
+    if r0 - r1:
+        parts.append(i18n.t("record_effect_uncovered", lang, year=year, villages=listed(r0 - r1)))
+    if r1 - r0:
+        parts.append(i18n.t("record_effect_reached", lang, year=year, villages=listed(r1 - r0)))
+    if r0 == r1:
+        parts.append(i18n.t("record_effect_coverage_same", lang))
+    return i18n.t("record_effect_sep", lang).join(parts)

@@ -40,11 +40,35 @@ from ..geo.schema_assistance import MEASURE_TYPE_EN, PROJECT_TYPE_EN, PROJECT_TY
 from . import i18n
 
 #: The form's groups, in the order the page shows them.
-GROUPS = ("village_exit", "poverty", "monitoring", "services", "gap_score", "assistance")
+GROUPS = (
+    "village_exit",
+    "poverty",
+    "monitoring",
+    "services",
+    "gap_score",
+    "assistance",
+    "stations",
+)
+#: Whole numbers, each with its own unit: households, visits a household a year, projects,
+#: centres a township, assistants a station, people trained a station and year.
+WHOLE = ("count", "visits", "projects", "centres", "assistants", "trainees")
 #: How a value is entered and written: per cent (a 0–1 share in the file), 元 per person and
-#: year, 万元 a year, households, km, points, a yes/no switch, a tick in a list, village codes,
-#: names chosen from a list (the measures that answer a cause).
-KINDS = ("percent", "yuan", "wan", "count", "km", "points", "bool", "member", "codes", "names")
+#: year, 元 per household and year, 万元 a year, a whole number (:data:`WHOLE`), km, points, a
+#: yes/no switch, a tick in a list, village codes, names chosen from a list (the measures that
+#: answer a cause).
+KINDS = (
+    "percent",
+    "yuan",
+    "yuan_household",
+    "wan",
+    *WHOLE,
+    "km",
+    "points",
+    "bool",
+    "member",
+    "codes",
+    "names",
+)
 #: The lists of names the form ticks member by member: list key -> (names, read from rules).
 _LISTS = {
     "village_exit.required": (INDICATOR_FLAGS, lambda r: r.village_exit.required),
@@ -84,9 +108,17 @@ _SCALARS = {
     ),
     "assistance": (
         ("cadre_required", "bool"),
-        ("visits_per_year", "count"),
+        ("visits_per_year", "visits"),
         ("team_required", "bool"),
-        ("min_village_projects", "count"),
+        ("min_village_projects", "projects"),
+    ),
+    "stations": (
+        ("centres_per_township", "centres"),
+        ("village_share", "percent"),
+        ("min_assistants", "assistants"),
+        ("trainees_per_station", "trainees"),
+        ("income_gain_yuan", "yuan_household"),
+        ("suspended_counts", "bool"),
     ),
 }
 #: The sections in the order the TOML lists them.
@@ -101,6 +133,7 @@ _SECTIONS = (
     "relocation",
     "assistance",
     "assistance.cause_measures",
+    "stations",
 )
 
 
@@ -168,6 +201,7 @@ def fields(rules: Rules) -> list[Field]:
         Field(f"assistance.cause_measures.{c}", "assistance", "names", "assistance.cause_measures")
         for c in CAUSES
     ]
+    out += [Field(f"stations.{k}", "stations", kind) for k, kind in _SCALARS["stations"]]
     return out
 
 
@@ -206,6 +240,8 @@ def form_values(rules: Rules) -> dict[str, Any]:
                 "household_exit": rules.household_exit,
                 "relocation": rules.relocation,
                 "assistance": rules.assistance,
+                # rules built by hand may lack the section: the form shows the defaults
+                "stations": rules.stations or default_rules().stations,
             }[f.section]
             value = getattr(section, f.name)
             out[f.path] = _shown_value(f.kind, value)
@@ -215,7 +251,7 @@ def form_values(rules: Rules) -> dict[str, Any]:
 def _shown_value(kind: str, value: Any) -> Any:
     if kind == "percent":
         return round(float(value) * 100, 8)  # 0.07 * 100 is 7.000000000000001
-    if kind == "count":
+    if kind in WHOLE:
         return int(value)
     if kind == "bool":
         return bool(value)
@@ -315,7 +351,7 @@ def _toml(kind: str, value: Any) -> str:
         return "true" if value else "false"
     if kind in ("codes", "names"):
         return "[" + ", ".join(json.dumps(str(c), ensure_ascii=False) for c in value) + "]"
-    if kind == "count":
+    if kind in WHOLE:
         # a whole number stays one; anything else is written as it is, for the validator
         return str(int(value)) if float(value).is_integer() else _number(float(value))
     number = float(value) / 100 if kind == "percent" else float(value)

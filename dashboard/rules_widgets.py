@@ -27,13 +27,15 @@ _HEADINGS = {
     "household_exit": "rules_heading_household_exit",
     "relocation": "rules_heading_relocation",
     "assistance": "rules_heading_assistance",
+    "stations": "rules_heading_stations",
 }
 #: number_input arguments per kind: the validator still checks every value.
 _NUMBER = {
     "percent": {"min_value": 0.0, "max_value": 100.0, "step": 0.5, "format": "%g"},
     "yuan": {"min_value": 0.0, "step": 10.0, "format": "%g"},
+    "yuan_household": {"min_value": 0.0, "step": 100.0, "format": "%g"},
     "wan": {"min_value": 0.0, "step": 0.5, "format": "%g"},
-    "count": {"min_value": 0, "step": 1},
+    **{kind: {"min_value": 0, "step": 1} for kind in rules_form.WHOLE},
     "km": {"min_value": 0.0, "step": 0.5, "format": "%g"},
     "points": {"min_value": 0.0, "step": 0.5, "format": "%g"},
 }

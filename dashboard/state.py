@@ -42,6 +42,7 @@ PLAN_SAVE_NAME = "plan_save_name"
 PLAN_SAVE_REPLACE = "plan_save_replace"
 PLAN_SAVE = "plan_save"
 PLAN_DETAILS = "plan_details"  # the coverage-details expander
+PLAN_COUNT_SUSPENDED = "plan_count_suspended"  # a suspended station covers (None: the rules')
 FLASH = "flash"  # a message to show once after a rerun: (kind, text)
 PLANS_CHOICE = "plans_choice"  # the saved plan shown on the comparison page
 PLANS_MAP_TODAY = "plans_map_today"
@@ -180,6 +181,12 @@ ASSIST_VISIT_NOTE = "assist_visit_note"
 ASSIST_VISIT_SUBMIT = "assist_visit_submit"
 ASSIST_VISIT_FOR = "assist_visit_for"  # (household, year) the date and cadre were set for
 # --- end section: assistance ---
+# --- section: record-station (变更登记: 网点运营状态) ---
+REC_STATION = "rec_station"  # the station whose status is recorded (facility_id)
+REC_STATION_STATUS = "rec_station_status"  # 运营, 暂停 or 关闭
+REC_STATION_DATE = "rec_station_date"  # the day it took hold (a datetime.date of the year)
+REC_STATION_FOR = "rec_station_for"  # (station, year) the status and date were last set for
+# --- end section: record-station ---
 
 DEFAULTS: dict[str, Any] = {
     LANG: "zh",
@@ -214,6 +221,7 @@ DEFAULTS: dict[str, Any] = {
     PLAN_SAVE_REPLACE: False,
     PLAN_SAVE: False,
     PLAN_DETAILS: False,
+    PLAN_COUNT_SUSPENDED: None,
     FLASH: None,
     PLANS_CHOICE: None,
     PLANS_MAP_TODAY: None,
@@ -361,6 +369,11 @@ DEFAULTS.update(
     }
 )
 # --- end defaults: assistance ---
+# --- defaults: record-station ---
+DEFAULTS.update(
+    {REC_STATION: None, REC_STATION_STATUS: "暂停", REC_STATION_DATE: None, REC_STATION_FOR: None}
+)
+# --- end defaults: record-station ---
 
 
 def get(key: str) -> Any:

@@ -16,14 +16,14 @@ from ..analysis import assistance as assistance_mod
 from ..analysis import classify as classify_mod
 from ..analysis import coverage as coverage_mod
 from ..analysis import gaps as gaps_mod
-from ..analysis import poverty, relocation, station_plan
+from ..analysis import poverty, relocation, station_ops, station_plan
 from ..geo import simplify
 from ..geo.places import village_anchor_points
 from ..geo.schema import SERVICE_TIERS, WGS84
 from ..geo.schema_assistance import PROJECT_TYPE_EN
 from ..geo.workspace import Workspace, is_demo
 from ..report.project_symbols import PROJECT_SYMBOLS
-from . import i18n
+from . import i18n, plan_view
 
 PALETTE = ("#fff5d6", "#fdd49e", "#fc8d59", "#e34a33", "#b30000")
 ZERO_COLOUR = "#f2f2f2"
@@ -69,7 +69,7 @@ class MapSpec:
     roads: gpd.GeoDataFrame
     rivers: gpd.GeoDataFrame
     gaps: gpd.GeoDataFrame  # point per village with gaps: name, gap_count, gap_text
-    service_points: gpd.GeoDataFrame  # name, kind, kind_label, status, colour, radius
+    service_points: gpd.GeoDataFrame  # name, kind, kind_label, status, op_status, colour, radius
     facilities: gpd.GeoDataFrame  # name, kind_label
     sites: gpd.GeoDataFrame  # name, site_type, moved/planned text
     flows: gpd.GeoDataFrame  # origin_name, site_name, households, persons
@@ -83,7 +83,9 @@ class MapSpec:
     township: str = ""
     #: Planner overlays: stations with their service area: name, role (existing, tried,
     #: proposed), colour, dashed, radius_m (a circle, straight-line mode) or reach (the
-    #: reachable roads, road mode; else None).
+    #: reachable roads, road mode; else None); with the year's operations also status
+    #: (运营/暂停/关闭, "" for a site), sales_wan, size (dot radius, px, or None), tip
+    #: (tooltip lines, plain text).
     plan: gpd.GeoDataFrame | None = None
     #: Assistance projects of the year or before (EPSG:4326): name, project_type, type_label,
     #: colour, mark, year, budget, spent (万元), households, poor_households, status_label.
@@ -421,6 +423,9 @@ def map_spec(
     ]
     tiers = fac[fac["kind"].isin(SERVICE_TIERS)].copy()
     tiers["kind_label"] = [i18n.facility_label(k, lang) for k in tiers["kind"]]
+    # the year's 运营/暂停/关闭: the spec is cached per year, so a station closed in 2024 is
+    # drawn closed on 2024's map and open on 2023's
+    tiers["op_status"] = station_ops.status_in(tiers, ws["station_operations"], year).to_numpy()
     tiers["colour"] = [TIER_STYLE[k]["colour"] for k in tiers["kind"]]
     tiers["radius"] = [TIER_STYLE[k]["radius"] for k in tiers["kind"]]
     others = fac[~fac["kind"].isin(SERVICE_TIERS)].copy()
@@ -556,11 +561,18 @@ def plan_map_spec(
     basemap: str = "none",
     title: str | None = None,
     township_radius_m: float | None = None,
+    operations: pd.DataFrame | None = None,
 ) -> MapSpec:
     """The planner's map: villages green when covered, stations with their service areas
     (circles in straight-line mode). ``plan`` has each station's ``role``: ``existing``,
     ``tried`` (a site of ``stations`` that is not an existing station of the workspace: one
-    clicked on the map) or ``proposed`` (``proposed``; a saved plan's own ``role`` is kept)."""
+    clicked on the map) or ``proposed`` (``proposed``; a saved plan's own ``role`` is kept).
+
+    ``operations``: the year's :func:`~township_atlas.analysis.station_ops.station_rows`. With
+    them an existing station's dot grows with its sales and its tooltip says what it
+    delivered, and the workspace's stations missing from ``stations`` because they do not
+    work in the year are drawn too, grey, with no service area: a closed one crossed, a
+    suspended one dashed (a suspended one that counts keeps its colour and a dashed area)."""
     base = map_spec(
         ws,
         year,
@@ -583,21 +595,40 @@ def plan_map_spec(
         ]
     )
     v["value_text"] = [i18n.t("covered" if c else "uncovered", lang) for c in covered]
-    roles = [*station_roles(ws, stations), *_added_roles(proposed)]
+    stopped = (
+        stations.iloc[:0]
+        if operations is None
+        else plan_view.stopped_stations(ws, stations, operations)
+    )
+    roles = [*station_roles(ws, stations), *_added_roles(proposed), *["existing"] * len(stopped)]
+    ids = pd.Series([*_ids(stations), *_ids(proposed), *_ids(stopped)], dtype=object)
+    covering = set(_ids(stations))
+    marks = plan_view.station_marks(ids, operations, covering, lang)
     plan = pd.DataFrame(
         {
-            "name": [*stations["name"], *proposed["name"]],
+            "name": [*stations["name"], *proposed["name"], *stopped["name"]],
             "role": roles,
-            "colour": [ROLE_COLOUR[r] for r in roles],
-            "dashed": [r != "existing" for r in roles],
+            "colour": [
+                plan_view.STOPPED_COLOUR if s else ROLE_COLOUR[r]
+                for r, s in zip(roles, marks["stopped"], strict=True)
+            ],
+            "dashed": [
+                r != "existing" or s == "暂停" for r, s in zip(roles, marks["status"], strict=True)
+            ],
         }
     )
-    geometry = [*stations.to_crs(WGS84).geometry, *proposed.to_crs(WGS84).geometry]
+    plan = pd.concat([plan, marks.drop(columns="stopped")], axis=1)
+    geometry = [
+        *stations.to_crs(WGS84).geometry,
+        *proposed.to_crs(WGS84).geometry,
+        *(stopped.to_crs(WGS84).geometry if len(stopped) else []),
+    ]
     points = gpd.GeoDataFrame(plan[["name"]], geometry=geometry, crs=WGS84)
     radii = np.concatenate(
         [
             station_plan.station_radii(stations, radius_m, township_radius_m),
             np.full(len(proposed), float(radius_m)),
+            np.zeros(len(stopped)),  # a stopped station serves nobody
         ]
     )
     plan["radius_m"] = radii if mode == "straight" else 0.0
@@ -607,6 +638,8 @@ def plan_map_spec(
         if mode == "road" and len(points) and len(ws["roads"])
         else None
     )
+    if len(stopped) and plan["reach"].notna().any():
+        plan.loc[len(plan) - len(stopped) :, "reach"] = None
     return replace(
         base,
         title=f"{title or i18n.t('page_plan', lang)} · "
@@ -626,8 +659,15 @@ def station_roles(ws: Workspace, stations: gpd.GeoDataFrame) -> list[str]:
     ``tried`` for a site added on the map (the planner passes both in one frame)."""
     if "id" not in stations.columns:
         return ["existing"] * len(stations)
+    # every station of the workspace, of any year: this names what a point is, not whether
+    # it covers (the caller passes only those working in its year)
     known = set(station_plan.workspace_existing(ws)["id"].astype(str))
     return ["existing" if str(i) in known else "tried" for i in stations["id"]]
+
+
+def _ids(frame: gpd.GeoDataFrame) -> list[str]:
+    """A frame's station ids ("" for a frame without them)."""
+    return list(frame["id"].astype(str)) if "id" in frame.columns else [""] * len(frame)
 
 
 def _added_roles(proposed: gpd.GeoDataFrame) -> list[str]:

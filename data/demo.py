@@ -14,9 +14,11 @@ workspace, so it is validated against :mod:`township_atlas.geo.schema`.
 This module builds and writes the demo (and is the front door: what moved is imported from
 here as before). The township's facts are in :mod:`.demo_township`, its geometry, roads and
 rivers in :mod:`.demo_sketch`, its households and members in :mod:`.demo_households`, and its
-indicators, facilities and relocation sites in :mod:`.demo_infrastructure`, and its assistance
+indicators, facilities and relocation sites in :mod:`.demo_infrastructure`, its assistance
 (帮扶: invented cadres and 第一书记, their pairings, visits, measures, projects and exit plans,
-with deliberate gaps) in :mod:`.demo_assistance`.
+with deliberate gaps) in :mod:`.demo_assistance`, and what its e-commerce stations did year by
+year (网点运营情况, with a closed, a suspended, a no-sales and an assistant-less station in the
+latest year) in :mod:`.demo_operations`.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from ..geo.workspace import DEMO_META_KEY, empty_frame, read_meta, write_workspa
 from .demo_assistance import assistance_layers
 from .demo_households import REGISTER_YEAR, _households, _members
 from .demo_infrastructure import _facilities, _indicators, _sites
+from .demo_operations import operations_layer
 from .demo_sketch import _frame, _metric, _rivers, _roads, _sketch
 from .demo_township import (
     AREA_KM2,
@@ -85,7 +88,7 @@ __all__ = [
 
 DEMO_SEED = 2014
 #: Bump whenever the generator's output changes: a stored demo of another version is rebuilt.
-DEMO_VERSION = "6"  # 6: the assistance layers (帮扶: cadres, visits, measures, projects …)
+DEMO_VERSION = "7"  # 7: the stations' yearly operations (网点运营情况)
 DATA_DATE = "2025-06-30"
 SOURCE = "示意数据 synthetic demo"
 
@@ -197,6 +200,10 @@ def build_demo_layers(seed: int = DEMO_SEED) -> dict[str, pd.DataFrame]:
             relocations=relocations,
             seed=seed + 2,
         )
+    )
+    # station operations from a generator of their own too
+    layers["station_operations"] = operations_layer(
+        facilities, REGISTER_YEAR, as_of=DATA_DATE, seed=seed + 3
     )
     # layers the demo does not make (e.g. the register's person rows, ``members``) are empty
     for name, layer in LAYERS.items():

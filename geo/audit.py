@@ -39,6 +39,7 @@ AUDIT_ACTIONS: dict[str, tuple[str, str]] = {
     "record_change": ("变更登记", "change recorded"),
     "undo_change": ("撤销变更", "change undone"),
     "record_visit": ("登记走访", "visit recorded"),
+    "record_station": ("登记网点运营状态", "station status recorded"),
     "save_plan": ("保存方案", "plan saved"),
     "delete_plan": ("删除方案", "plan deleted"),
     "view_household": ("查看农户", "household viewed"),

@@ -1461,4 +1461,5 @@ IMPORT_KINDS = (
     "measures",
     "projects",
     "exit_plans",
+    "operations",
 )

@@ -53,6 +53,7 @@ from .content_maps import (
     village_map,
 )
 from .content_money import money_pages, village_money_tiles, with_projects
+from .content_stations import station_block
 from .pdf_model import Brief, MapPanel, Page
 
 __all__ = [
@@ -158,8 +159,10 @@ def _village_code(ws: Workspace, village: str) -> str:
 # ----------------------------------------------------------------------------- the pages
 def township_page(facts: Facts, *, county: bool = False, projects: bool = False) -> Page:
     """The township's page: the register, the map of remaining poor by village, the key
-    figures, remaining poor by year and the table of the villages; a ``county``'s page has
-    the table of its townships instead. ``projects``: the assistance projects on its map."""
+    figures, remaining poor by year, the table of the villages and its stations against the
+    plan's targets (when they have reported: on a next page when the table fills this one);
+    a ``county``'s page has the table of its townships instead. ``projects``: the
+    assistance projects on its map."""
     year = facts.year
     population = int(facts.figures["population"].sum())
     towns = f"{len(levels.townships(facts.ws))}个乡镇" if county else ""
@@ -175,7 +178,10 @@ def township_page(facts: Facts, *, county: bool = False, projects: bool = False)
         map=county_map(facts) if county else _township_map(facts, projects),
         tiles=township_tiles(facts),
         chart=township_chart(facts),
-        blocks=(township_table(facts) if county else village_table(facts),),
+        blocks=(
+            township_table(facts) if county else village_table(facts),
+            *(b for b in (station_block(facts),) if b is not None),
+        ),
         corner=facts.corner,
         lead=(facts.register_line(),),
     )

@@ -7,7 +7,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from ..analysis import exit_rules, gaps, poverty
+from ..analysis import exit_rules, gaps, key_figures, poverty
 from ..geo import history, levels
 from ..geo.crs import to_metric
 from ..geo.rules import Rules
@@ -53,6 +53,18 @@ class Facts:
             or bool(ws.villages["illustrative"].astype("boolean").fillna(False).any())
             or bool(ws.township["illustrative"].astype("boolean").fillna(False).any())
         )
+
+    @cached_property
+    def headline(self) -> dict[str, key_figures.Figure]:
+        """The key figures of the year by key (the meeting page's), computed once: the
+        township page's tiles and its 电商网点运营 block read the same ones. A suspended
+        station covers as the brief's rules say."""
+        stations = self.rules.stations
+        suspended = None if stations is None else stations.suspended_counts
+        figures = key_figures.key_figures(
+            self.ws, self.year, self.first, suspended_counts=suspended
+        )
+        return {f.key: f for f in figures}
 
     @cached_property
     def by_year(self) -> dict[int, pd.DataFrame]:

@@ -17,7 +17,7 @@ CHART_TITLE = "历年年末未脱贫人口（人）"
 def township_tiles(facts: Facts) -> tuple[Tile, ...]:
     """The township's key figures (the meeting page's): remaining poor, incidence, poor
     villages exited, monitored households; then e-commerce coverage and relocation."""
-    figs = {f.key: f for f in key_figures.key_figures(facts.ws, facts.year, facts.first)}
+    figs = facts.headline
     out = []
     f = figs["poor_people"]
     note, tone = change_words(f.change, "人")
@@ -30,7 +30,9 @@ def township_tiles(facts: Facts) -> tuple[Tile, ...]:
     note, tone = change_words(f.change, "户")
     out.append(Tile("防返贫监测户", households(f.value), note, "warn" if tone == "bad" else tone))
     # second row (four a row): the two e-commerce figures side by side, then relocation
-    out += _ecommerce_tiles(figs["ecommerce_villages"], figs["ecommerce_station_villages"])
+    stations = facts.rules.stations
+    target = key_figures.STATION_VILLAGE_TARGET if stations is None else stations.village_share
+    out += _ecommerce_tiles(figs["ecommerce_villages"], figs["ecommerce_station_villages"], target)
     out.append(_relocation_tile(facts, figs["relocation_moved_share"]))
     return tuple(out)
 
@@ -44,12 +46,14 @@ def _exited_tile(f: key_figures.Figure) -> Tile:
     return Tile("贫困村出列", f"{int(f.value)} / {f.total}个", note, tone)
 
 
-def _ecommerce_tiles(reach: key_figures.Figure, own: key_figures.Figure) -> list[Tile]:
+def _ecommerce_tiles(
+    reach: key_figures.Figure, own: key_figures.Figure, target: float
+) -> list[Tile]:
     """The two e-commerce coverage figures, each with its definition: villages within
     reach of a station (village stations 3 km, the township centre 5 km), and villages
-    with a station of their own (the county plans' figure, against their 90 % target)."""
+    with a station of their own (the county plans' figure, against ``target``: the rules'
+    share, 90 % by default)."""
     km = f"{key_figures.VILLAGE_RADIUS_M / 1000:g}/{key_figures.TOWNSHIP_RADIUS_M / 1000:g}"
-    target = key_figures.STATION_VILLAGE_TARGET
     out = []
     for f, label in ((reach, "电商服务覆盖行政村"), (own, "有电商服务站的行政村")):
         share = f.value / f.total if f.total else 0.0

@@ -67,11 +67,13 @@ Block = Table | TextBlock | _Split
 
 @dataclass(frozen=True)
 class _Plan:
-    """How the column is set: the chart's height, the tables' row height and the blocks."""
+    """How the column is set: the chart's height, the tables' row height and the blocks;
+    ``later``: movable blocks set on a next page (the others fill this one)."""
 
     chart_h: float
     row_h: float
     blocks: tuple[Block, ...]
+    later: tuple[Table, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,14 +100,41 @@ def column(canvas: Canvas, page: Page, box: Box) -> None:
             y = text_block(canvas, block, Box(box.x, y, box.w, 0)) + 3.0
         else:
             y = table_block(canvas, block, Box(box.x, y, box.w, 0), plan.row_h) + 4.0
+    if plan.later:
+        y = canvas.carry_on(y, float("inf"))  # the top of a next page, headed 续
+        for table in plan.later:
+            y = table_block(canvas, table, Box(box.x, y, box.w, 0), RUN_ON_ROW_HEIGHT) + 4.0
 
 
 def fit(canvas: Canvas, page: Page, width: float, height: float) -> _Plan:
     """Chart height, row height and blocks (the longest table perhaps split in two) so the
-    blocks fit ``height`` under the chart; when nothing does, the chart at its smallest and
-    the blocks as they are, to run on."""
+    blocks fit ``height`` under the chart; else, with the movable tables at their end on a
+    next page, the others so; when nothing does, the chart at its smallest and the blocks as
+    they are, to run on."""
+    plan = _fitted(canvas, page, page.blocks, width, height)
+    if plan is not None:
+        return plan
+    first_movable = len(page.blocks)  # of the movable tables that end the blocks
+    while first_movable > 1 and _movable(page.blocks[first_movable - 1]):
+        first_movable -= 1
+    for cut in range(len(page.blocks) - 1, first_movable - 1, -1):
+        plan = _fitted(canvas, page, page.blocks[:cut], width, height)
+        if plan is not None:
+            return replace(plan, later=tuple(page.blocks[cut:]))
+    return _Plan(30.0 if page.chart is not None else 0.0, RUN_ON_ROW_HEIGHT, tuple(page.blocks))
+
+
+def _movable(block: Table | TextBlock) -> bool:
+    return isinstance(block, Table) and block.movable
+
+
+def _fitted(
+    canvas: Canvas, page: Page, shown: Sequence[Table | TextBlock], width: float, height: float
+) -> _Plan | None:
+    """The plan that fits ``shown`` (a page's blocks, or the first of them) in ``height``
+    under the chart, if any."""
     room = height if page.chart is None else height - 28.0
-    for blocks in _arrangements(page.blocks):
+    for blocks in _arrangements(shown):
         for row_h in ROW_HEIGHTS:
             # a county's 300 rows cannot fit at any height: say so without measuring each cell
             if sum(least_height(canvas, b, width, row_h) + 4.0 for b in blocks) > room + 0.01:
@@ -116,7 +145,7 @@ def fit(canvas: Canvas, page: Page, width: float, height: float) -> _Plan:
                 return _Plan(0.0, row_h, blocks)
             if page.chart is not None and rest - 4.0 >= 24.0:
                 return _Plan(min(rest - 4.0, 50.0), row_h, blocks)
-    return _Plan(30.0 if page.chart is not None else 0.0, RUN_ON_ROW_HEIGHT, tuple(page.blocks))
+    return None
 
 
 def _arrangements(blocks: Sequence[Table | TextBlock]) -> list[tuple[Block, ...]]:

@@ -91,7 +91,9 @@ class BarChart:
 class Table:
     """A table: ``align`` has one letter per column (L, R or C); ``widths`` are relative
     column widths (default equal); the cells of ``tone_column`` take the colour of the row's
-    ``tones`` entry; ``total_row`` sets the last row in bold."""
+    ``tones`` entry; ``total_row`` sets the last row in bold. A ``movable`` table at the end
+    of a page's blocks goes whole to a next page when the blocks before it fill this one,
+    rather than cut them (a short summary after the page's main table)."""
 
     title: str
     headers: tuple[str, ...]
@@ -101,6 +103,7 @@ class Table:
     tone_column: int | None = None
     tones: tuple[str, ...] = ()
     total_row: bool = False
+    movable: bool = False
 
 
 @dataclass(frozen=True)

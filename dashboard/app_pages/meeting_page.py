@@ -28,7 +28,7 @@ chosen = map_cache.cached_map_spec(
     S.get(S.BASEMAP),
 )
 meeting_panels.controls(present, lang)
-meeting_panels.figures(year, lang)
+meeting_panels.figures(year, lang, rules)
 units = loader.map_units()  # a township's villages, or a county's townships
 spec = meeting_view.meeting_spec(chosen, dark)
 meeting_panels.stage(ws, units, spec, year, rules, lang, present)

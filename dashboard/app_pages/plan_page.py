@@ -1,10 +1,11 @@
-"""电商网点规划: today's coverage, sites tried on the map, and an optimised proposal."""
+"""电商网点规划: today's coverage, sites tried on the map, and an optimised proposal; the year's
+stations at work (a closed station covers nobody, a suspended one as the switch says)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from township_atlas.analysis import station_plan
+from township_atlas.analysis import station_ops, station_plan
 from township_atlas.analysis.placement import TargetUnreachable
 from township_atlas.dashboard import (
     auth,
@@ -24,6 +25,7 @@ lang = S.get(S.LANG)
 ws = loader.load_workspace()
 place = loader.current_place()  # the township or county planned: its villages only
 year = S.get(S.YEAR) or view.latest_year(ws)
+rules = panels.rules_or_stop(ws, lang)
 # The planner draws its own layers: the popover offers the base map only.
 title = f"{escape_md(place.name)} · {i18n.t('page_plan', lang)} · {year}"  # a name from data
 map_controls.heading(title, lang, choropleth=False, layers=False)
@@ -75,17 +77,27 @@ else:
 if mode == "road" and ws["roads"].empty:  # nothing to measure along: say so, use straight lines
     st.warning(i18n.t("plan_no_roads", lang))
     mode = "straight"
-b1, b2, _ = st.columns([1, 1, 4])
+b1, b2, b3 = st.columns([1, 1, 4])
 if b2.button(i18n.t("plan_clear", lang), key=S.PLAN_CLEAR):
     S.set_value(S.PLAN_RESULT, None)
     S.set_value(S.PLAN_POINTS, [])
+if S.get(S.PLAN_COUNT_SUSPENDED) is None:  # until the planner says otherwise: the rules'
+    S.set_value(S.PLAN_COUNT_SUSPENDED, plan_view.suspended_default(rules))
+count_suspended = b3.checkbox(
+    i18n.t("plan_count_suspended", lang),
+    help=i18n.t("plan_count_suspended_help", lang),
+    **S.bind(S.PLAN_COUNT_SUSPENDED, lang),
+)
 radius_m, township_m = radius_km * 1000, township_km * 1000
 points = S.get(S.PLAN_POINTS)
 settings = {"radius_km": radius_km, "mode": mode, "weight": weight, "add": add, "target": target}
 settings["year"], settings["township_radius_km"] = year, township_km
 settings["place"] = place.code  # a proposal made for another place is not shown here
 settings["points"] = points
-existing = station_plan.workspace_existing(ws)
+settings["count_suspended"] = count_suspended
+# The stations working in the year: a closed one is absent, for coverage and the optimiser.
+existing = station_plan.workspace_existing(ws, year, count_suspended)
+operations = station_ops.station_rows(ws, year, plan_view.station_targets(rules))
 # Sites tried by clicking the map count as stations; the optimiser adds to them.
 tried = station_plan.points_frame(points, i18n.t("plan_added_points", lang))
 network = station_plan.stations_with(existing, tried)
@@ -151,10 +163,15 @@ with left:
         mode,
         S.get(S.BASEMAP),
         township_radius_m=township_m,
+        operations=operations,
     )
     click = township_map.show_plan(spec, key=S.PLAN_MAP)
     st.caption(i18n.t("plan_click_hint", lang))
     plan_panels.coverage_details(today, after, lang)
+    lost = station_plan.workspace_coverage_lost(
+        ws, year, radius_m, township_m, mode, count_suspended
+    )
+    plan_panels.stations_at_work(operations, lost, year, lang)
 if click and click != S.get(S.PLAN_LAST_CLICK):
     S.set_value(S.PLAN_LAST_CLICK, click)
     S.set_value(S.PLAN_POINTS, [*points, list(click)])

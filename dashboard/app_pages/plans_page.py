@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from township_atlas.analysis import station_plan
+from township_atlas.analysis import station_ops, station_plan
 from township_atlas.dashboard import (
     auth,
     i18n,
@@ -22,6 +22,7 @@ from township_atlas.dashboard.markup import escape_md
 lang = S.get(S.LANG)
 ws = loader.load_workspace()
 year = S.get(S.YEAR) or view.latest_year(ws)
+rules = panels.rules_or_stop(ws, lang)
 # The planner draws its own layers: the popover offers the base map only.
 map_controls.heading(f"{i18n.t('page_plans', lang)} · {year}", lang, choropleth=False, layers=False)
 panels.flash(toast=True)
@@ -54,7 +55,13 @@ st.caption(
     )
 )
 
-existing = station_plan.workspace_existing(ws)
+# The stations working in the year; a suspended one as the planner page's switch says (the
+# rules' default until it is touched).
+count_suspended = S.get(S.PLAN_COUNT_SUSPENDED)
+if count_suspended is None:
+    count_suspended = plan_view.suspended_default(rules)
+existing = station_plan.workspace_existing(ws, year, count_suspended)
+operations = station_ops.station_rows(ws, year, plan_view.station_targets(rules))
 today, after = station_plan.compare_coverage(
     ws, year, existing, plan.stations, radius_m, plan.network, township_m
 )
@@ -108,6 +115,7 @@ for column, title, cov, stations, added, key in (
             S.get(S.BASEMAP),
             title=title,
             township_radius_m=township_m,
+            operations=operations,
         )
         township_map.show_plan(spec, key=key, height=520)
 

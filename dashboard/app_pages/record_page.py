@@ -1,5 +1,6 @@
-"""变更登记: record what changed (an indicator, a household's exit, fall back or monitoring),
-see every recorded change and undo one by recording its reverse."""
+"""变更登记: record what changed (an indicator, a household's exit, fall back or monitoring, an
+e-commerce station's status), see every recorded change and undo one by recording its
+reverse."""
 
 from __future__ import annotations
 

@@ -148,6 +148,7 @@ KINDS: dict[str, ImportKind] = {
         _table_kind("measures", "帮扶措施", "Measures"),
         _table_kind("projects", "扶贫项目", "Projects"),
         _table_kind("exit_plans", "脱贫计划", "Exit plans"),
+        _table_kind("operations", "网点运营情况", "Station operations"),
     )
 }
 if tuple(KINDS) != IMPORT_KINDS:  # one list of kinds: the schema's, every one registered

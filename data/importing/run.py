@@ -40,7 +40,12 @@ from .plausibility import (
 )
 from .run_households import import_households
 from .run_roads import ROAD_KIND, import_roads
-from .run_tables import ASSISTANCE_IMPORT_KINDS, TABLE_IMPORT_KINDS, import_table
+from .run_tables import (
+    ASSISTANCE_IMPORT_KINDS,
+    OPERATIONS_IMPORT_KINDS,
+    TABLE_IMPORT_KINDS,
+    import_table,
+)
 from .transaction import _stamp
 from .vector import read_boundaries
 
@@ -50,6 +55,7 @@ __all__ = [
     "MAX_HOUSEHOLDS",
     "MAX_VILLAGES",
     "MAX_VILLAGES_PER_TOWNSHIP",
+    "OPERATIONS_IMPORT_KINDS",
     "ROAD_KIND",
     "SAMPLE_ROWS",
     "TABLE_IMPORT_KINDS",

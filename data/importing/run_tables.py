@@ -1,6 +1,7 @@
-"""Importing a table of facilities, stations, relocation sites, indicators or assistance
-records (cadres, pairings, teams, visits, measures, projects, exit plans): read, checked row
-by row against the workspace, put over the workspace's rows of the same key.
+"""Importing a table of facilities, stations, relocation sites, indicators, assistance
+records (cadres, pairings, teams, visits, measures, projects, exit plans) or the stations'
+yearly operations: read, checked row by row against the workspace, put over the workspace's
+rows of the same key.
 """
 
 from __future__ import annotations
@@ -19,13 +20,15 @@ from ...geo.workspace import (
 from .errors import ImportFailed, Note
 from .history import RECORDED_LAYERS, record_import
 from .outcome import SAMPLE_ROWS, ImportOutcome, _problem_note
-from .table_headers import ASSISTANCE_KINDS, READ_KINDS, TABLE_KINDS
+from .table_headers import ASSISTANCE_KINDS, OPERATIONS_KINDS, READ_KINDS, TABLE_KINDS
 from .transaction import _commit, _existing, _key_text, _same_table, _stamp, _upsert
 
 #: Tables of places ``township-atlas import`` takes as CSV or Excel (or point files).
 TABLE_IMPORT_KINDS = tuple(TABLE_KINDS)
 #: Tables of assistance records (帮扶) it takes as CSV or Excel.
 ASSISTANCE_IMPORT_KINDS = tuple(ASSISTANCE_KINDS)
+#: The stations' yearly operations reports (网点运营情况) it takes as CSV or Excel.
+OPERATIONS_IMPORT_KINDS = tuple(OPERATIONS_KINDS)
 
 
 def import_table(
@@ -40,18 +43,20 @@ def import_table(
     dry_run: bool = False,
     confirm_large: bool = False,
 ) -> ImportOutcome:
-    """Import a facilities, stations, relocation sites, indicators or assistance table (CSV
-    or Excel).
+    """Import a facilities, stations, relocation sites, indicators, assistance or station
+    operations table (CSV or Excel).
 
     Rows are keyed by the layer's key (facility_id, site_id, village_code + year, cadre_id,
-    household_id, visit_id …) and put over the workspace's rows of the same key; what a row
+    household_id, visit_id, facility_id + year …) and put over the workspace's rows of the
+    same key; what a row
     leaves empty keeps the workspace's value.
     Every row the reader or the workspace validation refuses is rejected with its reason; the
     workspace is written (one locked, atomic transaction) only when no row is rejected or the
     caller accepts a partial import. The same file again changes nothing. Changes to the
-    layers of :data:`~.history.RECORDED_LAYERS` (indicators, the assistance layers) are
-    recorded in the history; ``dry_run`` writes nothing. An assistance row naming a household
-    not in the register or a cadre not in the cadres layer is rejected.
+    layers of :data:`~.history.RECORDED_LAYERS` (indicators, the assistance layers, station
+    operations) are recorded in the history; ``dry_run`` writes nothing. An assistance row
+    naming a household not in the register or a cadre not in the cadres layer is rejected,
+    and so is an operations row naming a station the workspace does not have.
     """
     from .tables import keep_absent, read_table, rows_to_layer
 

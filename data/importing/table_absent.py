@@ -12,9 +12,9 @@ import pandas as pd
 from ...geo.schema import LAYERS
 from .errors import ImportFailed
 
-#: What a new row takes for an absent column the upsert fills anyway (a new facility is
-#: existing).
-_NEW_ROW_DEFAULTS = {"facilities": {"status": "existing"}}
+#: What a new row takes for a column its file does not give (absent, or a cell left empty):
+#: a new facility is existing; a station reporting a year it has no row for was operating.
+NEW_ROW_DEFAULTS = {"facilities": {"status": "existing"}, "station_operations": {"status": "运营"}}
 
 
 def _key_text(frame: pd.DataFrame, keys: Sequence[str]) -> pd.Series:
@@ -80,7 +80,7 @@ def keep_absent(
             out[col] = out[col].where(out[col].notna(), known)
         if layer == "indicators":
             _carry_forward(out, cur, absent)
-    for col, value in _NEW_ROW_DEFAULTS.get(layer, {}).items():
+    for col, value in NEW_ROW_DEFAULTS.get(layer, {}).items():
         if col in absent:
             out[col] = out[col].where(out[col].notna(), value)
     _refuse_unfilled(out, absent, layer)

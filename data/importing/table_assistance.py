@@ -41,20 +41,37 @@ _MADE_FROM = {
     "projects": ("项目名称与所在行政村", "name and village"),
 }
 #: Date columns, by layer.
-DATE_COLUMNS = {"village_teams": ("start_date", "end_date"), "visits": ("visit_date",)}
+DATE_COLUMNS = {
+    "village_teams": ("start_date", "end_date"),
+    "visits": ("visit_date",),
+    "station_operations": ("status_date",),
+}
 
 
 def assistance_values(rows: _Rows, workspace: Workspace | None) -> None:
     """Every column of an assistance table in ``rows.out``: text, choices, years, dates and
     numbers; household and cadre references checked against ``workspace`` (when given: a
     file read on its own takes them as written); ids made for rows without one."""
+    column_values(rows)  # the village is read by _village_codes, the cadre below
+    if rows.layer in CADRE_REFS and "cadre" in rows.data:
+        rows.out[CADRE_REFS[rows.layer]] = _cadre_ids(rows, workspace)
+    if rows.layer in HOUSEHOLD_REFS and workspace is not None:
+        _known_households(rows, workspace)
+    _generate_ids(rows)
+    _across_fields(rows)
+
+
+def column_values(rows: _Rows, skip: tuple[str, ...] = ("village_code",)) -> None:
+    """Every layer column the file carries (but ``skip``) in ``rows.out``, each read as its
+    kind: dates (:data:`DATE_COLUMNS`), years, numbers in their unit, choices with their
+    other wordings, text; a cell that cannot be read rejects its row."""
     spec = LAYERS[rows.layer]
     data, out = rows.data, rows.out
     dates = DATE_COLUMNS.get(rows.layer, ())
     for col in spec.columns:
         fld = col.name
-        if fld == "village_code" or fld not in data:
-            continue  # the village is read by _village_codes, the cadre below
+        if fld in skip or fld not in data:
+            continue
         if fld in dates:
             rows.notes += read_dates(data, out, fld, (col.zh, col.en), rows.reject)
         elif col.kind == "year":
@@ -73,12 +90,6 @@ def assistance_values(rows: _Rows, workspace: Workspace | None) -> None:
             out[fld] = _choices(rows, fld)
         else:
             out[fld] = data[fld].map(_text).astype(object)
-    if rows.layer in CADRE_REFS and "cadre" in data:
-        out[CADRE_REFS[rows.layer]] = _cadre_ids(rows, workspace)
-    if rows.layer in HOUSEHOLD_REFS and workspace is not None:
-        _known_households(rows, workspace)
-    _generate_ids(rows)
-    _across_fields(rows)
 
 
 def _text(value: object) -> str | None:

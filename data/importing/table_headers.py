@@ -35,10 +35,15 @@ ASSISTANCE_KINDS = {
     "projects": "projects",
     "exit_plans": "exit_plans",
 }
+#: Kinds of table about what the e-commerce stations did in a year (网点运营情况): the county
+#: commerce bureau's yearly reports, a row per station named by id or by name.
+OPERATIONS_KINDS = {"operations": "station_operations"}
 #: Every kind the table reader takes.
-READ_KINDS = {**TABLE_KINDS, **ASSISTANCE_KINDS}
+READ_KINDS = {**TABLE_KINDS, **ASSISTANCE_KINDS, **OPERATIONS_KINDS}
 #: The layers of the assistance kinds.
 ASSISTANCE_LAYER_NAMES = frozenset(ASSISTANCE_KINDS.values())
+#: The layer of the operations kind.
+OPERATIONS_LAYER = "station_operations"
 
 #: Headers naming the village by name. ``village`` is a pseudo-field of every table (a name or
 #: a code); it is not a layer column, so these stay here.
@@ -134,6 +139,7 @@ _PSEUDO_FIELDS: dict[str, tuple[str, str]] = {
     "latitude": ("纬度", "Latitude"),
     "cadre": ("帮扶责任人（姓名或编号）", "Cadre (name or id)"),
     "cadre_unit": ("帮扶单位（区分同名责任人）", "Cadre's unit (tells namesakes apart)"),
+    "station": ("网点（名称或编号）", "Station (name or id)"),
 }
 #: Headers naming a cadre by name in a pairings or visits file, beyond the cadres layer's own
 #: wordings of a name.
@@ -169,6 +175,75 @@ _KNOWN_UNUSED_ASSISTANCE = (
 )
 
 
+#: Headers naming a station by name in an operations report (the ``station`` pseudo-field;
+#: an id there is taken too).
+_STATION_NAMES = (
+    "站点名称",
+    "网点名称",
+    "服务站名称",
+    "服务站点名称",
+    "电商服务站名称",
+    "电商服务站点名称",
+    "站点",
+    "网点",
+    "服务站",
+    "站名",
+    "名称",
+)
+#: More wordings of an operations report's columns than the schema's (the county commerce
+#: bureaus' yearly forms): field -> headers.
+_OPERATIONS_HEADERS = {
+    "facility_id": ("网点编码", "站点编码", "服务站编码", "站点代码"),
+    "year": ("年份", "报告年度", "填报年度"),
+    "status_date": ("停业日期", "撤销日期", "暂停/关闭日期", "状态日期"),
+    "staff": ("工作人员数", "工作人员人数", "从业人员数", "员工人数"),
+    "assistants": (
+        "助理员人数",
+        "助理员数",
+        "电商助理员人数",
+        "信息服务助理员人数",
+        "电子商务信息服务助理员人数",
+    ),
+    "parcels_in": ("快递收件量", "收件数", "快递收件数", "收件量合计"),
+    "parcels_out": ("快递发件量", "发件数", "快递发件数", "寄件数", "快递寄件量"),
+    "sales_wan": (
+        "网络零售额",
+        "农产品网络销售额",
+        "农产品网上销售额",
+        "网上销售额",
+        "农产品线上销售额",
+        "农产品网销",
+    ),
+    "poor_served": ("服务建档立卡贫困户数", "服务贫困户户数"),
+    "poor_selling": ("带动贫困户网销户数", "带动贫困户销售户数", "贫困户网销户"),
+    "trained": ("培训人员", "电商培训人数", "培训人员人次"),
+    "income_gain": ("带动户均增收", "贫困户户均增收", "户均增收金额"),
+}
+#: Headers an operations report carries that no field takes: what the station is (its tier,
+#: when it opened, its size and address), its coordinates, its manager.
+_KNOWN_UNUSED_OPERATIONS = (
+    "所属乡镇",
+    "类型",
+    "站点类型",
+    "网点类型",
+    "层级",
+    "网点层级",
+    "站点级别",
+    "建成年度",
+    "建站年度",
+    "建站时间",
+    "开业时间",
+    "营业面积",
+    "站点面积",
+    "面积",
+    "宽带",
+    "站长姓名",
+    "负责人姓名",
+    *_LON,
+    *_LAT,
+)
+
+
 def _spellings(layer: str) -> dict[str, tuple[str, ...]]:
     """field -> spellings for the tables of ``layer``: the schema's (name, zh, en, headers)
     and the pseudo-fields ``village`` (a name), ``village_code`` (a 12-digit code; read as
@@ -196,6 +271,14 @@ def _spellings(layer: str) -> dict[str, tuple[str, ...]]:
         out["cadre_code"] = (cadre_id.name, cadre_id.zh, cadre_id.en, *cadre_id.headers)
         out["cadre"] = ("cadre", name.name, name.zh, *name.headers, *_CADRE_NAMES)
         out["cadre_unit"] = (unit.zh, *unit.headers)
+    if layer == OPERATIONS_LAYER:
+        # a station by id (facility_id) or by name (station); the village tells namesakes apart
+        for fld, extra in _OPERATIONS_HEADERS.items():
+            out[fld] = (*out[fld], *extra)
+        out["station"] = ("station", *_STATION_NAMES)
+        out["village"] = _VILLAGE
+        out["village_code"] = _VILLAGE_CODE
+        return out
     if layer not in ASSISTANCE_LAYER_NAMES or spec.geometry is not None:
         out["longitude"], out["latitude"] = _LON, _LAT
     return out
@@ -205,6 +288,8 @@ def _known_unused(layer: str) -> tuple[str, ...]:
     """Headers the tables of ``layer`` carry that no field takes."""
     if layer == "indicators":
         return _KNOWN_UNUSED + _KNOWN_UNUSED_INDICATORS
+    if layer == OPERATIONS_LAYER:
+        return _KNOWN_UNUSED + _KNOWN_UNUSED_OPERATIONS
     if layer not in ASSISTANCE_LAYER_NAMES:
         return _KNOWN_UNUSED
     spec = LAYERS[layer]
@@ -264,6 +349,8 @@ def mappable_fields(kind: str) -> list[tuple[str, str, str]]:
     layer = LAYERS[READ_KINDS[kind]]
     refs = ("cadre_id",) if layer.name in CADRE_REFS else ()
     out = [("village", *_PSEUDO_FIELDS["village"])] if "village_code" in layer.names else []
+    if layer.name == OPERATIONS_LAYER:  # a station named by name, its village for namesakes
+        out = [(f, *_PSEUDO_FIELDS[f]) for f in ("station", "village")]
     out += [(c.name, c.zh, c.en) for c in layer.columns if c.name not in ("village_code", *refs)]
     out += [(f, *_PSEUDO_FIELDS[f]) for f in ("cadre", "cadre_unit") if refs]
     if layer.geometry is not None:  # indicators have no point: lon/lat would be dropped
@@ -391,6 +478,7 @@ def _no_header(layer: str, rows: list[list[object]] | None = None, m=None) -> Im
         "measures": "户编号、措施类型、年度、金额、落实情况",
         "projects": "项目名称、所在行政村、项目类型、实施年度、计划投资、项目状态",
         "exit_plans": "户编号、计划脱贫年度",
+        "station_operations": "站点编号或站点名称、年度、运营状态、农产品网销额",
     }[layer]
     n = tabular.HEADER_SEARCH_ROWS
     zh = f"在前 {n} 行中找不到可识别的表头（如 {heads}）"
@@ -456,7 +544,7 @@ def _rows_of(
 
 #: A cell of a units row under the header: （户）, 万元, 是/否 …
 _UNIT_CELL = re.compile(
-    r"^[(（]?(户|人|个|万元|元|万|m2|m²|㎡|平方米|平米|年|km|公里|是/否|是或否|%)[)）]?$"
+    r"^[(（]?(户|人|人次|个|件|万件|万元|元|万|m2|m²|㎡|平方米|平米|年|km|公里|是/否|是或否|%)[)）]?$"
 )
 _TOTAL_ROW = re.compile(r"^(合计|总计|小计|汇总|填表|制表|审核|备注|说明|注[:：]|单位[:：])")
 

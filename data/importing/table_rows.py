@@ -101,7 +101,11 @@ _REQUIRED_COLUMNS = {
     "measures": ("household_id", "measure_type", "year"),
     "projects": ("name", "village"),
     "exit_plans": ("household_id", "plan_year"),
+    "operations": ("year",),
 }
+#: Columns of which a kind of table needs one at least: an operations report names each
+#: station by id or by name.
+_ONE_OF = {"operations": ("station", "facility_id")}
 #: An id column that stands in for the required columns its id is otherwise made from: a
 #: file of ids and the columns it changes (措施编号 and 落实情况) updates known records.
 _ID_INSTEAD = {
@@ -122,6 +126,7 @@ _KIND_ZH = {
     "measures": "帮扶措施表",
     "projects": "扶贫项目表",
     "exit_plans": "脱贫计划表",
+    "operations": "网点运营情况表",
 }
 
 
@@ -167,6 +172,9 @@ def _require_columns(read: TableRead, kind: str) -> None:
     required = _REQUIRED_COLUMNS[kind]
     if _ID_INSTEAD.get(kind) in read.data:
         required = (_ID_INSTEAD[kind],)
+    one_of = _ONE_OF.get(kind, ())
+    if one_of and not set(one_of) & set(read.data.columns):
+        raise _absent_column(read, kind, list(one_of))
     for fld in required:
         if fld not in read.data:
             if fld == "year":

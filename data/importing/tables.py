@@ -1,6 +1,6 @@
 """Read hand-kept tables (CSV or Excel) of facilities, stations, relocation sites and indicators,
-and the assistance (帮扶) tables: cadres, pairings, resident teams, visits, measures, projects
-and exit plans.
+the assistance (帮扶) tables: cadres, pairings, resident teams, visits, measures, projects
+and exit plans, and the stations' yearly operations reports (网点运营情况).
 
 Township offices keep these lists in spreadsheets with plain Chinese headers (编号, 类型, 名称,
 所在行政村, 经度, 纬度, 是否通硬化路 …), often with a title row above the header, a units row
@@ -18,6 +18,7 @@ Inside, by step: :mod:`.table_headers` (kinds, spellings, finding and matching t
 this module (reading the rows of a table or a vector file), :mod:`.table_values` (cells as
 values), :mod:`.table_rows` (each kind's values and villages), :mod:`.table_assistance` and
 :mod:`.table_dates` (the assistance kinds' values, references and dates),
+:mod:`.table_operations` (an operations report's stations, by id or name),
 :mod:`.table_coordinates` (placing each row) and :mod:`.table_absent` (:func:`keep_absent`).
 This module is the front door: what moved is imported from here as before.
 """
@@ -52,6 +53,8 @@ from .table_headers import (
     _TOTAL_ROW,
     ASSISTANCE_KINDS,
     ASSISTANCE_LAYER_NAMES,
+    OPERATIONS_KINDS,
+    OPERATIONS_LAYER,
     READ_KINDS,
     TABLE_KINDS,
     _header_texts,
@@ -67,6 +70,7 @@ from .table_headers import (
     mappable_fields,
     recognised_headers,
 )
+from .table_operations import operations_values
 from .table_rows import (
     TableRows,
     _facility_values,
@@ -84,6 +88,7 @@ __all__ = [
     "ASSISTANCE_KINDS",
     "FACILITY_STATUS_WORDS",
     "NO_WORDS",
+    "OPERATIONS_KINDS",
     "REACH_KM",
     "READ_KINDS",
     "TABLE_KINDS",
@@ -148,9 +153,9 @@ def read_table(
 
     Under the header, a units row (（户） （万元）…) gives the units of its columns and a
     column-number row (1 2 3 …) is skipped; total and signature rows (合计, 填表人：…) are
-    skipped. An indicator table without a year column takes the one year of its title. An
-    assistance table's personal columns that no field takes (户主姓名, 证件号码, 联系电话) are
-    dropped with one note.
+    skipped. An indicator table or an operations report without a year column takes the one
+    year of its title. An assistance table's or an operations report's personal columns that
+    no field takes (户主姓名, 证件号码, 联系电话, 站长姓名) are dropped with one note.
 
     Raises :class:`~township_atlas.data.importing.vector.ImportFailed` when the file cannot be read,
     has no recognisable header, or is a vector file of facilities, stations or sites without
@@ -174,10 +179,10 @@ def read_table(
     columns_found = {header[i]: f for i, f in found.items()}
     _refuse_personal(data, columns_found, layer)
     notes = _read_notes(what, h, columns_found, units)
-    if layer == "indicators" and "year" not in data and len(data):
+    if layer in ("indicators", OPERATIONS_LAYER) and "year" not in data and len(data):
         _year_from_title(data, rows, h, sheet_name, notes)
     unrec = _unrecognised(header, found, m)
-    if layer in ASSISTANCE_LAYER_NAMES:
+    if layer in ASSISTANCE_LAYER_NAMES or layer == OPERATIONS_LAYER:
         dropped = personal_dropped(header, found)
         unrec = {h: near for h, near in unrec.items() if h not in dropped}
         if dropped:
@@ -253,7 +258,8 @@ def _read_notes(
 def _year_from_title(
     data: pd.DataFrame, rows: list[list[object]], h: int, sheet_name: str, notes: list[Note]
 ) -> None:
-    """An indicator table without a year column takes the one year its title gives."""
+    """An indicator table (or operations report) without a year column takes the one year
+    its title gives."""
     titled = _title_year(rows, h, sheet_name)
     if titled is not None:
         year, title = titled
@@ -436,7 +442,7 @@ def rows_to_layer(
     kind : str
         One of :data:`READ_KINDS`: ``facilities``, ``stations``, ``sites``, ``indicators``
         or an assistance kind (``cadres``, ``pairings``, ``teams``, ``visits``,
-        ``measures``, ``projects``, ``exit_plans``).
+        ``measures``, ``projects``, ``exit_plans``), or ``operations``.
     villages : GeoDataFrame
         The workspace's villages: names and codes resolve against them, and a row without
         coordinates is placed at its village's anchor point.
@@ -450,7 +456,8 @@ def rows_to_layer(
         degrees-minutes-seconds, a wrong column or CRS).
     workspace : Workspace, optional
         For an assistance kind: the households and cadres its rows name must be there (a
-        cadre may be named by name); without it they are taken as written.
+        cadre may be named by name); for ``operations`` the stations (by id or name);
+        without it they are taken as written.
 
     Raises :class:`~.vector.ImportFailed` (one file-level message, never
     the same reason on every row) when a column the kind cannot do without is absent: it names
@@ -466,6 +473,10 @@ def rows_to_layer(
             return without_repeats(_place(rows, code, villages, crs, outline))
         present = frozenset(rows.out.columns) & set(LAYERS[read.layer].names)
         return without_repeats(TableRows(rows.out, rows.rej, rows.notes, present=present))
+    if read.layer == OPERATIONS_LAYER:
+        operations_values(rows, villages, workspace)
+        present = frozenset(rows.out.columns) & set(LAYERS[read.layer].names)
+        return TableRows(rows.out, rows.rej, rows.notes, present=present)
     if read.layer == "indicators":
         _indicator_values(rows)
         present = frozenset(rows.out.columns)

@@ -58,12 +58,16 @@ class _Column:
 #: cadres templates' own, so those imported first, the others' examples import cleanly.
 SAMPLE_HOUSEHOLD = "示例-0001"
 SAMPLE_CADRE = "示例-C01"
+#: The stations template's example station: the operations template names it without a
+#: workspace, so the two imported in order import cleanly.
+SAMPLE_STATION = "示例-E01"
 
 
 @dataclass(frozen=True)
 class _Example:
-    """The village the example row names: code, name, boundary and a point inside it; and
-    the household and cadre an assistance example names."""
+    """The village the example row names: code, name, boundary and a point inside it; the
+    household and cadre an assistance example names; the station an operations example
+    names (``station_name`` empty: the stations template's example, named for the village)."""
 
     code: str
     name: str
@@ -74,6 +78,8 @@ class _Example:
     township_values: Mapping[str, object]
     household: str = SAMPLE_HOUSEHOLD
     cadre: str = SAMPLE_CADRE
+    station: str = SAMPLE_STATION
+    station_name: str = ""
 
 
 def _zh(layer: str, col: str) -> str:
@@ -118,6 +124,12 @@ def _lon_lat() -> list[_Column]:
     ]
 
 
+def sample_station_name(ex: _Example) -> str:
+    """The name of the station an example names: the workspace's, or the stations
+    template's own example (named for the example's village)."""
+    return ex.station_name or f"{ex.name}电商服务站（示例）"
+
+
 def _status_word(status: str) -> str:
     """The first Chinese word the table reader takes for a facility status (现有, 规划)."""
     return next(w for w, s in FACILITY_STATUS_WORDS.items() if s == status and not w.isascii())
@@ -128,7 +140,7 @@ def _facility_table(ex: _Example, kind: str) -> tuple[list[_Column], dict[str, o
     if kind == "stations":
         kinds = tuple(FACILITY_KINDS[k][0] for k in SERVICE_TIERS)
         kind_need = ("选填（留空为村级电商服务站）", "optional (empty: village station)")
-        sample_kind, sample_id = FACILITY_KINDS["village_station"][0], "示例-E01"
+        sample_kind, sample_id = FACILITY_KINDS["village_station"][0], SAMPLE_STATION
         kind_zh, kind_en = "电商网点层级", "tier of the e-commerce network"
     else:
         kinds = tuple(zh for zh, _ in FACILITY_KINDS.values())
@@ -158,7 +170,7 @@ def _facility_table(ex: _Example, kind: str) -> tuple[list[_Column], dict[str, o
         _Column(_zh(layer, "opened_year"), _OPTIONAL, "建成年度", "year opened", _YEAR),
         *_lon_lat(),
     ]
-    name = f"{ex.name}{'电商服务站' if kind == 'stations' else '卫生室'}（示例）"
+    name = sample_station_name(ex) if kind == "stations" else f"{ex.name}卫生室（示例）"
     row = {
         columns[0].header: sample_id,
         columns[1].header: sample_kind,

@@ -11,7 +11,8 @@ Given the workspace's villages, the example row uses its first village (name, co
 inside it, its boundary), so importing the untouched template into that workspace succeeds.
 The assistance templates (帮扶: cadres, pairings, teams, visits, measures, projects, exit
 plans) name a household and a cadre: the workspace's first ones when given the workspace,
-else the households and cadres templates' own examples.
+else the households and cadres templates' own examples. The operations template (网点运营情况)
+names the workspace's first e-commerce station, else the stations template's example.
 
 The columns of each table template are in :mod:`.template_columns`; this module makes the
 files (and is the front door: what moved is imported from here as before).
@@ -34,6 +35,7 @@ from shapely.geometry import LineString, Point, box, mapping
 
 from ...geo.schema import (
     IMPORT_KINDS,
+    SERVICE_TIERS,
     WGS84,
 )
 from ...geo.workspace import Workspace
@@ -50,6 +52,7 @@ from .template_columns import (
     _Column,
     _Example,
 )
+from .template_operations import OPERATIONS_TABLES
 from .vector_values import kind_from_name
 
 __all__ = [
@@ -90,6 +93,7 @@ TITLES = {
     "measures": ("帮扶措施", "measures"),
     "projects": ("扶贫项目", "projects"),
     "exit_plans": ("脱贫计划", "exit plans"),
+    "operations": ("网点运营情况", "station operations"),
 }
 
 
@@ -127,8 +131,9 @@ def template_file(
         village fills the example row; without it the example is 示例村 (360731100201).
     workspace
         The workspace itself (its villages stand for ``villages`` when that is not given):
-        an assistance example names its first household and cadre; without it, the
-        households and cadres templates' examples (示例-0001, 示例-C01).
+        an assistance example names its first household and cadre, an operations example its
+        first e-commerce station; without it, the households, cadres and stations templates'
+        examples (示例-0001, 示例-C01, 示例-E01).
 
     Returns
     -------
@@ -143,7 +148,7 @@ def template_file(
     name = f"导入模板_{TITLES[kind][0]}_{kind}"
     if kind in ("villages", "township", "roads"):
         return f"{name}.geojson", _geojson(kind, example), GEOJSON_MIME
-    columns, row = {**_TABLES, **ASSISTANCE_TABLES}[kind](example)
+    columns, row = {**_TABLES, **ASSISTANCE_TABLES, **OPERATIONS_TABLES}[kind](example)
     return f"{name}.xlsx", _workbook(kind, columns, row), XLSX_MIME
 
 
@@ -182,7 +187,8 @@ def _example(villages: gpd.GeoDataFrame | None) -> _Example:
 
 
 def _with_records(example: _Example, workspace: Workspace | None) -> _Example:
-    """``example`` naming the workspace's first household and cadre, when it has them."""
+    """``example`` naming the workspace's first household, cadre and e-commerce station,
+    when it has them."""
     if workspace is None:
         return example
     first = {}
@@ -192,6 +198,11 @@ def _with_records(example: _Example, workspace: Workspace | None) -> _Example:
     ):
         ids = workspace[layer][key].dropna()
         first[fld] = str(ids.iloc[0]) if len(ids) else getattr(example, fld)
+    fac = workspace["facilities"]
+    stations = fac[fac["kind"].isin(SERVICE_TIERS).to_numpy(dtype=bool)]
+    if len(stations):
+        first["station"] = str(stations["facility_id"].iloc[0])
+        first["station_name"] = str(stations["name"].iloc[0])
     return replace(example, **first)
 
 
@@ -294,6 +305,8 @@ def _general_notes(kind: str) -> list[tuple[str, str]]:
         ]
     elif kind in ASSISTANCE_KINDS:
         notes += _assistance_notes(kind)
+    elif kind in OPERATIONS_TABLES:
+        notes += _operations_notes()
     else:
         notes.append(
             (
@@ -343,6 +356,32 @@ def _assistance_notes(kind: str) -> list[tuple[str, str]]:
             )
         )
     return notes
+
+
+def _operations_notes() -> list[tuple[str, str]]:
+    """What the 说明 sheet of the operations template adds: stations first, one row per station
+    and year, units."""
+    return [
+        (
+            "先导入电商服务网点（import stations）：每行的网点须是工作空间中的电商网点，按站点编号"
+            "查找，编号不同时按站点名称查找；同名网点请加一列所在行政村。",
+            "Import the e-commerce stations first (import stations): each row's station must "
+            "be one of the workspace's, found by its id, else by its name; for namesakes add a "
+            "village column.",
+        ),
+        (
+            "每个网点每年一行；没有年度列时取标题中的年份（如“2024年度村级电商服务站运营情况统计表”）。"
+            "同一文件再次导入不会重复记录，每项变化都记入变更记录。",
+            "One row per station and year; without a year column the title's year is taken "
+            "(2024年度村级电商服务站运营情况统计表). The same file again changes nothing; every "
+            "change goes into the change history.",
+        ),
+        (
+            "农产品网销额以万元计；表头写“(元)”或数值后写“元”时自动换算。户均增收以元计。",
+            "Online sales are in 万元; a header in (元), or 元 after a number, is converted. "
+            "The income gain is in 元.",
+        ),
+    ]
 
 
 def _workbook(kind: str, columns: list[_Column], row: Mapping[str, object]) -> bytes:

@@ -26,6 +26,7 @@ from ...geo.workspace import (
 from .errors import ImportFailed, Note
 from .outcome import ImportOutcome
 from .plausibility import _with_large
+from .table_absent import NEW_ROW_DEFAULTS
 
 
 def _existing(workspace: str | os.PathLike) -> Path | str:
@@ -129,8 +130,8 @@ def _upsert(old: pd.DataFrame, incoming: pd.DataFrame, layer: str) -> pd.DataFra
         others = pd.DataFrame(old)[~old_keys.isin(set(new_keys)).to_numpy()]
     else:
         others = pd.DataFrame(old).iloc[:0] if old is not None else None
-    if layer == "facilities":
-        new["status"] = new["status"].where(new["status"].notna(), "existing")
+    for col, value in NEW_ROW_DEFAULTS.get(layer, {}).items():  # what a new row starts as
+        new[col] = new[col].where(new[col].notna(), value)
     new = coerce(spec, new)
     if spec.geometry is None:
         parts = [p for p in (others, new) if p is not None and len(p)]

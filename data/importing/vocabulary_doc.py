@@ -23,7 +23,13 @@ from ...geo.schema import (
 from .headers import FILLER_SUFFIXES, YES_NO_PREFIXES
 from .kinds import KINDS
 from .table_assistance import DATE_COLUMNS
-from .table_headers import _PSEUDO_FIELDS, _READ_AS, ASSISTANCE_KINDS, READ_KINDS
+from .table_headers import (
+    _PSEUDO_FIELDS,
+    _READ_AS,
+    ASSISTANCE_KINDS,
+    OPERATIONS_KINDS,
+    READ_KINDS,
+)
 
 #: The date forms an assistance table's date columns take.
 _DATE_FORMS = "a date: 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日, 20240305 or an Excel date"
@@ -113,6 +119,15 @@ def markdown() -> str:
                 "Columns whose header names personal data (姓名, 证件号码, 联系电话, 手机 …) "
                 "that no field takes are dropped with a note; only cadres' and first "
                 "secretaries' names are kept.",
+            ]
+        if kind in OPERATIONS_KINDS:
+            out += [
+                "",
+                "A row's station is found by `facility_id` when that is one of the workspace's "
+                "e-commerce stations, else by `station` (an id, or the name of one station; "
+                "`village` tells namesakes apart); without a year column the one year of the "
+                "title is taken (`2024年度村级电商服务站运营情况统计表`). Personal columns "
+                "(站长姓名, 联系电话 …) are dropped with a note.",
             ]
         out.append("")
     return "\n".join(out)

@@ -270,6 +270,31 @@ def test_meeting_page_steps_through_the_villages_on_one_map(app, demo_ws):
 
 
 @pytest.mark.slow
+def test_the_township_card_has_the_stations_against_the_targets(app, demo_ws):
+    from township_atlas.analysis import key_figures, station_ops
+    from township_atlas.geo.rules import default_rules
+
+    at = app.run()
+    at.switch_page(MEETING).run()
+    assert not at.exception
+    card = page_html(at, "ta-card")[0].replace("\u2060", "")  # joiners: invisible
+    year = view.latest_year(demo_ws)
+    assert f"电商网点运营({year}年)" in card
+    rep = station_ops.report(demo_ws, default_rules(), year)
+    t, g = rep.totals, rep.targets
+    assert f">{t['operating_village_station']} / {g['village_stations']}个<" in card
+    assert f"{t['sales_wan']:,g}万元" in card
+    # within reach: the headline tile's own figure, not counted again
+    (reach,) = [f for f in key_figures.key_figures(demo_ws, year) if f.key == "ecommerce_villages"]
+    assert f">{int(reach.value)} / {reach.total}个<" in card
+    (figures,) = page_html(at, "ta-figs-wrap")
+    assert f">{int(reach.value)} / {reach.total}<" in figures
+    # a village's card says nothing of the township's stations
+    at.button(key="meeting_next").click().run()
+    assert "电商网点运营" not in page_html(at, "ta-card")[0]
+
+
+@pytest.mark.slow
 def test_meeting_page_carries_the_choices_made_before(app):
     app.session_state["indicator"] = "incidence"
     app.session_state["layers"] = ["villages", "labels"]

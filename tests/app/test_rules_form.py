@@ -12,6 +12,7 @@ from township_atlas.dashboard import i18n, rules_form
 from township_atlas.geo.rules import (
     RULES_META_KEY,
     RulesError,
+    StationTargets,
     default_rules,
     default_rules_text,
     parse_rules,
@@ -104,6 +105,59 @@ def test_the_assistance_rules_round_trip_through_the_form():
         "健康",
         "兜底保障",
     )
+
+
+def test_the_station_targets_round_trip_through_the_form():
+    values = rules_form.form_values(default_rules())
+    stations = {k: v for k, v in values.items() if k.startswith("stations.")}
+    assert stations == {
+        "stations.centres_per_township": 1,
+        "stations.village_share": 90.0,  # per cent in the form
+        "stations.min_assistants": 1,
+        "stations.trainees_per_station": 45,
+        "stations.income_gain_yuan": 1000.0,
+        "stations.suspended_counts": False,
+    }
+    values.update(
+        {
+            "stations.centres_per_township": 2,
+            "stations.village_share": 80.0,
+            "stations.min_assistants": 2,
+            "stations.trainees_per_station": 60,
+            "stations.income_gain_yuan": 1500.0,
+            "stations.suspended_counts": True,
+        }
+    )
+    text = rules_form.to_toml(values)
+    assert "[stations]" in text and "village_share = 0.8" in text
+    assert "trainees_per_station = 60" in text and "suspended_counts = true" in text
+    assert "# 至少 80% 的行政村有本村运营中的村级电商服务站" in text
+    assert parse_rules(text).stations == StationTargets(2, 0.8, 2, 60, 1500.0, True)
+    assert rules_form.form_values(rules_form.to_rules(values)) == values
+
+
+def test_each_station_target_has_its_unit():
+    fields = {f.path: f for f in rules_form.fields(default_rules())}
+    labels = {
+        path: rules_form.label(fields[path], "zh")
+        for path in fields
+        if path.startswith(("stations.", "assistance.visits", "assistance.min_village"))
+    }
+    assert labels == {
+        "assistance.visits_per_year": "每年走访次数(次/户·年)",
+        "assistance.min_village_projects": "每个贫困村的产业项目(个)",
+        "stations.centres_per_township": "乡镇电商服务中心(个/乡镇)",
+        "stations.village_share": "有村级服务站的行政村(%)",
+        "stations.min_assistants": "电子商务信息服务助理员(人/站)",
+        "stations.trainees_per_station": "电商培训(人次/站·年)",
+        "stations.income_gain_yuan": "带动贫困户增收(元/户·年)",
+        "stations.suspended_counts": "暂停的网点仍算覆盖",
+    }
+    assert form_problems(stations__village_share=150.0) == [
+        "电商网点目标 · 有村级服务站的行政村(%):须在 0% 到 100% 之间(现为 150%)"
+    ]
+    (line,) = form_problems(stations__trainees_per_station=2.5)
+    assert "电商培训(人次/站·年)" in line and "须为整数" in line
 
 
 def test_a_new_year_is_added_to_a_line():
@@ -230,6 +284,7 @@ def test_the_page_is_a_form_grouped_by_subject(page):
         "服务半径与搬迁安置",
         "短板评分",
         "帮扶",
+        "电商网点目标",
     ]
     incidence = field(at, "village_exit.max_incidence")
     assert incidence.label == "贫困发生率上限(%)" and incidence.value == 2.0
@@ -264,6 +319,21 @@ def test_the_form_saves_valid_values_to_the_workspace(page):
     assert at.number_input(key="rules_field.monitoring_line.new_year").value is None
     assert "自己的规则" in " ".join(t.value for t in at.text)
     assert "max_incidence = 0.03" in at.text_area(key="rules_text").value
+
+
+@pytest.mark.slow
+def test_the_station_targets_are_saved_from_their_tab(page):
+    at, ws = page
+    (tab,) = [t for t in at.tabs if t.label == "电商网点目标"]
+    assert "电子商务进农村的规划目标" in " ".join(m.value for m in tab.markdown)
+    field(at, "stations.village_share").set_value(80.0)
+    field(at, "stations.suspended_counts").check()
+    at.button(key="rules_form_save").click().run()
+    assert not at.exception and at.success[0].value == "规则已保存。"
+    saved = workspace_rules(read_workspace(ws).meta).stations
+    assert saved.village_share == 0.8 and saved.suspended_counts
+    assert saved.trainees_per_station == 45  # unchanged: the default
+    assert field(at, "stations.village_share").value == 80.0
 
 
 @pytest.mark.slow

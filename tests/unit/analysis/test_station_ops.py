@@ -112,7 +112,9 @@ def test_totals_against_the_targets():
     # A and D have a working station of their own: B closed, C suspended, E only planned
     assert (t["villages_with_own_station"], t["villages"], t["village_share"]) == (2, 5, 0.4)
     assert t["sales_wan"] == pytest.approx(80 + 45 + 2 + 0)
-    assert t["sales_wan_change"] == pytest.approx(15 - 8)
+    # the change is the difference of the totals: 2023's rows are S1 (30, 10) and S3 (10, 5)
+    assert t["sales_wan_change"] == pytest.approx(80 + 45 + 2 + 0 - (30 + 10))
+    assert t["poor_served_change"] == 40 + 12 + 5 + 3 - (10 + 5)
     assert (t["poor_served"], t["poor_selling"], t["trained"]) == (40 + 12 + 5 + 3, 26, 90)
     # income gain weighted by the households selling: (1500*20 + 1200*6) / 26
     assert t["income_gain"] == round((1500 * 20 + 1200 * 6) / 26)
@@ -124,3 +126,22 @@ def test_totals_against_the_targets():
         "trained": 45 * 3,  # per working station
         "income_gain": 1000.0,
     }
+
+
+def test_a_station_counts_only_from_the_year_it_opened():
+    ws = _workspace()
+    fac = ws["facilities"].copy()
+    fac["opened_year"] = [2020, 2020, 2020, 2020, 2025, None]  # S4 opens in 2025
+    ws = Workspace({**ws.layers, "facilities": fac})
+    ops = ws["station_operations"]
+    working = station_ops.operating(fac, ops, 2024)
+    assert list(fac["facility_id"][working]) == ["T", "S1", "P"]
+    assert station_ops.operating(fac, ops, 2025)[4]  # S4 works from its opening year
+    rows = station_ops.station_rows(ws, 2024, default_rules().stations)
+    assert "S4" not in set(rows["facility_id"])
+    t = station_ops.report(ws, default_rules(), 2024).totals
+    assert (t["stations"], t["operating_village_station"], t["villages_with_own_station"]) == (
+        4,
+        1,
+        1,
+    )

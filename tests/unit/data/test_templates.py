@@ -15,6 +15,7 @@ from township_atlas.data.importing.roads import read_roads
 from township_atlas.data.importing.run import (
     ASSISTANCE_IMPORT_KINDS,
     BOUNDARY_KINDS,
+    OPERATIONS_IMPORT_KINDS,
     TABLE_IMPORT_KINDS,
     import_boundaries,
     import_table,
@@ -94,7 +95,13 @@ def _read_rows(path: Path, kind: str, villages) -> tuple[int, int]:
 
 
 def test_every_import_kind_has_a_template():
-    assert set(TEMPLATE_KINDS) == {*BOUNDARY_KINDS, *TABLES, "roads", *ASSISTANCE_IMPORT_KINDS}
+    assert set(TEMPLATE_KINDS) == {
+        *BOUNDARY_KINDS,
+        *TABLES,
+        "roads",
+        *ASSISTANCE_IMPORT_KINDS,
+        *OPERATIONS_IMPORT_KINDS,
+    }
     for kind in TEMPLATE_KINDS:
         name, data, mime = template_file(kind)
         drawn = kind in (*BOUNDARY_KINDS, "roads")

@@ -28,19 +28,20 @@ def test_closing_then_reopening_a_station(demo_path, tmp_path):
     station = station_ops.stations_of(ws["facilities"])
     vid = station.loc[station["kind"] == "village_station", "facility_id"].iloc[0]
     before = len(ws["station_operations"])
-    ws = _record(path, lambda w: station_status(w, vid, 2024, "关闭", "2024-05-01"), "2024-05-01")
+    # the demo's latest year (2025): its operations have a row for every station and year
+    ws = _record(path, lambda w: station_status(w, vid, 2025, "关闭", "2025-05-01"), "2025-05-01")
     ops = ws["station_operations"]
-    row = ops[(ops["facility_id"] == vid) & (ops["year"] == 2024)].iloc[0]
-    assert (row["status"], row["status_date"]) == ("关闭", "2024-05-01")
+    row = ops[(ops["facility_id"] == vid) & (ops["year"] == 2025)].iloc[0]
+    assert (row["status"], row["status_date"]) == ("关闭", "2025-05-01")
     assert len(ops) in (before, before + 1)  # the year's row set, or added
     fac = station_ops.stations_of(ws["facilities"])
-    working = station_ops.operating(fac, ops, 2024)
+    working = station_ops.operating(fac, ops, 2025)
     assert not working[fac["facility_id"] == vid].iloc[0]
     assert working[fac["facility_id"] == vid].index.size == 1
     # closed stays closed the next year, until a row says otherwise
-    assert station_ops.status_in(fac, ops, 2025)[fac["facility_id"] == vid].iloc[0] == "关闭"
+    assert station_ops.status_in(fac, ops, 2026)[fac["facility_id"] == vid].iloc[0] == "关闭"
     change = ws["history"]["change_id"].iloc[-1]
-    update_workspace(path, lambda w: history.undo(w, change, recorded_at="2024-05-02"))
+    update_workspace(path, lambda w: history.undo(w, change, recorded_at="2025-05-02"))
     ops = read_workspace(path)["station_operations"]
     assert len(ops) == before
 

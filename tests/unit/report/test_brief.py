@@ -57,6 +57,13 @@ def test_township_page_names_the_township_and_its_key_figures(run_cli, demo_path
     assert f"{totals['poor_people']:,}人" in text  # remaining poor, as summary --json gives it
     assert f"{totals['incidence'] * 100:.2f}%" in text
     assert f"{totals['poor_villages_exited']}/{totals['poor_villages']}个" in text
+    # the stations against the plan's targets, as station-report counts them
+    code, out, _ = run_cli("station-report", str(demo_path), "--json")
+    assert code == 0
+    ops = json.loads(out)
+    assert f"电商网点运营（{ops['year']}年，实际与规划目标）" in text
+    assert f"{ops['totals']['sales_wan']:,g}万元" in text
+    assert f"{ops['totals']['trained']:,}人次{ops['targets']['trained']:,}人次" in text
     # the village table: every village with its remaining poor people
     for v in data["villages"]:
         assert v["name"] in text
@@ -91,8 +98,9 @@ def test_the_brief_opens_with_the_register(run_cli, demo_path, township_pdf, pac
     # 2016: the register as it stood then; no monitoring before 2021
     texts = page_texts(pack_pdf)
     assert "建档立卡966户3,017人，其中已脱贫228户750人，未脱贫738户2,267人。" in texts[0]
-    # a village page (after the projects' page) opens with its own register
-    assert "建档立卡" in texts[2] and "建档立卡966户" not in texts[2]
+    # a village page (after the 电商网点运营 page it runs on to in 2016, and the projects'
+    # page) opens with its own register
+    assert "建档立卡" in texts[3] and "建档立卡966户" not in texts[3]
 
 
 def test_every_page_of_the_demo_says_its_data_are_invented(pack_pdf, demo_ws, tmp_path):
@@ -128,8 +136,9 @@ def test_brief_content_is_plain_data(demo_ws):
         "有电商服务站的行政村",
         "易地搬迁入住率",
     ]
-    table = page.blocks[0]
+    table, stations = page.blocks  # the demo's stations reported: their table follows
     assert len(table.rows) == len(demo_ws.villages) + 1  # and the township total
+    assert stations.title == "电商网点运营（2018年，实际与规划目标）" and stations.movable
     assert page.chart.categories[-1] == "2018"
     assert brief.data_date == "2025-06-30"
 
@@ -184,11 +193,16 @@ def test_a_village_can_be_named_too(demo_ws):
 def test_pack_is_the_township_and_a_page_per_village(demo_ws, pack_pdf):
     texts = page_texts(pack_pdf)
     names = list(demo_ws.villages["name"])
-    assert len(texts) == 2 + len(names)  # the township's page, its projects' page, the villages
-    assert "古陂镇扶贫工作简报" in texts[0] and "古陂镇帮扶项目与资金" in texts[1]
-    for name, text in zip(names, texts[2:], strict=True):
+    # the township's page; in 2016 its villages' table fills it and the 电商网点运营 table goes
+    # whole to a next page (续); its projects' page; the villages
+    assert len(texts) == 3 + len(names)
+    assert "古陂镇扶贫工作简报" in texts[0] and "各村情况" in texts[0]
+    assert "电商网点运营" not in texts[0]
+    assert "（续）" in texts[1] and "电商网点运营（2016年" in texts[1]
+    assert "古陂镇帮扶项目与资金" in texts[2]
+    for name, text in zip(names, texts[3:], strict=True):
         assert text.startswith(name) or f"{name}简报" in text or f"{name}村情简报" in text
-        assert "第" in text and f"/{2 + len(names)}页" in text
+        assert "第" in text and f"/{3 + len(names)}页" in text
 
 
 def test_paper_sizes(township_pdf, demo_ws):

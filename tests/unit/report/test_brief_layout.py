@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import replace
 
 import geopandas as gpd
 import pypdfium2 as pdfium
@@ -146,3 +147,27 @@ def test_a_tables_least_height_is_never_more_than_its_height(canvas, n):
     for block, row_h in itertools.product(blocks, pdf_column.ROW_HEIGHTS):
         least = pdf_column.least_height(canvas, block, 120.0, row_h)
         assert least <= pdf_column.block_height(canvas, block, 120.0, row_h) + 1e-9
+
+
+def _text_then_summary(movable: bool) -> brief_pdf.Brief:
+    """A page whose 34 lines of text fill most of it, then an eight-row summary table: both
+    need 6 + 34 × 4 + 3 + 6 + 9 × 3.4 > 165 mm, the text alone fits."""
+    lines = tuple(f"第{i}行：各村情况说明。" for i in range(34))
+    rows = tuple((f"指标{i}", f"{i}个", "1个") for i in range(8))
+    summary = brief_pdf.Table("电商网点运营", ("指标", "实际", "目标"), rows, movable=movable)
+    page = tiny_brief(summary).pages[0]
+    page = replace(page, blocks=(brief_pdf.TextBlock("说明", lines), summary))
+    return replace(tiny_brief(summary), pages=(page,))
+
+
+def test_a_movable_summary_goes_whole_to_a_next_page_rather_than_cut_the_page():
+    pages = texts_and_lowest(brief_pdf.render(_text_then_summary(movable=True)))
+    assert len(pages) == 2
+    first, second = pages[0][0], pages[1][0]
+    assert "第33行" in first and "电商网点运营" not in first
+    assert "（续）" in second and "电商网点运营指标实际目标" in second
+    assert all(f"指标{i}{i}个" in second for i in range(8))
+    assert all(lowest <= BODY_BOTTOM + 0.5 for _, lowest in pages)
+    # a table that is not movable starts under the text and runs on
+    (first, _), *_ = texts_and_lowest(brief_pdf.render(_text_then_summary(movable=False)))
+    assert "电商网点运营" in first
