@@ -158,7 +158,11 @@ def report(ws: Workspace, rules: Rules, year: int) -> StationReport:
     rows = station_rows(ws, year, t)
     working = rows[rows["status"].eq("运营")]
     villages = ws.villages["code"].astype(str)
-    own = set(working.loc[working["kind"].eq(VILLAGE_STATION), "village_code"].dropna())
+    # the key figure's definition (本村有服务站: a village station, or the township centre in
+    # its own village), so the meeting view's tile and its stations section agree
+    from .station_plan import station_villages, workspace_existing  # it imports this module
+
+    own = station_villages(ws, workspace_existing(ws, year, t.suspended_counts))
     n_villages = len(villages)
     townships = len(ws.township) if len(ws.township) else 1
     num = {c: pd.to_numeric(rows[c], errors="coerce") for c in FIGURES}

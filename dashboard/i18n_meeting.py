@@ -98,7 +98,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "stations_of": ("{n} / {target}个", "{n} / {target}"),
     "stations_closed": ("关闭 {n}个", "{n} closed"),
     "stations_suspended": ("暂停 {n}个", "{n} suspended"),
-    "stations_own": ("有村级服务站的村", "With a village station"),
+    "stations_own": ("本村有服务站的村", "Villages with a station of their own"),
     "stations_share_target": ("{share} · 目标≥{target}", "{share} · target ≥{target}"),
     "stations_reach": ("服务覆盖的村", "Within reach"),
     "stations_reach_def": ("{v}/{t}公里内", "within {v}/{t} km"),

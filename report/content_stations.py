@@ -50,7 +50,7 @@ def station_block(facts: Facts) -> Table | None:
             _shut(t["closed"], t["suspended"]),
         ),
         (
-            "有村级服务站的行政村（运营）",
+            "本村有服务站的行政村（运营）",
             f"{t['villages_with_own_station']} / {t['villages']}个（{pct(t['village_share'], 0)}）",
             f"≥{pct(g['village_share'], 0)}",
             "",

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from township_atlas.analysis import station_ops
+from township_atlas.analysis import key_figures, station_ops
 from township_atlas.geo.rules import default_rules
 from township_atlas.geo.workspace import Workspace
 
@@ -145,3 +145,12 @@ def test_a_station_counts_only_from_the_year_it_opened():
         1,
         1,
     )
+
+
+def test_the_township_centre_gives_its_own_village_a_station_as_the_key_figure_does():
+    ws = _workspace()
+    fac = ws["facilities"][ws["facilities"]["facility_id"].ne("S1")]  # A keeps only T
+    ws = Workspace({**ws.layers, "facilities": fac})
+    t = station_ops.report(ws, default_rules(), 2024).totals
+    assert t["villages_with_own_station"] == 2  # A (the centre) and D
+    assert t["villages_with_own_station"] == key_figures.ecommerce_station_villages(ws, 2024)

@@ -32,7 +32,7 @@ def test_the_township_card_has_the_stations_of_2021(ws):
     assert card.stations == (
         StationFigure("乡镇服务中心", "1 / 1个", "", "good"),
         StationFigure("村级服务站", "1 / 2个", "关闭 1个", "bad"),  # S2 closed; ⌈0.9 × 2⌉
-        StationFigure("有村级服务站的村", "1 / 2个", "50% · 目标≥90%", "bad"),
+        StationFigure("本村有服务站的村", "1 / 2个", "50% · 目标≥90%", "bad"),
         # the headline figure: 李田村 lost its only station within reach
         StationFigure("服务覆盖的村", "1 / 2个", "3/5公里内", key="reach"),
         StationFigure("农产品网销额", "72.5万元", "▲ 4.5万元", note_tone="good"),  # − 68
@@ -61,7 +61,7 @@ def test_the_first_year_reported_has_no_change_and_in_english(ws):
     card = meeting_view.township_card(ws, 2020, "en", reach=reach(ws, 2020))
     shown = {f.label: f for f in card.stations}
     assert shown["Village stations"].value == "2 / 2" and shown["Village stations"].tone == "good"
-    assert shown["With a village station"].note == "100% · target ≥90%"
+    assert shown["Villages with a station of their own"].note == "100% · target ≥90%"
     assert shown["Within reach"].value == "2 / 2"
     assert (shown["Online sales"].value, shown["Online sales"].note) == ("¥680,000", "")
     assert (shown["People trained"].value, shown["People trained"].note) == ("75", "target 135")
@@ -91,7 +91,7 @@ def test_the_targets_are_the_rules(ws):
     card = meeting_view.township_card(ws, 2021, "zh", rules=rules)
     shown = {f.label: f for f in card.stations}
     assert (shown["村级服务站"].value, shown["村级服务站"].tone) == ("1 / 1个", "good")
-    assert shown["有村级服务站的村"].note == "50% · 目标≥50%"
+    assert shown["本村有服务站的村"].note == "50% · 目标≥50%"
     assert (shown["贫困户户均增收"].note, shown["贫困户户均增收"].tone) == ("目标 1,500元", "bad")
 
 

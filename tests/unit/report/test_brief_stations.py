@@ -33,7 +33,7 @@ def test_the_stations_of_2021_against_the_targets(ws):
     assert block.rows == (
         ("乡镇电商服务中心（运营）", "1个", "1个", ""),
         ("村级电商服务站（运营）", "1个", "2个", "关闭1个"),  # S2 closed; ⌈0.9 × 2⌉
-        ("有村级服务站的行政村（运营）", "1 / 2个（50%）", "≥90%", ""),
+        ("本村有服务站的行政村（运营）", "1 / 2个（50%）", "≥90%", ""),
         # the key figure: T (5 km) and S1 (3 km) stand 6 and 4 km from 李田村's edge
         ("服务半径内有网点的行政村", "1 / 2个", "—", "3/5公里内有网点"),
         # totals less last year's: 72.5 − 68 (S2 closed: its 8 万元 are gone)
@@ -51,7 +51,7 @@ def test_the_first_year_reported_has_no_change(ws):
     block = stations_of(ws, 2020)
     rows = {r[0]: r[1:] for r in block.rows}
     assert rows["村级电商服务站（运营）"] == ("2个", "2个", "")
-    assert rows["有村级服务站的行政村（运营）"] == ("2 / 2个（100%）", "≥90%", "")
+    assert rows["本村有服务站的行政村（运营）"] == ("2 / 2个（100%）", "≥90%", "")
     assert rows["服务半径内有网点的行政村"][0] == "2 / 2个"  # S2 still covers 李田村
     assert rows["农产品网销额"] == ("68万元", "—", "")  # no row of 2019: nothing to compare
     assert rows["电商培训"] == ("75人次", "135人次", "")  # 45 × 3 working
@@ -67,7 +67,7 @@ def test_a_county_sets_its_own_targets(ws):
     rules = parse_rules("[stations]\nvillage_share = 0.5\ntrainees_per_station = 40\n")
     rows = {r[0]: r for r in stations_of(ws, 2021, rules=rules).rows}
     assert rows["村级电商服务站（运营）"][2] == "1个"  # ⌈0.5 × 2⌉
-    assert rows["有村级服务站的行政村（运营）"][2] == "≥50%"
+    assert rows["本村有服务站的行政村（运营）"][2] == "≥50%"
     assert rows["电商培训"][1:3] == ("80人次", "80人次")  # 40 × 2 working
     # the key figure's tile holds the same target
     (page,) = brief_content(ws, 2021, rules=rules).pages
