@@ -9,9 +9,11 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from ..analysis import station_ops
 from ..analysis.classify import classify
 from ..geo import levels
 from ..geo.crs import to_metric
+from ..geo.schema import SERVICE_TIERS
 from .content_facts import Facts, people
 from .pdf_model import BADGE, LegendEntry, MapPanel
 from .static_map import OUTLINE_COLOUR, RIVER_COLOUR, ROAD_STYLE, MapLayers
@@ -29,6 +31,8 @@ TIER_SYMBOLS = (
     ("township_ecommerce", "乡镇电商服务中心", "#2171b5", 6.8),
     ("village_station", "村级电商服务站", "#41ab5d", 5.6),
 )
+#: A station closed in the year (the planner map's grey, ``dashboard/plan_view.py``).
+CLOSED_LABEL, CLOSED_COLOUR = "电商网点（已关闭）", "#969696"
 #: Other facilities on a village map: kinds, legend text, marker, colour, size (pt).
 FACILITY_SYMBOLS = (
     (("clinic", "township_hospital"), "卫生室/卫生院", "plus", "#d7301f", 6.5),
@@ -185,7 +189,10 @@ def map_points(facts: Facts, within, others: bool = False):
     opened = pd.to_numeric(fac["opened_year"], errors="coerce")
     built = fac[(fac["status"] == "existing") & (opened.isna() | (opened <= facts.year))]
     planned = fac[fac["status"] == "planned"]
-    rows, legend = _station_symbols(built, planned)
+    # a station closed in the year is drawn grey, as the planner's map draws it
+    shut = station_ops.status_in(built, facts.past["station_operations"], facts.year).eq("关闭")
+    shut &= built["kind"].isin(SERVICE_TIERS)
+    rows, legend = _station_symbols(built[~shut.to_numpy()], planned, built[shut.to_numpy()])
     if others:
         more, more_legend = _facility_symbols(built)
         rows += more
@@ -216,9 +223,10 @@ def _within(facts: Facts, frame: gpd.GeoDataFrame, area) -> gpd.GeoDataFrame:
 
 
 def _station_symbols(
-    built: gpd.GeoDataFrame, planned: gpd.GeoDataFrame
+    built: gpd.GeoDataFrame, planned: gpd.GeoDataFrame, closed: gpd.GeoDataFrame
 ) -> tuple[list[_Symbol], list[LegendEntry]]:
-    """The e-commerce stations by tier: built ones filled, planned ones as rings."""
+    """The e-commerce stations by tier: built ones filled, planned ones as rings, those
+    closed in the year grey (whatever their tier: they serve nobody)."""
     rows: list[_Symbol] = []
     legend = []
     for kind, label, colour, size in TIER_SYMBOLS:
@@ -229,6 +237,9 @@ def _station_symbols(
                 marker = "ring" if hollow else "circle"
                 legend.append(LegendEntry(text, colour, marker, layer="service"))
                 rows += [(g, "circle", colour, size, hollow, "", "service") for g in hit.geometry]
+    if len(closed):
+        legend.append(LegendEntry(CLOSED_LABEL, CLOSED_COLOUR, "circle", layer="service"))
+        rows += [(g, "circle", CLOSED_COLOUR, 5.6, False, "", "service") for g in closed.geometry]
     return rows, legend
 
 

@@ -339,6 +339,7 @@ def points_of(panel, layer: str):
 def test_the_township_map_shows_stations_sites_and_gap_badges(demo_ws):
     from township_atlas.analysis import gaps
     from township_atlas.dashboard.view import TIER_STYLE
+    from township_atlas.report.content_maps import CLOSED_COLOUR
 
     panel = brief_content(demo_ws, 2025).pages[0].map
     service = points_of(panel, "service")
@@ -350,7 +351,12 @@ def test_the_township_map_shows_stations_sites_and_gap_badges(demo_ws):
     assert set(built["colour"]) == {
         TIER_STYLE["township_ecommerce"]["colour"],
         TIER_STYLE["village_station"]["colour"],
+        CLOSED_COLOUR,  # F035 黎明村, closed in 2025 (data/demo_operations.py)
     }
+    assert (built["colour"] == CLOSED_COLOUR).sum() == 1
+    assert "电商网点（已关闭）" in {e.label for e in panel.legend}
+    before = points_of(brief_content(demo_ws, 2024).pages[0].map, "service")
+    assert CLOSED_COLOUR not in set(before["colour"])  # open all of 2024
     assert service["hollow"].astype(bool).sum() == (tiers["status"] == "planned").sum() == 2
     # the county centre lies outside the township's map: not drawn, not in the legend
     assert TIER_STYLE["county_logistics"]["colour"] not in set(service["colour"])
