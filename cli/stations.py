@@ -57,8 +57,9 @@ def cmd_station_report(args: argparse.Namespace) -> int:
     t, g = data["totals"], data["targets"]
     print(
         f"{data['year']} 年电商网点：{t['stations']} 个，运营中乡镇服务中心 "
-        f"{t['operating_township_ecommerce']}/{g['operating_township_ecommerce']}（目标），"
-        f"村级服务站 {t['operating_village_station']}；有本村服务站的行政村 "
+        f"{t['operating_township_ecommerce']} 个（目标 {g['operating_township_ecommerce']}），"
+        f"村级服务站 {t['operating_village_station']} 个（目标 {g['village_stations']}）；"
+        "本村有服务站的行政村 "
         f"{t['villages_with_own_station']}/{t['villages']}（{t['village_share'] * 100:.1f}%，"
         f"目标 {g['village_share'] * 100:g}%）"
     )
