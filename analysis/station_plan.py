@@ -22,6 +22,7 @@ from .coverage import (
     distance_matrix,
     village_centres,
     village_distances,
+    village_reach,
 )
 from .placement import CoverageProblem, PlacementResult
 from .station_ops import opened_by, operating
@@ -107,8 +108,12 @@ def coverage_lost(
     """
     working = np.asarray(working, dtype=bool)
     radii = np.broadcast_to(np.asarray(radius_m, dtype=float), (len(stations),))
-    dist = village_distances(villages, stations) if distances is None else distances
-    reach = dist <= radii[None, :] if len(stations) else np.zeros((len(villages), 0), bool)
+    if not len(stations):
+        reach = np.zeros((len(villages), 0), bool)
+    elif distances is None:
+        reach = village_reach(villages, stations, radii)
+    else:
+        reach = distances <= radii[None, :]
     lost = reach[:, ~working].any(axis=1) & ~reach[:, working].any(axis=1)
     figures = poverty.village_figures(villages, households, year)
     ids = stations["id"].astype(str).to_numpy() if len(stations) else np.array([], str)
@@ -151,8 +156,9 @@ def workspace_coverage_lost(
     working = operating(ids, ws["station_operations"], year, suspended_counts).to_numpy()
     if working.all():  # nothing stopped: no distances to measure
         every, working = every.iloc[:0], working[:0]
-    roads = ws["roads"] if mode == "road" and len(every) else None
-    dist = village_distances(ws.villages, every, mode, roads)
+    dist = None  # straight: only the pairs near each other are measured
+    if mode == "road" and len(every):
+        dist = village_distances(ws.villages, every, mode, ws["roads"])
     radii = station_radii(every, radius_m, township_radius_m)
     return coverage_lost(ws.villages, ws.households, every, working, radii, year, dist)
 

@@ -7,10 +7,15 @@ system Chinese survey offices use; outside China's longitudes it falls back to U
 
 from __future__ import annotations
 
+import functools
+
 import geopandas as gpd
-from pyproj import CRS
+import numpy as np
+from pyproj import CRS, Transformer
 
 from .schema import WGS84
+
+WGS84_CRS = CRS.from_user_input(WGS84)
 
 
 def gauss_kruger_epsg(longitude: float) -> int:
@@ -25,13 +30,32 @@ def metric_crs(frame: gpd.GeoDataFrame) -> CRS:
     """A projected metre CRS suitable for ``frame`` (which must have a CRS)."""
     if frame.crs is None:
         raise ValueError("frame has no CRS: declare one before measuring distances")
-    lon = frame.to_crs(WGS84).total_bounds[[0, 2]].mean()
+    bounds = _wgs84_bounds(frame)
+    lon = bounds[[0, 2]].mean()
     try:
         return CRS.from_epsg(gauss_kruger_epsg(lon))
     except ValueError:
-        lat = frame.to_crs(WGS84).total_bounds[[1, 3]].mean()
+        lat = bounds[[1, 3]].mean()
         zone = int((lon + 180) // 6) + 1
         return CRS.from_epsg((32600 if lat >= 0 else 32700) + zone)
+
+
+def _wgs84_bounds(frame: gpd.GeoDataFrame) -> np.ndarray:
+    """The frame's bounds in WGS84: its own when it is stored so, else those of a grid of
+    points over its bounding box reprojected, so a county of surveyed villages already in
+    metres is not reprojected vertex by vertex only to pick a zone."""
+    bounds = np.asarray(frame.total_bounds, dtype=float)
+    if not np.isfinite(bounds).all() or CRS.from_user_input(frame.crs).equals(WGS84_CRS):
+        return bounds
+    xs, ys = np.meshgrid(np.linspace(*bounds[[0, 2]], 9), np.linspace(*bounds[[1, 3]], 9))
+    lon, lat = _to_wgs84(CRS.from_user_input(frame.crs)).transform(xs.ravel(), ys.ravel())
+    return np.array([np.min(lon), np.min(lat), np.max(lon), np.max(lat)])
+
+
+@functools.lru_cache(maxsize=32)
+def _to_wgs84(crs: CRS) -> Transformer:
+    # building a transformer costs ~70 ms; a session uses one or two CRSs
+    return Transformer.from_crs(crs, WGS84_CRS, always_xy=True)
 
 
 def to_metric(frame: gpd.GeoDataFrame, crs: CRS | str | None = None) -> gpd.GeoDataFrame:

@@ -190,3 +190,27 @@ def test_plan_geojson_lists_every_station_with_its_role():
     assert roles == [("F1", "existing"), ("P1", "tried")]
     lon, lat = data["features"][1]["geometry"]["coordinates"]
     assert (round(lat, 6), round(lon, 6)) == (25.3, 115.1)
+
+
+def test_village_reach_is_the_distance_matrix_within_each_radius():
+    from township_atlas.analysis.coverage import village_reach
+
+    rng = np.random.default_rng(5)
+    villages = gpd.GeoDataFrame(
+        {"code": [f"3607221022{i:02d}" for i in range(40)]},
+        geometry=[
+            box(X0 + x, Y0 + y, X0 + x + 900, Y0 + y + 700)
+            for x, y in rng.uniform(0, 20_000, (40, 2))
+        ],
+        crs=GK,
+    ).to_crs("EPSG:4326")
+    stations = gpd.GeoDataFrame(
+        geometry=[Point(X0 + x, Y0 + y) for x, y in rng.uniform(0, 20_000, (25, 2))], crs=GK
+    )
+    radii = rng.choice([2_000.0, 3_000.0, 5_000.0], 25)
+    dense = village_distances(villages, stations) <= radii[None, :]
+    assert dense.any() and not dense.all()
+    assert np.array_equal(village_reach(villages, stations, radii), dense)
+    one = village_distances(villages, stations) <= 3_000.0
+    assert np.array_equal(village_reach(villages, stations, 3_000.0), one)
+    assert village_reach(villages, stations.iloc[:0], radii[:0]).shape == (40, 0)

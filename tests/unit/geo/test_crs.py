@@ -153,3 +153,16 @@ def test_areas_are_one_per_row_and_not_in_degrees():
 def test_area_of_a_point_is_zero():
     frame = gpd.GeoDataFrame(geometry=[Point(115.1, 25.33)], crs=WGS84)
     assert areas_km2(frame) == [0.0]
+
+
+@pytest.mark.parametrize("stored", ["EPSG:4326", "EPSG:4547", "EPSG:3857", "EPSG:32650"])
+def test_the_zone_does_not_depend_on_the_crs_the_frame_is_stored_in(stored):
+    # the zone is picked from the frame's bounds: its own in WGS84, a grid over them otherwise
+    county = gpd.GeoDataFrame(
+        geometry=[box(114.2, 25.1, 114.5, 25.3), Point(115.6, 25.8)], crs="EPSG:4326"
+    )
+    assert metric_crs(county.to_crs(stored)).to_epsg() == 4547  # mean longitude 114.9°E
+    one = gpd.GeoDataFrame(geometry=[Point(117.2, 31.8)], crs="EPSG:4326").to_crs(stored)
+    assert metric_crs(one).to_epsg() == 4548  # 117°E
+    with pytest.raises(ValueError):
+        metric_crs(gpd.GeoDataFrame(geometry=[], crs=stored))
