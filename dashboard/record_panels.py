@@ -285,7 +285,7 @@ def _check(
             return i18n.t("record_conflict", lang, date=later, year=int(later[:4])), None
         layers = history.record(ws, kind, changes, changed_at=at, recorded_at=at, note="")
     except history.ChangeError as exc:
-        return i18n.t("record_refused", lang, error=escape_md(exc)), None
+        return i18n.t("record_refused", lang, error=escape_md(exc.text(lang))), None
     after = Workspace({**ws.layers, **layers}, ws.meta)
     text = _effect(ws, after, kind, year, code, lang, proposal)
     return None, text
@@ -472,7 +472,7 @@ def _write(path: Path, change, lang: str, action: str, target: str) -> bool:
         with audit.doing(action, target=target):
             update_workspace(path, change)
     except history.ChangeError as exc:
-        st.warning(i18n.t("record_refused", lang, error=escape_md(exc)))
+        st.warning(i18n.t("record_refused", lang, error=escape_md(exc.text(lang))))
     except (SchemaError, OSError, audit.AuditError) as exc:
         st.error(i18n.t("record_failed", lang, error=escape_md(exc)))
     else:

@@ -30,14 +30,19 @@ def visit_added(
     """
     household_id = str(household_id).strip()
     if household_id not in set(ws.households["household_id"].astype(str)):
-        raise ChangeError(f"no household {household_id}")
+        raise ChangeError(f"no household {household_id}", f"没有户编号为 {household_id} 的农户")
     if cadre_id and str(cadre_id) not in set(ws["cadres"]["cadre_id"].astype(str)):
-        raise ChangeError(f"no cadre {cadre_id}")
+        raise ChangeError(f"no cadre {cadre_id}", f"没有编号为 {cadre_id} 的帮扶责任人")
     note = (note or "").strip()
     if _PERSONAL.search(note):
-        raise ChangeError("a visit note may not hold an ID or phone number")
+        raise ChangeError(
+            "a visit note may not hold an ID or phone number",
+            "走访内容不能写证件号码或电话号码",
+        )
     if len(note) > NOTE_MAX:
-        raise ChangeError(f"a visit note is at most {NOTE_MAX} characters")
+        raise ChangeError(
+            f"a visit note is at most {NOTE_MAX} characters", f"走访内容最多 {NOTE_MAX} 个字"
+        )
     visit_id = _next_id(ws["visits"]["visit_id"], f"V{visit_date.replace('-', '')}-")
     fields = {"household_id": household_id, "visit_date": visit_date}
     fields |= {"cadre_id": cadre_id or None, "note": note or None}
@@ -54,9 +59,9 @@ def cadre_paired(
     or the cadre of an existing one changed)."""
     household_id = str(household_id).strip()
     if household_id not in set(ws.households["household_id"].astype(str)):
-        raise ChangeError(f"no household {household_id}")
+        raise ChangeError(f"no household {household_id}", f"没有户编号为 {household_id} 的农户")
     if str(cadre_id) not in set(ws["cadres"]["cadre_id"].astype(str)):
-        raise ChangeError(f"no cadre {cadre_id}")
+        raise ChangeError(f"no cadre {cadre_id}", f"没有编号为 {cadre_id} 的帮扶责任人")
     pairings = ws["pairings"]
     have = pairings[pairings["household_id"].astype(str) == household_id]
     added = [] if len(have) else [FieldChange("pairings", household_id, ROW, CREATED)]

@@ -45,7 +45,31 @@ INDICATOR_FIELDS = tuple(c.name for c in LAYERS["indicators"].columns)[2:]
 
 
 class ChangeError(ValueError):
-    """A change that cannot be recorded or undone; the message says why."""
+    """A change that cannot be recorded or undone; the message says why, in English (the
+    command line, logs) and in Chinese (``zh``: the dashboard's default)."""
+
+    def __init__(self, message: str, zh: str | None = None) -> None:
+        super().__init__(message)
+        self.zh = zh or message
+
+    def text(self, lang: str) -> str:
+        """The reason in ``lang`` (``zh`` or ``en``)."""
+        return self.zh if lang == "zh" else str(self)
+
+
+def field_zh(layer: str, field: str) -> str:
+    """A recorded field's Chinese name (the schema's), for a :class:`ChangeError`."""
+    if field == ROW:
+        return "记录"
+    try:
+        return LAYERS[layer].column(field).zh
+    except KeyError:
+        return field
+
+
+def layer_zh(layer: str) -> str:
+    """A layer's Chinese name (the schema's)."""
+    return LAYERS[layer].zh if layer in LAYERS else layer
 
 
 @dataclass(frozen=True)
@@ -71,10 +95,13 @@ def indicator_change(
     _check_date(changed_at)
     if field not in INDICATOR_FIELDS:
         raise ChangeError(
-            f"{field!r} is not an indicator; use one of {', '.join(INDICATOR_FIELDS)}"
+            f"{field!r} is not an indicator; use one of {', '.join(INDICATOR_FIELDS)}",
+            f"「{field}」不是可登记的指标",
         )
     if str(village_code) not in set(ws.villages["code"].astype(str)):
-        raise ChangeError(f"no village with code {village_code}")
+        raise ChangeError(
+            f"no village with code {village_code}", f"没有代码为 {village_code} 的行政村"
+        )
     year = int(changed_at[:4])
     key = f"{village_code}/{year}"
     if _find(ws["indicators"], "indicators", key) is not None:
@@ -86,7 +113,8 @@ def indicator_change(
         # indicator of the village would be blank (and the row refused field by field)
         raise ChangeError(
             f"village {village_code} has no indicators for {year} or an earlier year to start "
-            "from; import its indicators first"
+            "from; import its indicators first",
+            f"行政村 {village_code} 没有 {year} 年或更早年度的指标可作起点；请先导入该村的指标",
         )
     return [
         FieldChange("indicators", key, ROW, CREATED),
@@ -96,10 +124,15 @@ def indicator_change(
 
 def household_exit(ws: Workspace, household_id: str, changed_at: str) -> list[FieldChange]:
     """A poor household exits (脱贫) in the year of ``changed_at``."""
-    row = _household(ws, household_id, ("未脱贫", "返贫"), "exit: it is not poor now")
+    row = _household(
+        ws, household_id, ("未脱贫", "返贫"), ("exit: it is not poor now", "脱贫（当前不是贫困户）")
+    )
     year = int(changed_at[:4])
     if pd.notna(row["identified_year"]) and year < int(row["identified_year"]):
-        raise ChangeError(f"household {household_id} was identified in {row['identified_year']}")
+        raise ChangeError(
+            f"household {household_id} was identified in {row['identified_year']}",
+            f"农户 {household_id} 于 {row['identified_year']} 年识别，不能在此之前脱贫",
+        )
     return [
         FieldChange("households", household_id, "status", "已脱贫"),
         FieldChange("households", household_id, "exit_year", year),
@@ -108,10 +141,15 @@ def household_exit(ws: Workspace, household_id: str, changed_at: str) -> list[Fi
 
 def household_fell_back(ws: Workspace, household_id: str, changed_at: str) -> list[FieldChange]:
     """An exited household falls back into poverty (返贫) in the year of ``changed_at``."""
-    row = _household(ws, household_id, ("已脱贫",), "fall back: it has not exited")
+    row = _household(
+        ws, household_id, ("已脱贫",), ("fall back: it has not exited", "返贫（尚未脱贫）")
+    )
     year = int(changed_at[:4])
     if year < int(row["exit_year"]):
-        raise ChangeError(f"household {household_id} exited in {row['exit_year']}, after {year}")
+        raise ChangeError(
+            f"household {household_id} exited in {row['exit_year']}, after {year}",
+            f"农户 {household_id} 于 {row['exit_year']} 年脱贫，晚于 {year} 年",
+        )
     return [
         FieldChange("households", household_id, "status", "返贫"),
         FieldChange("households", household_id, "return_year", year),
@@ -124,9 +162,10 @@ def household_monitored(
     """A household comes under 防返贫 monitoring as ``kind`` (脱贫不稳定户, ...)."""
     if kind not in MONITOR_KINDS:
         raise ChangeError(
-            f"unknown monitoring kind {kind!r}; use one of {', '.join(MONITOR_KINDS)}"
+            f"unknown monitoring kind {kind!r}; use one of {', '.join(MONITOR_KINDS)}",
+            f"监测类型「{kind}」不对，可选：{'、'.join(MONITOR_KINDS)}",
         )
-    _household(ws, household_id, None, "")
+    _household(ws, household_id, None, ("", ""))
     return [
         FieldChange("households", household_id, "monitor_kind", kind),
         FieldChange("households", household_id, "monitor_year", int(changed_at[:4])),
@@ -149,7 +188,7 @@ def record(
     one already recorded for the same field.
     """
     if kind not in CHANGE_KINDS or kind == "undo":
-        raise ChangeError(f"unknown kind of change {kind!r}")
+        raise ChangeError(f"unknown kind of change {kind!r}", f"未知的变更类型「{kind}」")
     _check_date(changed_at)
     history = ws["history"]
     for c in changes:
@@ -160,16 +199,21 @@ def record(
             & (history["changed_at"] > changed_at)
         ]
         if len(later):
+            when = later["changed_at"].max()
             raise ChangeError(
-                f"{c.record_key} {c.field}: a change effective {later['changed_at'].max()} is "
-                f"already recorded; undo it first or date this one from then"
+                f"{c.record_key} {c.field}: a change effective {when} is "
+                f"already recorded; undo it first or date this one from then",
+                f"{c.record_key} 的「{field_zh(c.layer, c.field)}」已登记了 {when} 生效的变更；"
+                "请先撤销那一条，或把本次变更的日期定在其后",
             )
     result = _commit(ws, kind, changes, changed_at, recorded_at, note, reverts=None)
     added = result["history"].iloc[len(history) :]
     if (added["old_value"].fillna("\0") == added["new_value"].fillna("\0")).all():
         c = changes[-1]
         raise ChangeError(
-            f"nothing changes: {c.record_key} {c.field} is already {value_text(c.value)}"
+            f"nothing changes: {c.record_key} {c.field} is already {value_text(c.value)}",
+            f"没有变化：{c.record_key} 的「{field_zh(c.layer, c.field)}」已是 "
+            f"{_shown(value_text(c.value))}",
         )
     return result
 
@@ -181,9 +225,11 @@ def undo(
     history = ws["history"]
     rows = history[history["change_id"] == change_id]
     if rows.empty:
-        raise ChangeError(f"no recorded change {change_id}")
+        raise ChangeError(f"no recorded change {change_id}", f"没有编号为 {change_id} 的变更")
     if (history["reverts"] == change_id).any():
-        raise ChangeError(f"change {change_id} has already been undone")
+        raise ChangeError(
+            f"change {change_id} has already been undone", f"变更 {change_id} 已经撤销过"
+        )
     for r in rows.itertuples():
         _check_restorable(r)
         last = history[
@@ -194,7 +240,9 @@ def undo(
         if last["change_id"] != change_id:
             raise ChangeError(
                 f"{r.record_key} {r.field} was changed again by {last['change_id']}; "
-                "undo that first"
+                "undo that first",
+                f"{r.record_key} 的「{field_zh(r.layer, r.field)}」后来又被变更 "
+                f"{last['change_id']} 改过；请先撤销那一条",
             )
     back: list[FieldChange] = []
     for r in reversed(list(rows.itertuples())):
@@ -216,10 +264,12 @@ def undo(
 def _check_restorable(r) -> None:
     """Refuse to bring back a removed record whose geometry the history does not keep."""
     if r.field == ROW and pd.isna(r.new_value) and LAYERS[r.layer].geometry is not None:
-        shape = "boundary" if r.layer == "villages" else "location"
+        shape, shape_zh = ("boundary", "边界") if r.layer == "villages" else ("location", "位置")
         raise ChangeError(
             f"{r.layer} record {r.record_key} was removed with its {shape}, which the history "
-            "does not keep; import it again instead"
+            "does not keep; import it again instead",
+            f"{layer_zh(r.layer)} {r.record_key} 删除时连同其{shape_zh}一起删除，"
+            "变更记录不保存图形，无法恢复；请重新导入",
         )
 
 
@@ -347,13 +397,19 @@ def _apply(
         if c.field == ROW:
             if c.value is None:  # remove the row
                 if at is None:
-                    raise ChangeError(f"no {c.layer} record {c.record_key} to remove")
+                    raise ChangeError(
+                        f"no {c.layer} record {c.record_key} to remove",
+                        f"{layer_zh(c.layer)}中没有 {c.record_key}，无从删除",
+                    )
                 removed[c.layer].add(at)
                 del keys[c.record_key]
                 done.append((c, CREATED, None))
             else:
                 if at is not None:
-                    raise ChangeError(f"{c.layer} record {c.record_key} exists already")
+                    raise ChangeError(
+                        f"{c.layer} record {c.record_key} exists already",
+                        f"{layer_zh(c.layer)}中已有 {c.record_key}",
+                    )
                 live = out[c.layer].drop(index=list(removed[c.layer]))
                 row = _new_row(live, c.layer, c.record_key)
                 label = _next_label(out[c.layer])
@@ -364,7 +420,9 @@ def _apply(
                 done.append((c, None, CREATED))
             continue
         if at is None:
-            raise ChangeError(f"no {c.layer} record {c.record_key}")
+            raise ChangeError(
+                f"no {c.layer} record {c.record_key}", f"{layer_zh(c.layer)}中没有 {c.record_key}"
+            )
         # Writes wait in ``pending`` and go in one assignment per field at the end: setting
         # one cell of an Arrow-backed column costs as much as setting thousands.
         cells = pending.setdefault((c.layer, c.field), {})
@@ -393,7 +451,9 @@ def record_keys(frame: pd.DataFrame, layer: str) -> pd.Series:
     """The history's record key of every row: its key columns joined by ``/`` (``household_id``;
     ``village_code/year``; a village's ``code``; ``visit_id`` …)."""
     if layer not in RECORDED:
-        raise ChangeError(f"changes to {layer} are not recorded")
+        raise ChangeError(
+            f"changes to {layer} are not recorded", f"{layer_zh(layer)}的变更不记入变更记录"
+        )
     if layer == "indicators":
         return frame["village_code"].astype(str) + "/" + frame["year"].astype("Int64").astype(str)
     key = LAYERS[layer].key
@@ -472,14 +532,18 @@ def _clear_fields(frame: pd.DataFrame, layer: str, key: str) -> list[FieldChange
     ]
 
 
-def _household(ws: Workspace, household_id: str, statuses, why: str) -> pd.Series:
+def _household(ws: Workspace, household_id: str, statuses, why: tuple[str, str]) -> pd.Series:
+    """The household's row; ``why`` (English, Chinese) is what a wrong status cannot do."""
     hh = ws.households
     hit = hh[hh["household_id"] == household_id]
     if hit.empty:
-        raise ChangeError(f"no household {household_id}")
+        raise ChangeError(f"no household {household_id}", f"没有户编号为 {household_id} 的农户")
     row = hit.iloc[0]
     if statuses is not None and row["status"] not in statuses:
-        raise ChangeError(f"household {household_id} is {row['status']}: cannot {why}")
+        raise ChangeError(
+            f"household {household_id} is {row['status']}: cannot {why[0]}",
+            f"农户 {household_id} 现为{row['status']}，不能{why[1]}",
+        )
     return row
 
 
@@ -517,8 +581,11 @@ def _shown(text: str | None) -> str:
 
 def _check_date(date: str) -> None:
     if not isinstance(date, str) or not _DATE.match(date):
-        raise ChangeError(f"dates are written YYYY-MM-DD (got {date!r})")
+        raise ChangeError(
+            f"dates are written YYYY-MM-DD (got {date!r})",
+            f"日期应写作 YYYY-MM-DD（现为 {date!r}）",
+        )
     try:
         pd.Timestamp(date)
     except ValueError as exc:
-        raise ChangeError(f"{date} is not a date") from exc
+        raise ChangeError(f"{date} is not a date", f"{date} 不是有效日期") from exc

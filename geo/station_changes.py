@@ -26,11 +26,16 @@ def station_status(
     fac = ws["facilities"]
     hit = fac[fac["facility_id"].astype(str) == str(facility_id)]
     if hit.empty or str(hit.iloc[0]["kind"]) not in SERVICE_TIERS:
-        raise ChangeError(f"no e-commerce station {facility_id}")
+        raise ChangeError(
+            f"no e-commerce station {facility_id}", f"没有编号为 {facility_id} 的电商网点"
+        )
     if status not in OPERATION_STATUSES:
-        raise ChangeError(f"status is one of {', '.join(OPERATION_STATUSES)}, not {status!r}")
+        raise ChangeError(
+            f"status is one of {', '.join(OPERATION_STATUSES)}, not {status!r}",
+            f"运营状态只能是{'、'.join(OPERATION_STATUSES)}，不能是「{status}」",
+        )
     if date is not None and not str(date).startswith(f"{int(year)}-"):
-        raise ChangeError(f"the date {date} is not in {year}")
+        raise ChangeError(f"the date {date} is not in {year}", f"日期 {date} 不在 {year} 年内")
     key = f"{facility_id}/{int(year)}"
     ops = ws["station_operations"]
     have = ops[

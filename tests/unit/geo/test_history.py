@@ -135,40 +135,60 @@ def test_history_stays_linear(demo_ws):
         demo_ws, H.record(demo_ws, "indicator", first, changed_at="2026-06-01", recorded_at=NOW)
     )
     earlier = H.indicator_change(ws, code, "bus", False, "2026-03-01")
-    with pytest.raises(H.ChangeError, match="already recorded"):
+    with pytest.raises(H.ChangeError, match="already recorded") as refused:
         H.record(ws, "indicator", earlier, changed_at="2026-03-01", recorded_at=NOW)
+    bus = H.field_zh("indicators", "bus")
+    assert f"{code}/2026 的「{bus}」已登记了 2026-06-01 生效的变更" in refused.value.zh
     second = H.indicator_change(ws, code, "bus", False, "2026-08-01")
     ws = apply(ws, H.record(ws, "indicator", second, changed_at="2026-08-01", recorded_at=NOW))
-    with pytest.raises(H.ChangeError, match="changed again by C00002"):
+    with pytest.raises(H.ChangeError, match="changed again by C00002") as refused:
         H.undo(ws, "C00001", recorded_at=NOW)
+    assert refused.value.text("zh").endswith("后来又被变更 C00002 改过；请先撤销那一条")
 
 
 @pytest.mark.parametrize(
-    ("build", "message"),
+    ("build", "message", "zh"),
     [
         (
             lambda ws: H.indicator_change(ws, "360722102299", "bus", True, "2026-01-01"),
             "no village",
+            "没有代码为 360722102299 的行政村",
         ),
         (
             lambda ws: H.indicator_change(
                 ws, str(ws.villages["code"][0]), "road", True, "2026-01-01"
             ),
             "not an indicator",
+            "「road」不是可登记的指标",
         ),
-        (lambda ws: H.household_exit(ws, "nobody", "2026-01-01"), "no household"),
-        (lambda ws: H.household_fell_back(ws, poor_household(ws), "2026-01-01"), "has not exited"),
+        (
+            lambda ws: H.household_exit(ws, "nobody", "2026-01-01"),
+            "no household",
+            "没有户编号为 nobody 的农户",
+        ),
+        (
+            lambda ws: H.household_fell_back(ws, poor_household(ws), "2026-01-01"),
+            "has not exited",
+            "不能返贫（尚未脱贫）",
+        ),
         (
             lambda ws: H.household_monitored(ws, poor_household(ws), "贫困户", "2026-01-01"),
             "unknown monitoring kind",
+            "监测类型「贫困户」不对",
         ),
-        (lambda ws: H.household_exit(ws, poor_household(ws), "2026/01/01"), "YYYY-MM-DD"),
+        (
+            lambda ws: H.household_exit(ws, poor_household(ws), "2026/01/01"),
+            "YYYY-MM-DD",
+            "日期应写作 YYYY-MM-DD",
+        ),
     ],
 )
-def test_bad_changes_say_what_is_wrong(demo_ws, build, message):
-    with pytest.raises(H.ChangeError, match=message):
+def test_bad_changes_say_what_is_wrong_in_both_languages(demo_ws, build, message, zh):
+    with pytest.raises(H.ChangeError, match=message) as refused:
         changes = build(demo_ws)
         H.record(demo_ws, "household_exit", changes, changed_at="2026/01/01", recorded_at=NOW)
+    assert zh in refused.value.text("zh")
+    assert refused.value.text("en") == str(refused.value)
 
 
 def test_a_change_is_written_in_one_transaction(demo_copy, tmp_path, monkeypatch):
