@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from ..data.demo import ensure_demo
@@ -150,6 +151,40 @@ def map_units() -> Workspace:
     place, _, towns = place_context()
     county = place.level in (levels.COUNTY, levels.REGION) and towns > 1
     return levels.as_units(ws) if county else ws
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _coverage_lost(
+    path: str,
+    version: str,
+    place: str,
+    year: int,
+    radius_m: float,
+    township_radius_m: float | None,
+    mode: str,
+    suspended_counts: bool,
+) -> pd.DataFrame:
+    from ..analysis.station_plan import workspace_coverage_lost
+
+    ws = _narrowed(path, version, place)
+    return workspace_coverage_lost(ws, year, radius_m, township_radius_m, mode, suspended_counts)
+
+
+def coverage_lost(
+    year: int,
+    radius_m: float,
+    township_radius_m: float | None,
+    mode: str,
+    suspended_counts: bool,
+) -> pd.DataFrame:
+    """The villages of the place shown that only stations stopped in ``year`` reached
+    (:func:`~township_atlas.analysis.station_plan.workspace_coverage_lost`), once per workspace
+    version, place and settings: by road it measures every station's distances, and the
+    planner reruns on every click."""
+    path, version, place = cache_key()
+    return _coverage_lost(
+        path, version, place, year, radius_m, township_radius_m, mode, suspended_counts
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

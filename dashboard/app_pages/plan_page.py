@@ -168,9 +168,7 @@ with left:
     click = township_map.show_plan(spec, key=S.PLAN_MAP)
     st.caption(i18n.t("plan_click_hint", lang))
     plan_panels.coverage_details(today, after, lang)
-    lost = station_plan.workspace_coverage_lost(
-        ws, year, radius_m, township_m, mode, count_suspended
-    )
+    lost = loader.coverage_lost(year, radius_m, township_m, mode, count_suspended)
     plan_panels.stations_at_work(operations, lost, year, lang)
 if click and click != S.get(S.PLAN_LAST_CLICK):
     S.set_value(S.PLAN_LAST_CLICK, click)
