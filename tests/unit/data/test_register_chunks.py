@@ -154,6 +154,7 @@ def _corpus(folder: Path) -> tuple[dict[str, Path], dict[str, str]]:
     return files, make.VILLAGES
 
 
+@pytest.mark.slow  # 7 s: every corpus register twice; the chunk tests above are the edit loop's
 def test_the_corpus_reads_the_same_in_chunks_as_in_one(tmp_path):
     # (when the chunks came in, 2026-12-02, every corpus read was also compared with the
     # reader of the commit before, b1f6193: 141 reads, no difference)

@@ -7,6 +7,7 @@ import sqlite3
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pytest
 from shapely.geometry import Point
 
 from township_atlas.geo.row_diff import Diff, diff_rows, differs
@@ -66,6 +67,7 @@ def test_nothing_stored_means_every_row_is_new():
     assert Diff.added(2).rows.tolist() == [0, 1]
 
 
+@pytest.mark.slow  # 4 s: writes the demo workspace
 def test_a_table_with_gaps_in_its_fids_is_still_written_in_place(demo_copy):
     """A row deleted in the middle by another tool (QGIS) leaves a gap in the fids: the
     change must still land on the right row."""
