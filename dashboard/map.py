@@ -203,7 +203,8 @@ class _MapScript(MacroElement):
 class _Fit(MacroElement):
     """Inside the focus group streamlit-folium adds to a map already drawn: fit the view to
     ``bounds`` and draw ``outline`` (GeoJSON) in bold. Changing it moves the view of the same
-    Leaflet map: nothing is redrawn."""
+    Leaflet map: nothing is redrawn. With ``refit`` False only the first drawing fits: the
+    outline moves, the view the user has panned and zoomed stays."""
 
     _template = Template(
         """
@@ -217,21 +218,26 @@ class _Fit(MacroElement):
             // Remembered: the map fits it again when it first fills its frame.
             map._taFit = {bounds: {{ this.bounds|tojson }}, padding: {{ this.padding }}};
             // No animation on the first fit: the map has just been drawn.
-            map.fitBounds(map._taFit.bounds,
-                {padding: [map._taFit.padding, map._taFit.padding], animate: !!map._taFitted});
+            if ({{ this.refit|tojson }} || !map._taFitted) {
+                map.fitBounds(map._taFit.bounds,
+                    {padding: [map._taFit.padding, map._taFit.padding], animate: !!map._taFitted});
+            }
             map._taFitted = true;
         })(window.map, {{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, bounds: list, outline: dict | None, style: dict, padding: int):
+    def __init__(
+        self, bounds: list, outline: dict | None, style: dict, padding: int, refit: bool = True
+    ):
         super().__init__()
         self._name = "Fit"
         self.bounds = bounds
         self.outline = outline
         self.style = style
         self.padding = int(padding)
+        self.refit = bool(refit)
 
 
 def script_json(value: object) -> str:
@@ -474,30 +480,41 @@ def _styles_group(payload: dict) -> folium.FeatureGroup:
 
 
 def show(
-    spec: MapSpec, key: str, height: int = 720, *, fit: gpd.GeoDataFrame | None = None
+    spec: MapSpec,
+    key: str,
+    height: int = 720,
+    *,
+    fit: gpd.GeoDataFrame | None = None,
+    outline: gpd.GeoDataFrame | None = None,
 ) -> str | None:
     """Draw ``spec`` in the page and return the code of the village last clicked, if any.
 
     ``fit``: the area (WGS84) the view should show, outlined in bold (``None``: the whole
     township). Changing it between reruns moves the view of the map already on the screen; the
-    map is not drawn again.
+    map is not drawn again. ``outline`` (without ``fit``): an area outlined in bold where the
+    view stays (the village whose card is open).
     """
-    drawing = _draw(spec, key, height, "last_active_drawing", focus_group(spec, fit))
+    drawing = _draw(spec, key, height, "last_active_drawing", focus_group(spec, fit, outline))
     code = (drawing.get("properties") or {}).get("code")
     return str(code) if code else None
 
 
-def focus_group(spec: MapSpec, fit: gpd.GeoDataFrame | None) -> folium.FeatureGroup:
+def focus_group(
+    spec: MapSpec, fit: gpd.GeoDataFrame | None, outline: gpd.GeoDataFrame | None = None
+) -> folium.FeatureGroup:
     """The feature group that fits the view of ``spec``'s map to ``fit`` (outlined in bold),
-    or to the whole township when ``fit`` is None or empty."""
+    or to the whole township when ``fit`` is None or empty; then ``outline``, when given, is
+    drawn in bold and only the map's first drawing is fitted (a click does not move the view)."""
     datum = basemaps.datum(spec.basemap, basemaps.load_settings())
+    refit = True
     if fit is not None and len(fit):
         area = _frame_in_datum(fit, datum)
-        outline = round_coordinates(area.union_all(), 6)
-        shape, padding = outline.__geo_interface__, 24
+        shape, padding = _bold(area), 24
     else:
         area = _frame_in_datum(spec.outline if len(spec.outline) else spec.villages, datum)
         shape, padding = None, 10
+        if outline is not None and len(outline):
+            shape, refit = _bold(_frame_in_datum(outline, datum)), False
     w, s, e, n = (float(x) for x in area.total_bounds)
     colour = "#ffd54f" if spec.dark else "#08306b"
     group = folium.FeatureGroup(name="focus", control=False)
@@ -506,8 +523,14 @@ def focus_group(spec: MapSpec, fit: gpd.GeoDataFrame | None) -> folium.FeatureGr
         shape,
         {"color": colour, "weight": 4, "fill": False, "className": "ta-focus"},
         padding,
+        refit,
     ).add_to(group)
     return group
+
+
+def _bold(area: gpd.GeoDataFrame) -> dict:
+    """``area`` as one GeoJSON geometry, rounded to 6 decimals (about 0.1 m)."""
+    return round_coordinates(area.union_all(), 6).__geo_interface__
 
 
 def _frame_in_datum(frame: gpd.GeoDataFrame, datum: str) -> gpd.GeoDataFrame:

@@ -9,6 +9,7 @@ from township_atlas.dashboard import (
     loader,
     map_cache,
     map_controls,
+    meeting_view,
     panels,
     place_panels,
     view,
@@ -57,13 +58,20 @@ spec = map_cache.cached_map_spec(
     tuple(sorted(map_controls.layers())),
     S.get(S.BASEMAP),
 )
+selected = S.get(S.SELECTED_VILLAGE)
+# the village whose card is open (clicked, or named by a link) outlined where the view is
+outline = None if place_panels.at_county() else meeting_view.village_shape(ws, selected)
 with left:
-    clicked = place_panels.drilled(township_map.show(spec, key=place_panels.map_key(S.MAP)))
+    clicked = place_panels.drilled(
+        township_map.show(spec, key=place_panels.map_key(S.MAP), outline=outline)
+    )
 with figures:
     panels.key_figures(ws, year, lang)
 if clicked:
     S.set_value(S.SELECTED_VILLAGE, clicked)
     place_panels.follow()
+    if clicked != selected:
+        st.rerun()  # the outline follows the click
 with crumbs:
     place_panels.breadcrumbs(lang)
 with right:
