@@ -417,35 +417,8 @@ def map_spec(
         crs=villages.crs,
     )
 
-    fac = ws["facilities"]
-    fac = fac[
-        fac["opened_year"].isna() | (fac["opened_year"] <= year) | (fac["status"] == "planned")
-    ]
-    tiers = fac[fac["kind"].isin(SERVICE_TIERS)].copy()
-    tiers["kind_label"] = [i18n.facility_label(k, lang) for k in tiers["kind"]]
-    # the year's 运营/暂停/关闭: the spec is cached per year, so a station closed in 2024 is
-    # drawn closed on 2024's map and open on 2023's
-    tiers["op_status"] = station_ops.status_in(tiers, ws["station_operations"], year).to_numpy()
-    tiers["colour"] = [TIER_STYLE[k]["colour"] for k in tiers["kind"]]
-    tiers["radius"] = [TIER_STYLE[k]["radius"] for k in tiers["kind"]]
-    others = fac[~fac["kind"].isin(SERVICE_TIERS)].copy()
-    others["kind_label"] = [i18n.facility_label(k, lang) for k in others["kind"]]
-
-    # Only what existed in the chosen year: sites built by then and households moved by then.
-    sites = ws["relocation_sites"]
-    sites = sites[sites["completed_year"].isna() | (sites["completed_year"] <= year)].copy()
-    moves = ws["relocations"]
-    moves = moves[moves["year"] <= year]
-    progress = relocation.site_progress(sites)
-    sites["progress_text"] = [
-        f"{i18n.t('site_moved', lang)} {m:,}/{p:,}{i18n.t('households', lang)} ({share:.0%})"
-        for m, p, share in zip(
-            sites["moved_households"],
-            sites["planned_households"],
-            progress["moved_share"],
-            strict=True,
-        )
-    ]
+    tiers, others = _facilities_of(ws, year, lang)
+    sites, moves = _relocation_of(ws, year, lang)
     flows = relocation.relocation_flows(villages, sites, moves)
 
     return MapSpec(
@@ -470,6 +443,46 @@ def map_spec(
         demo=is_demo(ws.meta),
         township=township_name(ws),
     )
+
+
+def _facilities_of(ws: Workspace, year: int, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The e-commerce stations (with their tier's style and the year's status) and the other
+    facilities on the map of ``year``: those opened by then, and every planned one."""
+    fac = ws["facilities"]
+    fac = fac[
+        fac["opened_year"].isna() | (fac["opened_year"] <= year) | (fac["status"] == "planned")
+    ]
+    tiers = fac[fac["kind"].isin(SERVICE_TIERS)].copy()
+    tiers["kind_label"] = [i18n.facility_label(k, lang) for k in tiers["kind"]]
+    # the year's 运营/暂停/关闭: the spec is cached per year, so a station closed in 2024 is
+    # drawn closed on 2024's map and open on 2023's
+    tiers["op_status"] = station_ops.status_in(tiers, ws["station_operations"], year).to_numpy()
+    tiers["colour"] = [TIER_STYLE[k]["colour"] for k in tiers["kind"]]
+    tiers["radius"] = [TIER_STYLE[k]["radius"] for k in tiers["kind"]]
+    others = fac[~fac["kind"].isin(SERVICE_TIERS)].copy()
+    others["kind_label"] = [i18n.facility_label(k, lang) for k in others["kind"]]
+    return tiers, others
+
+
+def _relocation_of(ws: Workspace, year: int, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The relocation sites completed by ``year`` (with their progress text) and the moves
+    made by then."""
+    # Only what existed in the chosen year: sites built by then and households moved by then.
+    sites = ws["relocation_sites"]
+    sites = sites[sites["completed_year"].isna() | (sites["completed_year"] <= year)].copy()
+    moves = ws["relocations"]
+    moves = moves[moves["year"] <= year]
+    progress = relocation.site_progress(sites)
+    sites["progress_text"] = [
+        f"{i18n.t('site_moved', lang)} {m:,}/{p:,}{i18n.t('households', lang)} ({share:.0%})"
+        for m, p, share in zip(
+            sites["moved_households"],
+            sites["planned_households"],
+            progress["moved_share"],
+            strict=True,
+        )
+    ]
+    return sites, moves
 
 
 @dataclass(frozen=True)
