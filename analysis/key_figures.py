@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import geopandas as gpd
 import pandas as pd
 
 from ..geo import history
-from ..geo.rules import RulesError, workspace_rules
+from ..geo.rules import workspace_station_targets
 from ..geo.workspace import Workspace
 from . import poverty, station_plan
 from .coverage import coverage, village_distances
@@ -60,7 +59,7 @@ def key_figures(
     rules say).
     """
     if suspended_counts is None:
-        suspended_counts = _suspended_counts(ws)
+        suspended_counts = workspace_station_targets(ws.meta).suspended_counts
     first = (
         poverty.workspace_years(ws.households, ws["indicators"])[0]
         if first_year is None
@@ -84,14 +83,6 @@ def key_figures(
     ]
 
 
-def _suspended_counts(ws: Workspace) -> bool:
-    try:
-        stations = workspace_rules(ws.meta).stations
-    except RulesError:  # stored rules written by hand and broken: the pages say so elsewhere
-        return False
-    return bool(stations is not None and stations.suspended_counts)
-
-
 def _at(ws: Workspace, year: int, suspended_counts: bool) -> dict[str, float]:
     past = history.state_at(ws, f"{year}-12-31")
     totals = poverty.township_totals(past.villages, past.households, year)
@@ -107,7 +98,7 @@ def ecommerce_villages_covered(ws: Workspace, year: int, suspended_counts: bool 
     """Villages within reach of a station open by ``year`` and working in it: the service-reach
     definition (电商服务覆盖行政村; straight line, village stations 3 km, the township centre
     5 km). A closed station covers nothing; a suspended one only with ``suspended_counts``."""
-    stations = _open_stations(ws, year, suspended_counts)
+    stations = station_plan.workspace_existing(ws, year, suspended_counts)
     if stations.empty:
         return 0
     radii = station_plan.station_radii(stations, VILLAGE_RADIUS_M, TOWNSHIP_RADIUS_M)
@@ -126,13 +117,8 @@ def ecommerce_station_villages(ws: Workspace, year: int, suspended_counts: bool 
     to the village its row names (``village_code``) or, when it names none, to the village
     whose polygon holds it. A station near a village but inside its neighbour does not count.
     """
-    return len(station_plan.station_villages(ws, _open_stations(ws, year, suspended_counts)))
-
-
-def _open_stations(ws: Workspace, year: int, suspended_counts: bool) -> gpd.GeoDataFrame:
-    """Existing stations (village stations and the township centre) opened by ``year`` and
-    working in it (:func:`.station_plan.workspace_existing`)."""
-    return station_plan.workspace_existing(ws, year, suspended_counts)
+    working = station_plan.workspace_existing(ws, year, suspended_counts)
+    return len(station_plan.station_villages(ws, working))
 
 
 def relocation_moved_share(ws: Workspace, year: int) -> float:

@@ -150,11 +150,7 @@ class StationReport:
 
 def report(ws: Workspace, rules: Rules, year: int) -> StationReport:
     """Per station and in total, against ``rules.stations`` (the plan's defaults)."""
-    t = rules.stations
-    if t is None:  # rules built by hand without the section
-        from ..geo.rules import default_rules
-
-        t = default_rules().stations
+    t = rules.station_targets
     rows = station_rows(ws, year, t)
     working = rows[rows["status"].eq("运营")]
     villages = ws.villages["code"].astype(str)

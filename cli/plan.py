@@ -96,8 +96,7 @@ def _count_suspended(args: argparse.Namespace, ws) -> bool:
         return bool(args.count_suspended)
     from ..geo.rules import workspace_rules
 
-    stations = workspace_rules(ws.meta).stations
-    return bool(stations is not None and stations.suspended_counts)
+    return workspace_rules(ws.meta).station_targets.suspended_counts
 
 
 def _check_outputs(args: argparse.Namespace, out: Path | None, candidates) -> None:

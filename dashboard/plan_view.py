@@ -19,7 +19,6 @@ import pandas as pd
 
 from ..analysis.station_ops import flag_text
 from ..analysis.station_plan import station_villages, workspace_existing
-from ..geo.rules import Rules, StationTargets, default_rules
 from ..geo.workspace import Workspace
 from . import i18n
 
@@ -59,17 +58,6 @@ STOPPED_COLOUR = "#969696"
 SALES_RADII = (5.0, 12.0)
 #: A station's status (the layer's words) as the interface's keys say it.
 STATUS_KEYS = {"运营": "operating", "暂停": "suspended", "关闭": "closed"}
-
-
-def suspended_default(rules: Rules) -> bool:
-    """Whether a suspended station counts as covering unless the planner says otherwise (the
-    rules' ``[stations] suspended_counts``; False for rules without the section)."""
-    return bool(rules.stations is not None and rules.stations.suspended_counts)
-
-
-def station_targets(rules: Rules) -> StationTargets:
-    """The rules' ``[stations]`` targets (the shipped defaults for rules without them)."""
-    return rules.stations if rules.stations is not None else default_rules().stations
 
 
 def sales_radius(sales: float, top: float) -> float:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..analysis import coverage, exit_rules, gaps, poverty, station_ops, station_plan
 from ..geo import history
-from ..geo.rules import RulesError, default_rules, workspace_rules
+from ..geo.rules import RulesError, workspace_rules, workspace_station_targets
 from ..geo.schema import LAYERS
 from ..geo.schema_operations import OPERATION_STATUS_EN, OPERATION_STATUSES
 from ..geo.workspace import Workspace
@@ -317,19 +317,11 @@ def station_date_bounds(year: int, today: date) -> tuple[date, date]:
     return date(year, 1, 1), min(date(year, 12, 31), today)
 
 
-def _suspended_counts(ws: Workspace) -> bool:
-    try:
-        rules = workspace_rules(ws.meta)
-    except RulesError:
-        rules = default_rules()
-    targets = rules.stations or default_rules().stations
-    return bool(targets.suspended_counts)
-
-
 def reached(ws: Workspace, year: int) -> set[str]:
     """The villages a working station reaches in ``year`` at the planner's default service
     distances (straight lines; a suspended station as the rules say)."""
-    stations = station_plan.workspace_existing(ws, year, _suspended_counts(ws))
+    suspended = workspace_station_targets(ws.meta).suspended_counts
+    stations = station_plan.workspace_existing(ws, year, suspended)
     if stations.empty or ws.villages.empty:
         return set()
     radii = station_plan.station_radii(

@@ -241,7 +241,7 @@ def form_values(rules: Rules) -> dict[str, Any]:
                 "relocation": rules.relocation,
                 "assistance": rules.assistance,
                 # rules built by hand may lack the section: the form shows the defaults
-                "stations": rules.stations or default_rules().stations,
+                "stations": rules.station_targets,
             }[f.section]
             value = getattr(section, f.name)
             out[f.path] = _shown_value(f.kind, value)

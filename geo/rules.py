@@ -142,6 +142,11 @@ class Rules:
     assistance: Assistance | None = None
     stations: StationTargets | None = None
 
+    @property
+    def station_targets(self) -> StationTargets:
+        """``[stations]``, or the shipped defaults for rules built by hand without it."""
+        return self.stations if self.stations is not None else default_rules().stations
+
     def poverty_line_for(self, year: int) -> float:
         """The line in force in ``year``: the latest listed year at or before it; years before
         the first listed use the first."""
@@ -509,3 +514,12 @@ def workspace_rules(meta: Mapping[str, str]) -> Rules:
     if not text.strip():
         return default_rules()
     return parse_rules(text, f"workspace rules ({RULES_META_KEY})")
+
+
+def workspace_station_targets(meta: Mapping[str, str]) -> StationTargets:
+    """The workspace's ``[stations]`` targets; the shipped ones when its stored rules are
+    broken (a figure is still shown: the pages that edit the rules say what is wrong)."""
+    try:
+        return workspace_rules(meta).station_targets
+    except RulesError:
+        return default_rules().station_targets

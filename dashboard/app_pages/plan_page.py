@@ -82,7 +82,7 @@ if b2.button(i18n.t("plan_clear", lang), key=S.PLAN_CLEAR):
     S.set_value(S.PLAN_RESULT, None)
     S.set_value(S.PLAN_POINTS, [])
 if S.get(S.PLAN_COUNT_SUSPENDED) is None:  # until the planner says otherwise: the rules'
-    S.set_value(S.PLAN_COUNT_SUSPENDED, plan_view.suspended_default(rules))
+    S.set_value(S.PLAN_COUNT_SUSPENDED, rules.station_targets.suspended_counts)
 count_suspended = b3.checkbox(
     i18n.t("plan_count_suspended", lang),
     help=i18n.t("plan_count_suspended_help", lang),
@@ -97,7 +97,7 @@ settings["points"] = points
 settings["count_suspended"] = count_suspended
 # The stations working in the year: a closed one is absent, for coverage and the optimiser.
 existing = station_plan.workspace_existing(ws, year, count_suspended)
-operations = station_ops.station_rows(ws, year, plan_view.station_targets(rules))
+operations = station_ops.station_rows(ws, year, rules.station_targets)
 # Sites tried by clicking the map count as stations; the optimiser adds to them.
 tried = station_plan.points_frame(points, i18n.t("plan_added_points", lang))
 network = station_plan.stations_with(existing, tried)

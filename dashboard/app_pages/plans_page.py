@@ -59,9 +59,9 @@ st.caption(
 # rules' default until it is touched).
 count_suspended = S.get(S.PLAN_COUNT_SUSPENDED)
 if count_suspended is None:
-    count_suspended = plan_view.suspended_default(rules)
+    count_suspended = rules.station_targets.suspended_counts
 existing = station_plan.workspace_existing(ws, year, count_suspended)
-operations = station_ops.station_rows(ws, year, plan_view.station_targets(rules))
+operations = station_ops.station_rows(ws, year, rules.station_targets)
 today, after = station_plan.compare_coverage(
     ws, year, existing, plan.stations, radius_m, plan.network, township_m
 )
