@@ -91,6 +91,14 @@ def operating(
     return out & ~shut
 
 
+def reported_by(ws: Workspace, year: int) -> bool:
+    """Whether any station of ``ws`` has an operations row of ``year`` or before: what the
+    meeting view and the brief need before they show station figures (never zeros as if
+    real)."""
+    years = pd.to_numeric(ws["station_operations"]["year"], errors="coerce")
+    return bool((years <= year).any())
+
+
 def station_rows(ws: Workspace, year: int, targets: StationTargets) -> pd.DataFrame:
     """One row per station: facility_id, name, kind, village_code, status, the year's figures
     (missing where not reported), the change of sales and poor households served since the

@@ -17,8 +17,6 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import pandas as pd
-
 from ..analysis import key_figures, station_ops
 from ..analysis.key_figures import Figure
 from ..geo.rules import Rules, RulesError, default_rules, workspace_rules
@@ -39,12 +37,6 @@ class StationFigure:
     tone: str = ""
     note_tone: str = ""
     key: str = ""
-
-
-def reported_by(ws: Workspace, year: int) -> bool:
-    """Whether any station of ``ws`` has an operations row of ``year`` or before."""
-    years = pd.to_numeric(ws["station_operations"]["year"], errors="coerce")
-    return bool((years <= year).any())
 
 
 def place_rules(ws: Workspace, rules: Rules | None) -> Rules:
@@ -68,7 +60,7 @@ def station_part(
     """The card's 电商网点运营 (``stations_heading``, ``stations``) of all of ``ws`` in
     ``year``; ``reach``: the headline figure of villages within reach of a station (left out
     when None). Empty when no station had reported by then."""
-    if not reported_by(ws, year):
+    if not station_ops.reported_by(ws, year):
         return {}
     rep = station_ops.report(ws, place_rules(ws, rules), year)
     return {

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pandas as pd
-
 from ..analysis import key_figures, station_ops
 from .content_facts import Facts, households, pct
 from .content_money import wan
@@ -31,8 +29,7 @@ TITLE = "电商网点运营"
 def station_block(facts: Facts) -> Table | None:
     """The place's stations in the brief's year against the targets; None when no station
     had reported by then."""
-    ops = facts.ws["station_operations"]
-    if not (pd.to_numeric(ops["year"], errors="coerce") <= facts.year).any():
+    if not station_ops.reported_by(facts.ws, facts.year):
         return None
     rep = station_ops.report(facts.ws, facts.rules, facts.year)
     t, g = rep.totals, rep.targets
