@@ -98,14 +98,18 @@ def ecommerce_villages_covered(ws: Workspace, year: int, suspended_counts: bool 
     """Villages within reach of a station open by ``year`` and working in it: the service-reach
     definition (电商服务覆盖行政村; straight line, village stations 3 km, the township centre
     5 km). A closed station covers nothing; a suspended one only with ``suspended_counts``."""
+    return len(villages_reached(ws, year, suspended_counts))
+
+
+def villages_reached(ws: Workspace, year: int, suspended_counts: bool = False) -> set[str]:
+    """The codes of the villages :func:`ecommerce_villages_covered` counts."""
     stations = station_plan.workspace_existing(ws, year, suspended_counts)
-    if stations.empty:
-        return 0
+    if stations.empty or ws.villages.empty:
+        return set()
     radii = station_plan.station_radii(stations, VILLAGE_RADIUS_M, TOWNSHIP_RADIUS_M)
     dist = village_distances(ws.villages, stations)
-    return coverage(
-        ws.villages, ws.households, stations, radii, year, distances=dist
-    ).villages_covered
+    cov = coverage(ws.villages, ws.households, stations, radii, year, distances=dist)
+    return set(cov.villages.loc[cov.villages["covered"], "code"].astype(str))
 
 
 def ecommerce_station_villages(ws: Workspace, year: int, suspended_counts: bool = False) -> int:

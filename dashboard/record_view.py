@@ -12,7 +12,7 @@ from datetime import date
 
 import pandas as pd
 
-from ..analysis import coverage, exit_rules, gaps, poverty, station_ops, station_plan
+from ..analysis import exit_rules, gaps, key_figures, poverty, station_ops
 from ..geo import history
 from ..geo.rules import RulesError, workspace_rules, workspace_station_targets
 from ..geo.schema import LAYERS
@@ -321,16 +321,7 @@ def reached(ws: Workspace, year: int) -> set[str]:
     """The villages a working station reaches in ``year`` at the planner's default service
     distances (straight lines; a suspended station as the rules say)."""
     suspended = workspace_station_targets(ws.meta).suspended_counts
-    stations = station_plan.workspace_existing(ws, year, suspended)
-    if stations.empty or ws.villages.empty:
-        return set()
-    radii = station_plan.station_radii(
-        stations,
-        station_plan.DEFAULT_RADIUS_KM["village_station"] * 1000,
-        station_plan.DEFAULT_RADIUS_KM["township_ecommerce"] * 1000,
-    )
-    cov = coverage.coverage(ws.villages, ws.households, stations, radii, year)
-    return set(cov.villages.loc[cov.villages["covered"], "code"].astype(str))
+    return key_figures.villages_reached(ws, year, suspended)
 
 
 def station_effect(
