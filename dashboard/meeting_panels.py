@@ -58,8 +58,7 @@ def _version() -> tuple[str, str, str]:
 def figures(year: int, lang: str, rules: Rules | None = None) -> None:
     """The six headline figures as large tiles (label over value, the change beneath);
     villages with a station of their own against the ``rules``' target."""
-    stations = rules.stations if rules is not None else None
-    target = meeting_view.STATION_TARGET if stations is None else stations.village_share
+    target = meeting_view.STATION_TARGET if rules is None else rules.station_targets.village_share
     with st.container(key=meeting_view.FIGURES):
         st.html(meeting_view.tiles_html(_headline(*_version(), year), lang, target))
 

@@ -30,8 +30,7 @@ def township_tiles(facts: Facts) -> tuple[Tile, ...]:
     note, tone = change_words(f.change, "户")
     out.append(Tile("防返贫监测户", households(f.value), note, "warn" if tone == "bad" else tone))
     # second row (four a row): the two e-commerce figures side by side, then relocation
-    stations = facts.rules.stations
-    target = key_figures.STATION_VILLAGE_TARGET if stations is None else stations.village_share
+    target = facts.rules.station_targets.village_share
     out += _ecommerce_tiles(figs["ecommerce_villages"], figs["ecommerce_station_villages"], target)
     out.append(_relocation_tile(facts, figs["relocation_moved_share"]))
     return tuple(out)
