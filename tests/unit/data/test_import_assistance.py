@@ -16,6 +16,9 @@ import pytest
 from openpyxl import Workbook
 from shapely.geometry import Point
 
+from tests.support.import_results import notes as _notes
+from tests.support.import_results import reasons as _reasons
+from tests.support.import_results import write_csv as _csv
 from township_atlas.data.importing import KINDS
 from township_atlas.data.importing.errors import ImportFailed
 from township_atlas.data.importing.run import ASSISTANCE_IMPORT_KINDS, import_table
@@ -54,24 +57,6 @@ def ws_path(minimal_workspace: Path, tmp_path: Path) -> Path:
     path = tmp_path / "ws.gpkg"
     path.write_bytes(minimal_workspace.read_bytes())
     return path
-
-
-def _csv(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def _reasons(out) -> dict[int, tuple[str, str]]:
-    rej = out.rejected
-    return {
-        int(r): (zh, en)
-        for r, zh, en in zip(rej["source_row"], rej["reason_zh"], rej["reason_en"], strict=True)
-    }
-
-
-def _notes(out) -> str:
-    return " ".join(zh for zh, _ in out.notes)
 
 
 def _history(path: Path, layer: str) -> pd.DataFrame:

@@ -18,6 +18,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
+from tests.support.import_results import notes as _notes
+from tests.support.import_results import reasons as _reasons
+from tests.support.import_results import write_csv as _csv
 from tests.support.workspaces import minimal_layers
 from township_atlas.data.importing import KINDS
 from township_atlas.data.importing.errors import ImportFailed
@@ -70,24 +73,6 @@ def station_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def ws_path(station_workspace: Path, tmp_path: Path) -> Path:
     return Path(shutil.copy(station_workspace, tmp_path / "ws.gpkg"))
-
-
-def _csv(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def _reasons(out) -> dict[int, tuple[str, str]]:
-    rej = out.rejected
-    return {
-        int(r): (zh, en)
-        for r, zh, en in zip(rej["source_row"], rej["reason_zh"], rej["reason_en"], strict=True)
-    }
-
-
-def _notes(out) -> str:
-    return " ".join(zh for zh, _ in out.notes)
 
 
 def _operations(path: Path) -> pd.DataFrame:
